@@ -1,0 +1,56 @@
+# The README's two commands are `make run` and `make test`. Everything they need they set up.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>/dev/null | sha1sum | cut -c1-12)
+STACK := $(BIN)/python tools/devstack.py
+PYTEST_ARGS ?=
+
+.PHONY: run test check bench drill fuzz venv lock messages totp shell clean-data
+
+venv: $(STAMP)
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+## Run the product: embedded PostgreSQL + Redis, migrations, demo data, web + worker + beat.
+run: venv
+	$(STACK) run
+
+## Run the whole test suite on real PostgreSQL and Redis.
+test: venv
+	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lint, format, types, migrations.
+check: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_ENV=test $(STACK) exec -- sh -c '$(BIN)/mypy && $(BIN)/python manage.py makemigrations --check --dry-run'
+
+bench: venv
+	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.bench
+
+drill: venv
+	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.drill
+
+fuzz: venv
+	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.fuzz
+
+## Print the demo admin's current TOTP code (for a demo without an authenticator app).
+totp: venv
+	DJANGO_ENV=development $(STACK) exec -- $(BIN)/python manage.py demo_totp
+
+## Re-extract and compile translations (needs GNU gettext).
+messages: venv
+	DJANGO_ENV=test $(STACK) exec -- sh -c '$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=.data && $(BIN)/python manage.py compilemessages --ignore=.venv'
+
+## Regenerate the pinned requirements from requirements*.in.
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable > /tmp/tongbao-freeze.txt
+	@echo "review /tmp/tongbao-freeze.txt, then split it into requirements.txt / requirements-dev.txt"
+
+clean-data:
+	$(STACK) down || true
+	rm -rf .data

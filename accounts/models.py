@@ -1,0 +1,275 @@
+"""People and organisation: branches, staff, customers, KYC tiers, consents, devices, cards, tokens.
+
+Personal data (phone, legal name, national ID, business registration number) is encrypted at
+rest (``core.crypto.EncryptedTextField``); look-ups go through keyed hashes (``*_index``).
+Customers are not Django users: staff are ``auth.User`` with a ``StaffProfile``; customers
+authenticate with API tokens (``accounts.authentication``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.crypto import EncryptedTextField
+from core.models import TimeStampedModel
+
+
+class Branch(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("parent branch"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class StaffRole(models.TextChoices):
+    """Each role is a Django group of the same name (created by a migration)."""
+
+    TELLER = "TELLER", _("Teller")
+    CUSTOMER_SERVICE = "CUSTOMER_SERVICE", _("Customer service")
+    BRANCH_MANAGER = "BRANCH_MANAGER", _("Branch manager")
+    RISK_OFFICER = "RISK_OFFICER", _("Risk officer")
+    MARKETING = "MARKETING", _("Marketing")
+    AUDITOR = "AUDITOR", _("Auditor")
+    ADMINISTRATOR = "ADMINISTRATOR", _("Administrator")
+
+
+BANK_WIDE_ROLES = frozenset({StaffRole.RISK_OFFICER, StaffRole.MARKETING, StaffRole.AUDITOR, StaffRole.ADMINISTRATOR})
+
+
+class StaffProfile(TimeStampedModel):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+                               verbose_name=_("branch"))
+    employee_no = models.CharField(_("employee number"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return f"{self.employee_no} {self.user.get_username()}"
+
+
+class KycTier(models.Model):
+    """Limits per KYC level, in CNY minor units, editable by administrators; payments enforce them."""
+
+    level = models.PositiveSmallIntegerField(_("level"), primary_key=True)
+    name = models.CharField(_("name"), max_length=50)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    per_transaction_limit_minor = models.BigIntegerField(_("per-transaction limit (minor units)"))
+    daily_limit_minor = models.BigIntegerField(_("daily limit (minor units)"))
+    monthly_limit_minor = models.BigIntegerField(_("monthly limit (minor units)"))
+    balance_cap_minor = models.BigIntegerField(_("balance cap (minor units)"))
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = _("KYC tier")
+        verbose_name_plural = _("KYC tiers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(per_transaction_limit_minor__gte=0, daily_limit_minor__gte=0,
+                                   monthly_limit_minor__gte=0, balance_cap_minor__gte=0),
+                name="kyc_tier_limits_non_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.name}"
+
+
+class Customer(TimeStampedModel):
+    class Type(models.TextChoices):
+        INDIVIDUAL = "INDIVIDUAL", _("Individual")
+        SMALL_BUSINESS = "SMALL_BUSINESS", _("Small business")
+
+    class Channel(models.TextChoices):
+        APP = "APP", _("App")
+        BRANCH = "BRANCH", _("Branch counter")
+        REFERRAL = "REFERRAL", _("Referral")
+
+    class Status(models.TextChoices):
+        ACTIVE = "ACTIVE", _("Active")
+        FROZEN = "FROZEN", _("Frozen")
+        CLOSED = "CLOSED", _("Closed")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    phone = EncryptedTextField(_("phone"))  # E.164
+    phone_index = models.CharField(max_length=64, unique=True, editable=False)
+    legal_name = EncryptedTextField(_("legal name"), blank=True)
+    national_id = EncryptedTextField(_("national ID number"), blank=True)
+    national_id_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    customer_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.INDIVIDUAL)
+    business_name = models.CharField(_("business name"), max_length=200, blank=True)
+    business_registration_no = EncryptedTextField(_("business registration number"), blank=True)
+    kyc_tier = models.ForeignKey(KycTier, on_delete=models.PROTECT, default=0, related_name="customers",
+                                 verbose_name=_("KYC tier"))
+    home_branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="customers", verbose_name=_("home branch"))
+    onboarding_channel = models.CharField(_("onboarding channel"), max_length=20, choices=Channel.choices,
+                                          default=Channel.APP)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="registered_customers", verbose_name=_("registered by"))
+    referred_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="referrals", verbose_name=_("referred by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE,
+                              db_index=True)
+    status_reason = models.TextField(_("status reason"), blank=True)
+    password = models.CharField(max_length=256, editable=False)  # Django hasher format (argon2)
+    payment_pin = models.CharField(max_length=256, blank=True, editable=False)
+    pin_failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    pin_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
+    kyc_verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        permissions = [("reveal_customer_pii", "Can reveal a customer's personal data (audited)")]
+        indexes = [models.Index(fields=["home_branch", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{_('Customer')} {self.pk}"
+
+    # DRF treats whatever authentication returns as request.user.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Device(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="devices")
+    device_id = models.CharField(_("device id"), max_length=128)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    trusted = models.BooleanField(_("trusted"), default=False)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        constraints = [models.UniqueConstraint(fields=["customer", "device_id"], name="device_unique_per_customer")]
+
+    def __str__(self) -> str:
+        return self.name or self.device_id
+
+
+class CustomerToken(models.Model):
+    """An API token: only its SHA-256 is stored; one live token per device."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="tokens")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer token")
+        verbose_name_plural = _("customer tokens")
+        constraints = [
+            models.UniqueConstraint(fields=["device"], condition=models.Q(revoked_at__isnull=True),
+                                    name="one_live_token_per_device")
+        ]
+
+    def __str__(self) -> str:
+        return f"token {self.pk}"
+
+
+class Consent(models.Model):
+    class Purpose(models.TextChoices):
+        TERMS = "TERMS", _("Terms of service")
+        PRIVACY = "PRIVACY", _("Privacy policy")
+        MARKETING = "MARKETING", _("Marketing")
+        DATA_ANALYSIS = "DATA_ANALYSIS", _("Data analysis")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    version = models.CharField(_("text version"), max_length=20)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["purpose", "customer"], condition=models.Q(withdrawn_at__isnull=True),
+                                name="consent_live_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} v{self.version}"
+
+
+class LinkedCard(TimeStampedModel):
+    """A bank card linked through the gateway. The full number is never stored: token, bank, last 4."""
+
+    class CardType(models.TextChoices):
+        DEBIT = "DEBIT", _("Debit")
+        CREDIT = "CREDIT", _("Credit")
+
+    class Status(models.TextChoices):
+        ACTIVE = "ACTIVE", _("Active")
+        REMOVED = "REMOVED", _("Removed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cards")
+    gateway_token = models.CharField(max_length=128, unique=True)
+    bank_name = models.CharField(_("bank"), max_length=100)
+    last4 = models.CharField(_("last 4 digits"), max_length=4)
+    card_type = models.CharField(_("card type"), max_length=10, choices=CardType.choices, default=CardType.DEBIT)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        verbose_name = _("linked card")
+        verbose_name_plural = _("linked cards")
+
+    def __str__(self) -> str:
+        return f"{self.bank_name} ****{self.last4}"
+
+
+class OtpChallenge(models.Model):
+    """A one-time code sent by SMS: stored hashed, short-lived, single use, limited attempts."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "REGISTER", _("Registration")
+        LOGIN = "LOGIN", _("New device login")
+        RESET_PASSWORD = "RESET_PASSWORD", _("Password reset")
+        STEP_UP = "STEP_UP", _("Step-up verification")
+
+    phone_index = models.CharField(max_length=64, db_index=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=256)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    consumed_at = models.DateTimeField(null=True, blank=True)
+    request_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("OTP challenge")
+        verbose_name_plural = _("OTP challenges")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} challenge {self.pk}"

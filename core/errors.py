@@ -1,0 +1,101 @@
+"""The one error format of the API, and the domain error type services raise.
+
+Every 4xx/5xx under ``/api/`` is ``{"code", "message", "details", "request_id"}``: DRF errors
+through ``api_exception_handler``, and Django-level errors (404 for unknown URLs, 413, 500)
+through ``core.middleware.ApiErrorMiddleware`` and the handlers in ``wallet_site.urls``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.request_context import current_request_id
+
+logger = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A business rule said no. Services raise it; the handler renders it; nothing half-written.
+
+    Subclass per domain (``payments.errors.InsufficientFunds``) or raise directly with a code.
+    """
+
+    code: str = "domain_error"
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    default_message: str = "The request could not be completed."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, details: Any = None,
+                 status_code: int | None = None) -> None:
+        self.message = str(message) if message is not None else str(self.default_message)
+        if code is not None:
+            self.code = code
+        if status_code is not None:
+            self.status_code = status_code
+        self.details = details if details is not None else {}
+        super().__init__(self.message)
+
+    def as_body(self) -> dict[str, Any]:
+        return error_body(self.code, self.message, self.details)
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"code": code, "message": str(message), "details": details if details is not None else {},
+            "request_id": current_request_id()}
+
+
+def error_response(status_code: int, code: str, message: str, details: Any = None) -> JsonResponse:
+    return JsonResponse(error_body(code, message, details), status=status_code,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+_DRF_CODES: dict[type[exceptions.APIException], str] = {
+    exceptions.ValidationError: "invalid_request",
+    exceptions.ParseError: "malformed_request",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: every error, expected or not, in the one format."""
+    if isinstance(exc, DomainError):
+        return Response(exc.as_body(), status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(error_body("request_too_large", _("The request body is too large.")), status=413)
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in API view", exc_info=exc)
+        return Response(error_body("internal_error", _("An unexpected error occurred. Please try again later.")),
+                        status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+    assert isinstance(exc, exceptions.APIException)
+    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+    details: Any = {}
+    if isinstance(exc, exceptions.ValidationError):
+        message = _("The request is invalid.")
+        details = response.data
+    else:
+        message = str(exc.detail) if not isinstance(exc.detail, (list, dict)) else _("The request failed.")
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        details = {"retry_after_seconds": int(exc.wait)}
+    response.data = error_body(code, message, details)
+    return response

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.management.commands.seed_demo import DEMO_ADMIN_USERNAME
+
+
+class Command(BaseCommand):
+    help = "Print the current TOTP code of the demo admin (development only)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        device = TOTPDevice.objects.filter(user__username=DEMO_ADMIN_USERNAME).first()
+        if device is None:
+            self.stderr.write("No demo admin: run `make run` once first.")
+            return
+        self.stdout.write(f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}")

@@ -1,0 +1,111 @@
+"""Request id, request size limit, and the JSON error format for everything under /api/."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from core.errors import error_response
+from core.request_context import current_request_id, reset_request_id, set_request_id
+
+logger = logging.getLogger(__name__)
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    411: "length_required",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+class RequestIdMiddleware:
+    """Takes a well-formed ``X-Request-ID`` from the proxy or makes one; echoes it back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = set_request_id(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_id(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` before any view reads it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw_length = request.META.get("CONTENT_LENGTH") or ""
+        if raw_length:
+            try:
+                length = int(raw_length)
+            except ValueError:
+                return error_response(400, "bad_request", _("Content-Length is not a number."))
+            if limit is not None and length > limit:
+                return error_response(413, "request_too_large", _("The request body is too large."),
+                                      {"max_bytes": limit})
+        elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return error_response(411, "length_required", _("Send a Content-Length with the request body."))
+        return self.get_response(request)
+
+
+class ApiErrorMiddleware:
+    """Under /api/, any non-JSON error response (Django's 404/405/500 pages) becomes the error format."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not _is_api(request) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        status = response.status_code
+        code = _STATUS_CODES.get(status, "internal_error" if status >= 500 else "error")
+        message = _("An unexpected error occurred. Please try again later.") if status >= 500 else _(
+            "The request could not be served."
+        )
+        if status == 404:
+            message = _("No such resource.")
+        elif status == 405:
+            message = _("Method not allowed.")
+        replacement = error_response(status, code, message)
+        for header in ("Allow", "Retry-After"):
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not _is_api(request):
+            return None
+        logger.exception("Unhandled error under /api/", exc_info=exception)
+        return error_response(500, "internal_error", _("An unexpected error occurred. Please try again later."))
+
+

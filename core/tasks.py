@@ -1,0 +1,12 @@
+import time
+
+from celery import shared_task
+from django.core.cache import cache
+
+from core.health import HEARTBEAT_KEY
+
+
+@shared_task(name="core.heartbeat", ignore_result=True, soft_time_limit=5, time_limit=10)
+def heartbeat() -> None:
+    """Beat triggers it, a worker runs it: /health/ reads its age to know both are alive."""
+    cache.set(HEARTBEAT_KEY, str(time.time()), timeout=None)

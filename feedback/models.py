@@ -1,0 +1,1 @@
+"""Models of this app (see ARCHITECTURE.md §3 for its boundary)."""

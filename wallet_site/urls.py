@@ -1,0 +1,43 @@
+"""URLs. Each app owns ``<app>/api/urls.py``, mounted under /api/v1/."""
+
+from django.contrib import admin
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from core import views as core_views
+from core.errors import error_body
+
+api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("payments.api.urls")),
+    path("", include("promotions.api.urls")),
+    path("", include("risk.api.urls")),
+    path("", include("feedback.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("health/", core_views.health, name="health"),
+    path("metrics", core_views.metrics, name="metrics"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+
+def _json_handler(status: int, code: str, message_fn):  # type: ignore[no-untyped-def]
+    def handler(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+        return JsonResponse(error_body(code, message_fn()), status=status, json_dumps_params={"ensure_ascii": False})
+
+    return handler
+
+
+# Production (DEBUG off) error pages are JSON too: bank clients and proxies parse them.
+handler400 = _json_handler(400, "bad_request", lambda: _("Bad request."))
+handler403 = _json_handler(403, "permission_denied", lambda: _("Permission denied."))
+handler404 = _json_handler(404, "not_found", lambda: _("No such resource."))
+handler500 = _json_handler(500, "internal_error", lambda: _("An unexpected error occurred. Please try again later."))
