@@ -1,0 +1,112 @@
+"""Reads of the accounts app. ``select_related`` lives here, not in views."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.models import BANK_WIDE_ROLES, Branch, Consent, Customer, CustomerToken, Device, LinkedCard
+from accounts.pii import InvalidPhone, national_id_index, normalize_phone, phone_index
+
+
+def customer_get_by_phone(phone: str) -> Customer | None:
+    """The customer with this phone (any format ``normalize_phone`` accepts), or None (also for invalid input)."""
+    if not isinstance(phone, str) or not phone.strip() or len(phone) > 32:
+        return None
+    try:
+        e164 = normalize_phone(phone)
+    except InvalidPhone:
+        return None
+    return Customer.objects.select_related("kyc_tier", "home_branch").filter(phone_index=phone_index(e164)).first()
+
+
+def customer_get_by_national_id(national_id: str) -> Customer | None:
+    if not isinstance(national_id, str) or not national_id.strip() or len(national_id) > 32:
+        return None
+    return (
+        Customer.objects.select_related("kyc_tier", "home_branch")
+        .filter(national_id_index=national_id_index(national_id.strip()))
+        .first()
+    )
+
+
+def customer_get_by_public_id(public_id: Any) -> Customer | None:
+    """The customer with this public UUID (a ``UUID`` or its string), or None (also for a malformed id)."""
+    if not isinstance(public_id, uuid.UUID):
+        try:
+            public_id = uuid.UUID(str(public_id))
+        except (ValueError, TypeError, AttributeError):
+            return None
+    return Customer.objects.select_related("kyc_tier", "home_branch").filter(public_id=public_id).first()
+
+
+def _live_consent(purpose: str) -> Exists:
+    return Exists(Consent.objects.filter(customer=OuterRef("pk"), purpose=purpose, withdrawn_at__isnull=True))
+
+
+def customer_marketing_reachable_qs() -> QuerySet[Customer]:
+    """Active customers with a live (not withdrawn) MARKETING consent: the only ones marketing may reach."""
+    return Customer.objects.filter(_live_consent(Consent.Purpose.MARKETING), status=Customer.Status.ACTIVE)
+
+
+def customer_has_live_consent(*, customer: Customer, purpose: str) -> bool:
+    return Consent.objects.filter(customer=customer, purpose=purpose, withdrawn_at__isnull=True).exists()
+
+
+def consent_list_for_customer(*, customer: Customer) -> QuerySet[Consent]:
+    return Consent.objects.filter(customer=customer).order_by("-granted_at", "-id")
+
+
+def device_list_for_customer(*, customer: Customer) -> QuerySet[Device]:
+    return Device.objects.filter(customer=customer).order_by("-last_seen_at", "-id")
+
+
+def token_live_for_device(*, device: Device) -> CustomerToken | None:
+    return CustomerToken.objects.filter(device=device, revoked_at__isnull=True).first()
+
+
+def card_list_for_customer(*, customer: Customer) -> QuerySet[LinkedCard]:
+    return LinkedCard.objects.filter(customer=customer, status=LinkedCard.Status.ACTIVE).order_by("-created_at", "-id")
+
+
+def card_get_for_customer(*, customer: Customer, public_id: Any) -> LinkedCard | None:
+    """A linked card of this customer only: another customer's card is None (the view answers 404)."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except (ValueError, TypeError):
+        return None
+    return LinkedCard.objects.filter(customer=customer, public_id=public_id, status=LinkedCard.Status.ACTIVE).first()
+
+
+def branch_descendant_ids(branch: Branch | None) -> set[int]:
+    """The branch and all its sub-branches (any depth)."""
+    if branch is None:
+        return set()
+    ids = {branch.pk}
+    frontier = {branch.pk}
+    while frontier:
+        frontier = set(Branch.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return ids
+
+
+def customer_qs_visible_to_staff(user: Any) -> QuerySet[Customer]:
+    """Customers a staff user may see: all for superusers and bank-wide roles, else their branch tree."""
+    qs = Customer.objects.select_related("kyc_tier", "home_branch")
+    if staff_is_bank_wide(user):
+        return qs
+    profile = getattr(user, "staff_profile", None)
+    branch_ids = branch_descendant_ids(profile.branch if profile is not None else None)
+    if not branch_ids:
+        return qs.none()
+    return qs.filter(Q(home_branch_id__in=branch_ids))
+
+
+def staff_is_bank_wide(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff", False):
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=[str(role) for role in BANK_WIDE_ROLES]).exists()
