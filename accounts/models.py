@@ -135,6 +135,8 @@ class Customer(TimeStampedModel):
     pin_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     phone_verified_at = models.DateTimeField(null=True, blank=True)
     kyc_verified_at = models.DateTimeField(null=True, blank=True)
+    display_name = models.CharField(_("display name"), max_length=40, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("customer")
@@ -160,6 +162,7 @@ class Customer(TimeStampedModel):
 
 
 class Device(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="devices")
     device_id = models.CharField(_("device id"), max_length=128)
     name = models.CharField(_("name"), max_length=100, blank=True)
