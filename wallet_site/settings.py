@@ -294,3 +294,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Payments movements: bank gateway, callbacks, QR signing (payments/integrations.py, payments/qr.py) ---
+BANK_GATEWAY = env_str("BANK_GATEWAY", "payments.integrations.SimulatedCoreBankingGateway")
+# Simulator only: "auto" picks a scenario from the amount's cents (.13 decline, .14 timeout then late
+# success, .15 duplicate callback, .16 late decline, .17 no answer); the others force one scenario.
+BANK_GATEWAY_SIM_MODE = env_choice(
+    "BANK_GATEWAY_SIM_MODE",
+    "auto",
+    ("auto", "success", "decline", "timeout", "duplicate_callback", "late_decline", "hang"),
+)
+BANK_GATEWAY_SIM_LATENCY_MS = env_int("BANK_GATEWAY_SIM_LATENCY_MS", 0, minimum=0, maximum=30_000)
+BANK_GATEWAY_SIM_AUTODELIVER = env_bool("BANK_GATEWAY_SIM_AUTODELIVER", DJANGO_ENV == "development")
+BANK_GATEWAY_CALLBACK_SECRET = env_str("BANK_GATEWAY_CALLBACK_SECRET") or (
+    "" if IS_PRODUCTION else "dev-only-bank-gateway-callback-secret"
+)
+QR_SIGNING_KEY = env_str("QR_SIGNING_KEY") or ("" if IS_PRODUCTION else "dev-only-qr-signing-key-0123456789")
+QR_SIGNING_KEYS_PREVIOUS = env_list("QR_SIGNING_KEYS_PREVIOUS", [])  # still verify QR codes signed before a rotation
+if IS_PRODUCTION and (len(BANK_GATEWAY_CALLBACK_SECRET) < 32 or len(QR_SIGNING_KEY) < 32):
+    raise ImproperlyConfigured("BANK_GATEWAY_CALLBACK_SECRET and QR_SIGNING_KEY (32+ chars) must be set in production")
+# How long a top-up or withdrawal may stay unconfirmed before the poller gives up (late success still credits).
+FUNDING_CONFIRM_TIMEOUT_MINUTES = env_int("FUNDING_CONFIRM_TIMEOUT_MINUTES", 30, minimum=1)
