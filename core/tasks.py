@@ -1,6 +1,7 @@
 import time
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.core.cache import cache
 
 from core.health import HEARTBEAT_KEY
@@ -10,3 +11,9 @@ from core.health import HEARTBEAT_KEY
 def heartbeat() -> None:
     """Beat triggers it, a worker runs it: /health/ reads its age to know both are alive."""
     cache.set(HEARTBEAT_KEY, str(time.time()), timeout=None)
+
+
+@worker_ready.connect
+def _heartbeat_on_worker_ready(**_: object) -> None:
+    """Report alive at once instead of waiting for the first beat tick."""
+    heartbeat.delay()

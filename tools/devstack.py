@@ -266,7 +266,12 @@ def cmd_run() -> int:
                 os.killpg(child.pid, signal.SIGKILL)
         stop_services(started)
 
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    # Installed explicitly: a shell starting us in the background would leave SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupt)
     try:
         manage(env, "migrate", "--no-input", "-v", "0")
         manage(env, "seed_demo")

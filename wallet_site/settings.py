@@ -26,7 +26,7 @@ if DEBUG and IS_PRODUCTION:
 
 _DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production-0123456789abcdef"
 SECRET_KEY = env_str("SECRET_KEY") or ("" if IS_PRODUCTION else _DEV_SECRET)
-if IS_PRODUCTION and len(SECRET_KEY) < 50:
+if IS_PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
     raise ImproperlyConfigured("SECRET_KEY must be set to 50+ random characters in production")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"])
