@@ -76,7 +76,9 @@ def env_choice(name: str, default: str, choices: tuple[str, ...], *, environ: Ma
     return value
 
 
-def env_url(name: str, default: str | None, schemes: tuple[str, ...], *, environ: Mapping[str, str] | None = None) -> str | None:
+def env_url(
+    name: str, default: str | None, schemes: tuple[str, ...], *, environ: Mapping[str, str] | None = None
+) -> str | None:
     value = env_str(name, default, environ=environ)
     if value is None:
         return None

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -32,8 +32,14 @@ class DomainError(Exception):
     status_code: int = status.HTTP_400_BAD_REQUEST
     default_message: str = "The request could not be completed."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, details: Any = None,
-                 status_code: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        details: Any = None,
+        status_code: int | None = None,
+    ) -> None:
         self.message = str(message) if message is not None else str(self.default_message)
         if code is not None:
             self.code = code
@@ -47,13 +53,18 @@ class DomainError(Exception):
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {"code": code, "message": str(message), "details": details if details is not None else {},
-            "request_id": current_request_id()}
+    return {
+        "code": code,
+        "message": str(message),
+        "details": details if details is not None else {},
+        "request_id": current_request_id(),
+    }
 
 
 def error_response(status_code: int, code: str, message: str, details: Any = None) -> JsonResponse:
-    return JsonResponse(error_body(code, message, details), status=status_code,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        error_body(code, message, details), status=status_code, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 _DRF_CODES: dict[type[exceptions.APIException], str] = {
@@ -84,8 +95,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled error in API view", exc_info=exc)
-        return Response(error_body("internal_error", _("An unexpected error occurred. Please try again later.")),
-                        status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        return Response(
+            error_body("internal_error", _("An unexpected error occurred. Please try again later.")),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
 
     assert isinstance(exc, exceptions.APIException)
     code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from core.errors import error_response
-from core.request_context import current_request_id, reset_request_id, set_request_id
+from core.request_context import reset_request_id, set_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +68,9 @@ class RequestSizeLimitMiddleware:
             except ValueError:
                 return error_response(400, "bad_request", _("Content-Length is not a number."))
             if limit is not None and length > limit:
-                return error_response(413, "request_too_large", _("The request body is too large."),
-                                      {"max_bytes": limit})
+                return error_response(
+                    413, "request_too_large", _("The request body is too large."), {"max_bytes": limit}
+                )
         elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return error_response(411, "length_required", _("Send a Content-Length with the request body."))
         return self.get_response(request)
@@ -89,8 +90,10 @@ class ApiErrorMiddleware:
             return response
         status = response.status_code
         code = _STATUS_CODES.get(status, "internal_error" if status >= 500 else "error")
-        message = _("An unexpected error occurred. Please try again later.") if status >= 500 else _(
-            "The request could not be served."
+        message = (
+            _("An unexpected error occurred. Please try again later.")
+            if status >= 500
+            else _("The request could not be served.")
         )
         if status == 404:
             message = _("No such resource.")
@@ -107,5 +110,3 @@ class ApiErrorMiddleware:
             return None
         logger.exception("Unhandled error under /api/", exc_info=exception)
         return error_response(500, "internal_error", _("An unexpected error occurred. Please try again later."))
-
-

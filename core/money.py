@@ -53,7 +53,9 @@ class Money:
 
     def __post_init__(self) -> None:
         if isinstance(self.minor, bool) or not isinstance(self.minor, int):
-            raise MoneyError("invalid_amount", f"Money needs an integer number of minor units, got {type(self.minor).__name__}")
+            raise MoneyError(
+                "invalid_amount", f"Money needs an integer number of minor units, got {type(self.minor).__name__}"
+            )
         currency_exponent(self.currency)
         if abs(self.minor) > MAX_MINOR:
             raise MoneyError("amount_too_large", "Amount is out of range")

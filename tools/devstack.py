@@ -92,8 +92,9 @@ def _as_pg_user() -> dict[str, object]:
     try:
         entry = pwd.getpwnam(PG_SYSTEM_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_SYSTEM_USER],
-                       check=True)
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_SYSTEM_USER], check=True
+        )
         entry = pwd.getpwnam(PG_SYSTEM_USER)
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
 
@@ -134,9 +135,20 @@ def pg_start() -> tuple[int, bool]:
         data.mkdir(parents=True)
         _chown_for_pg(PG_DIR)
         subprocess.run(
-            [pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
-             "--locale=C", "--no-instructions"],
-            check=True, stdout=subprocess.DEVNULL, **as_user,  # type: ignore[arg-type]
+            [
+                pg_bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-instructions",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            **as_user,  # type: ignore[arg-type]
         )
     port = free_port(_read_port(PG_DIR / "port") or 55432)
     (PG_DIR / "port").write_text(str(port))
@@ -144,16 +156,33 @@ def pg_start() -> tuple[int, bool]:
     if stale.exists():
         stale.unlink()  # a previous run was killed; the port check above proved nothing listens
     _chown_for_pg(PG_DIR)
-    options = (f"-h 127.0.0.1 -p {port} -k {data} -c max_connections=200 -c shared_buffers=256MB "
-               "-c fsync=on -c synchronous_commit=on")
+    options = (
+        f"-h 127.0.0.1 -p {port} -k {data} -c max_connections=200 -c shared_buffers=256MB "
+        "-c fsync=on -c synchronous_commit=on"
+    )
     subprocess.run(
         [pg_bin("pg_ctl"), "-D", str(data), "-l", str(PG_DIR / "server.log"), "-w", "-t", "60", "-o", options, "start"],
-        check=True, stdout=subprocess.DEVNULL, **as_user,  # type: ignore[arg-type]
+        check=True,
+        stdout=subprocess.DEVNULL,
+        **as_user,  # type: ignore[arg-type]
     )
     log(f"PostgreSQL {(data / 'PG_VERSION').read_text().strip()} on 127.0.0.1:{port}")
-    exists = subprocess.run([pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-tAc",
-                             f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'"],
-                            check=True, capture_output=True, text=True).stdout.strip()
+    exists = subprocess.run(
+        [
+            pg_bin("psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname='{DB_NAME}'",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     if exists != "1":
         subprocess.run([pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", DB_NAME], check=True)
     return port, True
@@ -162,8 +191,12 @@ def pg_start() -> tuple[int, bool]:
 def pg_stop() -> None:
     data = PG_DIR / "data"
     if (data / "postmaster.pid").exists():
-        subprocess.run([pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **_as_pg_user())  # type: ignore[arg-type]
+        subprocess.run(
+            [pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            **_as_pg_user(),
+        )  # type: ignore[arg-type]
         log("PostgreSQL stopped")
 
 
@@ -181,9 +214,27 @@ def redis_start() -> tuple[int, bool]:
     port = free_port(_read_port(REDIS_DIR / "port") or 56379)
     (REDIS_DIR / "port").write_text(str(port))
     subprocess.run(
-        [redis_bin("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(REDIS_DIR),
-         "--daemonize", "yes", "--pidfile", str(REDIS_DIR / "redis.pid"), "--logfile", str(REDIS_DIR / "redis.log"),
-         "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+        [
+            redis_bin("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(REDIS_DIR),
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(REDIS_DIR / "redis.pid"),
+            "--logfile",
+            str(REDIS_DIR / "redis.log"),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "yes",
+        ],
         check=True,
     )
     for _ in range(100):
@@ -197,8 +248,11 @@ def redis_start() -> tuple[int, bool]:
 def redis_stop() -> None:
     port = redis_running()
     if port:
-        subprocess.run([redis_bin("redis-cli"), "-p", str(port), "shutdown", "nosave"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [redis_bin("redis-cli"), "-p", str(port), "shutdown", "nosave"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         log("Redis stopped")
 
 
@@ -277,10 +331,34 @@ def cmd_run() -> int:
         manage(env, "seed_demo")
         processes = {
             "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            "worker": [sys.executable, "-m", "celery", "-A", "wallet_site", "worker", "-l", "INFO",
-                       "-Q", "default,risk,promotions,notifications", "-c", "2", "-n", "worker@%h"],
-            "beat": [sys.executable, "-m", "celery", "-A", "wallet_site", "beat", "-l", "INFO",
-                     "-s", str(DATA / "celerybeat-schedule")],
+            "worker": [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "wallet_site",
+                "worker",
+                "-l",
+                "INFO",
+                "-Q",
+                "default,risk,promotions,notifications",
+                "-c",
+                "2",
+                "-n",
+                "worker@%h",
+            ],
+            "beat": [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "wallet_site",
+                "beat",
+                "-l",
+                "INFO",
+                "-s",
+                str(DATA / "celerybeat-schedule"),
+            ],
         }
         for name, command in processes.items():
             children.append(subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True))

@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -11,8 +12,12 @@ class Command(BaseCommand):
     help = "Print the current TOTP code of the demo admin (development only)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.IS_PRODUCTION:
+            raise CommandError("Refused when DJANGO_ENV=production.")
         device = TOTPDevice.objects.filter(user__username=DEMO_ADMIN_USERNAME).first()
         if device is None:
             self.stderr.write("No demo admin: run `make run` once first.")
             return
-        self.stdout.write(f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}")
+        self.stdout.write(
+            f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+        )

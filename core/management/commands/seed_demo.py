@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -51,6 +52,8 @@ class Command(BaseCommand):
     help = "Create demo data (idempotent): staff admin with TOTP, and what later apps register in SEEDERS."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.IS_PRODUCTION:
+            raise CommandError("Demo data has known passwords and is refused when DJANGO_ENV=production.")
         steps: list[Callable[[TextIO], None]] = [seed_admin]
         for dotted in SEEDERS:
             try:
