@@ -108,7 +108,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         details = response.data
     else:
         message = str(exc.detail) if not isinstance(exc.detail, (list, dict)) else _("The request failed.")
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        details = {"retry_after_seconds": int(exc.wait)}
+    wait = getattr(exc, "wait", None) if isinstance(exc, exceptions.Throttled) else None
+    if wait is not None:
+        details = {"retry_after_seconds": int(wait)}
     response.data = error_body(code, message, details)
     return response

@@ -7,7 +7,7 @@ that exists, so ``make run`` can call this on every start.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,7 +28,7 @@ SEEDERS: list[str] = [
 ]
 
 
-def seed_admin(stdout: TextIO) -> None:
+def seed_admin(stdout: Any) -> None:
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=DEMO_ADMIN_USERNAME,
@@ -54,7 +54,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.IS_PRODUCTION:
             raise CommandError("Demo data has known passwords and is refused when DJANGO_ENV=production.")
-        steps: list[Callable[[TextIO], None]] = [seed_admin]
+        steps: list[Callable[[Any], None]] = [seed_admin]
         for dotted in SEEDERS:
             try:
                 steps.append(import_string(dotted))
