@@ -19,8 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Branch, Consent, Customer, KycTier, StaffProfile, StaffRole
 from accounts.pii import _ID_CHECK, _ID_WEIGHTS, national_id_index, phone_index
 
-DEMO_STAFF_PASSWORD = "Tongbao-Staff-2026!"  # noqa: S105 -- demo data, refused in production
-DEMO_CUSTOMER_PASSWORD = "Wallet-Demo-2026!"  # noqa: S105 -- demo data, refused in production
+DEMO_STAFF_PASSWORD = "Tongbao-Staff-2026!"
+DEMO_CUSTOMER_PASSWORD = "Wallet-Demo-2026!"
 DEMO_CUSTOMER_PIN = "135790"
 CONSENT_VERSION = "2026-01"
 

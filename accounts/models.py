@@ -23,8 +23,14 @@ class Branch(TimeStampedModel):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     region = models.CharField(_("region"), max_length=100, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name=_("parent branch"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent branch"),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -52,8 +58,9 @@ BANK_WIDE_ROLES = frozenset({StaffRole.RISK_OFFICER, StaffRole.MARKETING, StaffR
 
 class StaffProfile(TimeStampedModel):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
-    branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
-                               verbose_name=_("branch"))
+    branch = models.ForeignKey(
+        Branch, null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("branch")
+    )
     employee_no = models.CharField(_("employee number"), max_length=30, unique=True)
 
     class Meta:
@@ -81,8 +88,12 @@ class KycTier(models.Model):
         verbose_name_plural = _("KYC tiers")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(per_transaction_limit_minor__gte=0, daily_limit_minor__gte=0,
-                                   monthly_limit_minor__gte=0, balance_cap_minor__gte=0),
+                condition=models.Q(
+                    per_transaction_limit_minor__gte=0,
+                    daily_limit_minor__gte=0,
+                    monthly_limit_minor__gte=0,
+                    balance_cap_minor__gte=0,
+                ),
                 name="kyc_tier_limits_non_negative",
             )
         ]
@@ -116,18 +127,27 @@ class Customer(TimeStampedModel):
     customer_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.INDIVIDUAL)
     business_name = models.CharField(_("business name"), max_length=200, blank=True)
     business_registration_no = EncryptedTextField(_("business registration number"), blank=True)
-    kyc_tier = models.ForeignKey(KycTier, on_delete=models.PROTECT, default=0, related_name="customers",
-                                 verbose_name=_("KYC tier"))
-    home_branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="customers", verbose_name=_("home branch"))
-    onboarding_channel = models.CharField(_("onboarding channel"), max_length=20, choices=Channel.choices,
-                                          default=Channel.APP)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="registered_customers", verbose_name=_("registered by"))
-    referred_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="referrals", verbose_name=_("referred by"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE,
-                              db_index=True)
+    kyc_tier = models.ForeignKey(
+        KycTier, on_delete=models.PROTECT, default=0, related_name="customers", verbose_name=_("KYC tier")
+    )
+    home_branch = models.ForeignKey(
+        Branch, null=True, blank=True, on_delete=models.PROTECT, related_name="customers", verbose_name=_("home branch")
+    )
+    onboarding_channel = models.CharField(
+        _("onboarding channel"), max_length=20, choices=Channel.choices, default=Channel.APP
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_customers",
+        verbose_name=_("registered by"),
+    )
+    referred_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("referred by")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     status_reason = models.TextField(_("status reason"), blank=True)
     password = models.CharField(max_length=256, editable=False)  # Django hasher format (argon2)
     payment_pin = models.CharField(max_length=256, blank=True, editable=False)
@@ -194,8 +214,9 @@ class CustomerToken(models.Model):
         verbose_name = _("customer token")
         verbose_name_plural = _("customer tokens")
         constraints = [
-            models.UniqueConstraint(fields=["device"], condition=models.Q(revoked_at__isnull=True),
-                                    name="one_live_token_per_device")
+            models.UniqueConstraint(
+                fields=["device"], condition=models.Q(revoked_at__isnull=True), name="one_live_token_per_device"
+            )
         ]
 
     def __str__(self) -> str:
@@ -218,8 +239,11 @@ class Consent(models.Model):
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
-        indexes = [models.Index(fields=["purpose", "customer"], condition=models.Q(withdrawn_at__isnull=True),
-                                name="consent_live_idx")]
+        indexes = [
+            models.Index(
+                fields=["purpose", "customer"], condition=models.Q(withdrawn_at__isnull=True), name="consent_live_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.purpose} v{self.version}"

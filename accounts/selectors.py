@@ -110,3 +110,12 @@ def staff_is_bank_wide(user: Any) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name__in=[str(role) for role in BANK_WIDE_ROLES]).exists()
+
+
+def device_get_for_customer(*, customer: Customer, public_id: Any) -> Device | None:
+    """A device of this customer only: another customer's device is None (the view answers 404)."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except (ValueError, TypeError):
+        return None
+    return Device.objects.filter(customer=customer, public_id=public_id).first()

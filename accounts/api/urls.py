@@ -1,3 +1,26 @@
-from django.urls import URLPattern, URLResolver
+"""Customer API of the accounts app, mounted under /api/v1/. Objects are addressed by UUID."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from accounts.api import views
+
+app_name = "accounts"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/otp", views.AuthOtpRequestApi.as_view(), name="auth-otp"),
+    path("auth/register", views.AuthRegisterApi.as_view(), name="auth-register"),
+    path("auth/login", views.AuthLoginApi.as_view(), name="auth-login"),
+    path("auth/logout", views.AuthLogoutApi.as_view(), name="auth-logout"),
+    path("auth/password", views.AuthPasswordChangeApi.as_view(), name="auth-password"),
+    path("auth/password/reset", views.AuthPasswordResetApi.as_view(), name="auth-password-reset"),
+    path("me", views.MeApi.as_view(), name="me"),
+    path("me/otp", views.MeOtpApi.as_view(), name="me-otp"),
+    path("me/pin", views.MePinApi.as_view(), name="me-pin"),
+    path("me/kyc", views.MeKycApi.as_view(), name="me-kyc"),
+    path("me/consents", views.MeConsentListApi.as_view(), name="me-consents"),
+    path("me/consents/<str:purpose>", views.MeConsentWithdrawApi.as_view(), name="me-consent-withdraw"),
+    path("me/devices", views.MeDeviceListApi.as_view(), name="me-devices"),
+    path("me/devices/<uuid:public_id>", views.MeDeviceDetailApi.as_view(), name="me-device-detail"),
+    path("cards", views.CardListApi.as_view(), name="cards"),
+    path("cards/<uuid:public_id>", views.CardDetailApi.as_view(), name="card-detail"),
+]

@@ -4,10 +4,67 @@ Import from here: ``from accounts.services import customer_payment_pin_verify``.
 are split by subdomain; each states its transaction contract.
 """
 
-from accounts.services.pin import customer_payment_pin_set, customer_payment_pin_verify, payment_pin_validate
+from accounts.services.auth import (
+    IssuedToken,
+    customer_login,
+    customer_logout,
+    customer_password_change,
+    customer_password_reset,
+    customer_register,
+    device_revoke,
+    password_validate,
+)
+from accounts.services.kyc import customer_kyc_submit
+from accounts.services.otp import customer_step_up_check, otp_consume, otp_request, otp_request_step_up
+from accounts.services.pin import (
+    customer_payment_pin_change,
+    customer_payment_pin_set,
+    customer_payment_pin_verify,
+    payment_pin_validate,
+)
+from accounts.services.profile import (
+    card_link,
+    card_remove,
+    consent_grant,
+    consent_withdraw,
+    contains_card_number,
+    customer_profile_update,
+)
+from accounts.services.staff import (
+    customer_pii_reveal,
+    customer_register_at_counter,
+    customer_status_change,
+    kyc_tier_update,
+    staff_change_record,
+)
 
 __all__ = [
+    "IssuedToken",
+    "card_link",
+    "card_remove",
+    "consent_grant",
+    "consent_withdraw",
+    "contains_card_number",
+    "customer_kyc_submit",
+    "customer_login",
+    "customer_logout",
+    "customer_password_change",
+    "customer_password_reset",
+    "customer_payment_pin_change",
     "customer_payment_pin_set",
     "customer_payment_pin_verify",
+    "customer_pii_reveal",
+    "customer_profile_update",
+    "customer_register",
+    "customer_register_at_counter",
+    "customer_status_change",
+    "customer_step_up_check",
+    "device_revoke",
+    "kyc_tier_update",
+    "otp_consume",
+    "otp_request",
+    "otp_request_step_up",
+    "password_validate",
     "payment_pin_validate",
+    "staff_change_record",
 ]

@@ -110,3 +110,34 @@ def customer_payment_pin_set(*, customer: Customer, pin: str) -> None:
     Customer.objects.filter(pk=customer.pk).update(
         payment_pin=customer.payment_pin, pin_failed_attempts=0, pin_locked_until=None, updated_at=timezone.now()
     )
+
+
+def customer_payment_pin_change(
+    *, customer: Customer, new_pin: str, old_pin: str | None = None, otp_code: str | None = None
+) -> None:
+    """Set the first PIN, or change it with the old PIN or a STEP_UP code. Call outside a transaction.
+
+    A wrong old PIN counts toward the lockout like any PIN check.
+    """
+    from accounts.services.otp import customer_step_up_check, otp_consume
+
+    payment_pin_validate(new_pin)
+    current = Customer.objects.values_list("payment_pin", flat=True).get(pk=customer.pk)
+    if not current:
+        customer_payment_pin_set(customer=customer, pin=new_pin)
+        return
+    if old_pin:
+        customer_payment_pin_verify(customer=customer, pin=old_pin)
+        customer_payment_pin_set(customer=customer, pin=new_pin)
+        return
+    if otp_code:
+        challenge = customer_step_up_check(customer=customer, code=otp_code)
+        with transaction.atomic(durable=True):
+            otp_consume(challenge)
+            customer_payment_pin_set(customer=customer, pin=new_pin)
+        return
+    raise PaymentPinInvalid(
+        gettext("Enter the current PIN or a verification code to change the PIN."),
+        code="payment_pin_verification_required",
+        status_code=400,
+    )

@@ -1,0 +1,399 @@
+"""Customer API of the accounts app. Views are thin: validate, one service call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from accounts import errors, selectors, services
+from accounts.api.serializers import (
+    CardOutputSerializer,
+    DeviceOutputSerializer,
+    MeOutputSerializer,
+    TokenOutputSerializer,
+    error_responses,
+)
+from accounts.models import Consent, Customer, CustomerToken, LinkedCard, OtpChallenge
+from core.audit import client_ip
+
+_THROTTLES = [AnonRateThrottle, UserRateThrottle, ScopedRateThrottle]
+
+
+class _Scoped(APIView):
+    throttle_classes = _THROTTLES
+
+
+def _ip(request: Request) -> str | None:
+    return client_ip(request._request)
+
+
+# --- Authentication -------------------------------------------------------------------------
+
+
+class AuthOtpRequestApi(_Scoped):
+    """Send a one-time code by SMS (register, new-device login, password reset)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_scope = "otp"
+
+    class InputSerializer(serializers.Serializer):
+        phone = serializers.CharField(max_length=32)
+        purpose = serializers.ChoiceField(
+            choices=[OtpChallenge.Purpose.REGISTER, OtpChallenge.Purpose.LOGIN, OtpChallenge.Purpose.RESET_PASSWORD]
+        )
+
+    class OutputSerializer(serializers.Serializer):
+        expires_in_seconds = serializers.IntegerField()
+        resend_after_seconds = serializers.IntegerField()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={202: OutputSerializer, **error_responses(400, 409, 429)},
+        auth=[],
+        operation_id="auth_otp_request",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sent = services.otp_request(**data.validated_data, ip=_ip(request))
+        return Response(self.OutputSerializer(sent).data, status=status.HTTP_202_ACCEPTED)
+
+
+class AuthRegisterApi(_Scoped):
+    """Register with phone + password and the REGISTER code; signs in on this device."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        phone = serializers.CharField(max_length=32)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+        otp_code = serializers.CharField(max_length=6)
+        device_id = serializers.CharField(max_length=128)
+        device_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+        terms_version = serializers.CharField(max_length=20)
+        privacy_version = serializers.CharField(max_length=20)
+        marketing_version = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
+
+    @extend_schema(
+        request=InputSerializer, responses={201: TokenOutputSerializer, **error_responses(400, 409, 429)}, auth=[]
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        issued = services.customer_register(**data.validated_data, ip=_ip(request))
+        return Response(TokenOutputSerializer(issued).data, status=status.HTTP_201_CREATED)
+
+
+class AuthLoginApi(_Scoped):
+    """Phone + password; a device not yet trusted also needs a LOGIN code (``otp_required`` without)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        phone = serializers.CharField(max_length=32)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+        device_id = serializers.CharField(max_length=128)
+        device_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+        otp_code = serializers.CharField(max_length=6, required=False, allow_blank=True, default=None, allow_null=True)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: TokenOutputSerializer, **error_responses(400, 401, 403, 423, 429)},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        issued = services.customer_login(**data.validated_data, ip=_ip(request))
+        return Response(TokenOutputSerializer(issued).data)
+
+
+class AuthLogoutApi(APIView):
+    """Revoke the token this request was made with."""
+
+    @extend_schema(request=None, responses={204: None, **error_responses(401)})
+    def post(self, request: Request) -> Response:
+        services.customer_logout(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuthPasswordChangeApi(_Scoped):
+    """Change the password (the current one is required); other devices are signed out."""
+
+    throttle_scope = "sensitive"
+
+    class InputSerializer(serializers.Serializer):
+        old_password = serializers.CharField(max_length=128, trim_whitespace=False)
+        new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    @extend_schema(request=InputSerializer, responses={204: None, **error_responses(400, 401, 403, 429)})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.customer_password_change(customer=request.user, current_token=request.auth, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuthPasswordResetApi(_Scoped):
+    """Reset a forgotten password with a RESET_PASSWORD code; every device is signed out."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        phone = serializers.CharField(max_length=32)
+        otp_code = serializers.CharField(max_length=6)
+        new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    @extend_schema(request=InputSerializer, responses={204: None, **error_responses(400, 429)}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.customer_password_reset(**data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Me ---------------------------------------------------------------------------------------
+
+
+class MeApi(APIView):
+    """The signed-in customer's profile; PATCH changes only non-identifying fields."""
+
+    class InputSerializer(serializers.Serializer):
+        display_name = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+    def _me(self, request: Request) -> Customer:
+        customer = selectors.customer_get_by_public_id(request.user.public_id)
+        assert customer is not None
+        return customer
+
+    @extend_schema(responses={200: MeOutputSerializer, **error_responses(401)})
+    def get(self, request: Request) -> Response:
+        return Response(MeOutputSerializer(self._me(request)).data)
+
+    @extend_schema(request=InputSerializer, responses={200: MeOutputSerializer, **error_responses(400, 401)})
+    def patch(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unknown = set(request.data) - set(self.InputSerializer().fields) if isinstance(request.data, dict) else set()
+        if unknown:
+            raise errors.DomainError(
+                _("These fields cannot be changed here."),
+                code="field_not_editable",
+                details={"fields": sorted(unknown)},
+            )
+        customer = services.customer_profile_update(customer=self._me(request), **data.validated_data)
+        return Response(MeOutputSerializer(customer).data)
+
+
+class MeOtpApi(_Scoped):
+    """Send a STEP_UP code to the customer's own phone (PIN change without the old PIN, step-up)."""
+
+    throttle_scope = "otp"
+
+    class OutputSerializer(serializers.Serializer):
+        expires_in_seconds = serializers.IntegerField()
+        resend_after_seconds = serializers.IntegerField()
+
+    @extend_schema(request=None, responses={202: OutputSerializer, **error_responses(401, 429)})
+    def post(self, request: Request) -> Response:
+        sent = services.otp_request_step_up(customer=request.user, ip=_ip(request))
+        return Response(self.OutputSerializer(sent).data, status=status.HTTP_202_ACCEPTED)
+
+
+class MePinApi(_Scoped):
+    """Set the payment PIN (6 digits); changing it needs the old PIN or a STEP_UP code."""
+
+    throttle_scope = "sensitive"
+
+    class InputSerializer(serializers.Serializer):
+        pin = serializers.CharField(max_length=6, min_length=6, trim_whitespace=False)
+        old_pin = serializers.CharField(max_length=6, required=False, allow_blank=True, trim_whitespace=False)
+        otp_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={204: None, **error_responses(400, 401, 403, 423, 429)})
+    def put(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.customer_payment_pin_change(
+            customer=request.user,
+            new_pin=data.validated_data["pin"],
+            old_pin=data.validated_data.get("old_pin") or None,
+            otp_code=data.validated_data.get("otp_code") or None,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeKycApi(_Scoped):
+    """KYC status; POST name + ID number to reach tier 1."""
+
+    throttle_scope = "sensitive"
+
+    class InputSerializer(serializers.Serializer):
+        legal_name = serializers.CharField(max_length=60)
+        national_id = serializers.CharField(max_length=18, min_length=18)
+
+    class OutputSerializer(serializers.Serializer):
+        tier = serializers.IntegerField(source="kyc_tier_id")
+        verified_at = serializers.DateTimeField(source="kyc_verified_at", allow_null=True)
+        national_id_masked = serializers.SerializerMethodField()
+
+        def get_national_id_masked(self, obj: Customer) -> str:
+            from accounts.pii import mask_national_id
+
+            return mask_national_id(obj.national_id) if obj.national_id else ""
+
+    @extend_schema(responses={200: OutputSerializer, **error_responses(401)})
+    def get(self, request: Request) -> Response:
+        return Response(self.OutputSerializer(request.user).data)
+
+    @extend_schema(
+        request=InputSerializer, responses={200: OutputSerializer, **error_responses(400, 401, 409, 422, 429)}
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = services.customer_kyc_submit(customer=request.user, **data.validated_data)
+        return Response(self.OutputSerializer(customer).data)
+
+
+class ConsentOutputSerializer(serializers.ModelSerializer):
+    live = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consent
+        fields = ["purpose", "version", "granted_at", "withdrawn_at", "live"]
+
+    def get_live(self, obj: Consent) -> bool:
+        return obj.withdrawn_at is None
+
+
+class MeConsentListApi(APIView):
+    """Consents (history included); POST grants one purpose at a text version."""
+
+    class InputSerializer(serializers.Serializer):
+        purpose = serializers.ChoiceField(choices=Consent.Purpose.choices)
+        version = serializers.CharField(max_length=20)
+
+    @extend_schema(responses={200: ConsentOutputSerializer(many=True), **error_responses(401)})
+    def get(self, request: Request) -> Response:
+        consents = selectors.consent_list_for_customer(customer=request.user)
+        return Response(ConsentOutputSerializer(consents, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: ConsentOutputSerializer, **error_responses(400, 401)})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consent = services.consent_grant(customer=request.user, **data.validated_data)
+        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class MeConsentWithdrawApi(APIView):
+    """Withdraw the live consent to one purpose (``MARKETING``: no more campaigns)."""
+
+    @extend_schema(responses={204: None, **error_responses(400, 401, 404)})
+    def delete(self, request: Request, purpose: str) -> Response:
+        if purpose not in Consent.Purpose.values:
+            raise Http404
+        if services.consent_withdraw(customer=request.user, purpose=purpose) == 0:
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeDeviceListApi(APIView):
+    """Devices this customer signed in from, and whether each is signed in now."""
+
+    @extend_schema(responses={200: DeviceOutputSerializer(many=True), **error_responses(401)})
+    def get(self, request: Request) -> Response:
+        devices = list(selectors.device_list_for_customer(customer=request.user))
+        signed_in = set(
+            CustomerToken.objects.filter(device__in=devices, revoked_at__isnull=True).values_list(
+                "device_id", flat=True
+            )
+        )
+        context = {"current_token": request.auth, "signed_in_device_ids": signed_in}
+        return Response(DeviceOutputSerializer(devices, many=True, context=context).data)
+
+
+class MeDeviceDetailApi(APIView):
+    """DELETE signs the device out (revokes its token) and untrusts it."""
+
+    @extend_schema(responses={204: None, **error_responses(401, 404)})
+    def delete(self, request: Request, public_id: str) -> Response:
+        device = selectors.device_get_for_customer(customer=request.user, public_id=public_id)
+        if device is None:
+            raise Http404
+        services.device_revoke(customer=request.user, device=device)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Cards ------------------------------------------------------------------------------------
+
+
+class CardListApi(_Scoped):
+    """Linked bank cards; POST links one from the bank gateway SDK's token (never a card number)."""
+
+    throttle_scope = "sensitive"
+
+    class InputSerializer(serializers.Serializer):
+        gateway_token = serializers.CharField(max_length=128)
+        bank_name = serializers.CharField(max_length=100)
+        last4 = serializers.CharField(max_length=4, min_length=4)
+        card_type = serializers.ChoiceField(choices=LinkedCard.CardType.choices, default=LinkedCard.CardType.DEBIT)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            # Any field, known or not: a 12+ digit run may be a card number, and is refused unstored.
+            if services.contains_card_number(self.initial_data):
+                raise errors.CardNumberRefused()
+            return attrs
+
+    def get_throttles(self) -> list[Any]:
+        # Listing is not sensitive; only linking is scoped.
+        return super().get_throttles() if self.request.method == "POST" else [UserRateThrottle()]
+
+    @extend_schema(responses={200: CardOutputSerializer(many=True), **error_responses(401)})
+    def get(self, request: Request) -> Response:
+        return Response(CardOutputSerializer(selectors.card_list_for_customer(customer=request.user), many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: CardOutputSerializer, **error_responses(400, 401, 409)})
+    def post(self, request: Request) -> Response:
+        if services.contains_card_number(request.data):
+            raise errors.CardNumberRefused()
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = services.card_link(customer=request.user, **data.validated_data)
+        return Response(CardOutputSerializer(card).data, status=status.HTTP_201_CREATED)
+
+
+class CardDetailApi(APIView):
+    """One linked card of the signed-in customer; DELETE unlinks it."""
+
+    @extend_schema(responses={200: CardOutputSerializer, **error_responses(401, 404)})
+    def get(self, request: Request, public_id: str) -> Response:
+        card = selectors.card_get_for_customer(customer=request.user, public_id=public_id)
+        if card is None:
+            raise Http404
+        return Response(CardOutputSerializer(card).data)
+
+    @extend_schema(responses={204: None, **error_responses(401, 404)})
+    def delete(self, request: Request, public_id: str) -> Response:
+        card = selectors.card_get_for_customer(customer=request.user, public_id=public_id)
+        if card is None:
+            raise Http404
+        services.card_remove(customer=request.user, card=card)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,260 @@
+"""Customer authentication: register, log in (OTP on a new device), tokens, log out, passwords.
+
+Tokens: ``secrets.token_urlsafe(32)`` returned once; only its SHA-256 is stored; one live token per
+device (a partial unique constraint), expiring after ``ACCOUNTS_TOKEN_TTL_DAYS``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts import errors
+from accounts.authentication import token_hash
+from accounts.models import Consent, Customer, CustomerToken, Device, KycTier, OtpChallenge
+from accounts.pii import phone_index
+from accounts.services.events import event_publish
+from accounts.services.otp import otp_check, otp_consume, phone_normalize_or_error
+
+TOKEN_TTL = timedelta(days=getattr(settings, "ACCOUNTS_TOKEN_TTL_DAYS", 30))
+LOGIN_MAX_FAILURES = getattr(settings, "ACCOUNTS_LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCK_SECONDS = getattr(settings, "ACCOUNTS_LOGIN_LOCK_SECONDS", 900)
+# Compared against when the phone is unknown, so both paths cost one argon2 check (no timing oracle).
+_DUMMY_HASH = make_password("tongbao-no-such-customer")
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    customer: Customer
+    device: Device
+    token: str  # the raw token: returned to the client once, never stored
+    expires_at: Any
+
+
+def password_validate(password: object, *, phone: str = "") -> str:
+    """Django's validators (12+ chars, not common, not numeric) plus: must not contain the phone number."""
+    if not isinstance(password, str) or len(password) > 128:
+        raise errors.WeakPassword(details={"password": [gettext("Enter a password of at most 128 characters.")]})
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise errors.WeakPassword(details={"password": list(exc.messages)}) from None
+    national = phone[3:] if phone.startswith("+86") else phone.lstrip("+")
+    if national and national[-8:] in password:
+        raise errors.WeakPassword(details={"password": [gettext("The password must not contain your phone number.")]})
+    return password
+
+
+def _device_id_validate(device_id: object) -> str:
+    if not isinstance(device_id, str) or not 8 <= len(device_id.strip()) <= 128:
+        raise errors.DomainError(gettext("A device id of 8 to 128 characters is required."), code="invalid_device_id")
+    return device_id.strip()
+
+
+def _token_issue(*, customer: Customer, device: Device) -> IssuedToken:
+    """Revoke the device's live token and create a new one. Call inside a transaction."""
+    now = timezone.now()
+    CustomerToken.objects.filter(device=device, revoked_at__isnull=True).update(revoked_at=now)
+    raw = secrets.token_urlsafe(32)
+    token = CustomerToken.objects.create(
+        customer=customer, device=device, key_hash=token_hash(raw), expires_at=now + TOKEN_TTL
+    )
+    return IssuedToken(customer=customer, device=device, token=raw, expires_at=token.expires_at)
+
+
+def _device_trust(*, customer: Customer, device_id: str, name: str) -> Device:
+    now = timezone.now()
+    device, created = Device.objects.select_for_update().get_or_create(
+        customer=customer,
+        device_id=device_id,
+        defaults={"name": name[:100], "trusted": True, "first_seen_at": now, "last_seen_at": now},
+    )
+    if not created:
+        device.trusted = True
+        device.last_seen_at = now
+        if name:
+            device.name = name[:100]
+        device.save(update_fields=["trusted", "last_seen_at", "name"])
+    return device
+
+
+def customer_register(
+    *,
+    phone: str,
+    password: str,
+    otp_code: str,
+    device_id: str,
+    device_name: str = "",
+    terms_version: str,
+    privacy_version: str,
+    marketing_version: str = "",
+    ip: str | None = None,
+) -> IssuedToken:
+    """Register with a verified phone (REGISTER code) and sign in on this device.
+
+    Everything (customer, consents, device, token, ``customer.registered`` event) commits together
+    or not at all. Bad input is refused before the code is consumed.
+    """
+    e164 = phone_normalize_or_error(phone)
+    index = phone_index(e164)
+    device_id = _device_id_validate(device_id)
+    password_validate(password, phone=e164)
+    for version in (terms_version, privacy_version):
+        if not isinstance(version, str) or not version.strip():
+            raise errors.DomainError(gettext("Accept the terms and the privacy policy."), code="consent_required")
+    if Customer.objects.filter(phone_index=index).exists():
+        raise errors.PhoneAlreadyRegistered()
+    challenge = otp_check(index=index, purpose=OtpChallenge.Purpose.REGISTER, code=otp_code)
+
+    try:
+        with transaction.atomic(durable=True):
+            otp_consume(challenge)
+            now = timezone.now()
+            customer = Customer.objects.create(
+                phone=e164,
+                phone_index=index,
+                password=make_password(password),
+                kyc_tier=KycTier.objects.get(level=0),
+                onboarding_channel=Customer.Channel.APP,
+                phone_verified_at=now,
+            )
+            consents = [(Consent.Purpose.TERMS, terms_version), (Consent.Purpose.PRIVACY, privacy_version)]
+            if marketing_version:
+                consents.append((Consent.Purpose.MARKETING, marketing_version))
+            Consent.objects.bulk_create(
+                [Consent(customer=customer, purpose=p, version=v.strip()[:20], granted_at=now) for p, v in consents]
+            )
+            device = _device_trust(customer=customer, device_id=device_id, name=device_name)
+            issued = _token_issue(customer=customer, device=device)
+            event_publish(
+                topic="customer.registered",
+                key=str(customer.public_id),
+                payload={
+                    "customer_id": str(customer.public_id),
+                    "channel": customer.onboarding_channel,
+                    "home_branch": None,
+                    "registered_by": None,
+                    "referred_by": None,
+                    "marketing_consent": bool(marketing_version),
+                    "registered_at": now.isoformat(),
+                },
+            )
+    except IntegrityError:
+        # A concurrent registration of the same phone won the race: nothing of ours was written.
+        raise errors.PhoneAlreadyRegistered() from None
+    return issued
+
+
+def _login_fail_key(index: str) -> str:
+    return f"acc:login-fail:{index}"
+
+
+def _login_failed(index: str) -> None:
+    key = _login_fail_key(index)
+    cache.add(key, 0, timeout=LOGIN_LOCK_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=LOGIN_LOCK_SECONDS)
+
+
+def customer_login(
+    *,
+    phone: str,
+    password: str,
+    device_id: str,
+    device_name: str = "",
+    otp_code: str | None = None,
+    ip: str | None = None,
+) -> IssuedToken:
+    """Phone + password; on a device not yet trusted, also a LOGIN code (``otp_required`` without one).
+
+    ``LOGIN_MAX_FAILURES`` wrong passwords lock the phone for ``LOGIN_LOCK_SECONDS`` (423); the
+    answer for an unknown phone and a wrong password is the same. Frozen customers may sign in
+    (to read why); closed ones may not.
+    """
+    e164 = phone_normalize_or_error(phone)
+    index = phone_index(e164)
+    device_id = _device_id_validate(device_id)
+    if (cache.get(_login_fail_key(index)) or 0) >= LOGIN_MAX_FAILURES:
+        raise errors.LoginLocked(details={"retry_after_seconds": LOGIN_LOCK_SECONDS})
+    customer = Customer.objects.select_related("kyc_tier").filter(phone_index=index).first()
+    password_ok = check_password(
+        password if isinstance(password, str) else "", customer.password if customer is not None else _DUMMY_HASH
+    )
+    if customer is None or not password_ok:
+        _login_failed(index)
+        raise errors.InvalidCredentials()
+    if customer.status == Customer.Status.CLOSED:
+        raise errors.AccountNotActive()
+
+    device = Device.objects.filter(customer=customer, device_id=device_id).first()
+    challenge = None
+    if device is None or not device.trusted:
+        if not otp_code:
+            raise errors.OtpRequired()
+        challenge = otp_check(index=index, purpose=OtpChallenge.Purpose.LOGIN, code=otp_code)
+
+    with transaction.atomic(durable=True):
+        if challenge is not None:
+            otp_consume(challenge)
+        device = _device_trust(customer=customer, device_id=device_id, name=device_name)
+        issued = _token_issue(customer=customer, device=device)
+    cache.delete(_login_fail_key(index))
+    return issued
+
+
+def customer_logout(*, token: CustomerToken) -> None:
+    CustomerToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def customer_password_change(
+    *, customer: Customer, current_token: CustomerToken | None, old_password: str, new_password: str
+) -> None:
+    """Change the password; every other device's token is revoked (this one stays signed in)."""
+    if not isinstance(old_password, str) or not check_password(old_password, customer.password):
+        raise errors.DomainError(gettext("The current password is wrong."), code="password_incorrect", status_code=403)
+    password_validate(new_password, phone=customer.phone)
+    with transaction.atomic(durable=True):
+        customer.password = make_password(new_password)
+        Customer.objects.filter(pk=customer.pk).update(password=customer.password, updated_at=timezone.now())
+        others = CustomerToken.objects.filter(customer=customer, revoked_at__isnull=True)
+        if current_token is not None:
+            others = others.exclude(pk=current_token.pk)
+        others.update(revoked_at=timezone.now())
+
+
+def customer_password_reset(*, phone: str, otp_code: str, new_password: str) -> None:
+    """Reset by RESET_PASSWORD code: new password, every token revoked, login lockout cleared."""
+    e164 = phone_normalize_or_error(phone)
+    index = phone_index(e164)
+    password_validate(new_password, phone=e164)
+    challenge = otp_check(index=index, purpose=OtpChallenge.Purpose.RESET_PASSWORD, code=otp_code)
+    customer = Customer.objects.filter(phone_index=index).first()
+    if customer is None or customer.status == Customer.Status.CLOSED:
+        raise errors.OtpInvalid()
+    with transaction.atomic(durable=True):
+        otp_consume(challenge)
+        Customer.objects.filter(pk=customer.pk).update(password=make_password(new_password), updated_at=timezone.now())
+        CustomerToken.objects.filter(customer=customer, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    cache.delete(_login_fail_key(index))
+
+
+def device_revoke(*, customer: Customer, device: Device) -> None:
+    """Sign a device out: revoke its token and untrust it (the next login there needs a code)."""
+    if device.customer_id != customer.pk:
+        raise errors.DomainError(code="not_found", status_code=404)
+    with transaction.atomic(durable=True):
+        CustomerToken.objects.filter(device=device, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        Device.objects.filter(pk=device.pk).update(trusted=False)

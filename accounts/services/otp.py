@@ -1,0 +1,169 @@
+"""One-time codes by SMS: short-lived, stored as a keyed hash, single use, attempt-limited, rate-limited.
+
+Flow for an action protected by a code (register, new-device login, password reset, step-up):
+``otp_check`` runs OUTSIDE the action's transaction (a wrong try is counted and committed even
+when the action fails), then ``otp_consume`` runs INSIDE it (single use under concurrency: a
+conditional ``UPDATE ... WHERE consumed_at IS NULL``), so a failed action leaves the code unused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts import errors
+from accounts.integrations import sms_send
+from accounts.models import Customer, OtpChallenge
+from accounts.pii import InvalidPhone, normalize_phone, phone_index
+
+OTP_TTL = timedelta(seconds=getattr(settings, "ACCOUNTS_OTP_TTL_SECONDS", 300))
+OTP_MAX_ATTEMPTS = getattr(settings, "ACCOUNTS_OTP_MAX_ATTEMPTS", 5)
+OTP_RESEND_SECONDS = getattr(settings, "ACCOUNTS_OTP_RESEND_SECONDS", 60)
+OTP_MAX_PER_PHONE_PER_HOUR = getattr(settings, "ACCOUNTS_OTP_MAX_PER_PHONE_PER_HOUR", 5)
+OTP_MAX_PER_IP_PER_HOUR = getattr(settings, "ACCOUNTS_OTP_MAX_PER_IP_PER_HOUR", 20)
+_CODE_RE = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True)
+class OtpSent:
+    expires_in_seconds: int
+    resend_after_seconds: int
+
+
+def phone_normalize_or_error(raw: object) -> str:
+    """E.164 or ``InvalidPhone`` (400)."""
+    if not isinstance(raw, str) or not raw.strip() or len(raw) > 32:
+        raise errors.InvalidPhone()
+    try:
+        return normalize_phone(raw.strip())
+    except InvalidPhone:
+        raise errors.InvalidPhone() from None
+
+
+def _code_hash(index: str, purpose: str, code: str) -> str:
+    # Keyed (HMAC) rather than a slow hash: 10^6 codes are trivial to brute-force offline from any
+    # unkeyed hash, but not without the server's key.
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"otp:{index}:{purpose}:{code}".encode(), hashlib.sha256)
+    return f"hmac-sha256${digest.hexdigest()}"
+
+
+def _hit(key: str, limit: int, window_seconds: int) -> bool:
+    """Fixed-window counter in the cache (Redis: atomic INCR). True while under ``limit``."""
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_seconds)
+        count = 1
+    return count <= limit
+
+
+def _rate_limit(index: str, ip: str | None) -> None:
+    if not cache.add(f"acc:otp:gap:{index}", 1, timeout=OTP_RESEND_SECONDS):
+        raise errors.OtpRateLimited(details={"retry_after_seconds": OTP_RESEND_SECONDS})
+    if not _hit(f"acc:otp:phone:{index}", OTP_MAX_PER_PHONE_PER_HOUR, 3600):
+        raise errors.OtpRateLimited(details={"retry_after_seconds": 3600})
+    if ip and not _hit(f"acc:otp:ip:{ip}", OTP_MAX_PER_IP_PER_HOUR, 3600):
+        raise errors.OtpRateLimited(details={"retry_after_seconds": 3600})
+
+
+def otp_request(*, phone: str, purpose: str, ip: str | None = None) -> OtpSent:
+    """Create a challenge and send its code, rate-limited per phone and per address.
+
+    REGISTER for a registered phone is a 409 (a clear answer for duplicate registration); LOGIN
+    and RESET_PASSWORD for an unknown phone answer exactly as for a known one but send nothing.
+    """
+    if purpose not in (OtpChallenge.Purpose.REGISTER, OtpChallenge.Purpose.LOGIN, OtpChallenge.Purpose.RESET_PASSWORD):
+        raise errors.OtpInvalid(gettext("Unknown verification purpose."), code="otp_purpose_invalid")
+    e164 = phone_normalize_or_error(phone)
+    index = phone_index(e164)
+    exists = Customer.objects.filter(phone_index=index).exclude(status=Customer.Status.CLOSED).exists()
+    if purpose == OtpChallenge.Purpose.REGISTER and Customer.objects.filter(phone_index=index).exists():
+        raise errors.PhoneAlreadyRegistered()
+    _rate_limit(index, ip)
+    if purpose != OtpChallenge.Purpose.REGISTER and not exists:
+        return OtpSent(int(OTP_TTL.total_seconds()), OTP_RESEND_SECONDS)
+    _challenge_create_and_send(e164=e164, index=index, purpose=purpose, ip=ip)
+    return OtpSent(int(OTP_TTL.total_seconds()), OTP_RESEND_SECONDS)
+
+
+def otp_request_step_up(*, customer: Customer, ip: str | None = None) -> OtpSent:
+    """A STEP_UP code to the customer's own phone (PIN reset without the old PIN, large payments)."""
+    _rate_limit(customer.phone_index, ip)
+    _challenge_create_and_send(
+        e164=customer.phone, index=customer.phone_index, purpose=OtpChallenge.Purpose.STEP_UP, ip=ip
+    )
+    return OtpSent(int(OTP_TTL.total_seconds()), OTP_RESEND_SECONDS)
+
+
+def _challenge_create_and_send(*, e164: str, index: str, purpose: str, ip: str | None) -> None:
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    OtpChallenge.objects.create(
+        phone_index=index,
+        purpose=purpose,
+        code_hash=_code_hash(index, purpose, code),
+        expires_at=timezone.now() + OTP_TTL,
+        request_ip=ip,
+    )
+    minutes = int(OTP_TTL.total_seconds() // 60)
+    sms_send(
+        phone=e164,
+        body=gettext(
+            "[Tongbao] Your verification code is %(code)s, valid for %(minutes)d minutes. Never share it with anyone."
+        )
+        % {"code": code, "minutes": minutes},
+    )
+
+
+def otp_check(*, index: str, purpose: str, code: object) -> OtpChallenge:
+    """Check ``code`` against the newest challenge of this phone and purpose; return it, unconsumed.
+
+    Call OUTSIDE any transaction: a wrong try increments ``attempts`` (conditional UPDATE, committed
+    at once). Raises ``OtpInvalid`` (wrong, expired, used: codes ``otp_invalid``/``otp_expired``/
+    ``otp_used``) or ``OtpTooManyAttempts``.
+    """
+    now = timezone.now()
+    challenge = OtpChallenge.objects.filter(phone_index=index, purpose=purpose).order_by("-created_at", "-id").first()
+    if challenge is None:
+        raise errors.OtpInvalid()
+    if challenge.consumed_at is not None:
+        raise errors.OtpInvalid(gettext("This verification code has already been used."), code="otp_used")
+    if challenge.expires_at <= now:
+        raise errors.OtpInvalid(gettext("This verification code has expired. Request a new one."), code="otp_expired")
+    if challenge.attempts >= OTP_MAX_ATTEMPTS:
+        raise errors.OtpTooManyAttempts()
+    if (
+        isinstance(code, str)
+        and _CODE_RE.match(code)
+        and hmac.compare_digest(challenge.code_hash, _code_hash(index, purpose, code))
+    ):
+        return challenge
+    OtpChallenge.objects.filter(pk=challenge.pk, attempts__lt=OTP_MAX_ATTEMPTS).update(attempts=F("attempts") + 1)
+    attempts = OtpChallenge.objects.values_list("attempts", flat=True).get(pk=challenge.pk)
+    if attempts >= OTP_MAX_ATTEMPTS:
+        raise errors.OtpTooManyAttempts()
+    raise errors.OtpInvalid(details={"attempts_left": OTP_MAX_ATTEMPTS - attempts})
+
+
+def otp_consume(challenge: OtpChallenge) -> None:
+    """Mark the challenge used. Call INSIDE the protected action's transaction; a second use is refused."""
+    updated = OtpChallenge.objects.filter(
+        pk=challenge.pk, consumed_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(consumed_at=timezone.now())
+    if updated != 1:
+        raise errors.OtpInvalid(gettext("This verification code has already been used."), code="otp_used")
+
+
+def customer_step_up_check(*, customer: Customer, code: object) -> OtpChallenge:
+    """Check a STEP_UP code of this customer (outside a transaction); consume it with ``otp_consume``."""
+    return otp_check(index=customer.phone_index, purpose=OtpChallenge.Purpose.STEP_UP, code=code)
