@@ -1,0 +1,106 @@
+"""Customers, tokens and owned objects for the authorization matrix and the schema fuzz tests.
+
+``OBJECT_ROUTES`` maps a route (regex on the URL-conf route) to a function that creates an object
+owned by the given customer and returns the URL kwargs that address it. A route with URL kwargs
+and no entry here fails the matrix: whoever adds an object endpoint adds one line here, so the
+"another customer gets 404" check cannot silently skip it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.authentication import token_hash
+from accounts.models import Branch, Consent, Customer, CustomerToken, Device
+from tests.factories import CustomerFactory, LinkedCardFactory
+
+
+@dataclass
+class Actor:
+    customer: Customer
+    token: str
+    device: Device
+    # Strings that identify this customer's objects; another customer must never see them.
+    secrets: set[str] = field(default_factory=set)
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
+
+
+def make_actor(branch: Branch | None = None) -> Actor:
+    customer = CustomerFactory(**({"home_branch": branch} if branch else {}))
+    device = Device.objects.create(customer=customer, device_id=f"authz-{secrets.token_hex(6)}", trusted=True)
+    raw = secrets.token_urlsafe(32)
+    CustomerToken.objects.create(
+        customer=customer, device=device, key_hash=token_hash(raw), expires_at=timezone.now() + timedelta(days=1)
+    )
+    actor = Actor(customer=customer, token=raw, device=device)
+    actor.secrets.update({str(customer.public_id), customer.phone, customer.phone[3:]})
+    if getattr(device, "public_id", None):
+        actor.secrets.add(str(device.public_id))
+    return actor
+
+
+def fund(actor: Actor, amount: str = "500.00") -> Any:
+    """Give the actor a funded CNY wallet through the ledger, when the ledger exists."""
+    try:
+        from core.money import Money
+        from payments import ledger
+    except ImportError:
+        return None
+    from payments.management.commands.loadtest_customers import _funding_kind, _transfer_extra
+
+    wallet = ledger.wallet_get_or_create(customer=actor.customer, currency="CNY")
+    money = Money.parse(amount, "CNY")
+    ledger.transfer_post(
+        kind=_funding_kind(ledger),
+        legs=[ledger.Leg(ledger.system_account("SETTLEMENT", "CNY"), -money), ledger.Leg(wallet, money)],
+        **_transfer_extra(ledger),
+    )
+    for attr in ("public_id", "pk"):
+        if getattr(wallet, attr, None) is not None:
+            actor.secrets.add(str(getattr(wallet, attr)))
+            break
+    return wallet
+
+
+# --- owned objects per object route --------------------------------------------------------------
+def _device(owner: Actor) -> dict[str, Any]:
+    device = Device.objects.create(customer=owner.customer, device_id=f"own-{secrets.token_hex(6)}")
+    owner.secrets.add(str(device.public_id))
+    return {"public_id": device.public_id, "device_id": device.public_id, "pk": device.pk}
+
+
+def _card(owner: Actor) -> dict[str, Any]:
+    card = LinkedCardFactory(customer=owner.customer)
+    owner.secrets.add(str(card.public_id))
+    return {"public_id": card.public_id, "card_id": card.public_id, "pk": card.pk}
+
+
+def _consent(owner: Actor) -> dict[str, Any]:
+    # /me/consents/<purpose>: addressed by purpose inside the caller's own namespace; another
+    # customer's call must not touch the owner's consent (the matrix then checks 404/403 for them).
+    Consent.objects.create(customer=owner.customer, purpose=Consent.Purpose.MARKETING, version="2026-01")
+    return {"purpose": Consent.Purpose.MARKETING}
+
+
+OBJECT_ROUTES: dict[str, Callable[[Actor], dict[str, Any]]] = {
+    r"devices/<": _device,
+    r"cards/<": _card,
+    r"consents/<": _consent,
+}
+
+
+def owned_kwargs(route: str, owner: Actor) -> dict[str, Any] | None:
+    for pattern, make in OBJECT_ROUTES.items():
+        if re.search(pattern, route):
+            return make(owner)
+    return None
