@@ -1,7 +1,29 @@
 """The staff admin site: password plus a TOTP code, titled for the bank."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
-from django_otp.admin import OTPAdminSite
+from django_otp import devices_for_user
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """Username, password and TOTP code on one page.
+
+    django-otp 1.7 requires an explicit device choice so that trying every device cannot
+    throttle unrelated ones (e.g. recovery codes). A staff member with exactly one confirmed
+    device has nothing to choose, so that device is used; with several, the form asks.
+    """
+
+    def _chosen_device(self, user: Any) -> Any:
+        device = super()._chosen_device(user)
+        if device is None and not self.cleaned_data.get("otp_device"):
+            confirmed = list(devices_for_user(user, confirmed=True, for_verify=True))
+            if len(confirmed) == 1:
+                return confirmed[0]
+        return device
 
 
 class TongbaoAdminSite(OTPAdminSite):
@@ -9,3 +31,4 @@ class TongbaoAdminSite(OTPAdminSite):
     site_title = _("Tongbao Back Office")
     index_title = _("Branch operations")
     enable_nav_sidebar = True
+    login_form = StaffLoginForm

@@ -88,3 +88,23 @@ def test_admin_speaks_the_browsers_language(staff: User) -> None:
 
     assert "Log in" in english.content.decode()
     assert "登录" in chinese.content.decode()
+
+
+def test_one_device_needs_no_device_choice(staff: User) -> None:
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    client = Client()
+
+    login(client, "teller1", PASSWORD, current_code(device))
+
+    assert client.get("/admin/").status_code == 200
+
+
+def test_with_two_devices_the_form_asks_which(staff: User) -> None:
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    TOTPDevice.objects.create(user=staff, name="tablet", confirmed=True)
+    client = Client()
+
+    response = login(client, "teller1", PASSWORD, current_code(device))
+
+    assert response.status_code == 200
+    assert client.get("/admin/").status_code == 302
