@@ -119,3 +119,15 @@ def device_get_for_customer(*, customer: Customer, public_id: Any) -> Device | N
     except (ValueError, TypeError):
         return None
     return Device.objects.filter(customer=customer, public_id=public_id).first()
+
+
+def customer_age_band(date_of_birth: Any) -> str:
+    """Marketing's generation label from the birth year: post-00, post-95, post-90, post-80, post-70, earlier."""
+    if date_of_birth is None:
+        return ""
+    year = date_of_birth.year
+    for start, label in ((2000, "post-00"), (1995, "post-95"), (1990, "post-90"), (1980, "post-80"),
+                         (1970, "post-70")):
+        if year >= start:
+            return label
+    return "pre-70"

@@ -1,0 +1,303 @@
+"""Branch staff admin for customers: masked personal data, audited reveal, counter registration,
+freeze/unfreeze/close with a reason, and branch scoping. Mutations only through ``services``.
+
+Staff, branches and KYC tiers are in ``accounts.admin_org``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import admin_org  # noqa: F401 -- registers staff, branch and KYC tier admins
+from accounts.errors import InvalidPhone
+from accounts.models import Consent, Customer, Device, LinkedCard
+from accounts.pii import InvalidPhone as PiiInvalidPhone
+from accounts.pii import national_id_index, normalize_phone, phone_index
+from accounts.selectors import customer_age_band, customer_qs_visible_to_staff
+from accounts.services import customer_pii_reveal, customer_register_at_counter, customer_status_change
+from accounts.services.staff import REVEALABLE_FIELDS, customer_mask
+from core.errors import DomainError
+
+STATUS_ACTIONS = {
+    "freeze": _("Freeze"),
+    "unfreeze": _("Unfreeze"),
+    "close": _("Close"),
+}
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LinkedCardInline(_ReadOnlyInline):
+    model = LinkedCard
+    fields = readonly_fields = ("bank_name", "last4", "card_type", "status", "created_at")
+
+
+class DeviceInline(_ReadOnlyInline):
+    model = Device
+    fields = readonly_fields = ("name", "trusted", "first_seen_at", "last_seen_at")
+
+
+class ConsentInline(_ReadOnlyInline):
+    model = Consent
+    fields = readonly_fields = ("purpose", "version", "granted_at", "withdrawn_at")
+
+
+class CounterRegistrationForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile phone"), max_length=32)
+    legal_name = forms.CharField(label=_("Legal name"), max_length=60)
+    national_id = forms.CharField(label=_("National ID number"), max_length=18, min_length=18)
+    date_of_birth = forms.DateField(label=_("Date of birth"), help_text=_("YYYY-MM-DD, as on the ID card"))
+    customer_type = forms.ChoiceField(label=_("Type"), choices=Customer.Type.choices, initial=Customer.Type.INDIVIDUAL)
+    business_name = forms.CharField(label=_("Business name"), max_length=200, required=False)
+    business_registration_no = forms.CharField(label=_("Business registration number"), max_length=30,
+                                               required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=5,
+                             max_length=1000)
+
+
+class RevealForm(ReasonForm):
+    field = forms.ChoiceField(label=_("Field"), choices=[
+        ("phone", _("Phone")), ("legal_name", _("Legal name")), ("national_id", _("National ID number")),
+        ("business_registration_no", _("Business registration number")),
+    ])
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("short_id", "masked_name", "masked_phone", "customer_type", "kyc_tier", "status",
+                    "onboarding_channel", "home_branch", "created_at")
+    list_filter = ("status", "kyc_tier", "onboarding_channel", ("home_branch", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("public_id",)  # replaced by get_search_results (blind indexes)
+    search_help_text = _("Search by full mobile phone number, national ID number or customer id.")
+    list_select_related = ("kyc_tier", "home_branch")
+    list_per_page = 50
+    show_full_result_count = False
+    ordering = ("-created_at",)
+    actions = ["freeze_selected", "unfreeze_selected", "close_selected"]
+    inlines = [LinkedCardInline, DeviceInline, ConsentInline]
+    fieldsets = (
+        (_("Identity (masked)"), {"fields": ("public_id", "masked_name", "masked_phone", "masked_national_id",
+                                             "date_of_birth", "age_band", "customer_type", "business_name",
+                                             "masked_business_registration_no", "display_name")}),
+        (_("Verification"), {"fields": ("kyc_tier", "kyc_verified_at", "phone_verified_at")}),
+        (_("Onboarding"), {"fields": ("home_branch", "onboarding_channel", "registered_by", "referred_by")}),
+        (_("Status"), {"fields": ("status", "status_reason", "status_changed_at", "pin_locked_until")}),
+        (_("Timestamps"), {"fields": ("created_at", "updated_at")}),
+    )
+    readonly_fields = ("public_id", "masked_name", "masked_phone", "masked_national_id", "date_of_birth", "age_band",
+                       "customer_type", "business_name", "masked_business_registration_no", "display_name",
+                       "kyc_tier", "kyc_verified_at", "phone_verified_at", "home_branch", "onboarding_channel",
+                       "registered_by", "referred_by", "status", "status_reason", "status_changed_at",
+                       "pin_locked_until", "created_at", "updated_at")
+
+    # --- scoping and display -----------------------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
+        return customer_qs_visible_to_staff(request.user)
+
+    @admin.display(description=_("Customer id"))
+    def short_id(self, obj: Customer) -> str:
+        return str(obj.public_id)[:8]
+
+    @admin.display(description=_("Name"))
+    def masked_name(self, obj: Customer) -> str:
+        return customer_mask(obj, "legal_name")
+
+    @admin.display(description=_("Phone"))
+    def masked_phone(self, obj: Customer) -> str:
+        return customer_mask(obj, "phone")
+
+    @admin.display(description=_("National ID number"))
+    def masked_national_id(self, obj: Customer) -> str:
+        return customer_mask(obj, "national_id")
+
+    @admin.display(description=_("Business registration number"))
+    def masked_business_registration_no(self, obj: Customer) -> str:
+        return customer_mask(obj, "business_registration_no")
+
+    @admin.display(description=_("Age band"))
+    def age_band(self, obj: Customer) -> str:
+        return customer_age_band(obj.date_of_birth)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Customer], search_term: str
+                           ) -> tuple[QuerySet[Customer], bool]:
+        """Exact look-up through the blind indexes; personal data is never searched in clear."""
+        term = search_term.strip().replace(" ", "")
+        if not term:
+            return queryset, False
+        try:
+            return queryset.filter(public_id=uuid.UUID(term)), False
+        except ValueError:
+            pass
+        if len(term) == 18 and term[:17].isdigit():
+            return queryset.filter(national_id_index=national_id_index(term.upper())), False
+        try:
+            return queryset.filter(phone_index=phone_index(normalize_phone(term))), False
+        except (PiiInvalidPhone, InvalidPhone):
+            return queryset.none(), False
+
+    # --- permissions ---------------------------------------------------------------------------
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # customers are closed, never deleted
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False,
+            "show_delete": False,
+            "can_reveal": request.user.has_perm("accounts.reveal_customer_pii"),
+            "can_change_status": self.has_change_permission(request),
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self) -> list[Any]:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("<path:object_id>/reveal/", self.admin_site.admin_view(self.reveal_view), name="{}_{}_reveal".format(*info)),
+            path("<path:object_id>/status/<str:action>/", self.admin_site.admin_view(self.status_view),
+                 name="{}_{}_status".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def _get_scoped(self, request: HttpRequest, object_id: str) -> Customer:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            return get_object_or_404(self.get_queryset(request), pk=int(object_id))
+        except ValueError:
+            raise PermissionDenied from None
+
+    def _context(self, request: HttpRequest, obj: Customer | None, title: str, **extra: Any) -> dict[str, Any]:
+        return {**self.admin_site.each_context(request), "opts": self.opts, "original": obj, "title": title,
+                "app_label": self.opts.app_label, **extra}
+
+    # --- counter registration (the add view) ---------------------------------------------------
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+                 ) -> HttpResponse:
+        """Register a customer at the counter: attributed to the staff member and their branch."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CounterRegistrationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                customer = customer_register_at_counter(staff=request.user, request=request, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, _("Customer registered. Ask them to set a password in the app "
+                                             "with “forgot password”."), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:accounts_customer_change", args=[customer.pk]))
+        context = self._context(request, None, _("Register a customer at the counter"), form=form,
+                                adminform=form, add=True)
+        return TemplateResponse(request, "admin/accounts/customer/counter_register.html", context)
+
+    # --- audited reveal -------------------------------------------------------------------------
+
+    def reveal_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if not request.user.has_perm("accounts.reveal_customer_pii"):
+            raise PermissionDenied
+        customer = self._get_scoped(request, object_id)
+        form = RevealForm(request.POST or None)
+        revealed: str | None = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                revealed = customer_pii_reveal(staff=request.user, customer=customer, request=request,
+                                               field=form.cleaned_data["field"], reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+        context = self._context(request, customer, _("Reveal personal data"), form=form, revealed=revealed,
+                                revealed_field=dict(form.fields["field"].choices).get(form.data.get("field", "")),
+                                masked={f: customer_mask(customer, f) for f in REVEALABLE_FIELDS})
+        response = TemplateResponse(request, "admin/accounts/customer/reveal.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    # --- freeze / unfreeze / close --------------------------------------------------------------
+
+    def status_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
+        if action not in STATUS_ACTIONS or not self.has_change_permission(request):
+            raise PermissionDenied
+        customer = self._get_scoped(request, object_id)
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                customer_status_change(staff=request.user, customer=customer, action=action,
+                                       reason=form.cleaned_data["reason"], request=request)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, _("Done: %(action)s.") % {"action": STATUS_ACTIONS[action]},
+                                  messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:accounts_customer_change", args=[customer.pk]))
+        context = self._context(request, customer, STATUS_ACTIONS[action], form=form, action=action,
+                                action_label=STATUS_ACTIONS[action], queryset=[customer])
+        return TemplateResponse(request, "admin/accounts/customer/status_action.html", context)
+
+    def _bulk_status(self, request: HttpRequest, queryset: QuerySet[Customer], action: str) -> HttpResponse | None:
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done, failed = 0, 0
+            for customer in queryset:
+                try:
+                    customer_status_change(staff=request.user, customer=customer, action=action,
+                                           reason=form.cleaned_data["reason"], request=request)
+                    done += 1
+                except DomainError:
+                    failed += 1
+            self.message_user(request, _("%(action)s: %(done)d done, %(failed)d skipped (status did not allow it).")
+                              % {"action": STATUS_ACTIONS[action], "done": done, "failed": failed},
+                              messages.SUCCESS if not failed else messages.WARNING)
+            return None
+        context = self._context(request, None, STATUS_ACTIONS[action], form=form, action=action,
+                                action_label=STATUS_ACTIONS[action], queryset=queryset, bulk=True,
+                                action_name=f"{action}_selected",
+                                selected=request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME))
+        return TemplateResponse(request, "admin/accounts/customer/status_action.html", context)
+
+    @admin.action(description=_("Freeze selected customers (reason required)"), permissions=["change"])
+    def freeze_selected(self, request: HttpRequest, queryset: QuerySet[Customer]) -> HttpResponse | None:
+        return self._bulk_status(request, queryset, "freeze")
+
+    @admin.action(description=_("Unfreeze selected customers (reason required)"), permissions=["change"])
+    def unfreeze_selected(self, request: HttpRequest, queryset: QuerySet[Customer]) -> HttpResponse | None:
+        return self._bulk_status(request, queryset, "unfreeze")
+
+    @admin.action(description=_("Close selected customers (reason required)"), permissions=["change"])
+    def close_selected(self, request: HttpRequest, queryset: QuerySet[Customer]) -> HttpResponse | None:
+        return self._bulk_status(request, queryset, "close")
+
