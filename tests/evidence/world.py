@@ -50,26 +50,13 @@ def make_actor(branch: Branch | None = None) -> Actor:
 
 
 def fund(actor: Actor, amount: str = "500.00") -> Any:
-    """Give the actor a funded CNY wallet through the ledger, when the ledger exists."""
-    try:
-        from core.money import Money
-        from payments import ledger
-    except ImportError:
-        return None
-    from payments.management.commands.loadtest_customers import _funding_kind, _transfer_extra
+    """Give the actor a funded CNY wallet through the ledger (the load-test funding path)."""
+    from payments.management.commands.loadtest_customers import fund_customers
+    from payments.models import LedgerAccount
 
-    wallet = ledger.wallet_get_or_create(customer=actor.customer, currency="CNY")
-    money = Money.parse(amount, "CNY")
-    ledger.transfer_post(
-        kind=_funding_kind(ledger),
-        legs=[ledger.Leg(ledger.system_account("SETTLEMENT", "CNY"), -money), ledger.Leg(wallet, money)],
-        **_transfer_extra(ledger),
-    )
-    for attr in ("public_id", "pk"):
-        if getattr(wallet, attr, None) is not None:
-            actor.secrets.add(str(getattr(wallet, attr)))
-            break
-    return wallet
+    wallet_public_id = fund_customers([actor.customer], amount)[actor.customer.pk]
+    actor.secrets.add(str(wallet_public_id))
+    return LedgerAccount.objects.get(public_id=wallet_public_id)
 
 
 # --- owned objects per object route --------------------------------------------------------------
