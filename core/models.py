@@ -50,9 +50,53 @@ class AuditEvent(models.Model):
         verbose_name_plural = "audit events"
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+        )
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise PermissionError("The audit log is append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class OutboxEvent(models.Model):
+    """A domain event written in the transaction of the change it announces (core.outbox).
+
+    ``published_at`` is set by the relay once the event was handed to Celery; consumers are
+    idempotent (``ConsumedEvent``), so a second hand-over never acts twice.
+    """
+
+    topic = models.CharField(max_length=100)
+    key = models.CharField(max_length=200, blank=True)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "outbox event"
+        verbose_name_plural = "outbox events"
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(published_at__isnull=True), name="outbox_unpublished"),
+            models.Index(fields=["topic", "created_at"], name="outbox_topic_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"
+
+
+class ConsumedEvent(models.Model):
+    """One row per (consumer, event) whose effect committed: the consumer's idempotency key."""
+
+    consumer = models.CharField(max_length=100)
+    event_id = models.BigIntegerField()
+    consumed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "consumed event"
+        verbose_name_plural = "consumed events"
+        constraints = [models.UniqueConstraint(fields=["consumer", "event_id"], name="consumed_event_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} <- {self.event_id}"

@@ -1,0 +1,169 @@
+"""Shared API plumbing for money-moving endpoints: the idempotent view base, amount parsing,
+and the OpenAPI pieces (``IDEMPOTENCY_KEY_PARAMETER``, ``error_responses``) every money view uses.
+
+Subclass ``IdempotentMoneyApi``, set a nested ``InputSerializer``, implement
+``perform(request, data) -> (status, body)`` (one service call; raise ``DomainError`` for business
+failures: they are stored and replayed), and optionally ``before_execute(request, data)`` for checks
+that must run outside the money transaction (the payment PIN).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.money import Money, MoneyError
+from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount
+from payments.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH, idempotent_execute, request_fingerprint
+
+__all__ = [
+    "IDEMPOTENCY_KEY_PARAMETER",
+    "REPLAYED_HEADER",
+    "ErrorSerializer",
+    "IdempotentMoneyApi",
+    "MoneyAmountField",
+    "MoneySerializer",
+    "error_responses",
+    "money_parse",
+]
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    name="Idempotency-Key",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description=(
+        "Unique key per intended operation (up to 255 characters), scoped to the customer and kept 24 h. "
+        "Same key and same body: the original status and body again, with `Idempotent-Replayed: true`. "
+        "Same key, different body: 422 `idempotency_key_reused`. Same key while the first request runs: "
+        "409 `idempotency_in_flight`. Business failures (e.g. insufficient funds) are replayed too."
+    ),
+)
+
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "code": serializers.CharField(),
+        "message": serializers.CharField(),
+        "details": serializers.JSONField(),
+        "request_id": serializers.CharField(),
+    },
+)
+
+_ERROR_DESCRIPTIONS = {
+    400: "Invalid input (`invalid_amount`, `too_many_decimals`, `unknown_currency`, `idempotency_key_missing`...)",
+    401: "Not authenticated",
+    403: "Refused (`account_frozen`, `limit_exceeded`, `risk_refused`, `payment_pin_invalid`...)",
+    404: "Not found",
+    409: "Conflict (`idempotency_in_flight`, `hold_not_active`...)",
+    422: "Unprocessable (`insufficient_funds`, `idempotency_key_reused`)",
+    423: "Locked (`payment_pin_locked`)",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """``extend_schema(responses={201: Out, **error_responses(400, 403, 409, 422)})``."""
+    return {
+        s: OpenApiResponse(response=ErrorSerializer, description=_ERROR_DESCRIPTIONS.get(s, "Error")) for s in statuses
+    }
+
+
+class MoneySerializer(serializers.Serializer):
+    """``{"amount": "12.34", "currency": "CNY"}`` (output)."""
+
+    amount = serializers.CharField()
+    currency = serializers.CharField()
+
+
+def money_parse(amount: Any, currency: Any, *, positive: bool = True) -> Money:
+    """Parse the API's decimal string into Money: floats, extra decimals, unknown currencies and
+    (with ``positive``) zero or negative amounts are a 400 ``DomainError`` with a precise code."""
+    try:
+        money = Money.parse(amount, currency)
+    except MoneyError as exc:
+        raise InvalidAmount(str(exc), code=exc.code) from None
+    if positive and money.minor <= 0:
+        raise InvalidAmount(_("The amount must be greater than zero."), code="amount_not_positive")
+    return money
+
+
+class MoneyAmountField(serializers.Field):
+    """A decimal string amount; a JSON float (or anything but a string/integer) is refused with
+    400 ``invalid_amount`` (DRF's CharField would silently accept ``12.34`` as a float)."""
+
+    default_error_messages = {"invalid": gettext_lazy("Amount must be a decimal string such as '12.34'.")}
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, bool) or not isinstance(data, (str, int)):
+            raise InvalidAmount(_("Amount must be a decimal string such as '12.34'."), code="invalid_amount")
+        return str(data)
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+
+class IdempotentMoneyApi(APIView):
+    """Base of every money-moving POST: requires ``Idempotency-Key`` and runs ``perform`` through
+    ``payments.idempotency.idempotent_execute`` (one durable transaction with the stored response).
+
+    Order: key check (400) -> input validation (400, not stored) -> ``before_execute`` (outside any
+    transaction: PIN) -> idempotent execution -> stored or replayed response. The fingerprint is
+    method + path + canonical JSON body without ``fingerprint_exclude_fields`` (secrets such as the
+    PIN are never hashed into a stored fingerprint).
+    """
+
+    InputSerializer: type[serializers.Serializer] | None = None
+    fingerprint_exclude_fields: tuple[str, ...] = ("pin",)
+
+    def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
+        raise NotImplementedError
+
+    def before_execute(self, request: Request, data: Any) -> None:
+        """Checks that commit on their own, outside the money transaction (e.g. the payment PIN)."""
+
+    def idempotency_key(self, request: Request) -> str:
+        key = request.headers.get("Idempotency-Key")
+        if key is None or not key.strip():
+            raise IdempotencyKeyMissing()
+        if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable():
+            raise IdempotencyKeyInvalid()
+        return key
+
+    def fingerprint(self, request: Request) -> str:
+        body = request.data
+        if isinstance(body, dict):
+            body = {k: v for k, v in body.items() if k not in self.fingerprint_exclude_fields}
+        return request_fingerprint(method=request.method or "POST", path=request.path, body=body)
+
+    def validate_input(self, request: Request) -> Any:
+        if self.InputSerializer is None:
+            return request.data
+        serializer = self.InputSerializer(data=request.data, context={"request": request, "view": self})
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = self.idempotency_key(request)
+        fingerprint = self.fingerprint(request)
+        data = self.validate_input(request)
+        self.before_execute(request, data)
+        result = idempotent_execute(
+            customer=request.user,  # type: ignore[arg-type]
+            key=key,
+            fingerprint=fingerprint,
+            operation=lambda: self.perform(request, data),
+        )
+        response = Response(result.body, status=result.status)
+        if result.replayed:
+            response[REPLAYED_HEADER] = "true"
+        return response

@@ -1,0 +1,125 @@
+"""Idempotent execution of money-moving requests (ARCHITECTURE §5).
+
+``idempotent_execute`` owns the request's durable transaction. Under a transaction-scoped
+advisory lock on (customer, key):
+
+* not acquired: another request with this key is running: ``IdempotencyInFlight`` (409);
+* a record exists: same fingerprint: its status and body again (``replayed=True``);
+  different fingerprint: ``IdempotencyKeyReused`` (422);
+* otherwise the operation runs in a savepoint. A ``DomainError`` rolls the savepoint back and
+  its error response is STORED (a business failure replays too); success stores the response.
+  Record and money movement commit together. Any other exception rolls everything back, with
+  no record, so the client may retry.
+
+Because the lock is released at commit and the record is committed in the same transaction,
+exactly one of several concurrent requests with one key executes; the others get 409 or, once
+it committed, the replay. The unique (customer, key) constraint backs this up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from core.errors import DomainError
+from payments.errors import IdempotencyInFlight, IdempotencyKeyInvalid, IdempotencyKeyReused
+from payments.models import IdempotencyRecord
+
+if TYPE_CHECKING:
+    from accounts.models import Customer
+
+__all__ = [
+    "IDEMPOTENCY_KEY_MAX_LENGTH",
+    "IDEMPOTENCY_TTL",
+    "IdempotentResult",
+    "idempotency_records_purge",
+    "idempotent_execute",
+    "request_fingerprint",
+]
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+IDEMPOTENCY_TTL = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class IdempotentResult:
+    status: int
+    body: dict[str, Any]
+    replayed: bool
+
+
+def request_fingerprint(*, method: str, path: str, body: Any) -> str:
+    """sha256 of method, path and the canonical JSON of the body (keys sorted)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+    return hashlib.sha256(f"{method.upper()}\n{path}\n{canonical}".encode()).hexdigest()
+
+
+def _validate_key(key: str) -> None:
+    if not isinstance(key, str) or not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable():
+        raise IdempotencyKeyInvalid()
+
+
+def idempotent_execute(
+    *,
+    customer: Customer,
+    key: str,
+    fingerprint: str,
+    operation: Callable[[], tuple[int, dict[str, Any]]],
+) -> IdempotentResult:
+    """Run ``operation`` at most once per (customer, key); see the module docstring.
+
+    Opens ``transaction.atomic(durable=True)``: call it outside any transaction (the view does),
+    and let ``operation`` use the ledger API inside it (``transaction.atomic()`` nests as savepoints).
+    """
+    _validate_key(key)
+    with transaction.atomic(durable=True):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [f"idem:{customer.pk}:{key}"])
+            acquired = cursor.fetchone()[0]
+        if not acquired:
+            raise IdempotencyInFlight()
+        record = IdempotencyRecord.objects.filter(customer=customer, key=key).first()
+        if record is not None:
+            if record.request_fingerprint != fingerprint:
+                raise IdempotencyKeyReused()
+            return IdempotentResult(record.response_status, record.response_body, replayed=True)
+
+        try:
+            with transaction.atomic():
+                status, body = operation()
+        except DomainError as error:
+            status, body = error.status_code, error.as_body()
+
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                IdempotencyRecord.objects.create(
+                    customer=customer,
+                    key=key,
+                    request_fingerprint=fingerprint,
+                    response_status=status,
+                    response_body=body,
+                    expires_at=now + IDEMPOTENCY_TTL,
+                )
+        except IntegrityError as exc:  # a hashtext collision let two keys race: refuse, roll back
+            raise IdempotencyInFlight() from exc
+        return IdempotentResult(status, body, replayed=False)
+
+
+def idempotency_records_purge(*, batch_size: int = 5000) -> int:
+    """Delete expired records (records are not money). Returns how many were deleted."""
+    deleted = 0
+    while True:
+        ids = list(
+            IdempotencyRecord.objects.filter(expires_at__lt=timezone.now()).values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return deleted
+        deleted += IdempotencyRecord.objects.filter(pk__in=ids).delete()[0]

@@ -1,0 +1,105 @@
+"""KYC tier limits (accounts.KycTier), enforced inside the money transaction.
+
+Limits are in CNY minor units and apply to CNY movements. Other currencies are not limited
+here: a customer only gets them through an FX conversion, whose CNY side is what the movements
+service passes to ``limits_check_outgoing`` (docs/ledger.md).
+
+Daily and monthly totals live in ``CustomerSpendCounter`` rows moved by one atomic UPSERT
+whose ``WHERE`` refuses to pass the limit: no sum over postings, no read-modify-write, and two
+concurrent payments cannot both slip under the limit. The check *reserves* the amount: call it
+inside the savepoint of the payment, so a later failure rolls the counter back with it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.money import Money
+from payments.errors import BalanceCapExceeded, KycRequired, LimitExceeded
+from payments.models import CustomerSpendCounter, LedgerAccount
+
+if TYPE_CHECKING:
+    from accounts.models import Customer, KycTier
+
+__all__ = ["LIMITED_CURRENCY", "limits_check_incoming_balance", "limits_check_outgoing"]
+
+LIMITED_CURRENCY = "CNY"
+
+_UPSERT = """
+INSERT INTO payments_customerspendcounter (customer_id, period, period_start, spent_minor)
+VALUES (%(customer)s, %(period)s, %(start)s, %(amount)s)
+ON CONFLICT (customer_id, period, period_start)
+DO UPDATE SET spent_minor = payments_customerspendcounter.spent_minor + EXCLUDED.spent_minor
+ WHERE payments_customerspendcounter.spent_minor + EXCLUDED.spent_minor <= %(limit)s
+RETURNING spent_minor
+"""
+
+
+def _tier(customer: Customer) -> KycTier:
+    from accounts.models import KycTier
+
+    return KycTier.objects.get(pk=customer.kyc_tier_id)
+
+
+def _reserve(*, customer: Customer, period: str, start: object, amount: int, limit: int) -> bool:
+    if amount > limit:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPSERT, {"customer": customer.pk, "period": period, "start": start, "amount": amount, "limit": limit}
+        )
+        return cursor.fetchone() is not None
+
+
+def limits_check_outgoing(*, customer: Customer, amount: Money) -> None:
+    """Check the per-transaction, daily and monthly limits of the customer's KYC tier and reserve
+    ``amount`` in the day and month counters. Raises ``KycRequired`` (tier without limits) or
+    ``LimitExceeded`` (403, ``details.limit`` names which). Call inside the money transaction."""
+    if amount.currency != LIMITED_CURRENCY:
+        return
+    tier = _tier(customer)
+    if tier.per_transaction_limit_minor == 0:
+        raise KycRequired()
+    if amount.minor > tier.per_transaction_limit_minor:
+        raise LimitExceeded(
+            _("This payment is above your per-transaction limit."),
+            details={"limit": "per_transaction", "max": Money(tier.per_transaction_limit_minor, "CNY").amount_str()},
+        )
+    today = timezone.localdate()
+    if not _reserve(
+        customer=customer,
+        period=CustomerSpendCounter.Period.DAY,
+        start=today,
+        amount=amount.minor,
+        limit=tier.daily_limit_minor,
+    ):
+        raise LimitExceeded(_("This payment is above your daily limit."), details={"limit": "daily"})
+    if not _reserve(
+        customer=customer,
+        period=CustomerSpendCounter.Period.MONTH,
+        start=today.replace(day=1),
+        amount=amount.minor,
+        limit=tier.monthly_limit_minor,
+    ):
+        raise LimitExceeded(_("This payment is above your monthly limit."), details={"limit": "monthly"})
+
+
+def limits_check_incoming_balance(*, account: LedgerAccount) -> None:
+    """After crediting a CNY customer wallet (its row is locked by the transfer), refuse a balance
+    above the owner's KYC balance cap (``BalanceCapExceeded``, 403). Other accounts: no cap."""
+    if account.kind != LedgerAccount.Kind.CUSTOMER_WALLET or account.currency != LIMITED_CURRENCY:
+        return
+    if account.customer_id is None:
+        return
+    from accounts.models import Customer as CustomerModel
+
+    cap = (
+        CustomerModel.objects.filter(pk=account.customer_id).values_list("kyc_tier__balance_cap_minor", flat=True).get()
+    )
+    posted = LedgerAccount.objects.filter(pk=account.pk).values_list("posted_minor", flat=True).get()
+    if posted > cap:
+        raise BalanceCapExceeded(details={"cap": Money(cap, "CNY").amount_str()})

@@ -1,0 +1,31 @@
+"""Row locks of the payments app, always taken in primary-key order (Saleor style) so two
+transactions locking overlapping sets of accounts can never deadlock.
+
+``FOR NO KEY UPDATE`` (not ``FOR UPDATE``): it does not conflict with the ``FOR KEY SHARE``
+lock that PostgreSQL takes on an account when a posting referencing it is inserted, so the
+appended postings of a hot account never wait for a debit holding that account's lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from payments.models import Hold, LedgerAccount
+
+
+def ledger_accounts_qs_select_for_update() -> QuerySet[LedgerAccount]:
+    return LedgerAccount.objects.order_by("pk").select_for_update(no_key=True)
+
+
+def ledger_accounts_lock(account_ids: Iterable[int]) -> dict[int, LedgerAccount]:
+    """Lock the accounts (pk order) and return their current rows by id. Call inside a transaction."""
+    ids = sorted(set(account_ids))
+    if not ids:
+        return {}
+    return {account.pk: account for account in ledger_accounts_qs_select_for_update().filter(pk__in=ids)}
+
+
+def holds_qs_select_for_update() -> QuerySet[Hold]:
+    return Hold.objects.order_by("pk").select_for_update(no_key=True)

@@ -1,0 +1,32 @@
+"""Stored responses of money-moving requests, keyed by (customer, Idempotency-Key)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+__all__ = ["IdempotencyRecord"]
+
+
+class IdempotencyRecord(models.Model):
+    """The first outcome of a keyed request (success or business failure), replayed for its expiry.
+
+    Written in the same transaction as the money movement it records. Not money: purged after
+    ``expires_at`` (at least 24 h after creation).
+    """
+
+    customer = models.ForeignKey("accounts.Customer", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("idempotency key"), max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["customer", "key"], name="idempotency_key_per_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}:{self.key}"
