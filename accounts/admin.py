@@ -73,26 +73,38 @@ class CounterRegistrationForm(forms.Form):
     date_of_birth = forms.DateField(label=_("Date of birth"), help_text=_("YYYY-MM-DD, as on the ID card"))
     customer_type = forms.ChoiceField(label=_("Type"), choices=Customer.Type.choices, initial=Customer.Type.INDIVIDUAL)
     business_name = forms.CharField(label=_("Business name"), max_length=200, required=False)
-    business_registration_no = forms.CharField(label=_("Business registration number"), max_length=30,
-                                               required=False)
+    business_registration_no = forms.CharField(label=_("Business registration number"), max_length=30, required=False)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=5,
-                             max_length=1000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=5, max_length=1000)
 
 
 class RevealForm(ReasonForm):
-    field = forms.ChoiceField(label=_("Field"), choices=[
-        ("phone", _("Phone")), ("legal_name", _("Legal name")), ("national_id", _("National ID number")),
-        ("business_registration_no", _("Business registration number")),
-    ])
+    field = forms.ChoiceField(
+        label=_("Field"),
+        choices=[
+            ("phone", _("Phone")),
+            ("legal_name", _("Legal name")),
+            ("national_id", _("National ID number")),
+            ("business_registration_no", _("Business registration number")),
+        ],
+    )
 
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("short_id", "masked_name", "masked_phone", "customer_type", "kyc_tier", "status",
-                    "onboarding_channel", "home_branch", "created_at")
+    list_display = (
+        "short_id",
+        "masked_name",
+        "masked_phone",
+        "customer_type",
+        "kyc_tier",
+        "status",
+        "onboarding_channel",
+        "home_branch",
+        "created_at",
+    )
     list_filter = ("status", "kyc_tier", "onboarding_channel", ("home_branch", admin.RelatedOnlyFieldListFilter))
     search_fields = ("public_id",)  # replaced by get_search_results (blind indexes)
     search_help_text = _("Search by full mobile phone number, national ID number or customer id.")
@@ -103,19 +115,53 @@ class CustomerAdmin(admin.ModelAdmin):
     actions = ["freeze_selected", "unfreeze_selected", "close_selected"]
     inlines = [LinkedCardInline, DeviceInline, ConsentInline]
     fieldsets = (
-        (_("Identity (masked)"), {"fields": ("public_id", "masked_name", "masked_phone", "masked_national_id",
-                                             "date_of_birth", "age_band", "customer_type", "business_name",
-                                             "masked_business_registration_no", "display_name")}),
+        (
+            _("Identity (masked)"),
+            {
+                "fields": (
+                    "public_id",
+                    "masked_name",
+                    "masked_phone",
+                    "masked_national_id",
+                    "date_of_birth",
+                    "age_band",
+                    "customer_type",
+                    "business_name",
+                    "masked_business_registration_no",
+                    "display_name",
+                )
+            },
+        ),
         (_("Verification"), {"fields": ("kyc_tier", "kyc_verified_at", "phone_verified_at")}),
         (_("Onboarding"), {"fields": ("home_branch", "onboarding_channel", "registered_by", "referred_by")}),
         (_("Status"), {"fields": ("status", "status_reason", "status_changed_at", "pin_locked_until")}),
         (_("Timestamps"), {"fields": ("created_at", "updated_at")}),
     )
-    readonly_fields = ("public_id", "masked_name", "masked_phone", "masked_national_id", "date_of_birth", "age_band",
-                       "customer_type", "business_name", "masked_business_registration_no", "display_name",
-                       "kyc_tier", "kyc_verified_at", "phone_verified_at", "home_branch", "onboarding_channel",
-                       "registered_by", "referred_by", "status", "status_reason", "status_changed_at",
-                       "pin_locked_until", "created_at", "updated_at")
+    readonly_fields = (
+        "public_id",
+        "masked_name",
+        "masked_phone",
+        "masked_national_id",
+        "date_of_birth",
+        "age_band",
+        "customer_type",
+        "business_name",
+        "masked_business_registration_no",
+        "display_name",
+        "kyc_tier",
+        "kyc_verified_at",
+        "phone_verified_at",
+        "home_branch",
+        "onboarding_channel",
+        "registered_by",
+        "referred_by",
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "pin_locked_until",
+        "created_at",
+        "updated_at",
+    )
 
     # --- scoping and display -----------------------------------------------------------------
 
@@ -146,8 +192,9 @@ class CustomerAdmin(admin.ModelAdmin):
     def age_band(self, obj: Customer) -> str:
         return customer_age_band(obj.date_of_birth)
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Customer], search_term: str
-                           ) -> tuple[QuerySet[Customer], bool]:
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Customer], search_term: str
+    ) -> tuple[QuerySet[Customer], bool]:
         """Exact look-up through the blind indexes; personal data is never searched in clear."""
         term = search_term.strip().replace(" ", "")
         if not term:
@@ -173,11 +220,18 @@ class CustomerAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
-    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
-                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
-            "show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False,
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
             "show_delete": False,
             "can_reveal": request.user.has_perm("accounts.reveal_customer_pii"),
             "can_change_status": self.has_change_permission(request),
@@ -187,9 +241,16 @@ class CustomerAdmin(admin.ModelAdmin):
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("<path:object_id>/reveal/", self.admin_site.admin_view(self.reveal_view), name="{}_{}_reveal".format(*info)),
-            path("<path:object_id>/status/<str:action>/", self.admin_site.admin_view(self.status_view),
-                 name="{}_{}_status".format(*info)),
+            path(
+                "<path:object_id>/reveal/",
+                self.admin_site.admin_view(self.reveal_view),
+                name="{}_{}_reveal".format(*info),
+            ),
+            path(
+                "<path:object_id>/status/<str:action>/",
+                self.admin_site.admin_view(self.status_view),
+                name="{}_{}_status".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -202,13 +263,20 @@ class CustomerAdmin(admin.ModelAdmin):
             raise PermissionDenied from None
 
     def _context(self, request: HttpRequest, obj: Customer | None, title: str, **extra: Any) -> dict[str, Any]:
-        return {**self.admin_site.each_context(request), "opts": self.opts, "original": obj, "title": title,
-                "app_label": self.opts.app_label, **extra}
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": title,
+            "app_label": self.opts.app_label,
+            **extra,
+        }
 
     # --- counter registration (the add view) ---------------------------------------------------
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
-                 ) -> HttpResponse:
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         """Register a customer at the counter: attributed to the staff member and their branch."""
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -219,11 +287,15 @@ class CustomerAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                self.message_user(request, _("Customer registered. Ask them to set a password in the app "
-                                             "with “forgot password”."), messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("Customer registered. Ask them to set a password in the app with “forgot password”."),
+                    messages.SUCCESS,
+                )
                 return HttpResponseRedirect(reverse("admin:accounts_customer_change", args=[customer.pk]))
-        context = self._context(request, None, _("Register a customer at the counter"), form=form,
-                                adminform=form, add=True)
+        context = self._context(
+            request, None, _("Register a customer at the counter"), form=form, adminform=form, add=True
+        )
         return TemplateResponse(request, "admin/accounts/customer/counter_register.html", context)
 
     # --- audited reveal -------------------------------------------------------------------------
@@ -236,13 +308,24 @@ class CustomerAdmin(admin.ModelAdmin):
         revealed: str | None = None
         if request.method == "POST" and form.is_valid():
             try:
-                revealed = customer_pii_reveal(staff=request.user, customer=customer, request=request,
-                                               field=form.cleaned_data["field"], reason=form.cleaned_data["reason"])
+                revealed = customer_pii_reveal(
+                    staff=request.user,
+                    customer=customer,
+                    request=request,
+                    field=form.cleaned_data["field"],
+                    reason=form.cleaned_data["reason"],
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
-        context = self._context(request, customer, _("Reveal personal data"), form=form, revealed=revealed,
-                                revealed_field=dict(form.fields["field"].choices).get(form.data.get("field", "")),
-                                masked={f: customer_mask(customer, f) for f in REVEALABLE_FIELDS})
+        context = self._context(
+            request,
+            customer,
+            _("Reveal personal data"),
+            form=form,
+            revealed=revealed,
+            revealed_field=dict(form.fields["field"].choices).get(form.data.get("field", "")),
+            masked={f: customer_mask(customer, f) for f in REVEALABLE_FIELDS},
+        )
         response = TemplateResponse(request, "admin/accounts/customer/reveal.html", context)
         response["Cache-Control"] = "no-store"
         return response
@@ -256,16 +339,29 @@ class CustomerAdmin(admin.ModelAdmin):
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                customer_status_change(staff=request.user, customer=customer, action=action,
-                                       reason=form.cleaned_data["reason"], request=request)
+                customer_status_change(
+                    staff=request.user,
+                    customer=customer,
+                    action=action,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                self.message_user(request, _("Done: %(action)s.") % {"action": STATUS_ACTIONS[action]},
-                                  messages.SUCCESS)
+                self.message_user(
+                    request, _("Done: %(action)s.") % {"action": STATUS_ACTIONS[action]}, messages.SUCCESS
+                )
                 return HttpResponseRedirect(reverse("admin:accounts_customer_change", args=[customer.pk]))
-        context = self._context(request, customer, STATUS_ACTIONS[action], form=form, action=action,
-                                action_label=STATUS_ACTIONS[action], queryset=[customer])
+        context = self._context(
+            request,
+            customer,
+            STATUS_ACTIONS[action],
+            form=form,
+            action=action,
+            action_label=STATUS_ACTIONS[action],
+            queryset=[customer],
+        )
         return TemplateResponse(request, "admin/accounts/customer/status_action.html", context)
 
     def _bulk_status(self, request: HttpRequest, queryset: QuerySet[Customer], action: str) -> HttpResponse | None:
@@ -274,19 +370,35 @@ class CustomerAdmin(admin.ModelAdmin):
             done, failed = 0, 0
             for customer in queryset:
                 try:
-                    customer_status_change(staff=request.user, customer=customer, action=action,
-                                           reason=form.cleaned_data["reason"], request=request)
+                    customer_status_change(
+                        staff=request.user,
+                        customer=customer,
+                        action=action,
+                        reason=form.cleaned_data["reason"],
+                        request=request,
+                    )
                     done += 1
                 except DomainError:
                     failed += 1
-            self.message_user(request, _("%(action)s: %(done)d done, %(failed)d skipped (status did not allow it).")
-                              % {"action": STATUS_ACTIONS[action], "done": done, "failed": failed},
-                              messages.SUCCESS if not failed else messages.WARNING)
+            self.message_user(
+                request,
+                _("%(action)s: %(done)d done, %(failed)d skipped (status did not allow it).")
+                % {"action": STATUS_ACTIONS[action], "done": done, "failed": failed},
+                messages.SUCCESS if not failed else messages.WARNING,
+            )
             return None
-        context = self._context(request, None, STATUS_ACTIONS[action], form=form, action=action,
-                                action_label=STATUS_ACTIONS[action], queryset=queryset, bulk=True,
-                                action_name=f"{action}_selected",
-                                selected=request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME))
+        context = self._context(
+            request,
+            None,
+            STATUS_ACTIONS[action],
+            form=form,
+            action=action,
+            action_label=STATUS_ACTIONS[action],
+            queryset=queryset,
+            bulk=True,
+            action_name=f"{action}_selected",
+            selected=request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        )
         return TemplateResponse(request, "admin/accounts/customer/status_action.html", context)
 
     @admin.action(description=_("Freeze selected customers (reason required)"), permissions=["change"])
@@ -300,4 +412,3 @@ class CustomerAdmin(admin.ModelAdmin):
     @admin.action(description=_("Close selected customers (reason required)"), permissions=["change"])
     def close_selected(self, request: HttpRequest, queryset: QuerySet[Customer]) -> HttpResponse | None:
         return self._bulk_status(request, queryset, "close")
-

@@ -35,8 +35,10 @@ def _form_changes(form: forms.ModelForm) -> dict[str, Any]:
             after = sorted(str(getattr(v, "pk", v)) for v in after)
         if isinstance(before, (list, tuple)):
             before = sorted(str(getattr(v, "pk", v)) for v in before)
-        changes[name] = [before if isinstance(before, (str, int, bool, list)) or before is None else str(before),
-                         after if isinstance(after, (str, int, bool, list)) or after is None else str(after)]
+        changes[name] = [
+            before if isinstance(before, (str, int, bool, list)) or before is None else str(before),
+            after if isinstance(after, (str, int, bool, list)) or after is None else str(after),
+        ]
     return changes
 
 
@@ -49,12 +51,16 @@ class AuditedAdminMixin:
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)  # type: ignore[misc]
-        staff_change_record(staff=request.user, obj=obj, action=self._action("change" if change else "add"),
-                            changes=_form_changes(form), request=request)
+        staff_change_record(
+            staff=request.user,
+            obj=obj,
+            action=self._action("change" if change else "add"),
+            changes=_form_changes(form),
+            request=request,
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        staff_change_record(staff=request.user, obj=obj, action=self._action("delete"), changes={},
-                            request=request)
+        staff_change_record(staff=request.user, obj=obj, action=self._action("delete"), changes={}, request=request)
         super().delete_model(request, obj)  # type: ignore[misc]
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
@@ -66,9 +72,13 @@ class AuditedAdminMixin:
         for inline_form in formset.forms:
             if inline_form.has_changed() and inline_form.instance.pk is not None:
                 opts = inline_form.instance._meta
-                staff_change_record(staff=request.user, obj=inline_form.instance,
-                                    action=f"{opts.app_label}.{opts.model_name}.change",
-                                    changes=_form_changes(inline_form), request=request)
+                staff_change_record(
+                    staff=request.user,
+                    obj=inline_form.instance,
+                    action=f"{opts.app_label}.{opts.model_name}.change",
+                    changes=_form_changes(inline_form),
+                    request=request,
+                )
 
 
 @admin.register(Branch)
@@ -83,11 +93,25 @@ class BranchAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class KycTierAdmin(admin.ModelAdmin):
     """Limits payments enforce. Administrators change them through ``kyc_tier_update`` (audited)."""
 
-    list_display = ("level", "name", "currency", "per_transaction_limit_minor", "daily_limit_minor",
-                    "monthly_limit_minor", "balance_cap_minor")
+    list_display = (
+        "level",
+        "name",
+        "currency",
+        "per_transaction_limit_minor",
+        "daily_limit_minor",
+        "monthly_limit_minor",
+        "balance_cap_minor",
+    )
     readonly_fields = ("level", "currency")
-    fields = ("level", "name", "currency", "per_transaction_limit_minor", "daily_limit_minor",
-              "monthly_limit_minor", "balance_cap_minor")
+    fields = (
+        "level",
+        "name",
+        "currency",
+        "per_transaction_limit_minor",
+        "daily_limit_minor",
+        "monthly_limit_minor",
+        "balance_cap_minor",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -149,8 +173,13 @@ class StaffUserAdmin(AuditedAdminMixin, UserAdmin):
         super().save_related(request, form, formsets, change)
         after = sorted(form.instance.groups.values_list("name", flat=True))
         if before != after:
-            staff_change_record(staff=request.user, obj=form.instance, action="auth.user.roles",
-                                changes={"groups": [before, after]}, request=request)
+            staff_change_record(
+                staff=request.user,
+                obj=form.instance,
+                action="auth.user.roles",
+                changes={"groups": [before, after]},
+                request=request,
+            )
 
 
 @admin.register(Group)
@@ -160,6 +189,10 @@ class RoleGroupAdmin(AuditedAdminMixin, GroupAdmin):
         super().save_related(request, form, formsets, change)
         after = sorted(form.instance.permissions.values_list("codename", flat=True))
         if before != after:
-            staff_change_record(staff=request.user, obj=form.instance, action="auth.group.permissions",
-                                changes={"permissions": [before, after]},
-                                request=request)
+            staff_change_record(
+                staff=request.user,
+                obj=form.instance,
+                action="auth.group.permissions",
+                changes={"permissions": [before, after]},
+                request=request,
+            )

@@ -126,8 +126,7 @@ def customer_age_band(date_of_birth: Any) -> str:
     if date_of_birth is None:
         return ""
     year = date_of_birth.year
-    for start, label in ((2000, "post-00"), (1995, "post-95"), (1990, "post-90"), (1980, "post-80"),
-                         (1970, "post-70")):
+    for start, label in ((2000, "post-00"), (1995, "post-95"), (1990, "post-90"), (1980, "post-80"), (1970, "post-70")):
         if year >= start:
             return label
     return "pre-70"

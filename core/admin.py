@@ -23,8 +23,18 @@ from core.audit import audit_record
 from core.models import AuditEvent
 
 AUDITOR_GROUP = "AUDITOR"  # the role name (accounts.StaffRole.AUDITOR); core imports no domain app
-CSV_COLUMNS = ("occurred_at", "actor_label", "action", "object_type", "object_id", "object_repr", "reason",
-               "changes", "ip_address", "request_id")
+CSV_COLUMNS = (
+    "occurred_at",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "reason",
+    "changes",
+    "ip_address",
+    "request_id",
+)
 
 
 def is_auditor(user: Any) -> bool:
@@ -63,16 +73,35 @@ def audit_csv_rows(queryset: QuerySet[AuditEvent]) -> Iterator[str]:
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("occurred_at", "actor_label", "action", "object_type", "object_id", "object_repr", "short_reason",
-                    "ip_address")
+    list_display = (
+        "occurred_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "short_reason",
+        "ip_address",
+    )
     list_filter = ("action", ("actor", admin.RelatedOnlyFieldListFilter), "occurred_at", "object_type")
     search_fields = ("action", "actor_label", "object_id", "request_id")
     date_hierarchy = "occurred_at"
     list_per_page = 100
     show_full_result_count = False
     actions = ["export_csv"]
-    readonly_fields = ("occurred_at", "actor", "actor_label", "action", "object_type", "object_id", "object_repr",
-                       "reason", "changes", "ip_address", "request_id")
+    readonly_fields = (
+        "occurred_at",
+        "actor",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "reason",
+        "changes",
+        "ip_address",
+        "request_id",
+    )
     fields = readonly_fields
 
     @admin.display(description=_("reason"))
@@ -115,12 +144,17 @@ class AuditEventAdmin(admin.ModelAdmin):
         changelist = self.get_changelist_instance(request)
         return self.export_csv(request, changelist.get_queryset(request))
 
-    @admin.action(description=_("Export selected audit events as CSV (tick “select all” for every match)"),
-                  permissions=["export"])
+    @admin.action(
+        description=_("Export selected audit events as CSV (tick “select all” for every match)"), permissions=["export"]
+    )
     def export_csv(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> StreamingHttpResponse:
         count = queryset.count()
-        audit_record(action="core.auditevent.export", actor=request.user, request=request,
-                     changes={"rows": count, "filters": dict(request.GET.items())})
+        audit_record(
+            action="core.auditevent.export",
+            actor=request.user,
+            request=request,
+            changes={"rows": count, "filters": dict(request.GET.items())},
+        )
         response = StreamingHttpResponse(audit_csv_rows(queryset), content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -32,6 +32,26 @@ class _Scoped(APIView):
     throttle_classes = _THROTTLES
 
 
+_OTP_PURPOSES = [OtpChallenge.Purpose.REGISTER, OtpChallenge.Purpose.LOGIN, OtpChallenge.Purpose.RESET_PASSWORD]
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^(" + "|".join(str(p) for p in _OTP_PURPOSES) + ")$",
+        "description": "REGISTER, LOGIN (new device) or RESET_PASSWORD",
+    }
+)
+class OtpPurposeField(serializers.CharField):
+    """Described by a pattern, not an enum: spectacular would otherwise clash it with the consent ``purpose``."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if value not in _OTP_PURPOSES:
+            raise serializers.ValidationError(_("Choose REGISTER, LOGIN or RESET_PASSWORD."))
+        return value
+
+
 def _ip(request: Request) -> str | None:
     return client_ip(request._request)
 
@@ -46,12 +66,12 @@ class AuthOtpRequestApi(_Scoped):
     authentication_classes: list[Any] = []
     throttle_scope = "otp"
 
+    @extend_schema_serializer(component_name="AuthOtpRequestInput")
     class InputSerializer(serializers.Serializer):
         phone = serializers.CharField(max_length=32)
-        purpose = serializers.ChoiceField(
-            choices=[OtpChallenge.Purpose.REGISTER, OtpChallenge.Purpose.LOGIN, OtpChallenge.Purpose.RESET_PASSWORD]
-        )
+        purpose = OtpPurposeField(max_length=20)
 
+    @extend_schema_serializer(component_name="AuthOtpRequestOutput")
     class OutputSerializer(serializers.Serializer):
         expires_in_seconds = serializers.IntegerField()
         resend_after_seconds = serializers.IntegerField()
@@ -76,6 +96,7 @@ class AuthRegisterApi(_Scoped):
     authentication_classes: list[Any] = []
     throttle_scope = "login"
 
+    @extend_schema_serializer(component_name="AuthRegisterInput")
     class InputSerializer(serializers.Serializer):
         phone = serializers.CharField(max_length=32)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
@@ -103,6 +124,7 @@ class AuthLoginApi(_Scoped):
     authentication_classes: list[Any] = []
     throttle_scope = "login"
 
+    @extend_schema_serializer(component_name="AuthLoginInput")
     class InputSerializer(serializers.Serializer):
         phone = serializers.CharField(max_length=32)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
@@ -136,6 +158,7 @@ class AuthPasswordChangeApi(_Scoped):
 
     throttle_scope = "sensitive"
 
+    @extend_schema_serializer(component_name="AuthPasswordChangeInput")
     class InputSerializer(serializers.Serializer):
         old_password = serializers.CharField(max_length=128, trim_whitespace=False)
         new_password = serializers.CharField(max_length=128, trim_whitespace=False)
@@ -155,6 +178,7 @@ class AuthPasswordResetApi(_Scoped):
     authentication_classes: list[Any] = []
     throttle_scope = "login"
 
+    @extend_schema_serializer(component_name="AuthPasswordResetInput")
     class InputSerializer(serializers.Serializer):
         phone = serializers.CharField(max_length=32)
         otp_code = serializers.CharField(max_length=6)
@@ -174,6 +198,7 @@ class AuthPasswordResetApi(_Scoped):
 class MeApi(APIView):
     """The signed-in customer's profile; PATCH changes only non-identifying fields."""
 
+    @extend_schema_serializer(component_name="MeInput")
     class InputSerializer(serializers.Serializer):
         display_name = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
@@ -206,6 +231,7 @@ class MeOtpApi(_Scoped):
 
     throttle_scope = "otp"
 
+    @extend_schema_serializer(component_name="MeOtpOutput")
     class OutputSerializer(serializers.Serializer):
         expires_in_seconds = serializers.IntegerField()
         resend_after_seconds = serializers.IntegerField()
@@ -221,6 +247,7 @@ class MePinApi(_Scoped):
 
     throttle_scope = "sensitive"
 
+    @extend_schema_serializer(component_name="MePinInput")
     class InputSerializer(serializers.Serializer):
         pin = serializers.CharField(max_length=6, min_length=6, trim_whitespace=False)
         old_pin = serializers.CharField(max_length=6, required=False, allow_blank=True, trim_whitespace=False)
@@ -244,10 +271,12 @@ class MeKycApi(_Scoped):
 
     throttle_scope = "sensitive"
 
+    @extend_schema_serializer(component_name="MeKycInput")
     class InputSerializer(serializers.Serializer):
         legal_name = serializers.CharField(max_length=60)
         national_id = serializers.CharField(max_length=18, min_length=18)
 
+    @extend_schema_serializer(component_name="MeKycOutput")
     class OutputSerializer(serializers.Serializer):
         tier = serializers.IntegerField(source="kyc_tier_id")
         verified_at = serializers.DateTimeField(source="kyc_verified_at", allow_null=True)
@@ -286,6 +315,7 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
 class MeConsentListApi(APIView):
     """Consents (history included); POST grants one purpose at a text version."""
 
+    @extend_schema_serializer(component_name="MeConsentListInput")
     class InputSerializer(serializers.Serializer):
         purpose = serializers.ChoiceField(choices=Consent.Purpose.choices)
         version = serializers.CharField(max_length=20)
@@ -350,6 +380,7 @@ class CardListApi(_Scoped):
 
     throttle_scope = "sensitive"
 
+    @extend_schema_serializer(component_name="CardListInput")
     class InputSerializer(serializers.Serializer):
         gateway_token = serializers.CharField(max_length=128)
         bank_name = serializers.CharField(max_length=100)

@@ -31,8 +31,9 @@ def encrypted_columns() -> list[tuple[str, str, str, str]]:
             continue
         for field in model._meta.concrete_fields:
             if isinstance(field, EncryptedTextField):
-                found.append((f"{model._meta.label}.{field.name}", model._meta.db_table, model._meta.pk.column,
-                              field.column))
+                found.append(
+                    (f"{model._meta.label}.{field.name}", model._meta.db_table, model._meta.pk.column, field.column)
+                )
     return found
 
 
@@ -49,10 +50,14 @@ class Command(BaseCommand):
         quote = connection.ops.quote_name
         total = 0
         for label, table, pk, column in encrypted_columns():
-            select = (f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} "  # noqa: S608 -- names from models
-                      f"WHERE ({quote(pk)} > %s OR %s) AND {quote(column)} <> '' ORDER BY {quote(pk)} LIMIT %s")
-            update = (f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608
-                      f"WHERE {quote(pk)} = %s AND {quote(column)} = %s")
+            select = (
+                f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} "  # noqa: S608 -- names from models
+                f"WHERE ({quote(pk)} > %s OR %s) AND {quote(column)} <> '' ORDER BY {quote(pk)} LIMIT %s"
+            )
+            update = (
+                f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608
+                f"WHERE {quote(pk)} = %s AND {quote(column)} = %s"
+            )
             last: Any = None  # works for integer and UUID primary keys alike
             rotated = 0
             while True:
