@@ -95,11 +95,17 @@ class ApiErrorMiddleware:
             if status >= 500
             else _("The request could not be served.")
         )
+        details: dict[str, object] = {}
         if status == 404:
             message = _("No such resource.")
         elif status == 405:
             message = _("Method not allowed.")
-        replacement = error_response(status, code, message)
+        elif status == 429:
+            message = _("Too many requests. Please try again later.")
+            retry_after = response.get("Retry-After", "")
+            if retry_after.isdigit():
+                details["retry_after_seconds"] = int(retry_after)
+        replacement = error_response(status, code, message, details)
         for header in ("Allow", "Retry-After"):
             if header in response:
                 replacement[header] = response[header]

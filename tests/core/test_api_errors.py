@@ -52,3 +52,44 @@ def test_schema_and_docs_are_served_from_local_assets() -> None:
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
     assert b"/static/drf_spectacular_sidecar/" in docs.content
+
+
+def test_throttled_requests_get_a_json_429_with_retry_after(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {**AnonRateThrottle.THROTTLE_RATES, "anon": "2/min"})
+    client = Client(REMOTE_ADDR="203.0.113.9")
+
+    statuses = [client.get("/api/v1/schema/").status_code for _ in range(3)]
+    response = client.get("/api/v1/schema/")
+
+    assert statuses[:2] == [200, 200]
+    body = assert_error(response, 429, "throttled")
+    assert body["details"]["retry_after_seconds"] > 0
+    assert "Retry-After" in response
+
+
+def test_unexpected_error_in_an_api_view_is_a_json_500_without_internals() -> None:
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.views import APIView
+
+    class Broken(APIView):
+        permission_classes = ()
+        authentication_classes = ()
+
+        def get(self, request):  # type: ignore[no-untyped-def]
+            raise RuntimeError("secret internal detail")
+
+    response = Broken.as_view()(APIRequestFactory().get("/api/v1/broken/"))
+
+    assert response.status_code == 500
+    assert response.data["code"] == "internal_error"
+    assert "secret" not in str(response.data)
+
+
+def test_error_messages_follow_the_browser_language() -> None:
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/no-such-thing/")
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-CN").get("/api/v1/no-such-thing/")
+
+    assert english.json()["message"] == "No such resource."
+    assert chinese.json()["message"] != "No such resource."
