@@ -6,7 +6,26 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from django.db.backends.postgresql.operations import DatabaseOperations
 from rest_framework.test import APIClient
+
+_original_execute_sql_flush = DatabaseOperations.execute_sql_flush
+
+
+def _flush_past_append_only_triggers(self: DatabaseOperations, sql_list: list[str]) -> None:
+    """Transactional tests end with a TRUNCATE of every table, which the append-only triggers
+    (ledger, audit log) refuse, as they must in production. The test flush alone runs with
+    ``session_replication_role = replica`` (superuser only), under which triggers do not fire."""
+    with self.connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        _original_execute_sql_flush(self, sql_list)
+    finally:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+DatabaseOperations.execute_sql_flush = _flush_past_append_only_triggers  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
