@@ -8,19 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import Customer, Device, LinkedCard
 from accounts.pii import mask_national_id, mask_phone
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The one error format (core.errors)."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = serializers.JSONField()
-    request_id = serializers.CharField()
-
-
-def error_responses(*statuses: int) -> dict[int, Any]:
-    return dict.fromkeys(statuses, ErrorSerializer)
+from core.api_schema import ErrorSerializer, error_responses  # noqa: F401 - re-exported for the views
 
 
 class TokenOutputSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,32 +50,8 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     ),
 )
 
-ErrorSerializer = inline_serializer(
-    name="Error",
-    fields={
-        "code": serializers.CharField(),
-        "message": serializers.CharField(),
-        "details": serializers.JSONField(),
-        "request_id": serializers.CharField(),
-    },
-)
-
-_ERROR_DESCRIPTIONS = {
-    400: "Invalid input (`invalid_amount`, `too_many_decimals`, `unknown_currency`, `idempotency_key_missing`...)",
-    401: "Not authenticated",
-    403: "Refused (`account_frozen`, `limit_exceeded`, `risk_refused`, `payment_pin_invalid`...)",
-    404: "Not found",
-    409: "Conflict (`idempotency_in_flight`, `hold_not_active`...)",
-    422: "Unprocessable (`insufficient_funds`, `idempotency_key_reused`)",
-    423: "Locked (`payment_pin_locked`)",
-}
-
-
-def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    """``extend_schema(responses={201: Out, **error_responses(400, 403, 409, 422)})``."""
-    return {
-        s: OpenApiResponse(response=ErrorSerializer, description=_ERROR_DESCRIPTIONS.get(s, "Error")) for s in statuses
-    }
+# The error format is documented once, in core (component `Error`).
+from core.api_schema import ErrorSerializer, error_responses  # noqa: E402
 
 
 class MoneySerializer(serializers.Serializer):
