@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -30,11 +31,11 @@ class DomainError(Exception):
 
     code: str = "domain_error"
     status_code: int = status.HTTP_400_BAD_REQUEST
-    default_message: str = "The request could not be completed."
+    default_message: str | Promise = "The request could not be completed."
 
     def __init__(
         self,
-        message: str | None = None,
+        message: str | Promise | None = None,
         *,
         code: str | None = None,
         details: Any = None,
