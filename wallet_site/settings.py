@@ -151,6 +151,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "core.heartbeat": {"task": "core.heartbeat", "schedule": 15.0},
+    # payments core (docs/ledger.md): beat only triggers; every task is safe to run twice.
+    "core.outbox_relay": {"task": "core.outbox_relay", "schedule": 1.0},
+    "payments.hot_accounts_rollup": {"task": "payments.hot_accounts_rollup", "schedule": 5.0},
+    "payments.ledger_seal": {"task": "payments.ledger_seal", "schedule": 5.0},
+    "payments.holds_expire": {"task": "payments.holds_expire", "schedule": 60.0},
+    "payments.idempotency_purge": {"task": "payments.idempotency_purge", "schedule": 3600.0},
+    "payments.verify_ledger": {
+        "task": "payments.verify_ledger",
+        "schedule": __import__("celery.schedules").schedules.crontab(hour=2, minute=30),  # nightly, Asia/Shanghai
+    },
 }
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 90, minimum=1)
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -73,6 +73,7 @@ def money_parse(amount: Any, currency: Any, *, positive: bool = True) -> Money:
     return money
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MoneyAmountField(serializers.Field):
     """A decimal string amount; a JSON float (or anything but a string/integer) is refused with
     400 ``invalid_amount`` (DRF's CharField would silently accept ``12.34`` as a float)."""
