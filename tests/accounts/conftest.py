@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 
@@ -14,6 +15,43 @@ from rest_framework.test import APIClient
 from accounts import integrations
 from accounts.models import Customer
 from accounts.services.auth import _device_trust, _token_issue
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """KYC tiers and role groups come from data migration 0002. A ``transaction=True`` test anywhere
+    in the run flushes them; put them back so each test starts from the migrated state."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from django.apps import apps as django_apps
+    from django.contrib.auth.models import Group
+
+    from accounts.models import KycTier
+
+    if KycTier.objects.count() < 3 or not Group.objects.filter(name="ADMINISTRATOR").exists():
+        from django.contrib.auth.management import create_permissions
+        from django.contrib.auth.models import Permission
+
+        migration = importlib.import_module("accounts.migrations.0002_kyc_tiers_and_roles")
+        for app_config in django_apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+        for level, name, per_txn, daily, monthly, cap in migration.TIERS:
+            KycTier.objects.update_or_create(
+                level=level,
+                defaults={
+                    "name": name,
+                    "per_transaction_limit_minor": per_txn,
+                    "daily_limit_minor": daily,
+                    "monthly_limit_minor": monthly,
+                    "balance_cap_minor": cap,
+                },
+            )
+        for role, perms in migration.ROLE_PERMISSIONS.items():
+            group, _ = Group.objects.get_or_create(name=role)
+            for app_label, codename in perms:
+                group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +101,28 @@ def admin_client_for(user: object, *, verified: bool = True) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+STRONG_PASSWORD = "Blue-Harbour-Lantern-58"
+NEW_PASSWORD = "Quiet-Orchard-Rivers-31"
+
+
+def otp_for(client: APIClient, phone: str, purpose: str) -> str:
+    """Request a code through the API and read it from the SMS outbox."""
+    response = client.post("/api/v1/auth/otp", {"phone": phone, "purpose": purpose})
+    assert response.status_code == 202, response.json()
+    return last_code()
+
+
+def register_payload(phone: str, code: str, **overrides: object) -> dict[str, object]:
+    payload: dict[str, object] = {
+        "phone": phone,
+        "password": STRONG_PASSWORD,
+        "otp_code": code,
+        "device_id": "device-0001-abcdef",
+        "device_name": "iPhone",
+        "terms_version": "2026-01",
+        "privacy_version": "2026-01",
+    }
+    payload.update(overrides)
+    return payload

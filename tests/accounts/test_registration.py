@@ -1,0 +1,243 @@
+"""Registration and OTP: the happy path and every bad input of issue 3, each a clear 4xx with nothing half-created."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Consent, Customer, CustomerToken, Device, OtpChallenge
+from accounts.pii import phone_index
+from core.models import OutboxEvent
+from tests.accounts.conftest import STRONG_PASSWORD, last_code, otp_for, register_payload
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "+8613912345678"
+
+
+def _counts() -> tuple[int, int, int, int, int]:
+    return (
+        Customer.objects.count(),
+        Consent.objects.count(),
+        Device.objects.count(),
+        CustomerToken.objects.count(),
+        OutboxEvent.objects.filter(topic="customer.registered").count(),
+    )
+
+
+def test_register_with_otp_creates_customer_consents_device_token_and_event(api_client, sms_outbox):
+    code = otp_for(api_client, "139 1234 5678", "REGISTER")
+
+    response = api_client.post("/api/v1/auth/register", register_payload(PHONE, code, marketing_version="2026-01"))
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    customer = Customer.objects.get(public_id=body["customer_id"])
+    assert customer.phone == PHONE
+    assert customer.phone_index == phone_index(PHONE)
+    assert customer.kyc_tier_id == 0
+    assert customer.onboarding_channel == Customer.Channel.APP
+    assert customer.phone_verified_at is not None
+    assert customer.password.startswith("argon2")
+    assert sorted(customer.consents.values_list("purpose", flat=True)) == ["MARKETING", "PRIVACY", "TERMS"]
+    device = Device.objects.get(customer=customer)
+    assert device.trusted and str(device.public_id) == body["device_id"]
+    assert CustomerToken.objects.get(customer=customer).key_hash != body["token"]
+    event = OutboxEvent.objects.get(topic="customer.registered")
+    assert event.payload["customer_id"] == str(customer.public_id)
+    assert PHONE not in str(event.payload)
+    assert sms_outbox[0].phone == PHONE
+    me = api_client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {body['token']}")
+    assert me.status_code == 200
+    assert me.json()["phone_masked"] == "139****5678"
+
+
+@pytest.mark.parametrize("phone", ["12345", "abc", "+86139123456789", "", "1391234567x"])
+def test_malformed_phone_is_a_400_and_sends_nothing(api_client, sms_outbox, phone):
+    response = api_client.post("/api/v1/auth/otp", {"phone": phone, "purpose": "REGISTER"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] in ("invalid_phone", "invalid_request")
+    assert set(response.json()) == {"code", "message", "details", "request_id"}
+    assert sms_outbox == []
+    assert OtpChallenge.objects.count() == 0
+
+
+def test_unknown_otp_purpose_is_a_400(api_client):
+    response = api_client.post("/api/v1/auth/otp", {"phone": PHONE, "purpose": "STEP_UP"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("password", ["short-1A!", "password12345", "123456789012345", "13912345678-Abc!"])
+def test_weak_password_is_a_400_and_leaves_the_code_usable(api_client, password):
+    code = otp_for(api_client, PHONE, "REGISTER")
+    before = _counts()
+
+    response = api_client.post("/api/v1/auth/register", register_payload(PHONE, code, password=password))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "weak_password"
+    assert response.json()["details"]["password"]
+    assert _counts() == before
+    assert OtpChallenge.objects.get().consumed_at is None
+    assert api_client.post("/api/v1/auth/register", register_payload(PHONE, code)).status_code == 201
+
+
+def test_wrong_otp_is_a_400_with_attempts_left_and_nothing_created(api_client):
+    code = otp_for(api_client, PHONE, "REGISTER")
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    before = _counts()
+
+    response = api_client.post("/api/v1/auth/register", register_payload(PHONE, wrong))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "otp_invalid"
+    assert response.json()["details"] == {"attempts_left": 4}
+    assert _counts() == before
+    assert OtpChallenge.objects.get().attempts == 1
+
+
+def test_expired_otp_is_refused(api_client):
+    code = otp_for(api_client, PHONE, "REGISTER")
+    OtpChallenge.objects.update(expires_at=timezone.now() - timezone.timedelta(seconds=1))
+    before = _counts()
+
+    response = api_client.post("/api/v1/auth/register", register_payload(PHONE, code))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "otp_expired"
+    assert _counts() == before
+
+
+def test_a_code_serves_only_its_own_purpose(api_client):
+    code = otp_for(api_client, PHONE, "REGISTER")
+    assert api_client.post("/api/v1/auth/register", register_payload(PHONE, code)).status_code == 201
+
+    response = api_client.post(
+        "/api/v1/auth/password/reset", {"phone": PHONE, "otp_code": code, "new_password": STRONG_PASSWORD + "x"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "otp_invalid"
+
+
+def test_a_consumed_code_cannot_be_used_twice(api_client):
+    customer = CustomerFactory(phone=PHONE, phone_index=phone_index(PHONE))
+    code = otp_for(api_client, PHONE, "RESET_PASSWORD")
+    payload = {"phone": PHONE, "otp_code": code, "new_password": "Amber-Window-Falcon-90"}
+    assert api_client.post("/api/v1/auth/password/reset", payload).status_code == 204
+    password_after_first = Customer.objects.get(pk=customer.pk).password
+
+    response = api_client.post("/api/v1/auth/password/reset", {**payload, "new_password": "Other-Window-Falcon-91"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "otp_used"
+    assert Customer.objects.get(pk=customer.pk).password == password_after_first
+
+
+def test_too_many_wrong_codes_locks_the_challenge_even_for_the_right_code(api_client):
+    code = otp_for(api_client, PHONE, "REGISTER")
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    statuses = [
+        api_client.post("/api/v1/auth/register", register_payload(PHONE, wrong)).json()["code"] for _ in range(5)
+    ]
+
+    response = api_client.post("/api/v1/auth/register", register_payload(PHONE, code))
+
+    assert statuses == ["otp_invalid"] * 4 + ["otp_too_many_attempts"]
+    assert response.status_code == 429
+    assert response.json()["code"] == "otp_too_many_attempts"
+    assert Customer.objects.count() == 0
+
+
+def test_duplicate_registration_is_a_409_at_otp_request_and_at_register(api_client, sms_outbox):
+    code = otp_for(api_client, PHONE, "REGISTER")
+    CustomerFactory(phone=PHONE, phone_index=phone_index(PHONE))  # someone registered meanwhile (counter)
+    sms_outbox.clear()
+
+    again = api_client.post("/api/v1/auth/otp", {"phone": "13912345678", "purpose": "REGISTER"})
+    response = api_client.post("/api/v1/auth/register", register_payload(PHONE, code))
+
+    assert again.status_code == 409
+    assert again.json()["code"] == "phone_already_registered"
+    assert sms_outbox == []
+    assert response.status_code == 409
+    assert response.json()["code"] == "phone_already_registered"
+    assert Customer.objects.count() == 1
+    assert OtpChallenge.objects.get().consumed_at is None
+
+
+def test_missing_consent_versions_are_refused(api_client):
+    code = otp_for(api_client, PHONE, "REGISTER")
+
+    response = api_client.post("/api/v1/auth/register", register_payload(PHONE, code, terms_version=""))
+
+    assert response.status_code == 400
+    assert Customer.objects.count() == 0
+
+
+def test_otp_resend_is_rate_limited_per_phone(api_client, sms_outbox):
+    otp_for(api_client, PHONE, "REGISTER")
+
+    response = api_client.post("/api/v1/auth/otp", {"phone": PHONE, "purpose": "REGISTER"})
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "otp_rate_limited"
+    assert len(sms_outbox) == 1
+
+
+def test_otp_requests_are_rate_limited_per_address(api_client, monkeypatch, sms_outbox):
+    from accounts.services import otp
+
+    monkeypatch.setattr(otp, "OTP_MAX_PER_IP_PER_HOUR", 3)
+    codes = [
+        api_client.post("/api/v1/auth/otp", {"phone": f"+861391234560{i}", "purpose": "REGISTER"}).status_code
+        for i in range(4)
+    ]
+
+    assert codes == [202, 202, 202, 429]
+    assert len(sms_outbox) == 3
+
+
+def test_otp_for_unknown_phone_login_answers_alike_but_sends_nothing(api_client, sms_outbox):
+    response = api_client.post("/api/v1/auth/otp", {"phone": PHONE, "purpose": "LOGIN"})
+
+    assert response.status_code == 202
+    assert sms_outbox == []
+    assert OtpChallenge.objects.count() == 0
+
+
+def test_the_code_is_stored_hashed_and_never_logged(api_client, caplog):
+    caplog.set_level(logging.DEBUG)
+    code = otp_for(api_client, PHONE, "REGISTER")
+
+    challenge = OtpChallenge.objects.get()
+
+    assert code not in challenge.code_hash
+    assert challenge.code_hash.startswith("hmac-sha256$")
+    lifetime = (challenge.expires_at - challenge.created_at).total_seconds()
+    assert 299 <= lifetime <= 301
+    assert code not in caplog.text
+    assert PHONE not in caplog.text
+
+
+def test_register_twice_with_same_code_concurrently_is_single_use(api_client):
+    """The second request sees the code consumed (or the phone taken): one customer only."""
+    code = otp_for(api_client, PHONE, "REGISTER")
+    first = api_client.post("/api/v1/auth/register", register_payload(PHONE, code))
+
+    second = api_client.post("/api/v1/auth/register", register_payload(PHONE, code, device_id="device-0002-xyz"))
+
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert Customer.objects.count() == 1
+
+
+def test_last_code_helper_reads_latest(api_client):
+    otp_for(api_client, PHONE, "REGISTER")
+    assert len(last_code()) == 6
