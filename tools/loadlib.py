@@ -318,6 +318,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     elapsed: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
+    samples: dict[str, str] = field(default_factory=dict)  # first message per error label
 
     @property
     def throughput(self) -> float:
@@ -330,8 +331,9 @@ class LoadResult:
             "failed": self.failed,
             "elapsed_s": round(self.elapsed, 2),
             "throughput_per_s": round(self.throughput, 1),
-            **{k: _ms(v) for k, v in pct.items()},
+            **{f"{k}_ms": _ms(v) for k, v in pct.items()},
             "errors": dict(sorted(self.errors.items(), key=lambda kv: -kv[1])[:5]),
+            "error_samples": self.samples,
         }
 
 
@@ -358,6 +360,7 @@ def run_load(
     seconds: float,
     max_ops: int | None = None,
     rate_per_s: float | None = None,
+    on_exit: Callable[[], None] | None = None,
 ) -> LoadResult:
     """Run ``clients`` threads; each calls its own ``op()`` (from ``make_worker(i)``) until time/ops run out.
 
@@ -372,6 +375,14 @@ def run_load(
     interval = clients / rate_per_s if rate_per_s else 0.0
 
     def body(index: int) -> None:
+        try:
+            loop(index)
+        finally:
+            if on_exit is not None:
+                with contextlib.suppress(Exception):
+                    on_exit()
+
+    def loop(index: int) -> None:
         op = make_worker(index)
         next_at = time.perf_counter() + (index * interval / clients if interval else 0.0)
         while True:
@@ -390,6 +401,8 @@ def run_load(
                 error = op()
             except Exception as exc:
                 error = type(exc).__name__
+                with lock:
+                    result.samples.setdefault(error, f"{exc!r}"[:300])
             latency = time.perf_counter() - started
             with lock:
                 if error is None:

@@ -1,0 +1,211 @@
+"""The world the bench and the drills run in: a dedicated database, funded customers, merchants,
+and adapters to whatever payment services and endpoints exist in this checkout.
+
+A run works in its own database (``<name>_bench`` / ``<name>_drill`` on the same server as
+``DATABASE_URL``), created and migrated at the start and dropped at the end (``EVIDENCE_KEEP_DB=1``
+keeps it). So the 10-million-posting history and the killed workers never touch the developer's
+data, and every scenario of one run shares one database (same tables, same server, same cache).
+
+Call ``provision_database`` BEFORE ``loadlib.setup_django()``: it points DATABASE_URL at the new one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from tools import loadlib
+
+
+# --- database -----------------------------------------------------------------------------------
+def _with_db(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def admin_dsn(url: str | None = None) -> str:
+    url = url or os.environ["DATABASE_URL"]
+    return _with_db(url, "postgres").replace("postgres://", "postgresql://", 1)
+
+
+def libpq_dsn(url: str | None = None) -> str:
+    return (url or os.environ["DATABASE_URL"]).replace("postgres://", "postgresql://", 1)
+
+
+def provision_database(suffix: str) -> str:
+    """Create (drop first) ``<db>_<suffix>``, migrate it, export it as DATABASE_URL. Returns its name."""
+    base_url = os.environ["DATABASE_URL"]
+    base_name = urlsplit(base_url).path.lstrip("/") or "tongbao"
+    name = f"{base_name}_{suffix}"
+    with psycopg.connect(admin_dsn(base_url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["EVIDENCE_BASE_DATABASE_URL"] = base_url
+    os.environ["DATABASE_URL"] = _with_db(base_url, name)
+    loadlib.log(f"database {name}: migrating")
+    loadlib.manage("migrate", "--no-input", "-v", "0", env=loadlib.child_env())
+    return name
+
+
+def drop_database(name: str) -> None:
+    if os.environ.get("EVIDENCE_KEEP_DB") == "1":
+        loadlib.log(f"keeping database {name} (EVIDENCE_KEEP_DB=1)")
+        return
+    base_url = os.environ.get("EVIDENCE_BASE_DATABASE_URL", os.environ["DATABASE_URL"])
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(admin_dsn(base_url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- world --------------------------------------------------------------------------------------
+@dataclass
+class Customer:
+    customer_id: int
+    public_id: str
+    phone: str
+    token: str
+    wallet_id: int  # LedgerAccount pk
+    wallet_public_id: str
+
+
+@dataclass
+class World:
+    customers: list[Customer]
+    merchant_accounts: list[int] = field(default_factory=list)  # LedgerAccount pks (uniform set)
+    hot_merchant_account: int | None = None
+    merchants: list[Any] = field(default_factory=list)  # payments.models.Merchant, when the model exists
+    hot_merchant: Any = None
+    pin: str = "246810"
+
+    def pair(self, rng: random.Random) -> tuple[Customer, Customer]:
+        a, b = rng.sample(self.customers, 2)
+        return a, b
+
+
+def build_world(customers: int, fund: str = "1000.00", merchants: int = 50) -> World:
+    # 1,000.00 each: inside the KYC tier-2 balance cap, and ample for transfers of 0.01-1.00.
+    """Customers with tokens and funded wallets, plus merchant ledger accounts (one of them the hot one)."""
+    from payments import ledger
+    from payments.management.commands.loadtest_customers import LOADTEST_PIN, create_customers, fund_customers
+    from payments.models import LedgerAccount
+
+    created = create_customers(customers)
+    wallets = fund_customers([c for c, _ in created], fund)
+    by_public = {str(a.public_id): a.pk for a in LedgerAccount.objects.filter(public_id__in=wallets.values())}
+    world = World(
+        customers=[
+            Customer(c.pk, str(c.public_id), c.phone, token, by_public[str(wallets[c.pk])], str(wallets[c.pk]))
+            for c, token in created
+        ],
+        pin=LOADTEST_PIN,
+    )
+    from django.db import transaction
+
+    with transaction.atomic():
+        for i in range(merchants):
+            account = ledger.account_open(
+                kind=LedgerAccount.Kind.MERCHANT,
+                currency="CNY",
+                code=f"bench-merchant:{uuid.uuid4()}",
+                name=f"Bench merchant {i}",
+                is_hot=True,
+            )
+            world.merchant_accounts.append(account.pk)
+    world.hot_merchant_account = world.merchant_accounts[0]
+    world.merchants = _make_merchants(merchants)
+    world.hot_merchant = world.merchants[0] if world.merchants else None
+    return world
+
+
+def _make_merchants(count: int) -> list[Any]:
+    """Merchant rows for QR payments (movements helper's model), when it exists."""
+    try:
+        from payments.models import Merchant
+    except ImportError:
+        return []
+    from django.db import DatabaseError, transaction
+
+    from accounts.models import Branch
+
+    branch, _ = Branch.objects.get_or_create(code="LOADTEST", defaults={"name": "Load test", "region": "-"})
+    try:
+        with transaction.atomic():
+            return _merchant_rows(Merchant, branch, count)
+    except DatabaseError:  # the model exists before its migration does
+        return []
+
+
+def _merchant_rows(Merchant: Any, branch: Any, count: int) -> list[Any]:
+    return [
+        Merchant.objects.create(name=f"Bench merchant {i}", mcc="5812", signing_branch=branch, currencies=["CNY"])
+        for i in range(count)
+    ]
+
+
+# --- adapters to the code under test ------------------------------------------------------------
+def find_callable(candidates: list[str]) -> Callable[..., Any] | None:
+    """The first ``module:function`` that imports, or None."""
+    for dotted in candidates:
+        module, _, name = dotted.partition(":")
+        try:
+            fn = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        if callable(fn):
+            return fn
+    return None
+
+
+P2P_SERVICE_CANDIDATES = [
+    "payments.services.transfers:transfer_p2p_create",
+    "payments.services.transfers:transfer_create",
+    "payments.services.p2p:transfer_create",
+    "payments.services.p2p:p2p_transfer_create",
+    "payments.services:transfer_create",
+]
+
+
+def p2p_service() -> Callable[..., Any] | None:
+    return find_callable(P2P_SERVICE_CANDIDATES)
+
+
+def call_with_supported(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """Call ``fn`` with the subset of ``kwargs`` its signature accepts (adapters survive small API drift)."""
+    params = inspect.signature(fn).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return fn(**kwargs)
+    return fn(**{k: v for k, v in kwargs.items() if k in params})
+
+
+def error_label(status: int, body: bytes) -> str:
+    """``http_403:limit_exceeded``: the status and the error format's code, for the error tallies."""
+    import json
+
+    try:
+        code = json.loads(body).get("code", "")
+    except (ValueError, AttributeError):
+        code = ""
+    return f"http_{status}:{code}" if code else f"http_{status}"
+
+
+def api_has(path: str, method: str = "post") -> bool:
+    """Whether the URL conf has a view for ``path`` accepting ``method``."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    cls = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    return cls is None or hasattr(cls, method)
