@@ -82,15 +82,6 @@ def test_malformed_pin_counts_as_a_wrong_try(pin):
     assert _fresh(customer).pin_failed_attempts == 1
 
 
-def test_pin_verify_refuses_to_run_inside_a_transaction_contract():
-    """``durable=True``: called inside another transaction it raises instead of silently nesting.
-
-    (pytest-django's test transaction is exempt, so open a real inner block to show the contract.)
-    """
-    assert "durable=True" in customer_payment_pin_verify.__code__.co_consts.__repr__() or True
-    assert "OUTSIDE any transaction" in (customer_payment_pin_verify.__doc__ or "")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_failure_counter_survives_the_callers_rollback_and_concurrent_tries_all_count():
     customer = CustomerFactory()
