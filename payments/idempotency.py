@@ -106,6 +106,7 @@ def idempotent_execute(
                     request_fingerprint=fingerprint,
                     response_status=status,
                     response_body=body,
+                    created_at=now,
                     expires_at=now + IDEMPOTENCY_TTL,
                 )
         except IntegrityError as exc:  # a hashtext collision let two keys race: refuse, roll back
