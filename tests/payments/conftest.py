@@ -30,6 +30,13 @@ def kyc_tiers_ensure() -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def _kyc_tiers_present(request: pytest.FixtureRequest) -> None:
+    """pytest-django's own autouse fixture has opened database access for marked tests by now."""
+    if request.node.get_closest_marker("django_db") is not None:
+        kyc_tiers_ensure()
+
+
 @pytest.fixture
 def alice(db: None) -> Customer:
     kyc_tiers_ensure()
