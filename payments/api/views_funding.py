@@ -1,0 +1,209 @@
+"""Top-ups, withdrawals and the bank gateway's callback endpoint. Thin views over services.funding."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.services import customer_payment_pin_verify
+from core.money import Money
+from payments.api.common import (
+    IDEMPOTENCY_KEY_PARAMETER,
+    REPLAYED_HEADER,
+    IdempotentMoneyApi,
+    MoneyAmountField,
+    MoneySerializer,
+    error_responses,
+    money_parse,
+)
+from payments.errors_movements import TopUpNotFound, WithdrawalNotFound
+from payments.integrations import SIGNATURE_HEADER
+from payments.models import TopUp, Withdrawal
+from payments.services.funding import (
+    gateway_callback_process,
+    topup_create,
+    topup_submit,
+    withdrawal_create,
+    withdrawal_submit,
+)
+
+__all__ = [
+    "GatewayCallbackApi",
+    "TopUpCreateApi",
+    "TopUpDetailApi",
+    "WithdrawalCreateApi",
+    "WithdrawalDetailApi",
+]
+
+
+class FundingOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=TopUp.Status.choices)
+    amount = MoneySerializer()
+    card = serializers.DictField()
+    failure_code = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+def funding_body(record: TopUp | Withdrawal) -> dict[str, Any]:
+    return {
+        "id": str(record.public_id),
+        "reference": record.reference,
+        "status": record.status,
+        "amount": Money(record.amount_minor, record.currency).as_dict(),
+        "card": {"id": str(record.card.public_id), "bank": record.card.bank_name, "last4": record.card.last4},
+        "failure_code": record.failure_code,
+        "created_at": record.created_at.isoformat(),
+        "completed_at": record.completed_at.isoformat() if record.completed_at else None,
+    }
+
+
+class _FundingInput(serializers.Serializer):
+    card = serializers.UUIDField()
+    amount = MoneyAmountField()
+    currency = serializers.CharField(max_length=8, default="CNY")
+    pin = serializers.CharField(max_length=12, trim_whitespace=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs["money"] = money_parse(attrs["amount"], attrs["currency"])
+        return attrs
+
+
+class _FundingCreateApi(IdempotentMoneyApi):
+    """Step 1 (the record) commits with the idempotency record; step 2 (the bank call) runs after
+    commit, outside any transaction, only for the first request of a key (never for a replay)."""
+
+    InputSerializer = _FundingInput
+
+    def before_execute(self, request: Request, data: Any) -> None:
+        customer_payment_pin_verify(customer=request.user, pin=data["pin"])  # type: ignore[arg-type]
+
+    def submit(self, public_id: str) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == status.HTTP_202_ACCEPTED and not response.has_header(REPLAYED_HEADER):
+            self.submit(response.data["id"])
+        return response
+
+
+class TopUpCreateApi(_FundingCreateApi):
+    def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
+        topup = topup_create(customer=request.user, card_public_id=data["card"], amount=data["money"])  # type: ignore[arg-type]
+        return status.HTTP_202_ACCEPTED, funding_body(topup)
+
+    def submit(self, public_id: str) -> None:
+        topup_submit(topup_id=TopUp.objects.values_list("pk", flat=True).get(public_id=public_id))
+
+    @extend_schema(
+        operation_id="topups_create",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=_FundingInput,
+        responses={202: FundingOutputSerializer, **error_responses(400, 401, 403, 404, 409, 422, 423)},
+        description=(
+            "Top up the wallet from a linked card. Answers 202 with a PENDING top-up; the bank's confirmation "
+            "arrives asynchronously (see GET topups/{id}/). Requires the payment PIN."
+        ),
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+
+class WithdrawalCreateApi(_FundingCreateApi):
+    def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
+        withdrawal = withdrawal_create(customer=request.user, card_public_id=data["card"], amount=data["money"])  # type: ignore[arg-type]
+        return status.HTTP_202_ACCEPTED, funding_body(withdrawal)
+
+    def submit(self, public_id: str) -> None:
+        withdrawal_submit(withdrawal_id=Withdrawal.objects.values_list("pk", flat=True).get(public_id=public_id))
+
+    @extend_schema(
+        operation_id="withdrawals_create",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=_FundingInput,
+        responses={202: FundingOutputSerializer, **error_responses(400, 401, 403, 404, 409, 422, 423)},
+        description=(
+            "Withdraw to a linked card. The amount is held at once (202, PENDING); the bank's answer captures "
+            "or releases it. Requires the payment PIN."
+        ),
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+
+class TopUpDetailApi(APIView):
+    @extend_schema(
+        operation_id="topups_retrieve", responses={200: FundingOutputSerializer, **error_responses(401, 404)}
+    )
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        topup = TopUp.objects.select_related("card").filter(public_id=public_id, customer=request.user).first()
+        if topup is None:
+            raise TopUpNotFound()
+        return Response(funding_body(topup))
+
+
+class WithdrawalDetailApi(APIView):
+    @extend_schema(
+        operation_id="withdrawals_retrieve", responses={200: FundingOutputSerializer, **error_responses(401, 404)}
+    )
+    def get(self, request: Request, public_id: uuid.UUID) -> Response:
+        withdrawal = (
+            Withdrawal.objects.select_related("card").filter(public_id=public_id, customer=request.user).first()
+        )
+        if withdrawal is None:
+            raise WithdrawalNotFound()
+        return Response(funding_body(withdrawal))
+
+
+class GatewayCallbackApi(APIView):
+    """The bank's asynchronous confirmation. Not customer-authenticated: the HMAC signature over the
+    raw body (``X-Gateway-Signature``) is the authentication. Not throttled (the bank retries)."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes: list[type] = []
+
+    @extend_schema(
+        operation_id="gateway_callbacks_create",
+        auth=[],
+        parameters=[
+            OpenApiParameter(
+                name=SIGNATURE_HEADER,
+                type=OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                required=True,
+                description="t=<unix seconds>,v1=<hex HMAC-SHA256 of '<t>.' + raw body> (docs/payments-movements.md)",
+            )
+        ],
+        request=inline_serializer(
+            name="GatewayCallback",
+            fields={
+                "operation": serializers.ChoiceField(choices=["CHARGE", "PAYOUT"]),
+                "reference": serializers.CharField(),
+                "gateway_ref": serializers.CharField(),
+                "status": serializers.ChoiceField(choices=["SUCCEEDED", "DECLINED"]),
+                "amount": serializers.CharField(),
+                "currency": serializers.CharField(),
+                "decline_code": serializers.CharField(required=False),
+            },
+        ),
+        responses={
+            200: inline_serializer(name="GatewayCallbackResult", fields={"result": serializers.CharField()}),
+            **error_responses(400, 401, 404, 409),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        body = request.body
+        result = gateway_callback_process(body=body, signature=request.headers.get(SIGNATURE_HEADER, ""))
+        return Response({"result": result})

@@ -1,0 +1,510 @@
+"""Top-ups from and withdrawals to a linked card, through the bank gateway (``payments.integrations``).
+
+Transaction contract (Healthchecks habit: no network I/O while holding a lock or a transaction):
+
+1. ``topup_create`` / ``withdrawal_create`` run inside the request's durable transaction
+   (``idempotent_execute``): the record (and, for a withdrawal, the hold on the wallet) commit
+   with the idempotency record. Nothing is sent to the bank yet.
+2. After commit, ``topup_submit`` / ``withdrawal_submit`` call the gateway OUTSIDE any
+   transaction (the bank deduplicates on our ``reference``, so a re-submit is safe) and apply a
+   synchronous answer.
+3. The final answer arrives by signed callback (``gateway_callback_process``) or by the poller
+   (``funding_poll``); ``*_apply_outcome`` each open their own durable transaction and claim the
+   record with ``SELECT ... FOR UPDATE WHERE status IN ('PENDING', 'EXPIRED')``: a duplicate
+   callback, a racing poll or a late success after a timeout applies at most once.
+
+A success that cannot be credited to the wallet (the wallet was frozen or closed meanwhile, or
+the credit would pass the KYC balance cap) is booked to SUSPENSE and the top-up marked
+``SUSPENSE`` for operations: the bank holds that money, it is never dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.errors import DomainError
+from core.money import Money
+from payments.errors import BalanceCapExceeded, HoldNotActive, InsufficientFunds
+from payments.errors_movements import (
+    CardNotFound,
+    GatewayAmountMismatch,
+    GatewayCallbackMalformed,
+    GatewayReferenceUnknown,
+    GatewaySignatureInvalid,
+    UnsupportedCurrency,
+)
+from payments.events import TOPIC_TOPUP_COMPLETED, TOPIC_WITHDRAWAL_COMPLETED, transfer_event_publish
+from payments.hooks import risk_precheck_enforce
+from payments.integrations import (
+    GatewayError,
+    GatewayOperation,
+    GatewayResult,
+    GatewayStatus,
+    GatewayTimeout,
+    bank_gateway,
+    callback_parse,
+)
+from payments.interfaces import PaymentContext
+from payments.ledger import (
+    Leg,
+    account_balance,
+    customer_ensure_can_transact,
+    hold_authorize,
+    hold_capture,
+    hold_void,
+    system_account,
+    transfer_post,
+    wallet_get_or_create,
+)
+from payments.limits import limits_check_incoming_balance, limits_check_outgoing
+from payments.models import GatewayCallbackLog, LedgerAccount, TopUp, Transfer, Withdrawal
+from payments.models.funding import FundingStatus
+
+if TYPE_CHECKING:
+    from accounts.models import Customer, LinkedCard
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "FUNDING_CURRENCIES",
+    "funding_poll",
+    "gateway_callback_process",
+    "topup_apply_outcome",
+    "topup_create",
+    "topup_submit",
+    "withdrawal_apply_outcome",
+    "withdrawal_create",
+    "withdrawal_submit",
+]
+
+# Linked cards are mainland bank cards: they settle in CNY.
+FUNDING_CURRENCIES = frozenset({"CNY"})
+# A withdrawal's hold outlives any plausible bank answer; the poller keeps asking meanwhile.
+WITHDRAWAL_HOLD_LIFETIME = timedelta(days=7)
+OPEN_STATUSES = (FundingStatus.PENDING, FundingStatus.EXPIRED)
+
+
+def _reference(prefix: str) -> str:
+    return f"{prefix}{timezone.localdate():%Y%m%d}{secrets.token_hex(8).upper()}"
+
+
+def _card_for(customer: Customer, card_public_id: Any) -> LinkedCard:
+    from accounts.selectors import card_get_for_customer
+
+    card = card_get_for_customer(customer=customer, public_id=card_public_id)
+    if card is None:
+        raise CardNotFound()
+    return card
+
+
+def _check_currency(amount: Money) -> None:
+    if amount.currency not in FUNDING_CURRENCIES:
+        raise UnsupportedCurrency(details={"supported": sorted(FUNDING_CURRENCIES)})
+
+
+# --- top-up -------------------------------------------------------------------------------------
+def topup_create(*, customer: Customer, card_public_id: Any, amount: Money) -> TopUp:
+    """Record a PENDING top-up (inside the caller's transaction); the charge is sent after commit.
+
+    Refuses early what would fail at confirmation: a frozen/closed customer or wallet, a card that
+    is not the customer's active card, an unsupported currency, a credit above the balance cap
+    (checked against the current balance; re-checked under the lock when the money arrives).
+    """
+    if not amount.is_positive():
+        raise ValueError("amount must be positive")
+    _check_currency(amount)
+    with transaction.atomic():
+        customer_ensure_can_transact(customer)
+        card = _card_for(customer, card_public_id)
+        wallet = wallet_get_or_create(customer=customer, currency=amount.currency)
+        if wallet.status != LedgerAccount.Status.ACTIVE:
+            customer_ensure_can_transact(customer)  # pragma: no cover - wallet and customer move together
+        _topup_cap_precheck(customer, wallet, amount)
+        risk_precheck_enforce(PaymentContext(customer=customer, kind=Transfer.Kind.TOPUP, amount=amount))
+        return TopUp.objects.create(
+            reference=_reference("TU"),
+            customer=customer,
+            card=card,
+            wallet=wallet,
+            amount_minor=amount.minor,
+            currency=amount.currency,
+        )
+
+
+def _topup_cap_precheck(customer: Customer, wallet: LedgerAccount, amount: Money) -> None:
+    if amount.currency != "CNY":
+        return
+    from accounts.models import KycTier
+
+    cap = KycTier.objects.filter(pk=customer.kyc_tier_id).values_list("balance_cap_minor", flat=True).get()
+    if account_balance(wallet).posted.minor + amount.minor > cap:
+        raise BalanceCapExceeded(details={"cap": Money(cap, "CNY").amount_str()})
+
+
+def topup_submit(*, topup_id: int) -> TopUp:
+    """Send the charge for a PENDING top-up and apply the synchronous answer. Call OUTSIDE any
+    transaction. Safe to repeat (the bank deduplicates on the reference); a timeout or gateway
+    error leaves it PENDING for the callback or the poller."""
+    topup = TopUp.objects.select_related("card").get(pk=topup_id)
+    if topup.status not in OPEN_STATUSES:
+        return topup
+    try:
+        result = bank_gateway().charge(
+            card_token=topup.card.gateway_token,
+            amount=Money(topup.amount_minor, topup.currency),
+            reference=topup.reference,
+        )
+    except GatewayTimeout:
+        logger.warning("top-up %s: gateway timeout, outcome unknown", topup.reference)
+        TopUp.objects.filter(pk=topup.pk).update(last_checked_at=timezone.now())
+        return _refreshed(topup)
+    except GatewayError:
+        logger.warning("top-up %s: gateway unavailable, the poller will resubmit", topup.reference)
+        return topup
+    _apply_sync_result(GatewayOperation.CHARGE, topup.reference, result)
+    return _refreshed(topup)
+
+
+def _claim(model: type[TopUp] | type[Withdrawal], pk: int) -> int | None:
+    """Lock the record's row only if it is still open (``SELECT ... FOR UPDATE`` with the status in
+    the ``WHERE``): a concurrent duplicate blocks, then finds it final and gets None."""
+    return (
+        model.objects.select_for_update().filter(pk=pk, status__in=OPEN_STATUSES).values_list("pk", flat=True).first()
+    )
+
+
+def _refreshed(obj: TopUp | Withdrawal) -> Any:
+    obj.refresh_from_db()
+    return obj
+
+
+def _apply_sync_result(operation: GatewayOperation, reference: str, result: GatewayResult) -> None:
+    apply = topup_apply_outcome if operation == GatewayOperation.CHARGE else withdrawal_apply_outcome
+    if result.status == GatewayStatus.PENDING:
+        model = TopUp if operation == GatewayOperation.CHARGE else Withdrawal
+        model.objects.filter(reference=reference, gateway_ref="").update(
+            gateway_ref=result.gateway_ref, last_checked_at=timezone.now()
+        )
+        return
+    apply(reference=reference, status=result.status, gateway_ref=result.gateway_ref, decline_code=result.decline_code)
+
+
+def topup_apply_outcome(
+    *,
+    reference: str,
+    status: GatewayStatus,
+    gateway_ref: str = "",
+    decline_code: str = "",
+    amount: Money | None = None,
+) -> bool:
+    """Apply the bank's final answer to a top-up. True if this call changed it, False if it was
+    already final (duplicate). Opens its own durable transaction.
+
+    SUCCEEDED: SETTLEMENT -> wallet (``topup.completed`` event), or SETTLEMENT -> SUSPENSE when
+    the wallet cannot take it. DECLINED: FAILED, nothing posted. ``amount``, when the bank states
+    one, must equal the top-up's (``GatewayAmountMismatch``, nothing changes).
+    """
+    if status == GatewayStatus.PENDING:
+        return False
+    with transaction.atomic(durable=True):
+        topup = TopUp.objects.select_related("customer", "wallet").filter(reference=reference).first()
+        if topup is None:
+            raise GatewayReferenceUnknown()
+        money = Money(topup.amount_minor, topup.currency)
+        if amount is not None and amount != money:
+            raise GatewayAmountMismatch(details={"expected": money.as_dict(), "reported": amount.as_dict()})
+        now = timezone.now()
+        # The claim: lock the row only if it is still open. A concurrent duplicate blocks here and
+        # then finds it final (READ COMMITTED re-checks the WHERE on the new row version).
+        if _claim(TopUp, topup.pk) is None:
+            return False
+        if status == GatewayStatus.DECLINED:
+            TopUp.objects.filter(pk=topup.pk).update(
+                status=FundingStatus.FAILED,
+                failure_code=(decline_code or "declined")[:40],
+                gateway_ref=gateway_ref or topup.gateway_ref,
+                completed_at=now,
+            )
+            return True
+        settlement = system_account(LedgerAccount.Kind.SETTLEMENT, topup.currency)
+        try:
+            with transaction.atomic():
+                transfer = transfer_post(
+                    kind=Transfer.Kind.TOPUP,
+                    legs=[Leg(settlement, -money), Leg(topup.wallet, money)],
+                    reference=topup.reference,
+                    memo=f"{topup.card}",
+                    metadata={"topup": str(topup.public_id), "gateway_ref": gateway_ref},
+                    initiated_by=topup.customer,
+                )
+                limits_check_incoming_balance(account=topup.wallet)
+        except DomainError as error:
+            logger.warning("top-up %s cannot be credited (%s): booked to suspense", topup.reference, error.code)
+            suspense = system_account(LedgerAccount.Kind.SUSPENSE, topup.currency)
+            transfer = transfer_post(
+                kind=Transfer.Kind.TOPUP,
+                legs=[Leg(settlement, -money), Leg(suspense, money)],
+                reference=topup.reference,
+                memo="top-up held in suspense",
+                metadata={"topup": str(topup.public_id), "gateway_ref": gateway_ref, "reason": error.code},
+            )
+            TopUp.objects.filter(pk=topup.pk).update(
+                status=FundingStatus.SUSPENSE,
+                failure_code=error.code[:40],
+                transfer=transfer,
+                gateway_ref=gateway_ref or topup.gateway_ref,
+                completed_at=now,
+            )
+            return True
+        TopUp.objects.filter(pk=topup.pk).update(
+            status=FundingStatus.COMPLETED,
+            transfer=transfer,
+            gateway_ref=gateway_ref or topup.gateway_ref,
+            completed_at=now,
+        )
+        transfer_event_publish(
+            topic=TOPIC_TOPUP_COMPLETED,
+            transfer=transfer,
+            topup_id=str(topup.public_id),
+            customer=str(topup.customer.public_id),
+            amount=money.as_dict(),
+        )
+        return True
+
+
+# --- withdrawal -----------------------------------------------------------------------------------
+def withdrawal_create(*, customer: Customer, card_public_id: Any, amount: Money) -> Withdrawal:
+    """Place a hold on the wallet and record a PENDING withdrawal (inside the caller's transaction).
+
+    The payment PIN is checked before, outside the transaction. Risk pre-check and KYC limits
+    (reserved) apply; ``InsufficientFunds`` (422) if the available balance is short.
+    """
+    if not amount.is_positive():
+        raise ValueError("amount must be positive")
+    _check_currency(amount)
+    with transaction.atomic():
+        customer_ensure_can_transact(customer)
+        card = _card_for(customer, card_public_id)
+        wallet = wallet_get_or_create(customer=customer, currency=amount.currency)
+        risk_precheck_enforce(PaymentContext(customer=customer, kind=Transfer.Kind.WITHDRAWAL, amount=amount))
+        limits_check_outgoing(customer=customer, amount=amount)
+        reference = _reference("WD")
+        hold = hold_authorize(
+            account=wallet,
+            amount=amount,
+            kind=Transfer.Kind.WITHDRAWAL,
+            expires_at=timezone.now() + WITHDRAWAL_HOLD_LIFETIME,
+            reference=reference,
+        )
+        return Withdrawal.objects.create(
+            reference=reference,
+            customer=customer,
+            card=card,
+            wallet=wallet,
+            hold=hold,
+            amount_minor=amount.minor,
+            currency=amount.currency,
+        )
+
+
+def withdrawal_submit(*, withdrawal_id: int) -> Withdrawal:
+    """Send the payout for a PENDING withdrawal (OUTSIDE any transaction; no lock is held while the
+    bank answers) and apply the synchronous answer: SUCCEEDED captures, DECLINED voids."""
+    withdrawal = Withdrawal.objects.select_related("card").get(pk=withdrawal_id)
+    if withdrawal.status not in OPEN_STATUSES:
+        return withdrawal
+    try:
+        result = bank_gateway().payout(
+            card_token=withdrawal.card.gateway_token,
+            amount=Money(withdrawal.amount_minor, withdrawal.currency),
+            reference=withdrawal.reference,
+        )
+    except GatewayTimeout:
+        logger.warning("withdrawal %s: gateway timeout, outcome unknown; the hold stays", withdrawal.reference)
+        Withdrawal.objects.filter(pk=withdrawal.pk).update(last_checked_at=timezone.now())
+        return _refreshed(withdrawal)
+    except GatewayError:
+        logger.warning("withdrawal %s: gateway unavailable, the poller will resubmit", withdrawal.reference)
+        return withdrawal
+    _apply_sync_result(GatewayOperation.PAYOUT, withdrawal.reference, result)
+    return _refreshed(withdrawal)
+
+
+def withdrawal_apply_outcome(
+    *,
+    reference: str,
+    status: GatewayStatus,
+    gateway_ref: str = "",
+    decline_code: str = "",
+    amount: Money | None = None,
+) -> bool:
+    """Apply the bank's final answer to a withdrawal (own durable transaction; at most once).
+
+    SUCCEEDED: capture the hold into SETTLEMENT (``withdrawal.completed``). If the hold is no longer
+    active (expired after days without an answer), the wallet is debited directly, or SUSPENSE
+    when the wallet cannot cover it. DECLINED: void the hold, FAILED.
+    """
+    if status == GatewayStatus.PENDING:
+        return False
+    with transaction.atomic(durable=True):
+        withdrawal = Withdrawal.objects.select_related("customer", "wallet", "hold").filter(reference=reference).first()
+        if withdrawal is None:
+            raise GatewayReferenceUnknown()
+        money = Money(withdrawal.amount_minor, withdrawal.currency)
+        if amount is not None and amount != money:
+            raise GatewayAmountMismatch(details={"expected": money.as_dict(), "reported": amount.as_dict()})
+        now = timezone.now()
+        if _claim(Withdrawal, withdrawal.pk) is None:
+            return False
+        if status == GatewayStatus.DECLINED:
+            Withdrawal.objects.filter(pk=withdrawal.pk).update(
+                status=FundingStatus.FAILED,
+                failure_code=(decline_code or "declined")[:40],
+                gateway_ref=gateway_ref or withdrawal.gateway_ref,
+                completed_at=now,
+            )
+            with contextlib.suppress(HoldNotActive):  # already expired: nothing is held any more
+                hold_void(hold=withdrawal.hold, reason="payout declined")
+            return True
+        settlement = system_account(LedgerAccount.Kind.SETTLEMENT, withdrawal.currency)
+        metadata = {"withdrawal": str(withdrawal.public_id), "gateway_ref": gateway_ref}
+        try:
+            with transaction.atomic():
+                transfer = hold_capture(
+                    hold=withdrawal.hold, to_account=settlement, kind=Transfer.Kind.WITHDRAWAL, metadata=metadata
+                )
+        except HoldNotActive:
+            transfer = _withdrawal_post_without_hold(withdrawal, settlement, money, metadata)
+        Withdrawal.objects.filter(pk=withdrawal.pk).update(
+            status=FundingStatus.COMPLETED,
+            transfer=transfer,
+            gateway_ref=gateway_ref or withdrawal.gateway_ref,
+            completed_at=now,
+        )
+        transfer_event_publish(
+            topic=TOPIC_WITHDRAWAL_COMPLETED,
+            transfer=transfer,
+            withdrawal_id=str(withdrawal.public_id),
+            customer=str(withdrawal.customer.public_id),
+            amount=money.as_dict(),
+        )
+        return True
+
+
+def _withdrawal_post_without_hold(
+    withdrawal: Withdrawal, settlement: LedgerAccount, money: Money, metadata: dict[str, Any]
+) -> Transfer:
+    try:
+        with transaction.atomic():
+            return transfer_post(
+                kind=Transfer.Kind.WITHDRAWAL,
+                legs=[Leg(withdrawal.wallet, -money), Leg(settlement, money)],
+                reference=withdrawal.reference,
+                metadata=metadata,
+                initiated_by=withdrawal.customer,
+            )
+    except (InsufficientFunds, DomainError) as error:
+        logger.error("withdrawal %s paid out late but the wallet cannot cover it: suspense", withdrawal.reference)
+        suspense = system_account(LedgerAccount.Kind.SUSPENSE, money.currency)
+        return transfer_post(
+            kind=Transfer.Kind.WITHDRAWAL,
+            legs=[Leg(suspense, -money), Leg(settlement, money)],
+            reference=withdrawal.reference,
+            metadata={**metadata, "reason": error.code},
+        )
+
+
+# --- callbacks and polling -----------------------------------------------------------------------
+def gateway_callback_process(*, body: bytes, signature: str) -> str:
+    """Verify, log and apply one bank callback. Returns ``"applied"`` or ``"duplicate"``.
+
+    Raises ``GatewaySignatureInvalid`` (401), ``GatewayCallbackMalformed`` (400),
+    ``GatewayReferenceUnknown`` (404), ``GatewayAmountMismatch`` (409). Every call leaves a
+    ``GatewayCallbackLog`` row (committed on its own, whatever happens next).
+    """
+    text = body.decode("utf-8", errors="replace")[:4000]
+    if not bank_gateway().verify_callback_signature(body=body, signature=signature):
+        GatewayCallbackLog.objects.create(outcome=GatewayCallbackLog.Outcome.BAD_SIGNATURE, body=text)
+        raise GatewaySignatureInvalid()
+    try:
+        callback = callback_parse(body)
+    except ValueError:
+        GatewayCallbackLog.objects.create(outcome=GatewayCallbackLog.Outcome.MALFORMED, body=text)
+        raise GatewayCallbackMalformed() from None
+    apply = topup_apply_outcome if callback.operation == GatewayOperation.CHARGE else withdrawal_apply_outcome
+    log = {"reference": callback.reference, "status": str(callback.status), "body": text}
+    try:
+        changed = apply(
+            reference=callback.reference,
+            status=callback.status,
+            gateway_ref=callback.gateway_ref,
+            decline_code=callback.decline_code,
+            amount=callback.amount,
+        )
+    except GatewayReferenceUnknown:
+        GatewayCallbackLog.objects.create(outcome=GatewayCallbackLog.Outcome.UNKNOWN_REFERENCE, **log)
+        raise
+    except GatewayAmountMismatch:
+        GatewayCallbackLog.objects.create(outcome=GatewayCallbackLog.Outcome.MISMATCH, **log)
+        raise
+    outcome = GatewayCallbackLog.Outcome.APPLIED if changed else GatewayCallbackLog.Outcome.DUPLICATE
+    GatewayCallbackLog.objects.create(outcome=outcome, **log)
+    return "applied" if changed else "duplicate"
+
+
+def funding_poll(*, min_age_seconds: int = 30, batch_size: int = 100) -> dict[str, int]:
+    """Ask the gateway about open top-ups and withdrawals older than ``min_age_seconds``.
+
+    A final answer is applied; no record at the bank (the charge never left) is re-submitted; a
+    top-up without an answer after ``FUNDING_CONFIRM_TIMEOUT_MINUTES`` becomes EXPIRED (a late
+    success still credits it). Withdrawals keep their hold until the bank answers. Safe to run
+    twice at once: every change is a conditional claim. Call OUTSIDE any transaction.
+    """
+    now = timezone.now()
+    gateway = bank_gateway()
+    counts = {"applied": 0, "resubmitted": 0, "expired": 0, "unchanged": 0}
+    timeout = now - timedelta(minutes=settings.FUNDING_CONFIRM_TIMEOUT_MINUTES)
+    stale = Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=now - timedelta(seconds=min_age_seconds))
+    for model, operation in ((TopUp, GatewayOperation.CHARGE), (Withdrawal, GatewayOperation.PAYOUT)):
+        open_records = list(
+            model.objects.filter(
+                stale, status__in=OPEN_STATUSES, created_at__lt=now - timedelta(seconds=min_age_seconds)
+            )
+            .order_by("created_at")
+            .values_list("pk", "reference", "status", "created_at")[:batch_size]
+        )
+        for pk, reference, status, created_at in open_records:
+            try:
+                result = gateway.query(reference=reference)
+            except GatewayError:
+                counts["unchanged"] += 1
+                continue
+            model.objects.filter(pk=pk).update(last_checked_at=now)
+            if result is not None and result.status != GatewayStatus.PENDING:
+                try:
+                    _apply_sync_result(operation, reference, result)
+                    counts["applied"] += 1
+                except DomainError as error:
+                    logger.error("poll %s: cannot apply %s (%s)", reference, result.status, error.code)
+                continue
+            if result is None and status == FundingStatus.PENDING and created_at >= timeout:
+                submit = topup_submit if model is TopUp else withdrawal_submit
+                submit(**{"topup_id" if model is TopUp else "withdrawal_id": pk})
+                counts["resubmitted"] += 1
+                continue
+            if model is TopUp and status == FundingStatus.PENDING and created_at < timeout:
+                counts["expired"] += TopUp.objects.filter(pk=pk, status=FundingStatus.PENDING).update(
+                    status=FundingStatus.EXPIRED, failure_code="no_answer"
+                )
+                continue
+            counts["unchanged"] += 1
+    return counts

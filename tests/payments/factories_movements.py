@@ -1,0 +1,99 @@
+"""Helpers of the money-movement tests: merchants, billers, FX rates, gateway callbacks, balances."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import Customer, LinkedCard
+from core.money import Money
+from payments.billers import luhn_check_digit
+from payments.integrations import SimulatedCoreBankingGateway
+from payments.ledger import account_balance
+from payments.models import Biller, FxRate, LedgerAccount, Merchant, MerchantOrder
+from payments.services.bills import biller_create
+from payments.services.merchant_payments import merchant_create, merchant_order_create
+from tests.factories import PAYMENT_PIN, BranchFactory, LinkedCardFactory
+
+ELECTRICITY_ACCOUNT = "123456789" + luhn_check_digit("123456789")
+
+
+def balance(account: LedgerAccount) -> int:
+    """Posted balance in minor units (hot accounts included: checkpoint + deltas)."""
+    return account_balance(account).posted.minor
+
+
+def available(account: LedgerAccount) -> int:
+    return account_balance(account).available.minor
+
+
+def wallet_of(customer: Customer, currency: str = "CNY") -> LedgerAccount:
+    return LedgerAccount.objects.get(customer=customer, currency=currency, kind=LedgerAccount.Kind.CUSTOMER_WALLET)
+
+
+def card_for(customer: Customer) -> LinkedCard:
+    return LinkedCardFactory(customer=customer)
+
+
+def merchant_make(name: str = "星巴克咖啡", mcc: str = "5814", currencies: list[str] | None = None) -> Merchant:
+    with transaction.atomic():
+        return merchant_create(name=name, mcc=mcc, signing_branch=BranchFactory(), currencies=currencies)
+
+
+def order_make(merchant: Merchant, amount: str = "88.80", seconds: int = 300) -> MerchantOrder:
+    return merchant_order_create(
+        merchant=merchant, amount=Money.parse(amount, "CNY"), expires_at=timezone.now() + timedelta(seconds=seconds)
+    )
+
+
+def biller_make(code: str = "SGCC-BJ", category: str = "ELECTRICITY", validator: str = "electricity") -> Biller:
+    with transaction.atomic():
+        return biller_create(code=code, name="国网北京电力", category=category, validator=validator)
+
+
+def fx_rate_make(base: str = "USD", quote: str = "CNY", mid: str = "7.1000", spread_bps: int = 50) -> FxRate:
+    return FxRate.objects.create(
+        base=base,
+        quote=quote,
+        mid_rate=Decimal(mid),
+        spread_bps=spread_bps,
+        valid_from=timezone.now() - timedelta(minutes=1),
+    )
+
+
+def post_money(client: APIClient, url: str, body: dict[str, Any], key: str | None = None) -> Any:
+    return client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY=key or str(uuid.uuid4()))
+
+
+def deliver_callbacks(client: APIClient, reference: str) -> list[Any]:
+    """Post every callback the simulated bank has for ``reference`` to the callback endpoint."""
+    responses = []
+    for body, signature in SimulatedCoreBankingGateway().pending_callbacks(reference=reference):
+        responses.append(
+            client.post(
+                "/api/v1/gateway/callbacks/", body, content_type="application/json", HTTP_X_GATEWAY_SIGNATURE=signature
+            )
+        )
+    return responses
+
+
+__all__ = [
+    "ELECTRICITY_ACCOUNT",
+    "PAYMENT_PIN",
+    "available",
+    "balance",
+    "biller_make",
+    "card_for",
+    "deliver_callbacks",
+    "fx_rate_make",
+    "merchant_make",
+    "order_make",
+    "post_money",
+    "wallet_of",
+]
