@@ -212,9 +212,11 @@ def _check_seals(report: VerifyReport) -> None:
 def ledger_verify() -> VerifyReport:
     """Run every check on one snapshot; the report lists drifts (``report.ok`` is False on any)."""
     report = VerifyReport()
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        if outermost:  # inside a caller's transaction (tests) its snapshot rules
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         _counts(report)
         _check_transfers(report)
         _check_accounts(report)

@@ -1,0 +1,140 @@
+"""manage.py verify_ledger: passes on a healthy ledger, exits non-zero on every kind of tampering."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Customer
+from core.money import Money
+from payments.ledger import Leg, account_open, hold_authorize, transfer_post, wallet_get_or_create
+from payments.models import LedgerAccount, LedgerSeal, Transfer
+from payments.services.ledger_seal import ledger_seal_run, seal_hash
+from payments.services.ledger_verify import ledger_verify
+from tests.payments.factories import wallet_fund
+
+pytestmark = pytest.mark.django_db
+
+
+def _busy_ledger(alice: Customer, bob: Customer) -> Transfer:
+    a = wallet_fund(alice, "100.00")
+    b = wallet_get_or_create(customer=bob, currency="CNY")
+    merchant = account_open(kind="MERCHANT", currency="CNY", code="merchant:v:CNY", is_hot=True)
+    with transaction.atomic():
+        p2p = transfer_post(
+            kind="P2P",
+            legs=[Leg(a, Money(-10_00, "CNY")), Leg(b, Money(10_00, "CNY"))],
+            metadata={"note": "中文", "n": 1},
+            initiated_by=alice,
+        )
+        transfer_post(kind="MERCHANT_PAYMENT", legs=[Leg(b, Money(-4_00, "CNY")), Leg(merchant, Money(4_00, "CNY"))])
+        hold_authorize(account=a, amount=Money(5_00, "CNY"), kind="PREAUTH", expires_at=timezone.now() + timedelta(1))
+    return p2p
+
+
+def _tamper(sql: str, params: list[object], table: str) -> None:
+    """What an attacker with superuser rights would do: switch the append-only trigger off, edit, switch it on."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the deferred checks now: ALTER needs none pending
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        cursor.execute(sql, params)
+        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+def test_healthy_ledger_passes_and_prints_a_summary(alice: Customer, bob: Customer) -> None:
+    _busy_ledger(alice, bob)
+    out = StringIO()
+
+    call_command("verify_ledger", stdout=out)
+
+    text = out.getvalue()
+    assert "OK: no drift" in text
+    assert "transfers=3" in text and "postings=6" in text and "active_holds=1" in text
+    assert "CNY=0" in text
+    assert LedgerSeal.objects.count() == 3
+
+
+def test_changed_posting_amount_is_detected(alice: Customer, bob: Customer) -> None:
+    p2p = _busy_ledger(alice, bob)
+    _tamper(
+        "UPDATE payments_posting SET amount_minor = amount_minor * 2 WHERE transfer_id = %s AND amount_minor > 0",
+        [p2p.pk],
+        "payments_posting",
+    )
+    out = StringIO()
+
+    with pytest.raises(CommandError) as error:
+        call_command("verify_ledger", stdout=out)
+
+    assert error.value.returncode == 1
+    text = out.getvalue()
+    assert "does not balance" in text
+    assert "content hash does not match" in text
+    assert "postings sum to" in text
+
+
+def test_edited_memo_breaks_the_content_hash(alice: Customer, bob: Customer) -> None:
+    p2p = _busy_ledger(alice, bob)
+    ledger_seal_run()
+    _tamper("UPDATE payments_transfer SET memo = 'innocent' WHERE id = %s", [p2p.pk], "payments_transfer")
+
+    report = ledger_verify()
+
+    assert not report.ok
+    assert any("content hash" in d for d in report.drifts)
+
+
+def test_rewritten_transfer_with_recomputed_hash_still_breaks_the_seal_chain(alice: Customer, bob: Customer) -> None:
+    p2p = _busy_ledger(alice, bob)
+    ledger_seal_run()
+    _tamper("UPDATE payments_transfer SET content_hash = %s WHERE id = %s", ["f" * 64, p2p.pk], "payments_transfer")
+
+    report = ledger_verify()
+
+    assert any("seal" in d and "hash does not recompute" in d for d in report.drifts)
+
+
+def test_deleted_seal_breaks_the_chain(alice: Customer, bob: Customer) -> None:
+    _busy_ledger(alice, bob)
+    ledger_seal_run()
+    _tamper("DELETE FROM payments_ledgerseal WHERE seq = 2", [], "payments_ledgerseal")
+
+    report = ledger_verify()
+
+    assert any("expected seq 2" in d for d in report.drifts)
+
+
+def test_balance_drift_on_the_account_row_is_detected(alice: Customer, bob: Customer) -> None:
+    _busy_ledger(alice, bob)
+    LedgerAccount.objects.filter(customer=bob).update(posted_minor=1_000_00)
+
+    report = ledger_verify()
+
+    assert any("postings sum to 600, balance says 100000" in d for d in report.drifts)
+
+
+def test_pending_that_does_not_match_holds_is_detected(alice: Customer, bob: Customer) -> None:
+    _busy_ledger(alice, bob)
+    LedgerAccount.objects.filter(customer=alice).update(pending_debit_minor=0)
+
+    assert any("active holds total 500" in d for d in ledger_verify().drifts)
+
+
+def test_seal_chain_links_every_transfer_in_order(alice: Customer, bob: Customer) -> None:
+    _busy_ledger(alice, bob)
+
+    assert ledger_seal_run() == 3
+    assert ledger_seal_run() == 0
+
+    seals = list(LedgerSeal.objects.select_related("transfer").order_by("seq"))
+    assert [s.seq for s in seals] == [1, 2, 3]
+    assert seals[0].prev_hash == "0" * 64
+    for previous, seal in zip(seals, seals[1:], strict=False):
+        assert seal.prev_hash == previous.hash
+        assert seal.hash == seal_hash(previous.hash, seal.transfer.content_hash)
