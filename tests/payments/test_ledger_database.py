@@ -79,11 +79,15 @@ def test_unbalanced_transfer_written_by_raw_sql_fails_at_commit(alice: Customer,
     b = wallet_get_or_create(customer=bob, currency="CNY")
     transfers_before = Transfer.objects.count()
 
-    with pytest.raises(DatabaseError, match="do not sum to zero"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            _raw_transfer(cursor, [(a.pk, -5_00, "CNY"), (b.pk, 4_00, "CNY")])
-            # Inside the transaction the rows exist; only COMMIT runs the deferred check.
-            cursor.execute("SELECT COUNT(*) FROM payments_transfer")
+    inside: list[int] = []
+
+    with pytest.raises(DatabaseError, match="do not sum to zero"), transaction.atomic(), connection.cursor() as cursor:
+        tid = _raw_transfer(cursor, [(a.pk, -5_00, "CNY"), (b.pk, 4_00, "CNY")])
+        # Inside the transaction the rows exist; only COMMIT runs the deferred check.
+        cursor.execute("SELECT COUNT(*) FROM payments_posting WHERE transfer_id = %s", [tid])
+        inside.append(cursor.fetchone()[0])
+
+    assert inside == [2]
 
     assert Transfer.objects.count() == transfers_before
 

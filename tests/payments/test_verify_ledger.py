@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -135,6 +136,6 @@ def test_seal_chain_links_every_transfer_in_order(alice: Customer, bob: Customer
     seals = list(LedgerSeal.objects.select_related("transfer").order_by("seq"))
     assert [s.seq for s in seals] == [1, 2, 3]
     assert seals[0].prev_hash == "0" * 64
-    for previous, seal in zip(seals, seals[1:], strict=False):
+    for previous, seal in pairwise(seals):
         assert seal.prev_hash == previous.hash
         assert seal.hash == seal_hash(previous.hash, seal.transfer.content_hash)
