@@ -91,7 +91,7 @@ def customer_register_at_counter(
         raise errors.KycMismatch()
 
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             now = timezone.now()
             customer = Customer.objects.create(
                 phone=e164,
@@ -161,7 +161,7 @@ def customer_status_change(
     _require_visible(staff, customer)
     reason = _reason_required(reason)
     allowed_from, target = _TRANSITIONS[action]
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         if locked.status not in allowed_from:
             raise errors.InvalidStatusChange()
@@ -246,7 +246,7 @@ def kyc_tier_update(
     """Change a tier's limits (administrators). Audit action ``accounts.kyctier.change``."""
     _require_perm(staff, "accounts.change_kyctier")
     allowed = {"name", "per_transaction_limit_minor", "daily_limit_minor", "monthly_limit_minor", "balance_cap_minor"}
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = KycTier.objects.select_for_update().get(pk=tier.pk)
         before = {name: getattr(locked, name) for name in allowed}
         for name, value in limits.items():

@@ -97,7 +97,7 @@ def test_raw_rows_hold_no_plaintext_personal_data_in_any_table():
 
     leaks = {label: rows_matching(re.escape(value)) for label, value in secrets.items()}
 
-    assert leaks == dict.fromkeys(secrets, [])
+    assert leaks == {key: [] for key in secrets}
     with connection.cursor() as cursor:
         cursor.execute("SELECT phone, legal_name, national_id FROM accounts_customer")
         for row in cursor.fetchall():
