@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -22,6 +23,25 @@ from payments.services.merchant_payments import merchant_create, merchant_order_
 from tests.factories import PAYMENT_PIN, BranchFactory, LinkedCardFactory
 
 ELECTRICITY_ACCOUNT = "123456789" + luhn_check_digit("123456789")
+
+
+def staff_roles_ensure() -> None:
+    """Role groups and their permissions come from data migrations (accounts 0002, payments 0004).
+    A ``transaction=True`` test anywhere in the run flushes them: put them back."""
+    from importlib import import_module
+
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    if Group.objects.filter(name="ADMINISTRATOR", permissions__codename="approve_adjustment").exists():
+        return
+    for app_config in django_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for module in ("accounts.migrations.0002_kyc_tiers_and_roles", "payments.migrations.0004_movement_roles"):
+        for role, perms in import_module(module).ROLE_PERMISSIONS.items():
+            group, _created = Group.objects.get_or_create(name=role)
+            for app_label, codename in perms:
+                group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
 
 
 def balance(account: LedgerAccount) -> int:
@@ -95,5 +115,6 @@ __all__ = [
     "merchant_make",
     "order_make",
     "post_money",
+    "staff_roles_ensure",
     "wallet_of",
 ]
