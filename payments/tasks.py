@@ -74,3 +74,6 @@ def notify_customer(event: OutboxEvent) -> None:
 @event_consumer(TOPIC_PAYMENT_COMPLETED, "payments.notify_customer_payment")
 def notify_customer_payment(event: OutboxEvent) -> None:
     logger.info("notify: %s for transfer %s", event.topic, event.payload.get("transfer_id"))
+
+
+from payments.tasks_movements import *  # noqa: E402, F403 - movement tasks (funding poll, adjustment expiry)

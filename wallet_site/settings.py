@@ -325,3 +325,9 @@ if IS_PRODUCTION and (len(BANK_GATEWAY_CALLBACK_SECRET) < 32 or len(QR_SIGNING_K
     raise ImproperlyConfigured("BANK_GATEWAY_CALLBACK_SECRET and QR_SIGNING_KEY (32+ chars) must be set in production")
 # How long a top-up or withdrawal may stay unconfirmed before the poller gives up (late success still credits).
 FUNDING_CONFIRM_TIMEOUT_MINUTES = env_int("FUNDING_CONFIRM_TIMEOUT_MINUTES", 30, minimum=1)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "payments.funding_poll": {"task": "payments.funding_poll", "schedule": 30.0},
+        "payments.adjustments_expire": {"task": "payments.adjustments_expire", "schedule": 60.0},
+    }
+)
