@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -76,20 +77,20 @@ class CounterRegistrationForm(forms.Form):
     business_registration_no = forms.CharField(label=_("Business registration number"), max_length=30, required=False)
 
 
+REVEAL_CHOICES = [
+    ("phone", _("Phone")),
+    ("legal_name", _("Legal name")),
+    ("national_id", _("National ID number")),
+    ("business_registration_no", _("Business registration number")),
+]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=5, max_length=1000)
 
 
 class RevealForm(ReasonForm):
-    field = forms.ChoiceField(
-        label=_("Field"),
-        choices=[
-            ("phone", _("Phone")),
-            ("legal_name", _("Legal name")),
-            ("national_id", _("National ID number")),
-            ("business_registration_no", _("Business registration number")),
-        ],
-    )
+    field = forms.ChoiceField(label=_("Field"), choices=REVEAL_CHOICES)
 
 
 @admin.register(Customer)
@@ -262,7 +263,7 @@ class CustomerAdmin(admin.ModelAdmin):
         except ValueError:
             raise PermissionDenied from None
 
-    def _context(self, request: HttpRequest, obj: Customer | None, title: str, **extra: Any) -> dict[str, Any]:
+    def _context(self, request: HttpRequest, obj: Customer | None, title: Any, **extra: Any) -> dict[str, Any]:
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -323,7 +324,7 @@ class CustomerAdmin(admin.ModelAdmin):
             _("Reveal personal data"),
             form=form,
             revealed=revealed,
-            revealed_field=dict(form.fields["field"].choices).get(form.data.get("field", "")),
+            revealed_field=dict(REVEAL_CHOICES).get(form.data.get("field", "")),
             masked={f: customer_mask(customer, f) for f in REVEALABLE_FIELDS},
         )
         response = TemplateResponse(request, "admin/accounts/customer/reveal.html", context)
@@ -397,7 +398,7 @@ class CustomerAdmin(admin.ModelAdmin):
             queryset=queryset,
             bulk=True,
             action_name=f"{action}_selected",
-            selected=request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            selected=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
         )
         return TemplateResponse(request, "admin/accounts/customer/status_action.html", context)
 

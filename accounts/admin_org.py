@@ -31,7 +31,7 @@ def _form_changes(form: forms.ModelForm) -> dict[str, Any]:
         after = form.cleaned_data.get(name)
         if isinstance(after, models.Model):
             after = str(after.pk)
-        elif isinstance(after, (list, tuple)) or (hasattr(after, "__iter__") and not isinstance(after, str)):
+        elif isinstance(after, (list, tuple, models.QuerySet)):
             after = sorted(str(getattr(v, "pk", v)) for v in after)
         if isinstance(before, (list, tuple)):
             before = sorted(str(getattr(v, "pk", v)) for v in before)

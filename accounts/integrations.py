@@ -83,7 +83,7 @@ class LocmemSmsBackend:
 
 def sms_send(*, phone: str, body: str) -> None:
     """Send through ``settings.SMS_BACKEND``. Logs only the masked phone, never the body."""
-    backend: SmsBackend = import_string(settings.SMS_BACKEND)()
+    backend: SmsBackend = import_string(str(settings.SMS_BACKEND))()
     backend.send(SmsMessage(phone=phone, body=body))
     logger.info("SMS sent to %s", mask_phone(phone))
 
@@ -116,5 +116,5 @@ class SimulatedKycVerifier:
 
 
 def kyc_verify(*, legal_name: str, national_id: str) -> KycResult:
-    verifier: KycVerifier = import_string(settings.KYC_VERIFIER)()
+    verifier: KycVerifier = import_string(str(settings.KYC_VERIFIER))()
     return verifier.verify(legal_name=legal_name, national_id=national_id)

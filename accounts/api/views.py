@@ -52,6 +52,19 @@ class OtpPurposeField(serializers.CharField):
         return value
 
 
+def _customer(request: Request) -> Customer:
+    """The signed-in customer (``CustomerTokenAuthentication`` puts a Customer in ``request.user``)."""
+    user = request.user
+    assert isinstance(user, Customer)
+    return user
+
+
+def _token(request: Request) -> CustomerToken:
+    token = request.auth
+    assert isinstance(token, CustomerToken)
+    return token
+
+
 def _ip(request: Request) -> str | None:
     return client_ip(request._request)
 
@@ -149,7 +162,7 @@ class AuthLogoutApi(APIView):
 
     @extend_schema(request=None, responses={204: None, **error_responses(401)})
     def post(self, request: Request) -> Response:
-        services.customer_logout(token=request.auth)
+        services.customer_logout(token=_token(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -167,7 +180,9 @@ class AuthPasswordChangeApi(_Scoped):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.customer_password_change(customer=request.user, current_token=request.auth, **data.validated_data)
+        services.customer_password_change(
+            customer=_customer(request), current_token=_token(request), **data.validated_data
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -203,7 +218,7 @@ class MeApi(APIView):
         display_name = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
     def _me(self, request: Request) -> Customer:
-        customer = selectors.customer_get_by_public_id(request.user.public_id)
+        customer = selectors.customer_get_by_public_id(_customer(request).public_id)
         assert customer is not None
         return customer
 
@@ -238,7 +253,7 @@ class MeOtpApi(_Scoped):
 
     @extend_schema(request=None, responses={202: OutputSerializer, **error_responses(401, 429)})
     def post(self, request: Request) -> Response:
-        sent = services.otp_request_step_up(customer=request.user, ip=_ip(request))
+        sent = services.otp_request_step_up(customer=_customer(request), ip=_ip(request))
         return Response(self.OutputSerializer(sent).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -258,7 +273,7 @@ class MePinApi(_Scoped):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.customer_payment_pin_change(
-            customer=request.user,
+            customer=_customer(request),
             new_pin=data.validated_data["pin"],
             old_pin=data.validated_data.get("old_pin") or None,
             otp_code=data.validated_data.get("otp_code") or None,
@@ -289,7 +304,7 @@ class MeKycApi(_Scoped):
 
     @extend_schema(responses={200: OutputSerializer, **error_responses(401)})
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(request.user).data)
+        return Response(self.OutputSerializer(_customer(request)).data)
 
     @extend_schema(
         request=InputSerializer, responses={200: OutputSerializer, **error_responses(400, 401, 409, 422, 429)}
@@ -297,7 +312,7 @@ class MeKycApi(_Scoped):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        customer = services.customer_kyc_submit(customer=request.user, **data.validated_data)
+        customer = services.customer_kyc_submit(customer=_customer(request), **data.validated_data)
         return Response(self.OutputSerializer(customer).data)
 
 
@@ -322,14 +337,14 @@ class MeConsentListApi(APIView):
 
     @extend_schema(responses={200: ConsentOutputSerializer(many=True), **error_responses(401)})
     def get(self, request: Request) -> Response:
-        consents = selectors.consent_list_for_customer(customer=request.user)
+        consents = selectors.consent_list_for_customer(customer=_customer(request))
         return Response(ConsentOutputSerializer(consents, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: ConsentOutputSerializer, **error_responses(400, 401)})
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        consent = services.consent_grant(customer=request.user, **data.validated_data)
+        consent = services.consent_grant(customer=_customer(request), **data.validated_data)
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -340,7 +355,7 @@ class MeConsentWithdrawApi(APIView):
     def delete(self, request: Request, purpose: str) -> Response:
         if purpose not in Consent.Purpose.values:
             raise Http404
-        if services.consent_withdraw(customer=request.user, purpose=purpose) == 0:
+        if services.consent_withdraw(customer=_customer(request), purpose=purpose) == 0:
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -350,13 +365,13 @@ class MeDeviceListApi(APIView):
 
     @extend_schema(responses={200: DeviceOutputSerializer(many=True), **error_responses(401)})
     def get(self, request: Request) -> Response:
-        devices = list(selectors.device_list_for_customer(customer=request.user))
+        devices = list(selectors.device_list_for_customer(customer=_customer(request)))
         signed_in = set(
             CustomerToken.objects.filter(device__in=devices, revoked_at__isnull=True).values_list(
                 "device_id", flat=True
             )
         )
-        context = {"current_token": request.auth, "signed_in_device_ids": signed_in}
+        context = {"current_token": _token(request), "signed_in_device_ids": signed_in}
         return Response(DeviceOutputSerializer(devices, many=True, context=context).data)
 
 
@@ -365,10 +380,10 @@ class MeDeviceDetailApi(APIView):
 
     @extend_schema(responses={204: None, **error_responses(401, 404)})
     def delete(self, request: Request, public_id: str) -> Response:
-        device = selectors.device_get_for_customer(customer=request.user, public_id=public_id)
+        device = selectors.device_get_for_customer(customer=_customer(request), public_id=public_id)
         if device is None:
             raise Http404
-        services.device_revoke(customer=request.user, device=device)
+        services.device_revoke(customer=_customer(request), device=device)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -399,7 +414,9 @@ class CardListApi(_Scoped):
 
     @extend_schema(responses={200: CardOutputSerializer(many=True), **error_responses(401)})
     def get(self, request: Request) -> Response:
-        return Response(CardOutputSerializer(selectors.card_list_for_customer(customer=request.user), many=True).data)
+        return Response(
+            CardOutputSerializer(selectors.card_list_for_customer(customer=_customer(request)), many=True).data
+        )
 
     @extend_schema(request=InputSerializer, responses={201: CardOutputSerializer, **error_responses(400, 401, 409)})
     def post(self, request: Request) -> Response:
@@ -407,7 +424,7 @@ class CardListApi(_Scoped):
             raise errors.CardNumberRefused()
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        card = services.card_link(customer=request.user, **data.validated_data)
+        card = services.card_link(customer=_customer(request), **data.validated_data)
         return Response(CardOutputSerializer(card).data, status=status.HTTP_201_CREATED)
 
 
@@ -416,15 +433,15 @@ class CardDetailApi(APIView):
 
     @extend_schema(responses={200: CardOutputSerializer, **error_responses(401, 404)})
     def get(self, request: Request, public_id: str) -> Response:
-        card = selectors.card_get_for_customer(customer=request.user, public_id=public_id)
+        card = selectors.card_get_for_customer(customer=_customer(request), public_id=public_id)
         if card is None:
             raise Http404
         return Response(CardOutputSerializer(card).data)
 
     @extend_schema(responses={204: None, **error_responses(401, 404)})
     def delete(self, request: Request, public_id: str) -> Response:
-        card = selectors.card_get_for_customer(customer=request.user, public_id=public_id)
+        card = selectors.card_get_for_customer(customer=_customer(request), public_id=public_id)
         if card is None:
             raise Http404
-        services.card_remove(customer=request.user, card=card)
+        services.card_remove(customer=_customer(request), card=card)
         return Response(status=status.HTTP_204_NO_CONTENT)

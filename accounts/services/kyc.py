@@ -52,7 +52,7 @@ def customer_kyc_submit(*, customer: Customer, legal_name: str, national_id: str
     ``kyc_mismatch`` (422), ``kyc_already_verified`` (409), ``kyc_too_many_attempts`` (429 after
     ``KYC_MAX_FAILURES_PER_DAY`` mismatches: the verifier must not become a name/ID oracle).
     """
-    if customer.kyc_tier_id >= 1 or customer.kyc_verified_at is not None:
+    if (customer.kyc_tier_id or 0) >= 1 or customer.kyc_verified_at is not None:
         raise errors.KycAlreadyVerified()
     name = legal_name_validate(legal_name)
     value = national_id_validate(national_id)
@@ -76,7 +76,7 @@ def customer_kyc_submit(*, customer: Customer, legal_name: str, national_id: str
     try:
         with transaction.atomic(durable=True):
             locked = Customer.objects.select_for_update().get(pk=customer.pk)
-            if locked.kyc_tier_id >= 1:
+            if (locked.kyc_tier_id or 0) >= 1:
                 raise errors.KycAlreadyVerified()
             locked.legal_name = name
             locked.national_id = value

@@ -8,7 +8,7 @@ transaction, before the money transaction.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
@@ -42,7 +42,7 @@ _TRIVIAL_PINS = frozenset(
 )
 
 
-def _locked_error(locked_until: timezone.datetime) -> PaymentPinLocked:
+def _locked_error(locked_until: datetime) -> PaymentPinLocked:
     return PaymentPinLocked(details={"locked_until": locked_until.isoformat()})
 
 
@@ -86,7 +86,7 @@ def customer_payment_pin_verify(*, customer: Customer, pin: str) -> None:
     customer.pin_failed_attempts = after["pin_failed_attempts"]
     customer.pin_locked_until = after["pin_locked_until"]
     if updated == 0 or after["pin_locked_until"] is not None:
-        raise _locked_error(after["pin_locked_until"])
+        raise _locked_error(after["pin_locked_until"] or now + PIN_LOCK_DURATION)
     raise PaymentPinInvalid(details={"attempts_left": PIN_MAX_ATTEMPTS - after["pin_failed_attempts"]})
 
 

@@ -25,15 +25,14 @@ from core.crypto import EncryptedTextField, rotate
 
 def encrypted_columns() -> list[tuple[str, str, str, str]]:
     """(label, table, pk column, column) for every ``EncryptedTextField`` of every installed model."""
-    found = []
+    found: list[tuple[str, str, str, str]] = []
     for model in apps.get_models():
         if model._meta.proxy or not model._meta.managed:
             continue
         for field in model._meta.concrete_fields:
             if isinstance(field, EncryptedTextField):
-                found.append(
-                    (f"{model._meta.label}.{field.name}", model._meta.db_table, model._meta.pk.column, field.column)
-                )
+                pk_column = str(model._meta.pk.column) if model._meta.pk is not None else "id"
+                found.append((f"{model._meta.label}.{field.name}", model._meta.db_table, pk_column, str(field.column)))
     return found
 
 
