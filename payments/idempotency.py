@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -97,20 +97,18 @@ def idempotent_execute(
         except DomainError as error:
             status, body = error.status_code, error.as_body()
 
+        # No other transaction can be here with this key (we hold its advisory lock until commit);
+        # the unique constraint stays as the last line of defence (an IntegrityError rolls back all).
         now = timezone.now()
-        try:
-            with transaction.atomic():
-                IdempotencyRecord.objects.create(
-                    customer=customer,
-                    key=key,
-                    request_fingerprint=fingerprint,
-                    response_status=status,
-                    response_body=body,
-                    created_at=now,
-                    expires_at=now + IDEMPOTENCY_TTL,
-                )
-        except IntegrityError as exc:  # a hashtext collision let two keys race: refuse, roll back
-            raise IdempotencyInFlight() from exc
+        IdempotencyRecord.objects.create(
+            customer=customer,
+            key=key,
+            request_fingerprint=fingerprint,
+            response_status=status,
+            response_body=body,
+            created_at=now,
+            expires_at=now + IDEMPOTENCY_TTL,
+        )
         return IdempotentResult(status, body, replayed=False)
 
 

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -418,10 +418,14 @@ def transfer_post(
         posting.transfer = transfer
     Posting.objects.bulk_create(postings)
 
-    for pk in lock_ids:
-        if net[pk]:
-            LedgerAccount.objects.filter(pk=pk).update(posted_minor=F("posted_minor") + net[pk])
-            locked[pk].posted_minor += net[pk]
+    moved = {pk: net[pk] for pk in lock_ids if net[pk]}
+    if moved:  # one UPDATE for every locked account, each moved by F() + its net amount
+        LedgerAccount.objects.filter(pk__in=moved).update(
+            posted_minor=F("posted_minor")
+            + Case(*(When(pk=pk, then=Value(amount)) for pk, amount in moved.items()), output_field=BigIntegerField())
+        )
+        for pk, amount in moved.items():
+            locked[pk].posted_minor += amount
     deltas = [
         HotAccountDelta(account_id=p.account_id, posting_id=p.pk, amount_minor=p.amount_minor)
         for p in postings
@@ -429,6 +433,7 @@ def transfer_post(
     ]
     if deltas:
         HotAccountDelta.objects.bulk_create(deltas)
+    transfer.written_postings = postings  # type: ignore[attr-defined]  # callers render without a query
     return transfer
 
 

@@ -95,11 +95,10 @@ def limits_check_incoming_balance(*, account: LedgerAccount) -> None:
         return
     if account.customer_id is None:
         return
-    from accounts.models import Customer as CustomerModel
-
-    cap = (
-        CustomerModel.objects.filter(pk=account.customer_id).values_list("kyc_tier__balance_cap_minor", flat=True).get()
+    posted, cap = (
+        LedgerAccount.objects.filter(pk=account.pk)
+        .values_list("posted_minor", "customer__kyc_tier__balance_cap_minor")
+        .get()
     )
-    posted = LedgerAccount.objects.filter(pk=account.pk).values_list("posted_minor", flat=True).get()
     if posted > cap:
         raise BalanceCapExceeded(details={"cap": Money(cap, "CNY").amount_str()})

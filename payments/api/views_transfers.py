@@ -127,7 +127,7 @@ class TransferCreateApi(IdempotentMoneyApi):
         if recipient is None:
             raise RecipientNotFound()
         transfer = transfer_p2p_create(sender=sender, recipient=recipient, amount=money, memo=data["memo"])  # type: ignore[arg-type]
-        source = transfer.postings.get(amount_minor__lt=0)
+        source = next(p for p in transfer.written_postings if p.amount_minor < 0)  # type: ignore[attr-defined]
         body = {
             "id": str(transfer.public_id),
             "status": "COMPLETED",

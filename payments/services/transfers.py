@@ -27,6 +27,20 @@ if TYPE_CHECKING:
 __all__ = ["transfer_p2p_create"]
 
 
+def _parties_ensure_active(sender: Customer, recipient: Customer) -> None:
+    """Both customers ACTIVE, read fresh in one query (a frozen or closed one neither sends nor receives)."""
+    from accounts.models import Customer as CustomerModel
+
+    statuses = dict(CustomerModel.objects.filter(pk__in=[sender.pk, recipient.pk]).values_list("pk", "status"))
+    active = CustomerModel.Status.ACTIVE
+    if statuses.get(sender.pk) != active:
+        customer_ensure_can_transact(sender)  # raises the precise error
+    if statuses.get(recipient.pk) == CustomerModel.Status.FROZEN:
+        raise AccountFrozen(_("The recipient's account cannot receive money at the moment."))
+    if statuses.get(recipient.pk) != active:
+        raise AccountClosed(_("The recipient's account is closed."))
+
+
 def transfer_p2p_create(*, sender: Customer, recipient: Customer, amount: Money, memo: str = "") -> Transfer:
     """Move ``amount`` from the sender's wallet to the recipient's wallet in the same currency.
 
@@ -41,13 +55,7 @@ def transfer_p2p_create(*, sender: Customer, recipient: Customer, amount: Money,
     if not amount.is_positive():
         raise ValueError("amount must be positive")
     with transaction.atomic():
-        customer_ensure_can_transact(sender)
-        try:
-            customer_ensure_can_transact(recipient)
-        except AccountFrozen:
-            raise AccountFrozen(_("The recipient's account cannot receive money at the moment.")) from None
-        except AccountClosed:
-            raise AccountClosed(_("The recipient's account is closed.")) from None
+        _parties_ensure_active(sender, recipient)
         source = wallet_get_or_create(customer=sender, currency=amount.currency)
         destination = wallet_get_or_create(customer=recipient, currency=amount.currency)
 
