@@ -14,11 +14,15 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.db import models
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Branch, KycTier, StaffProfile
 from accounts.services import kyc_tier_update, staff_change_record
 
-_SECRET_FIELDS = {"password"}
+_SECRET_FIELDS = {"password", "key", "token", "bin_key"}  # never copied into the audit log
 
 
 def _form_changes(form: forms.ModelForm) -> dict[str, Any]:
@@ -135,6 +139,19 @@ class StaffProfileInline(admin.StackedInline):
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+
+
+@admin.register(TOTPDevice)
+class AuditedTOTPDeviceAdmin(AuditedAdminMixin, TOTPDeviceAdmin):
+    """Staff authenticators: adding or removing one is audited (the secret key never is)."""
+
+
+@admin.register(StaticDevice)
+class AuditedStaticDeviceAdmin(AuditedAdminMixin, StaticDeviceAdmin):
+    """Recovery codes: audited, codes themselves never copied into the log."""
 
 
 @admin.register(User)
