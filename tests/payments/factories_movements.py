@@ -118,3 +118,18 @@ __all__ = [
     "staff_roles_ensure",
     "wallet_of",
 ]
+
+
+def admin_client_for(user: Any) -> Any:
+    """A Django test client logged in to the staff admin as ``user``, TOTP verified."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="pytest", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
