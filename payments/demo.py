@@ -50,3 +50,6 @@ def seed(stdout: TextIO) -> None:
             initiated_by=sender,
         )
     stdout.write(f"Payments demo: {funded} wallet(s) funded with {DEMO_TOPUP} (demo customers' CNY wallets)\n")
+    from payments.demo_movements import seed as seed_movements  # merchants, billers, FX rates (movements)
+
+    seed_movements(stdout)
