@@ -86,7 +86,7 @@ REVEAL_CHOICES = [
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=5, max_length=1000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=2, max_length=1000)
 
 
 class RevealForm(ReasonForm):

@@ -119,6 +119,9 @@ class AuthRegisterApi(_Scoped):
         terms_version = serializers.CharField(max_length=20)
         privacy_version = serializers.CharField(max_length=20)
         marketing_version = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
+        referrer_id = serializers.UUIDField(
+            required=False, allow_null=True, default=None, help_text="public id of the customer who referred this one"
+        )
 
     @extend_schema(
         request=InputSerializer, responses={201: TokenOutputSerializer, **error_responses(400, 409, 429)}, auth=[]

@@ -24,6 +24,7 @@ from accounts import errors
 from accounts.authentication import token_hash
 from accounts.models import Consent, Customer, CustomerToken, Device, KycTier, OtpChallenge
 from accounts.pii import phone_index
+from accounts.selectors import customer_get_by_public_id
 from accounts.services.events import event_publish
 from accounts.services.otp import otp_check, otp_consume, phone_normalize_or_error
 
@@ -99,6 +100,7 @@ def customer_register(
     terms_version: str,
     privacy_version: str,
     marketing_version: str = "",
+    referrer_id: Any = None,
     ip: str | None = None,
 ) -> IssuedToken:
     """Register with a verified phone (REGISTER code) and sign in on this device.
@@ -115,6 +117,11 @@ def customer_register(
             raise errors.DomainError(gettext("Accept the terms and the privacy policy."), code="consent_required")
     if Customer.objects.filter(phone_index=index).exists():
         raise errors.PhoneAlreadyRegistered()
+    referrer = None
+    if referrer_id:
+        referrer = customer_get_by_public_id(referrer_id)
+        if referrer is None or referrer.status != Customer.Status.ACTIVE:
+            raise errors.DomainError(gettext("The referral code is not valid."), code="invalid_referrer")
     challenge = otp_check(index=index, purpose=OtpChallenge.Purpose.REGISTER, code=otp_code)
 
     try:
@@ -126,7 +133,8 @@ def customer_register(
                 phone_index=index,
                 password=make_password(password),
                 kyc_tier=KycTier.objects.get(level=0),
-                onboarding_channel=Customer.Channel.APP,
+                onboarding_channel=Customer.Channel.REFERRAL if referrer else Customer.Channel.APP,
+                referred_by=referrer,
                 phone_verified_at=now,
             )
             consents = [(Consent.Purpose.TERMS, terms_version), (Consent.Purpose.PRIVACY, privacy_version)]
@@ -145,7 +153,7 @@ def customer_register(
                     "channel": customer.onboarding_channel,
                     "home_branch": None,
                     "registered_by": None,
-                    "referred_by": None,
+                    "referred_by": str(referrer.public_id) if referrer else None,
                     "marketing_consent": bool(marketing_version),
                     "registered_at": now.isoformat(),
                 },

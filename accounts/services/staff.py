@@ -32,8 +32,8 @@ _MASKS = {
 
 
 def _reason_required(reason: object) -> str:
-    if not isinstance(reason, str) or len(reason.strip()) < 5:
-        raise errors.ReasonRequired(gettext("Give a reason of at least 5 characters."))
+    if not isinstance(reason, str) or len(reason.strip()) < 2:
+        raise errors.ReasonRequired(gettext("Give a reason."))
     return reason.strip()[:1000]
 
 

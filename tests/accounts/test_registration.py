@@ -241,3 +241,30 @@ def test_register_twice_with_same_code_concurrently_is_single_use(api_client):
 def test_last_code_helper_reads_latest(api_client):
     otp_for(api_client, PHONE, "REGISTER")
     assert len(last_code()) == 6
+
+
+def test_registration_with_a_referrer_is_attributed_to_them(api_client):
+    referrer = CustomerFactory()
+    code = otp_for(api_client, PHONE, "REGISTER")
+
+    response = api_client.post(
+        "/api/v1/auth/register", register_payload(PHONE, code, referrer_id=str(referrer.public_id))
+    )
+
+    assert response.status_code == 201
+    customer = Customer.objects.get(public_id=response.json()["customer_id"])
+    assert customer.referred_by == referrer and customer.onboarding_channel == Customer.Channel.REFERRAL
+    event = OutboxEvent.objects.get(topic="customer.registered")
+    assert event.payload["referred_by"] == str(referrer.public_id) and event.payload["channel"] == "REFERRAL"
+
+
+def test_unknown_referrer_is_a_400_and_keeps_the_code(api_client):
+    code = otp_for(api_client, PHONE, "REGISTER")
+
+    response = api_client.post(
+        "/api/v1/auth/register", register_payload(PHONE, code, referrer_id="8b9d7a52-3c3e-4b7e-9d55-1e0b2b8f9a10")
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_referrer"
+    assert OtpChallenge.objects.get().consumed_at is None and Customer.objects.count() == 0
