@@ -37,7 +37,7 @@ def transfer_event_payload(transfer: Transfer, **extra: Any) -> dict[str, Any]:
         "transfer_id": str(transfer.public_id),
         "kind": transfer.kind,
         "reference": transfer.reference,
-        "initiated_by": str(transfer.initiated_by.public_id) if transfer.initiated_by_id else None,
+        "initiated_by": str(transfer.initiated_by.public_id) if transfer.initiated_by is not None else None,
         "created_at": transfer.created_at.isoformat(),
         **extra,
     }

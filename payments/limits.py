@@ -12,6 +12,7 @@ inside the savepoint of the payment, so a later failure rolls the counter back w
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -42,10 +43,10 @@ RETURNING spent_minor
 def _tier(customer: Customer) -> KycTier:
     from accounts.models import KycTier
 
-    return KycTier.objects.get(pk=customer.kyc_tier_id)
+    return KycTier.objects.get(customers=customer)
 
 
-def _reserve(*, customer: Customer, period: str, start: object, amount: int, limit: int) -> bool:
+def _reserve(*, customer: Customer, period: str, start: date, amount: int, limit: int) -> bool:
     if amount > limit:
         return False
     with connection.cursor() as cursor:

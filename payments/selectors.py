@@ -101,6 +101,7 @@ def transfer_get_for_customer(*, customer: Customer, public_id: uuid.UUID) -> Tr
     wallet_ids = LedgerAccount.objects.filter(customer=customer, kind__in=WALLET_KINDS).values("pk")
     return (
         Transfer.objects.filter(public_id=public_id, postings__account_id__in=wallet_ids)
+        .select_related("reverses")
         .prefetch_related(
             Prefetch(
                 "postings",

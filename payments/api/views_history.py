@@ -213,7 +213,7 @@ class TransactionDetailApi(APIView):
                 "memo": transfer.memo,
                 "reference": transfer.reference,
                 "reason_code": transfer.reason_code,
-                "reverses": str(transfer.reverses.public_id) if transfer.reverses_id else None,
+                "reverses": str(transfer.reverses.public_id) if transfer.reverses is not None else None,
                 "created_at": transfer.created_at.isoformat(),
                 "postings": postings,
             }
