@@ -183,3 +183,23 @@ def test_two_requests_racing_with_one_key_make_exactly_one_transfer(alice: Custo
     assert outcomes["201"] >= 1
     assert sorted(statuses)[0] == (201, None)  # exactly one executed...
     assert sorted(statuses)[1] in {(201, "true"), (409, None)}  # ...the other replayed it or was told to retry
+
+
+def test_crossing_transfers_never_deadlock_and_conserve_money(alice: Customer, bob: Customer) -> None:
+    wallet_fund(alice, "100.00")
+    wallet_fund(bob, "100.00")
+    pairs = [(alice, bob), (bob, alice)]
+
+    def ping_pong(i: int) -> str:
+        sender, recipient = pairs[i % 2]
+        for _ in range(10):
+            with transaction.atomic(durable=True):
+                transfer_p2p_create(sender=sender, recipient=recipient, amount=Money(1_00, "CNY"))
+        return "ok"
+
+    outcomes = run_threads(8, ping_pong)
+
+    assert outcomes == Counter({"ok": 8})  # a deadlock would surface as an unexpected OperationalError
+    balances = sorted(LedgerAccount.objects.filter(customer__in=[alice, bob]).values_list("posted_minor", flat=True))
+    assert balances == [100_00, 100_00]
+    assert ledger_verify().ok
