@@ -100,7 +100,7 @@ class BankGateway(Protocol):
 
 def bank_gateway() -> BankGateway:
     """The configured adapter (``settings.BANK_GATEWAY``), a fresh instance per call."""
-    return import_string(settings.BANK_GATEWAY)()  # type: ignore[no-any-return]
+    return import_string(str(settings.BANK_GATEWAY))()  # type: ignore[no-any-return]
 
 
 # --- signing (shared by the simulator and by any real adapter using the same scheme) --------------
@@ -287,7 +287,9 @@ class SimulatedCoreBankingGateway:
         cache.set(_sim_key(reference), record, timeout=_SIM_TTL_SECONDS)
         logger.info("gateway sim %s %s scenario=%s ref=%s", operation, reference, scenario, gateway_ref)
         if scenario == SimScenario.DECLINE:
-            return GatewayResult(GatewayStatus.DECLINED, gateway_ref, reference, decline_code=record["decline_code"])
+            return GatewayResult(
+                GatewayStatus.DECLINED, gateway_ref, reference, decline_code=str(record["decline_code"])
+            )
         if getattr(settings, "BANK_GATEWAY_SIM_AUTODELIVER", False) and scenario != SimScenario.HANG:
             self._schedule_delivery(reference)
         if scenario in (SimScenario.TIMEOUT, SimScenario.HANG):

@@ -72,23 +72,23 @@ def spending_by_category(*, customer: Customer, month: str) -> list[SpendingLine
     counts: dict[tuple[str, str], int] = defaultdict(int)
     window = {"created_at__gte": start, "created_at__lt": end}
 
-    for row in (
+    for m_row in (
         MerchantPayment.objects.filter(customer=customer, **window)
         .values("merchant__mcc", "currency")
         .annotate(total=Sum(F("amount_minor") - F("discount_minor")), n=Count("id"))
     ):
-        key = (mcc_category(row["merchant__mcc"]), row["currency"])
-        totals[key] += row["total"]
-        counts[key] += row["n"]
-    for row in (
+        key = (mcc_category(m_row["merchant__mcc"]), m_row["currency"])
+        totals[key] += m_row["total"]
+        counts[key] += m_row["n"]
+    for b_row in (
         BillPayment.objects.filter(customer=customer, **window)
         .values("biller__category", "currency")
         .annotate(total=Sum("amount_minor"), n=Count("id"))
     ):
-        key = (f"BILLS_{row['biller__category']}", row["currency"])
-        totals[key] += row["total"]
-        counts[key] += row["n"]
-    for row in (
+        key = (f"BILLS_{b_row['biller__category']}", b_row["currency"])
+        totals[key] += b_row["total"]
+        counts[key] += b_row["n"]
+    for p_row in (
         Posting.objects.filter(
             account__customer=customer,
             account__kind=LedgerAccount.Kind.CUSTOMER_WALLET,
@@ -99,17 +99,17 @@ def spending_by_category(*, customer: Customer, month: str) -> list[SpendingLine
         .values("currency")
         .annotate(total=Sum("amount_minor"), n=Count("id"))
     ):
-        key = ("P2P", row["currency"])
-        totals[key] += -row["total"]
-        counts[key] += row["n"]
-    for row in (
+        key = ("P2P", p_row["currency"])
+        totals[key] += -p_row["total"]
+        counts[key] += p_row["n"]
+    for r_row in (
         Refund.objects.filter(customer=customer, **window)
         .values("merchant_payment__merchant__mcc", "bill_payment__biller__category", "currency")
         .annotate(total=Sum("customer_amount_minor"))
     ):
-        mcc = row["merchant_payment__merchant__mcc"]
-        category = mcc_category(mcc) if mcc else f"BILLS_{row['bill_payment__biller__category']}"
-        totals[(category, row["currency"])] -= row["total"]
+        mcc = r_row["merchant_payment__merchant__mcc"]
+        category = mcc_category(mcc) if mcc else f"BILLS_{r_row['bill_payment__biller__category']}"
+        totals[(category, r_row["currency"])] -= r_row["total"]
 
     lines = [SpendingLine(cat, Money(max(total, 0), cur), counts[(cat, cur)]) for (cat, cur), total in totals.items()]
     return sorted(lines, key=lambda line: (line.amount.currency != "CNY", -line.amount.minor, line.category))

@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,7 +118,7 @@ def statement_pdf_render(
         )
         summary.setStyle(_table_style(header_rows=1, align_right_from=0))
         story += [summary, Spacer(1, 3 * mm)]
-        data = [[_("Date"), _("Description"), _("Reference"), _("Amount"), _("Balance")]]
+        data: list[list[Any]] = [[_("Date"), _("Description"), _("Reference"), _("Amount"), _("Balance")]]
         for row in section.rows:
             data.append(
                 [

@@ -125,7 +125,7 @@ class BillPaymentDetailApi(APIView):
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         payment = (
             BillPayment.objects.select_related("biller", "transfer")
-            .filter(public_id=public_id, customer=request.user)
+            .filter(public_id=public_id, customer=request.user)  # type: ignore[misc]
             .first()
         )
         if payment is None:

@@ -147,7 +147,7 @@ class TopUpDetailApi(APIView):
         operation_id="topups_retrieve", responses={200: FundingOutputSerializer, **error_responses(401, 404)}
     )
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
-        topup = TopUp.objects.select_related("card").filter(public_id=public_id, customer=request.user).first()
+        topup = TopUp.objects.select_related("card").filter(public_id=public_id, customer=request.user).first()  # type: ignore[misc]
         if topup is None:
             raise TopUpNotFound()
         return Response(funding_body(topup))
@@ -159,7 +159,7 @@ class WithdrawalDetailApi(APIView):
     )
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         withdrawal = (
-            Withdrawal.objects.select_related("card").filter(public_id=public_id, customer=request.user).first()
+            Withdrawal.objects.select_related("card").filter(public_id=public_id, customer=request.user).first()  # type: ignore[misc]
         )
         if withdrawal is None:
             raise WithdrawalNotFound()

@@ -43,7 +43,7 @@ def quote_body(quote: FxQuote) -> dict[str, Any]:
         "rate": format(quote.rate.normalize(), "f"),
         "expires_at": quote.expires_at.isoformat(),
         "status": quote.status,
-        "transfer_id": str(quote.transfer.public_id) if quote.transfer_id else None,
+        "transfer_id": str(quote.transfer.public_id) if quote.transfer is not None else None,
     }
 
 

@@ -32,7 +32,7 @@ class RefundListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         refunds = (
-            Refund.objects.filter(customer=request.user)
+            Refund.objects.filter(customer=request.user)  # type: ignore[misc]
             .select_related("original_transfer", "transfer", "merchant_payment__merchant", "bill_payment__biller")
             .order_by("-created_at", "-id")[:100]
         )

@@ -55,7 +55,7 @@ __all__ = [
 DEFAULT_DEADLINE = timedelta(hours=24)
 # The ledger's hold sweeper must never beat our expiry task: holds live a little longer.
 _HOLD_MARGIN = timedelta(hours=1)
-_SOURCE_KIND = {
+_SOURCE_KIND: dict[str, str] = {
     AdjustmentRequest.Kind.MANUAL_CREDIT: LedgerAccount.Kind.SUSPENSE,
     AdjustmentRequest.Kind.FEE_WAIVER: LedgerAccount.Kind.FEE_INCOME,
 }

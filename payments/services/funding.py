@@ -145,7 +145,7 @@ def _topup_cap_precheck(customer: Customer, wallet: LedgerAccount, amount: Money
         return
     from accounts.models import KycTier
 
-    cap = KycTier.objects.filter(pk=customer.kyc_tier_id).values_list("balance_cap_minor", flat=True).get()
+    cap = KycTier.objects.filter(pk=customer.kyc_tier_id or 0).values_list("balance_cap_minor", flat=True).get()
     if account_balance(wallet).posted.minor + amount.minor > cap:
         raise BalanceCapExceeded(details={"cap": Money(cap, "CNY").amount_str()})
 

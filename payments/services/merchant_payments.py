@@ -111,6 +111,7 @@ def merchant_order_qr(order: MerchantOrder) -> str:
 
 def _claim_order(payload: QrPayload, merchant: Merchant) -> MerchantOrder:
     """Mark the order PAID (conditional UPDATE, so two payers cannot both pay it); explain a refusal."""
+    assert payload.order_public_id is not None
     now = timezone.now()
     claimed = MerchantOrder.objects.filter(
         public_id=payload.order_public_id, merchant=merchant, status=MerchantOrder.Status.OPEN, expires_at__gt=now
