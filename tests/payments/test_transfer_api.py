@@ -117,7 +117,7 @@ def test_insufficient_funds_is_stored_and_replayed_and_changes_nothing(alice: Cu
     assert second["Idempotent-Replayed"] == "true"
     assert Transfer.objects.filter(kind="P2P").count() == 0
     assert before["outbox"] == OutboxEvent.objects.count()
-    assert _balance(bob) == 0 if LedgerAccount.objects.filter(customer=bob).exists() else True
+    assert not LedgerAccount.objects.filter(customer=bob).exclude(posted_minor=0).exists()
 
 
 @pytest.mark.parametrize(
@@ -294,3 +294,48 @@ def test_recipient_over_balance_cap_is_refused(alice: Customer) -> None:
 
     assert response.status_code == 403 and response.json()["code"] == "balance_cap_exceeded"
     assert ledger_snapshot() == before
+
+
+def step_up_everything(ctx):  # type: ignore[no-untyped-def]
+    from payments.interfaces import RiskDecision
+
+    return RiskDecision(
+        allowed=True, reason_code="NEW_PAYEE", message="Confirm with the code we sent.", requires_step_up=True
+    )
+
+
+QUOTES: list[object] = []
+
+
+def record_quote(ctx):  # type: ignore[no-untyped-def]
+    from payments.interfaces import PromotionQuote
+
+    QUOTES.append((ctx.kind, ctx.amount, ctx.counterparty))
+    return PromotionQuote(benefits=[{"type": "points", "points": 10}])
+
+
+def test_step_up_decision_is_403_and_moves_nothing(alice: Customer, bob: Customer, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PAYMENTS_RISK_PRECHECK = "tests.payments.test_transfer_api.step_up_everything"
+    wallet_fund(alice, "100.00")
+    before = ledger_snapshot()
+
+    response = _post(customer_client(alice), _body(bob))
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "step_up_required"
+    assert response.json()["details"] == {"reason_code": "NEW_PAYEE"}
+    assert ledger_snapshot() == before
+
+
+def test_promotions_quote_is_asked_and_its_benefits_ride_on_the_event(alice: Customer, bob: Customer, settings) -> None:  # type: ignore[no-untyped-def]
+    from core.money import Money
+
+    settings.PAYMENTS_PROMOTIONS_QUOTE = "tests.payments.test_transfer_api.record_quote"
+    QUOTES.clear()
+    wallet_fund(alice, "100.00")
+
+    response = _post(customer_client(alice), _body(bob, amount="3.00"))
+
+    assert response.status_code == 201
+    assert [("P2P", Money(3_00, "CNY"), bob)] == QUOTES
+    assert OutboxEvent.objects.get(topic="transfer.completed").payload["benefits"] == [{"type": "points", "points": 10}]
