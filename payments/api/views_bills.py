@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,6 +55,7 @@ def receipt_body(payment: BillPayment) -> dict[str, Any]:
 
 
 class BillerListApi(APIView):
+    @extend_schema_serializer(component_name="BillerListOutput")
     class OutputSerializer(serializers.Serializer):
         code = serializers.CharField()
         name = serializers.CharField()
@@ -84,6 +85,7 @@ class BillerListApi(APIView):
 class BillPaymentCreateApi(IdempotentMoneyApi):
     """Pay a bill. The account number is checked by the biller's rule first. Requires the payment PIN."""
 
+    @extend_schema_serializer(component_name="BillPaymentCreateInput")
     class InputSerializer(serializers.Serializer):
         biller = serializers.CharField(max_length=40)
         account_number = serializers.CharField(max_length=40, trim_whitespace=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,6 +50,7 @@ def quote_body(quote: FxQuote) -> dict[str, Any]:
 class FxQuoteCreateApi(APIView):
     """Price a conversion between two of the customer's currencies. Moves no money (no Idempotency-Key)."""
 
+    @extend_schema_serializer(component_name="FxQuoteCreateInput")
     class InputSerializer(serializers.Serializer):
         sell_currency = serializers.CharField(max_length=8)
         buy_currency = serializers.CharField(max_length=8)
@@ -88,6 +89,7 @@ class FxQuoteCreateApi(APIView):
 
 
 class FxConversionCreateApi(IdempotentMoneyApi):
+    @extend_schema_serializer(component_name="FxConversionCreateInput")
     class InputSerializer(serializers.Serializer):
         quote = serializers.UUIDField()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ __all__ = ["SpendingApi", "StatementPdfApi"]
 
 
 class SpendingApi(APIView):
+    @extend_schema_serializer(component_name="SpendingOutput")
     class OutputSerializer(serializers.Serializer):
         month = serializers.CharField()
         categories = serializers.ListField(child=serializers.DictField())

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -55,6 +55,7 @@ def merchant_payment_body(payment: MerchantPayment) -> dict[str, Any]:
 class MerchantPaymentCreateApi(IdempotentMoneyApi):
     """Pay a merchant by scanning its QR code. Requires the payment PIN."""
 
+    @extend_schema_serializer(component_name="MerchantPaymentCreateInput")
     class InputSerializer(serializers.Serializer):
         qr = serializers.CharField(max_length=1024, trim_whitespace=True)
         amount = MoneyAmountField(required=False)
@@ -71,6 +72,7 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
                 money_parse("1", attrs["currency"])  # unknown currency -> 400 unknown_currency
             return attrs
 
+    @extend_schema_serializer(component_name="MerchantPaymentCreateOutput")
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField()
         transfer_id = serializers.UUIDField()
@@ -119,7 +121,10 @@ class MerchantQrImageApi(APIView):
     @extend_schema(
         operation_id="merchant_qr_image",
         auth=[],
-        parameters=[OpenApiParameter("currency", OpenApiTypes.STR, required=False)],
+        parameters=[
+            OpenApiParameter("currency", OpenApiTypes.STR, required=False),
+            OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["svg", "png"]),
+        ],
         responses={
             (200, "image/svg+xml"): OpenApiResponse(response=OpenApiTypes.BINARY),
             (200, "image/png"): OpenApiResponse(response=OpenApiTypes.BINARY),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ __all__ = ["RefundListApi"]
 
 
 class RefundListApi(APIView):
+    @extend_schema_serializer(component_name="RefundListOutput")
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField()
         original_transfer_id = serializers.UUIDField()
