@@ -9,6 +9,7 @@ that must run outside the money transaction (the payment PIN).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -18,9 +19,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from core.money import Money, MoneyError
+from core.outbox import BROKER_ERRORS
 from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount
 from payments.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH, idempotent_execute, request_fingerprint
 
@@ -28,12 +31,16 @@ __all__ = [
     "IDEMPOTENCY_KEY_PARAMETER",
     "REPLAYED_HEADER",
     "ErrorSerializer",
+    "FailOpenAnonRateThrottle",
+    "FailOpenUserRateThrottle",
     "IdempotentMoneyApi",
     "MoneyAmountField",
     "MoneySerializer",
     "error_responses",
     "money_parse",
 ]
+
+logger = logging.getLogger(__name__)
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -89,6 +96,27 @@ class MoneyAmountField(serializers.Field):
         return str(value)
 
 
+class _FailOpenThrottleMixin:
+    """Rate-limit counters live in Redis; money lives in PostgreSQL. If Redis is unreachable, a
+    money request is let through (logged) rather than failing with a 500: ARCHITECTURE §2/§5 say
+    payments keep working when Redis is down. The PIN has its own lockout in the database."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        try:
+            return bool(super().allow_request(request, view))  # type: ignore[misc]
+        except BROKER_ERRORS as exc:
+            logger.warning("Throttle skipped: rate-limit store unavailable (%s)", exc)
+            return True
+
+
+class FailOpenUserRateThrottle(_FailOpenThrottleMixin, UserRateThrottle):
+    pass
+
+
+class FailOpenAnonRateThrottle(_FailOpenThrottleMixin, AnonRateThrottle):
+    pass
+
+
 class IdempotentMoneyApi(APIView):
     """Base of every money-moving POST: requires ``Idempotency-Key`` and runs ``perform`` through
     ``payments.idempotency.idempotent_execute`` (one durable transaction with the stored response).
@@ -100,6 +128,7 @@ class IdempotentMoneyApi(APIView):
     """
 
     InputSerializer: type[serializers.Serializer] | None = None
+    throttle_classes = [FailOpenAnonRateThrottle, FailOpenUserRateThrottle]
     fingerprint_exclude_fields: tuple[str, ...] = ("pin",)
 
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:

@@ -72,7 +72,7 @@ def test_publish_kick_never_raises_when_the_broker_is_down(monkeypatch: pytest.M
     monkeypatch.setitem(outbox._kick_state, "last", 0.0)
     monkeypatch.setitem(outbox._kick_state, "down_until", 0.0)
 
-    outbox._kick_relay()  # what on_commit runs: logs, does not raise
+    outbox._kick_relay_now()  # what the on-commit kick runs: logs, does not raise
 
     assert outbox._kick_state["down_until"] > 0
 

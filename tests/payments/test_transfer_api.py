@@ -339,3 +339,28 @@ def test_promotions_quote_is_asked_and_its_benefits_ride_on_the_event(alice: Cus
     assert response.status_code == 201
     assert [("P2P", Money(3_00, "CNY"), bob)] == QUOTES
     assert OutboxEvent.objects.get(topic="transfer.completed").payload["benefits"] == [{"type": "points", "points": 10}]
+
+
+def test_payment_commits_when_redis_is_down(alice: Customer, bob: Customer, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kombu.exceptions import OperationalError as KombuOperationalError
+
+    from core import outbox
+
+    def broker_down(**kwargs: object) -> None:
+        raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+
+    wallet_fund(alice, "100.00")
+    client = customer_client(alice)
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6399/0"}
+    }
+    monkeypatch.setattr(outbox.outbox_relay, "apply_async", broker_down)
+    monkeypatch.setattr(outbox, "_kick_state", {"last": 0.0, "down_until": 0.0})
+
+    response = _post(client, _body(bob))
+    outbox._kick_relay_now()  # what the after-commit kick does: logs, never raises
+
+    assert response.status_code == 201  # throttles fail open; the outbox keeps the event
+    assert _balance(bob) == 12_34
+    assert OutboxEvent.objects.filter(topic="transfer.completed", published_at__isnull=True).count() == 1
+    assert outbox._kick_state["down_until"] > 0
