@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator
 
@@ -15,6 +14,7 @@ from rest_framework.test import APIClient
 from accounts import integrations
 from accounts.models import Customer
 from accounts.services.auth import _device_trust, _token_issue
+from tests.accounts.factories import ensure_reference_data
 
 
 @pytest.fixture(autouse=True)
@@ -25,33 +25,7 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     if marker is None:
         return
     request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
-    from django.apps import apps as django_apps
-    from django.contrib.auth.models import Group
-
-    from accounts.models import KycTier
-
-    if KycTier.objects.count() < 3 or not Group.objects.filter(name="ADMINISTRATOR").exists():
-        from django.contrib.auth.management import create_permissions
-        from django.contrib.auth.models import Permission
-
-        migration = importlib.import_module("accounts.migrations.0002_kyc_tiers_and_roles")
-        for app_config in django_apps.get_app_configs():
-            create_permissions(app_config, verbosity=0)
-        for level, name, per_txn, daily, monthly, cap in migration.TIERS:
-            KycTier.objects.update_or_create(
-                level=level,
-                defaults={
-                    "name": name,
-                    "per_transaction_limit_minor": per_txn,
-                    "daily_limit_minor": daily,
-                    "monthly_limit_minor": monthly,
-                    "balance_cap_minor": cap,
-                },
-            )
-        for role, perms in migration.ROLE_PERMISSIONS.items():
-            group, _ = Group.objects.get_or_create(name=role)
-            for app_label, codename in perms:
-                group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+    ensure_reference_data()
 
 
 @pytest.fixture(autouse=True)
