@@ -322,6 +322,49 @@ def transfers_api(bench: Bench) -> None:
         )
 
 
+@scenario("api-cheap-pin", group="transfers", order=35)
+def transfers_api_cheap_pin(bench: Bench) -> None:
+    """Diagnostic: the same API run with the PIN hashed by a cheap hasher, to attribute the API's cost.
+
+    Not a production configuration: it shows how much of the gap to the baseline is the argon2 PIN
+    check (Django's default argon2 parameters: 100 MiB, parallelism 8) versus everything else.
+    """
+    if not bench_world.api_has("/api/v1/transfers/"):
+        return
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    from accounts.models import Customer as CustomerModel
+
+    ids = [c.customer_id for c in bench.world.customers]
+    original = dict(CustomerModel.objects.filter(pk__in=ids).values_list("pk", "payment_pin"))
+    CustomerModel.objects.filter(pk__in=ids).update(
+        payment_pin=MD5PasswordHasher().encode(bench.world.pin, "benchsalt")
+    )
+    web = loadlib.start_gunicorn(
+        workers=2, threads=4, env=loadlib.child_env(DJANGO_SETTINGS_MODULE="tools.drill_settings")
+    )
+    try:
+        for clients in CLIENTS:
+            result = loadlib.run_load(
+                lambda i: api_transfer_op(bench, i, web.port or 0), clients=clients, seconds=SECONDS
+            )
+            base = find(bench, "transfers", "baseline", clients)
+            bench.row(
+                group="transfers",
+                name="api, cheap PIN hash (diagnostic)",
+                layer="HTTP gunicorn -w2 --threads4",
+                clients=clients,
+                result=result,
+                baseline=base,
+                target=TARGETS["api_vs_baseline"],
+                note="PIN hasher swapped for MD5: NOT production; attributes the argon2 cost",
+            )
+    finally:
+        web.stop()
+        for pk, pin_hash in original.items():
+            CustomerModel.objects.filter(pk=pk).update(payment_pin=pin_hash)
+
+
 @scenario("hot-merchant", group="hot", order=40)
 def hot_merchant(bench: Bench) -> None:
     from tools import bench_raw
@@ -382,6 +425,7 @@ def hot_merchant(bench: Bench) -> None:
 
 
 def main(argv: list[str]) -> int:
+    loadlib.exit_on_sigterm()
     groups = set(argv)
     for module in ["tools.bench_events", "tools.bench_history", *EXTRA_MODULES]:
         with contextlib.suppress(ModuleNotFoundError):

