@@ -268,3 +268,38 @@ def test_unknown_referrer_is_a_400_and_keeps_the_code(api_client):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_referrer"
     assert OtpChallenge.objects.get().consumed_at is None and Customer.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_checked_by_two_requests_at_once_is_consumed_once(api_client):
+    """Both requests pass ``otp_check``; the conditional UPDATE lets exactly one consume the code."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from accounts.errors import OtpInvalid
+    from accounts.services.otp import otp_check, otp_consume
+
+    code = otp_for(api_client, PHONE, "REGISTER")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def use_code() -> None:
+        try:
+            challenge = otp_check(index=phone_index(PHONE), purpose="REGISTER", code=code)
+            barrier.wait()
+            with transaction.atomic():
+                otp_consume(challenge)
+            outcomes.append("consumed")
+        except OtpInvalid as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=use_code) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["consumed", "otp_used"]
