@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db.backends.postgresql.operations import DatabaseOperations
 from rest_framework.test import APIClient
 
+from tests.reference_data import reference_data_restore
+
 _original_execute_sql_flush = DatabaseOperations.execute_sql_flush
 
 
@@ -23,6 +25,9 @@ def _flush_past_append_only_triggers(self: DatabaseOperations, sql_list: list[st
     finally:
         with self.connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = DEFAULT")
+    # The flush also emptied what data migrations created (KYC tiers, role groups): put it back.
+    if self.connection.alias == "default":
+        reference_data_restore()
 
 
 DatabaseOperations.execute_sql_flush = _flush_past_append_only_triggers  # type: ignore[method-assign]
