@@ -10,6 +10,7 @@ Also reported: the payment rate actually achieved, events not handled within 30 
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from tools import loadlib
@@ -46,6 +47,19 @@ def start_beat() -> loadlib.Service:
     return service
 
 
+def purge_queues() -> None:
+    """Drop messages left in the broker by earlier runs (relay kicks published while no worker ran):
+    a backlog of stale tasks would be measured as event latency. Only this run's broker queues."""
+    from celery import current_app
+
+    with current_app.connection_for_write() as conn:
+        for queue in ("default", "notifications", "risk", "promotions"):
+            with contextlib.suppress(Exception):
+                dropped = conn.default_channel.queue_purge(queue)
+                if dropped:
+                    loadlib.log(f"events: purged {dropped} stale message(s) from queue {queue}")
+
+
 def event_latencies(after_id: int, consumer: str) -> tuple[list[float], int, int]:
     """(latencies in s, events in window, events not yet handled) for events with id > after_id."""
     from django.db import connection
@@ -78,6 +92,7 @@ def events(bench: Bench) -> None:
             note=f"skipped: consumer {CONSUMER} not registered",
         )
         return
+    purge_queues()
     worker = loadlib.start_celery(queues="default,notifications,risk,promotions", concurrency=2, name="bench")
     beat = start_beat()
     try:

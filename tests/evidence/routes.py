@@ -30,6 +30,7 @@ ANONYMOUS_ALLOWED: dict[str, str] = {
     r"^api/v1/auth/password/reset/?$": "password reset: the caller cannot log in",
     r"^api/v1/gateway/": "bank gateway callbacks: authenticated by the gateway's signature, not a customer token",
     r"^api/v1/(topups?|top-ups?)/callback/?": "bank gateway callback: signature-authenticated",
+    r"^api/v1/merchants/[^/]+/qr\.": "a merchant's static QR image: printed on the counter, signed, no secret",
 }
 
 # Anonymous-allowed routes that must still refuse (401/403) methods other than these.

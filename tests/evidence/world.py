@@ -79,7 +79,23 @@ def _consent(owner: Actor) -> dict[str, Any]:
     return {"purpose": Consent.Purpose.MARKETING}
 
 
+def _wallet(owner: Actor) -> dict[str, Any]:
+    wallet = fund(owner, "10.00")
+    return {"ident": wallet.public_id, "public_id": wallet.public_id}
+
+
+def _transaction(owner: Actor) -> dict[str, Any]:
+    from payments.models import Posting
+
+    wallet = fund(owner, "10.00")
+    transfer = Posting.objects.filter(account=wallet).select_related("transfer").latest("id").transfer
+    owner.secrets.add(str(transfer.public_id))
+    return {"public_id": transfer.public_id}
+
+
 OBJECT_ROUTES: dict[str, Callable[[Actor], dict[str, Any]]] = {
+    r"^api/v1/wallets/<": _wallet,
+    r"^api/v1/transactions/<": _transaction,
     r"devices/<": _device,
     r"cards/<": _card,
     r"consents/<": _consent,
@@ -91,3 +107,9 @@ def owned_kwargs(route: str, owner: Actor) -> dict[str, Any] | None:
         if re.search(pattern, route):
             return make(owner)
     return None
+
+
+# Money movements register their owner-object factories (tests/payments/factories_movements.py).
+from tests.payments.factories_movements import MOVEMENT_OBJECT_ROUTES  # noqa: E402
+
+OBJECT_ROUTES.update(MOVEMENT_OBJECT_ROUTES)

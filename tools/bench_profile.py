@@ -1,0 +1,91 @@
+"""Profile one P2P transfer at the service layer and through the API view (in-process, one thread).
+
+    python -m tools.bench_profile            # PROFILE_TRANSFERS=300
+
+Prints: SQL statements per transfer (with their share of time), the slowest statements, and the
+top functions by cumulative and own time (cProfile, standard library: no extra dependency).
+This is the "measure before optimising" step behind the figures of ``make bench``.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import random
+import sys
+import time
+import uuid
+
+from tools import bench_world, loadlib
+
+TRANSFERS = int(os.environ.get("PROFILE_TRANSFERS", "300"))
+
+
+def main(argv: list[str]) -> int:
+    db_name = bench_world.provision_database("profile")
+    loadlib.setup_django()
+    try:
+        from django.db import connection, transaction
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from accounts.models import Customer
+        from core.money import Money
+        from payments.services.transfers import transfer_p2p_create
+
+        world = bench_world.build_world(100, merchants=1)
+        rng = random.Random(1)
+
+        def one_service() -> None:
+            a, b = world.pair(rng)
+            people = Customer.objects.select_related("kyc_tier").in_bulk([a.customer_id, b.customer_id])
+            with transaction.atomic(durable=True):
+                transfer_p2p_create(
+                    sender=people[a.customer_id],
+                    recipient=people[b.customer_id],
+                    amount=Money(rng.randint(1, 100), "CNY"),
+                    memo="profile",
+                )
+
+        client = Client()
+
+        def one_api() -> int:
+            a, b = world.pair(rng)
+            response = client.post(
+                "/api/v1/transfers/",
+                data={"to_wallet_id": b.wallet_public_id, "amount": "0.05", "currency": "CNY", "pin": world.pin},
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {a.token}",
+                HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+            )
+            return response.status_code
+
+        for label, fn, count in [("service", one_service, TRANSFERS), ("api (in-process, no gunicorn)", one_api, 20)]:
+            fn()  # warm
+            with CaptureQueriesContext(connection) as ctx:
+                fn()
+            print(f"\n=== {label}: {len(ctx.captured_queries)} SQL statements per transfer")
+            for q in ctx.captured_queries:
+                print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:150]}")
+            profiler = cProfile.Profile()
+            started = time.perf_counter()
+            profiler.enable()
+            for _ in range(count):
+                fn()
+            profiler.disable()
+            per = (time.perf_counter() - started) / count * 1000
+            print(f"=== {label}: {per:.1f} ms per transfer, single thread, profiled ({count} transfers)")
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(30)
+            stats.sort_stats("tottime").print_stats(15)
+            print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:9000])
+    finally:
+        bench_world.drop_database(db_name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
