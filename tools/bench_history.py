@@ -95,14 +95,18 @@ def history(bench: Bench) -> None:
     )
     customer = bench.world.customers[0]
     web = bench.web()
-    headers = {"Authorization": f"Bearer {customer.token}"}
-    for label, path in [
-        ("first page", "/api/v1/transactions/"),
-        ("filtered kind=MERCHANT_PAYMENT&direction=out", "/api/v1/transactions/?kind=MERCHANT_PAYMENT&direction=out"),
-        ("date range", "/api/v1/transactions/?date_from=2020-01-01&date_to=2099-12-31"),
-    ]:
+    heavy = {"Authorization": f"Bearer {customer.token}"}
+    light_headers = {"Authorization": f"Bearer {light_token}"}
+    per_wallet = postings // max(1, len(wallets))
+    pages = [
+        (f"first page (~{per_wallet:,} entries)", "/api/v1/transactions/", heavy),
+        ("kind=MERCHANT_PAYMENT&direction=out", "/api/v1/transactions/?kind=MERCHANT_PAYMENT&direction=out", heavy),
+        ("date range", "/api/v1/transactions/?date_from=2020-01-01&date_to=2099-12-31", heavy),
+        ("first page (light user, 3 old entries)", "/api/v1/transactions/", light_headers),
+    ]
+    for label, path, headers in pages:
 
-        def make(i: int, path: str = path) -> object:
+        def make(i: int, path: str = path, headers: dict[str, str] = headers) -> object:
             client = loadlib.HttpClient(web.port or 0)
 
             def op() -> str | None:
@@ -111,13 +115,14 @@ def history(bench: Bench) -> None:
 
             return op
 
-        result = loadlib.run_load(make, clients=4, seconds=min(SECONDS, 8.0))  # type: ignore[arg-type]
+        # One client, bounded: the figure is the page's latency, not the server's saturation.
+        result = loadlib.run_load(make, clients=1, seconds=min(SECONDS, 6.0), max_ops=300)  # type: ignore[arg-type]
         p95 = result.summary().get("p95_ms")
         bench.row(
             group="history",
             name=label,
             layer="HTTP gunicorn",
-            clients=4,
+            clients=1,
             result=result,
             note=f"{postings:,} postings in the table; target p95 <= {TARGETS['history_p95_ms']:.0f} ms",
             history_met=(p95 is not None and p95 <= TARGETS["history_p95_ms"]),
