@@ -30,6 +30,7 @@ from accounts.selectors import branch_descendant_ids, customer_qs_visible_to_sta
 from core.errors import DomainError
 from core.models import OutboxEvent
 from core.money import Money, MoneyError
+from payments.api.views_merchants import merchant_qr_response
 from payments.ledger import account_balance
 from payments.models import (
     AdjustmentRequest,
@@ -202,6 +203,12 @@ class LedgerSealAdmin(ReadOnlyAdmin):
     list_display = ("seq", "transfer", "hash", "sealed_at")
     search_fields = ("hash", "=transfer__public_id")
     list_select_related = ("transfer",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        if staff_is_bank_wide(request.user):
+            return qs
+        return qs.filter(transfer__in=_transfers_visible(request, Transfer.objects.all()).values("pk"))
 
 
 @admin.register(IdempotencyRecord)
@@ -405,9 +412,22 @@ class MerchantAdmin(admin.ModelAdmin):
     def qr_image(self, obj: Merchant) -> str:
         if obj.pk is None:
             return "-"
-        url = reverse("merchant-qr", kwargs={"public_id": obj.public_id, "fmt": "svg"})
-        png = reverse("merchant-qr", kwargs={"public_id": obj.public_id, "fmt": "png"})
-        return format_html('<img src="{}" width="200" height="200" alt="QR"><br><a href="{}">PNG</a>', url, png)
+        svg = reverse("admin:payments_merchant_qr", args=[obj.pk, "svg"])
+        png = reverse("admin:payments_merchant_qr", args=[obj.pk, "png"])
+        return format_html('<img src="{}" width="200" height="200" alt="QR"><br><a href="{}">PNG</a>', svg, png)
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("<int:pk>/qr.<str:fmt>", self.admin_site.admin_view(self.qr_view), name="payments_merchant_qr"),
+            *super().get_urls(),
+        ]
+
+    def qr_view(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        if not self.has_view_permission(request) or fmt not in ("svg", "png"):
+            raise PermissionDenied
+        merchant = get_object_or_404(self.get_queryset(request), pk=pk)
+        currency = request.GET.get("currency") or (merchant.currencies or ["CNY"])[0]
+        return merchant_qr_response(merchant, currency if merchant.accepts(currency) else "CNY", fmt)
 
     def save_model(self, request: HttpRequest, obj: Merchant, form: Any, change: bool) -> None:
         if not change:
@@ -441,6 +461,13 @@ class BillerAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("code", "currency") if obj is not None else ()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        if staff_is_bank_wide(request.user):
+            return qs
+        # Branch staff: billers are bank-level reference data, never tied to a customer's account.
+        return qs.filter(ledger_account__customer__isnull=True)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -512,6 +539,10 @@ class AdjustmentRequestForm(forms.ModelForm):
         model = AdjustmentRequest
         fields = ("kind", "target_account", "target_transfer", "currency", "reason", "deadline")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].required = False  # a reversal takes the transfer's currencies
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("kind") != AdjustmentRequest.Kind.REVERSAL:
@@ -537,6 +568,18 @@ class AdjustmentRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        """Bank-wide roles see every request; branch staff see their own requests and those about
+        their branch tree's customers (the account to credit, or the transfer to reverse)."""
+        qs = super().get_queryset(request)
+        visible = _visible_customer_ids(request)
+        if visible is None:
+            return qs
+        touched = Transfer.objects.filter(postings__account__customer__in=visible).values("pk")
+        return qs.filter(
+            Q(maker=request.user) | Q(target_account__customer__in=visible) | Q(target_transfer__in=touched)
+        ).distinct()
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)

@@ -188,3 +188,9 @@ class InvalidMonth(DomainError):
     code = "invalid_month"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("Give the month as YYYY-MM.")
+
+
+class StatementNotFound(DomainError):
+    code = "statement_not_found"
+    status_code = status.HTTP_404_NOT_FOUND
+    default_message = _("There is no statement for this month.")

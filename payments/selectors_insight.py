@@ -24,7 +24,7 @@ from django.db.models import Count, F, Sum
 
 from accounts.pii import mask_name
 from core.money import Money
-from payments.errors_movements import InvalidMonth
+from payments.errors_movements import InvalidMonth, StatementNotFound
 from payments.models import (
     BillPayment,
     LedgerAccount,
@@ -124,13 +124,16 @@ def _describe(posting: Posting, names: dict[int, str]) -> str:
 
 def statement_sections(*, customer: Customer, month: str) -> list[StatementSection]:
     """One section per wallet of the customer (money wallets, not points) that existed by the end
-    of ``month``: opening and closing posted balances and every posting of the month, oldest first."""
+    of ``month``: opening and closing posted balances and every posting of the month, oldest first.
+    ``StatementNotFound`` (404) when the customer had no wallet yet by the end of that month."""
     start, end = month_bounds(month)
     wallets = list(
         LedgerAccount.objects.filter(
             customer=customer, kind=LedgerAccount.Kind.CUSTOMER_WALLET, created_at__lt=end
         ).order_by("currency")
     )
+    if not wallets:
+        raise StatementNotFound()
     sections: list[StatementSection] = []
     for wallet in wallets:
         before = (

@@ -52,7 +52,7 @@ class StatementPdfApi(APIView):
         operation_id="statements_pdf",
         responses={
             (200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY),
-            **error_responses(400, 401),
+            **error_responses(400, 401, 404),
         },
         description="The monthly statement of the customer's wallets as a PDF.",
     )

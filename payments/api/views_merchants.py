@@ -29,7 +29,7 @@ from payments.models import Merchant, MerchantPayment
 from payments.qr import qr_png, qr_svg
 from payments.services.merchant_payments import merchant_payment_create, merchant_static_qr
 
-__all__ = ["MerchantPaymentCreateApi", "MerchantQrImageApi", "merchant_payment_body"]
+__all__ = ["MerchantPaymentCreateApi", "MerchantQrImageApi", "merchant_payment_body", "merchant_qr_response"]
 
 
 def merchant_payment_body(payment: MerchantPayment) -> dict[str, Any]:
@@ -112,8 +112,9 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
 
 
 class MerchantQrImageApi(APIView):
-    """A merchant's static QR code as SVG or PNG. Public: it is printed on the counter, and the
-    payload is signed (it carries no secret and cannot be altered)."""
+    """A merchant's static QR code as SVG or PNG. Public (on the authorization allow-list of
+    tests/evidence/routes.py): it is printed on the counter, and the payload is signed (it carries
+    no secret and cannot be altered). Staff also see it in the admin (``MerchantAdmin``)."""
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -138,10 +139,15 @@ class MerchantQrImageApi(APIView):
         currency = request.query_params.get("currency") or (merchant.currencies or ["CNY"])[0]
         if not merchant.accepts(currency):
             raise UnsupportedCurrency()
-        payload = merchant_static_qr(merchant, currency)
-        if fmt == "png":
-            response = HttpResponse(qr_png(payload), content_type="image/png")
-        else:
-            response = HttpResponse(qr_svg(payload), content_type="image/svg+xml")
-        response["Cache-Control"] = "public, max-age=3600"
-        return response
+        return merchant_qr_response(merchant, currency, fmt)
+
+
+def merchant_qr_response(merchant: Merchant, currency: str, fmt: str) -> HttpResponse:
+    """The static QR image of ``merchant`` (``fmt`` svg or png); shared with the admin."""
+    payload = merchant_static_qr(merchant, currency)
+    if fmt == "png":
+        response = HttpResponse(qr_png(payload), content_type="image/png")
+    else:
+        response = HttpResponse(qr_svg(payload), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

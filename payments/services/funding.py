@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.money import Money
-from payments.errors import BalanceCapExceeded, HoldNotActive, InsufficientFunds
+from payments.errors import AccountClosed, AccountFrozen, BalanceCapExceeded, HoldNotActive, InsufficientFunds
 from payments.errors_movements import (
     CardNotFound,
     GatewayAmountMismatch,
@@ -126,8 +126,10 @@ def topup_create(*, customer: Customer, card_public_id: Any, amount: Money) -> T
         customer_ensure_can_transact(customer)
         card = _card_for(customer, card_public_id)
         wallet = wallet_get_or_create(customer=customer, currency=amount.currency)
-        if wallet.status != LedgerAccount.Status.ACTIVE:
-            customer_ensure_can_transact(customer)  # pragma: no cover - wallet and customer move together
+        if wallet.status == LedgerAccount.Status.FROZEN:
+            raise AccountFrozen()
+        if wallet.status == LedgerAccount.Status.CLOSED:
+            raise AccountClosed()
         _topup_cap_precheck(customer, wallet, amount)
         risk_precheck_enforce(PaymentContext(customer=customer, kind=Transfer.Kind.TOPUP, amount=amount))
         return TopUp.objects.create(

@@ -133,3 +133,60 @@ def admin_client_for(user: Any) -> Any:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+# --- owner-object factories for the authorization matrix (tests/evidence) -------------------------
+def _owned_topup(owner: Any) -> dict[str, Any]:
+    from payments.models import TopUp
+    from payments.services.funding import _reference
+
+    wallet = LedgerAccount.objects.get(customer=owner.customer, currency="CNY", kind=LedgerAccount.Kind.CUSTOMER_WALLET)
+    topup = TopUp.objects.create(
+        reference=_reference("TU"),
+        customer=owner.customer,
+        card=card_for(owner.customer),
+        wallet=wallet,
+        amount_minor=1_00,
+        currency="CNY",
+    )
+    owner.secrets.add(str(topup.public_id))
+    return {"public_id": topup.public_id}
+
+
+def _owned_withdrawal(owner: Any) -> dict[str, Any]:
+    from payments.services.funding import withdrawal_create
+
+    with transaction.atomic():
+        withdrawal = withdrawal_create(
+            customer=owner.customer, card_public_id=card_for(owner.customer).public_id, amount=Money(1_00, "CNY")
+        )
+    owner.secrets.add(str(withdrawal.public_id))
+    return {"public_id": withdrawal.public_id}
+
+
+def _owned_bill_payment(owner: Any) -> dict[str, Any]:
+    from payments.services.bills import bill_payment_create
+
+    biller = Biller.objects.filter(code="SGCC-BJ").first() or biller_make()
+    with transaction.atomic():
+        payment = bill_payment_create(
+            customer=owner.customer,
+            biller_code=biller.code,
+            account_number=ELECTRICITY_ACCOUNT,
+            amount=Money(1_00, "CNY"),
+        )
+    owner.secrets.update({str(payment.public_id), payment.receipt_no})
+    return {"public_id": payment.public_id}
+
+
+def _owned_statement(owner: Any) -> dict[str, Any]:
+    # The owner has a wallet this month; another customer without one gets 404 (no statement).
+    return {"month": timezone.localdate().strftime("%Y-%m")}
+
+
+MOVEMENT_OBJECT_ROUTES = {
+    r"topups/<": _owned_topup,
+    r"withdrawals/<": _owned_withdrawal,
+    r"bill-payments/<": _owned_bill_payment,
+    r"statements/<": _owned_statement,
+}

@@ -386,3 +386,14 @@ def test_other_customers_topup_is_404(alice: Customer) -> None:
     stranger = customer_client(CustomerFactory())
 
     assert stranger.get(f"/api/v1/topups/{response.json()['id']}/").status_code == 404
+
+
+def test_frozen_wallet_cannot_be_topped_up(alice: Customer) -> None:
+    card = card_for(alice)
+    wallet = wallet_fund(alice, "1.00")
+    LedgerAccount.objects.filter(pk=wallet.pk).update(status=LedgerAccount.Status.FROZEN)
+
+    response = _topup(customer_client(alice), card.public_id, "10.00")
+
+    assert response.status_code == 403 and response.json()["code"] == "account_frozen"
+    assert not TopUp.objects.exists()

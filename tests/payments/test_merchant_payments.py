@@ -249,3 +249,6 @@ def test_merchant_qr_images_are_served(alice: Customer) -> None:
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     assert other.status_code == 404
+    from rest_framework.test import APIClient
+
+    assert APIClient().get(f"/api/v1/merchants/{merchant.public_id}/qr.svg").status_code == 200  # printed: public

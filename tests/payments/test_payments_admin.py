@@ -105,10 +105,14 @@ def test_branch_staff_see_only_their_branch_customers_topups(superuser: User) ->
 def test_merchant_admin_shows_the_qr_image(superuser: User) -> None:
     merchant = merchant_make()
 
-    page = admin_client_for(superuser).get(f"/admin/payments/merchant/{merchant.pk}/change/")
+    client = admin_client_for(superuser)
+
+    page = client.get(f"/admin/payments/merchant/{merchant.pk}/change/")
+    image = client.get(f"/admin/payments/merchant/{merchant.pk}/qr.svg")
 
     assert page.status_code == 200
-    assert f"/api/v1/merchants/{merchant.public_id}/qr.svg".encode() in page.content
+    assert f"/admin/payments/merchant/{merchant.pk}/qr.svg".encode() in page.content
+    assert image.status_code == 200 and image["Content-Type"] == "image/svg+xml"
 
 
 def test_refund_through_the_admin_form(alice: Customer) -> None:
