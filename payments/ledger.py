@@ -27,7 +27,7 @@ from django.db.models import BigIntegerField, Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.money import Money, MoneyError, currency_exponent
+from core.money import Money, currency_exponent
 from payments.errors import (
     AccountClosed,
     AccountFrozen,
@@ -591,10 +591,3 @@ def hold_expire(*, hold_id: int) -> bool:
     _hold_release(row)
     Hold.objects.filter(pk=row.pk).update(status=Hold.Status.EXPIRED, closed_at=timezone.now())
     return True
-
-
-def money_from_minor(minor: int, currency: str) -> Money:
-    try:
-        return Money(minor, currency)
-    except MoneyError as exc:  # pragma: no cover - stored amounts are always valid
-        raise InvalidAmount(str(exc)) from exc
