@@ -70,9 +70,10 @@ def main(argv: list[str]) -> int:
         per_op = max(10, math.ceil(REQUESTS / max(1, len(operations))))
         loadlib.log(f"{len(operations)} operations, up to {per_op} generated requests each (target {REQUESTS})")
         token = {"value": me.token}
+        current: dict[str, tuple[str, str]] = {}
 
         for operation in operations:
-            key = (operation.method.upper(), operation.path)
+            current["key"] = key = (operation.method.upper(), operation.path)
 
             @given(case=operation.as_strategy())
             @settings(
@@ -82,8 +83,9 @@ def main(argv: list[str]) -> int:
                 phases=[Phase.explicit, Phase.generate],
                 suppress_health_check=list(HealthCheck),
             )
-            def run(case: Any, key: tuple[str, str] = key) -> None:
+            def run(case: Any) -> None:
                 nonlocal sent
+                key = current["key"]
                 bearer = fresh_token(me.customer_id) if key in SESSION_ENDING else token["value"]
                 headers = {"Authorization": f"Bearer {bearer}"}
                 if "Idempotency-Key" not in (case.headers or {}):
@@ -98,7 +100,7 @@ def main(argv: list[str]) -> int:
                         {
                             "operation": f"{key[0]} {key[1]}",
                             "status": response.status_code,
-                            "error": str(exc).splitlines()[0][:300],
+                            "error": " ".join(str(exc).split())[:600],
                             "curl": case.as_curl_command(headers=headers)[:500],
                         }
                     )
