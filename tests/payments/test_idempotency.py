@@ -20,7 +20,7 @@ def _fp(body: dict) -> str:  # type: ignore[type-arg]
     return request_fingerprint(method="POST", path="/api/v1/x/", body=body)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_first_call_runs_and_stores_then_replays(alice: Customer) -> None:
     calls: list[int] = []
 
@@ -38,7 +38,7 @@ def test_first_call_runs_and_stores_then_replays(alice: Customer) -> None:
     assert record.expires_at - record.created_at >= timedelta(hours=24)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_different_body_with_same_key_is_refused(alice: Customer) -> None:
     idempotent_execute(customer=alice, key="k", fingerprint=_fp({"a": 1}), operation=lambda: (201, {}))
 
@@ -48,7 +48,7 @@ def test_different_body_with_same_key_is_refused(alice: Customer) -> None:
     assert error.value.status_code == 422
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_business_failure_is_stored_and_its_writes_rolled_back(alice: Customer) -> None:
     def operation() -> tuple[int, dict]:  # type: ignore[type-arg]
         IdempotencyRecord.objects.create(  # any write inside the operation must roll back
@@ -69,7 +69,7 @@ def test_business_failure_is_stored_and_its_writes_rolled_back(alice: Customer) 
     assert not IdempotencyRecord.objects.filter(key="inner").exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_unexpected_exception_leaves_no_record_so_a_retry_runs(alice: Customer) -> None:
     def broken() -> tuple[int, dict]:  # type: ignore[type-arg]
         raise RuntimeError("bug")

@@ -92,24 +92,26 @@ def test_unbalanced_transfer_written_by_raw_sql_fails_at_commit(alice: Customer,
     assert Transfer.objects.count() == transfers_before
 
 
-@pytest.mark.django_db(transaction=True)
-def test_transfer_with_a_single_posting_fails_at_commit(alice: Customer) -> None:
+@pytest.mark.django_db
+def test_transfer_with_a_single_posting_or_none_is_refused_by_the_deferred_check(alice: Customer) -> None:
     a = wallet_fund(alice, "100.00")
 
-    with pytest.raises(DatabaseError, match="at least 2"), transaction.atomic(), connection.cursor() as cursor:
-        _raw_transfer(cursor, [(a.pk, 0 + 1, "CNY")])
+    # SET CONSTRAINTS ALL IMMEDIATE runs the deferred checks now, as COMMIT would.
+    for postings in ([(a.pk, 1, "CNY")], []):
+        with pytest.raises(DatabaseError, match="at least 2"), transaction.atomic(), connection.cursor() as cursor:
+            _raw_transfer(cursor, postings)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
-    with pytest.raises(DatabaseError, match="at least 2"), transaction.atomic(), connection.cursor() as cursor:
-        _raw_transfer(cursor, [])
 
-
-@pytest.mark.django_db(transaction=True)
-def test_balanced_raw_transfer_commits(alice: Customer, bob: Customer) -> None:
+@pytest.mark.django_db
+def test_balanced_raw_transfer_passes_the_deferred_check(alice: Customer, bob: Customer) -> None:
     a = wallet_fund(alice, "100.00")
     b = wallet_get_or_create(customer=bob, currency="CNY")
 
     with transaction.atomic(), connection.cursor() as cursor:
         tid = _raw_transfer(cursor, [(a.pk, -5_00, "CNY"), (b.pk, 5_00, "CNY")])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     assert Posting.objects.filter(transfer_id=tid).count() == 2
 

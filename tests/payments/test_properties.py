@@ -195,7 +195,7 @@ def test_ledger_invariants_hold_under_random_operations() -> None:
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(
-            max_examples=35,
+            max_examples=30,
             stateful_step_count=25,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
