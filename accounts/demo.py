@@ -103,7 +103,7 @@ def _seed_customers(branches: dict[str, Branch], stdout: TextIO) -> None:
         customer = Customer.objects.filter(phone_index=phone_index(phone)).first()
         if customer is None:
             password_hash = password_hash or make_password(DEMO_CUSTOMER_PASSWORD)
-            pin_hash = pin_hash or make_password(DEMO_CUSTOMER_PIN)
+            pin_hash = pin_hash or make_password(DEMO_CUSTOMER_PIN, hasher="pin_hmac_sha256")
             customer = Customer.objects.create(
                 phone=phone,
                 phone_index=phone_index(phone),

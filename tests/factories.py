@@ -17,7 +17,7 @@ _phones = itertools.count(13800000000)
 CUSTOMER_PASSWORD = "Correct-Horse-42"
 _CUSTOMER_PASSWORD_HASH = make_password(CUSTOMER_PASSWORD)
 PAYMENT_PIN = "246810"
-_PAYMENT_PIN_HASH = make_password(PAYMENT_PIN)
+_PAYMENT_PIN_HASH = make_password(PAYMENT_PIN, hasher="pin_hmac_sha256")
 
 
 def next_phone() -> str:

@@ -113,7 +113,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: cache, broker, rate limits ------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", None, ("redis", "rediss", "unix"))
 if REDIS_URL is None:
-    raise ImproperlyConfigured("REDIS_URL is not set. Use `make run` / `make test` or set REDIS_URL=redis://host:6379/0")
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. Use `make run` / `make test` or set REDIS_URL=redis://host:6379/0"
+    )
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -172,6 +174,7 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "accounts.hashers.PaymentPinHasher",  # payment PINs only (accounts/hashers.py says why)
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -287,6 +290,11 @@ PII_ENCRYPTION_KEYS = env_list("PII_ENCRYPTION_KEYS", [] if IS_PRODUCTION else [
 PII_BLIND_INDEX_KEY = env_str("PII_BLIND_INDEX_KEY", "" if IS_PRODUCTION else "dev-only-blind-index-key") or ""
 if IS_PRODUCTION and (not PII_ENCRYPTION_KEYS or len(PII_BLIND_INDEX_KEY) < 32):
     raise ImproperlyConfigured("PII_ENCRYPTION_KEYS and PII_BLIND_INDEX_KEY (32+ chars) must be set in production")
+
+# Key of the payment PIN hasher (HMAC-SHA256). Changing it invalidates every stored PIN.
+PIN_HASH_KEY = env_str("PIN_HASH_KEY", "" if IS_PRODUCTION else "dev-only-payment-pin-key") or ""
+if IS_PRODUCTION and len(PIN_HASH_KEY) < 32:
+    raise ImproperlyConfigured("PIN_HASH_KEY (32+ random characters) must be set in production")
 
 # --- Pluggable integrations -----------------------------------------------------------------
 SMS_BACKEND = env_str("SMS_BACKEND", "accounts.integrations.ConsoleSmsBackend")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.errors import PaymentPinInvalid, PaymentPinLocked, PaymentPinMalformed, PaymentPinNotSet
+from accounts.hashers import PaymentPinHasher
 from accounts.models import Customer
 
 PIN_MAX_ATTEMPTS = 5
@@ -69,6 +70,11 @@ def customer_payment_pin_verify(*, customer: Customer, pin: str) -> None:
         Customer.objects.filter(
             Q(pin_failed_attempts__gt=0) | Q(pin_locked_until__isnull=False), pk=customer.pk
         ).update(pin_failed_attempts=0, pin_locked_until=None)
+        if not row["payment_pin"].startswith(f"{PaymentPinHasher.algorithm}$"):
+            # A PIN stored by the earlier argon2 scheme: re-store it under the keyed hasher.
+            Customer.objects.filter(pk=customer.pk, payment_pin=row["payment_pin"]).update(
+                payment_pin=payment_pin_hash(pin)
+            )
         customer.pin_failed_attempts = 0
         customer.pin_locked_until = None
         return
@@ -90,6 +96,11 @@ def customer_payment_pin_verify(*, customer: Customer, pin: str) -> None:
     raise PaymentPinInvalid(details={"attempts_left": PIN_MAX_ATTEMPTS - after["pin_failed_attempts"]})
 
 
+def payment_pin_hash(pin: str) -> str:
+    """The stored form of a PIN (``accounts.hashers.PaymentPinHasher``)."""
+    return make_password(pin, hasher=PaymentPinHasher.algorithm)
+
+
 def payment_pin_validate(pin: object) -> str:
     """6 digits, not a trivial sequence; returns the PIN or raises ``PaymentPinMalformed``."""
     if not isinstance(pin, str) or not _PIN_RE.match(pin):
@@ -104,7 +115,7 @@ def payment_pin_validate(pin: object) -> str:
 def customer_payment_pin_set(*, customer: Customer, pin: str) -> None:
     """Store a new hashed PIN and clear any lockout. The caller has already checked who is asking."""
     payment_pin_validate(pin)
-    customer.payment_pin = make_password(pin)
+    customer.payment_pin = payment_pin_hash(pin)
     customer.pin_failed_attempts = 0
     customer.pin_locked_until = None
     Customer.objects.filter(pk=customer.pk).update(

@@ -134,7 +134,7 @@ def test_set_first_pin_over_api_then_change_with_old_pin():
     assert wrong_old.status_code == 403 and wrong_old.json()["details"] == {"attempts_left": 4}
     assert changed.status_code == 204
     fresh = _fresh(customer)
-    assert fresh.payment_pin.startswith("argon2") and "730461" not in fresh.payment_pin
+    assert fresh.payment_pin.startswith("pin_hmac_sha256$") and "730461" not in fresh.payment_pin
     customer_payment_pin_verify(customer=fresh, pin="730461")
 
 

@@ -20,6 +20,7 @@ PRODUCTION_ENV = {
     "METRICS_TOKEN": "m" * 40,
     "BANK_GATEWAY_CALLBACK_SECRET": "g" * 40,
     "QR_SIGNING_KEY": "q" * 40,
+    "PIN_HASH_KEY": "p" * 40,
 }
 
 
