@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_record
-from core.money import Money
+from core.money import Money, MoneyError
+from payments.errors import InvalidAmount
 from payments.errors_movements import (
     FxRateUnavailable,
     QuoteAlreadyUsed,
@@ -121,11 +122,14 @@ def fx_quote_create(
     source, sell_is_base = fx_rate_current(sell_currency, buy_currency)
     rate = customer_rate(mid_rate=source.mid_rate, spread_bps=source.spread_bps, sell_is_base=sell_is_base)
     price: FxPrice
-    if sell_amount is not None:
-        price = price_sell_amount(sell=sell_amount, buy_currency=buy_currency, rate=rate)
-    else:
-        assert buy_amount is not None
-        price = price_buy_amount(buy=buy_amount, sell_currency=sell_currency, rate=rate)
+    try:
+        if sell_amount is not None:
+            price = price_sell_amount(sell=sell_amount, buy_currency=buy_currency, rate=rate)
+        else:
+            assert buy_amount is not None
+            price = price_buy_amount(buy=buy_amount, sell_currency=sell_currency, rate=rate)
+    except MoneyError as exc:  # the other side does not fit (amount_too_large): a 400, not a 500
+        raise InvalidAmount(str(exc), code=exc.code) from None
     if not price.buy.is_positive() or not price.sell.is_positive():
         raise FxRateUnavailable(_too_small_message(), code="fx_amount_too_small")
     return FxQuote.objects.create(

@@ -141,6 +141,7 @@ def test_conversion_without_funds_is_422_and_nothing_moves(alice: Customer) -> N
         ({"sell_currency": "CNY", "buy_currency": "USD", "sell_amount": "0"}, "amount_not_positive"),
         ({"sell_currency": "CNY", "buy_currency": "GBP", "sell_amount": "1.00"}, "fx_rate_unavailable"),
         ({"sell_currency": "CNY", "buy_currency": "USD"}, "invalid_request"),
+        ({"sell_currency": "CNY", "buy_currency": "USD", "buy_amount": "9999999999999.99"}, "amount_too_large"),
     ],
 )
 def test_bad_quote_requests_are_400(alice: Customer, body: dict, code: str) -> None:  # type: ignore[type-arg]
