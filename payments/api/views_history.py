@@ -38,7 +38,7 @@ class HistoryFilter(django_filters.FilterSet):
     ``min_amount``/``max_amount`` (decimal strings, on the absolute amount), ``direction`` (in/out),
     ``currency``, ``counterparty`` (the counterparty id shown in history items)."""
 
-    kind = django_filters.MultipleChoiceFilter(field_name="transfer__kind", choices=Transfer.Kind.choices)
+    kind = django_filters.CharFilter(method="filter_kind")  # repeatable and/or comma-separated
     date_from = django_filters.DateFilter(method="filter_date_from")
     date_to = django_filters.DateFilter(method="filter_date_to")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
@@ -58,6 +58,11 @@ class HistoryFilter(django_filters.FilterSet):
 
     def _money(self, value: str) -> Money:
         return money_parse(value, self._currency(), positive=False)
+
+    def filter_kind(self, qs: QuerySet[Posting], name: str, value: str) -> QuerySet[Posting]:
+        values = self.data.getlist("kind") if hasattr(self.data, "getlist") else [value]
+        kinds = {k.strip().upper() for v in values for k in str(v).split(",") if k.strip()}
+        return qs.filter(transfer__kind__in=kinds) if kinds else qs
 
     def filter_date_from(self, qs: QuerySet[Posting], name: str, value: Any) -> QuerySet[Posting]:
         start = timezone.make_aware(datetime.combine(value, time.min))

@@ -122,6 +122,7 @@ def test_filters_kind_amount_direction_counterparty_and_dates(alice: Customer, b
     bob_wallet = wallet_get_or_create(customer=bob, currency="CNY")
     assert amounts("kind=P2P") == ["1.00", "-20.00", "-5.00"]
     assert amounts("kind=TOPUP") == ["100.00"]
+    assert amounts("kind=TOPUP&kind=P2P") == amounts("kind=topup,p2p") == ["1.00", "-20.00", "-5.00", "100.00"]
     assert amounts("min_amount=5.00&max_amount=20") == ["-20.00", "-5.00"]
     assert amounts("direction=in") == ["1.00", "100.00"]
     assert amounts(f"counterparty={bob_wallet.public_id}") == ["1.00", "-5.00"]
