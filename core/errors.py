@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -51,6 +52,14 @@ class DomainError(Exception):
 
     def as_body(self) -> dict[str, Any]:
         return error_body(self.code, self.message, self.details)
+
+
+class RateLimitUnavailable(DomainError):
+    """A guessable endpoint cannot meter attempts (its Redis store is down): refuse, cleanly."""
+
+    code = "rate_limit_unavailable"
+    status_code = 503
+    default_message = _lazy("This service is temporarily unavailable. Please try again shortly.")
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.core.cache import cache
 
+import core.outbox  # noqa: F401 - registers the core.outbox_* tasks with the worker
 from core.health import HEARTBEAT_KEY
 
 

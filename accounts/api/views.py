@@ -11,7 +11,6 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts import errors, selectors, services
@@ -24,8 +23,9 @@ from accounts.api.serializers import (
 )
 from accounts.models import Consent, Customer, CustomerToken, LinkedCard, OtpChallenge
 from core.audit import client_ip
+from core.throttling import FailOpenAnonRateThrottle, FailOpenUserRateThrottle, GuardedScopedRateThrottle
 
-_THROTTLES = [AnonRateThrottle, UserRateThrottle, ScopedRateThrottle]
+_THROTTLES = [FailOpenAnonRateThrottle, FailOpenUserRateThrottle, GuardedScopedRateThrottle]
 
 
 class _Scoped(APIView):
@@ -413,7 +413,7 @@ class CardListApi(_Scoped):
 
     def get_throttles(self) -> list[Any]:
         # Listing is not sensitive; only linking is scoped.
-        return super().get_throttles() if self.request.method == "POST" else [UserRateThrottle()]
+        return super().get_throttles() if self.request.method == "POST" else [FailOpenUserRateThrottle()]
 
     @extend_schema(responses={200: CardOutputSerializer(many=True), **error_responses(401)})
     def get(self, request: Request) -> Response:

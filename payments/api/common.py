@@ -19,11 +19,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from core.money import Money, MoneyError
-from core.outbox import BROKER_ERRORS
 from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount
 from payments.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH, idempotent_execute, request_fingerprint
 
@@ -96,25 +94,8 @@ class MoneyAmountField(serializers.Field):
         return str(value)
 
 
-class _FailOpenThrottleMixin:
-    """Rate-limit counters live in Redis; money lives in PostgreSQL. If Redis is unreachable, a
-    money request is let through (logged) rather than failing with a 500: ARCHITECTURE §2/§5 say
-    payments keep working when Redis is down. The PIN has its own lockout in the database."""
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        try:
-            return bool(super().allow_request(request, view))  # type: ignore[misc]
-        except BROKER_ERRORS as exc:
-            logger.warning("Throttle skipped: rate-limit store unavailable (%s)", exc)
-            return True
-
-
-class FailOpenUserRateThrottle(_FailOpenThrottleMixin, UserRateThrottle):
-    pass
-
-
-class FailOpenAnonRateThrottle(_FailOpenThrottleMixin, AnonRateThrottle):
-    pass
+# Throttles that let money requests through while Redis is down live in core (one behaviour project-wide).
+from core.throttling import FailOpenAnonRateThrottle, FailOpenUserRateThrottle  # noqa: E402
 
 
 class IdempotentMoneyApi(APIView):
