@@ -31,7 +31,8 @@ class PaymentPinHasher(BasePasswordHasher):
         return hmac.new(key, f"{salt}:{password}".encode(), hashlib.sha256).hexdigest()
 
     def encode(self, password: str, salt: str) -> str:
-        self._check_encode_args(password, salt)
+        if password is None or not salt or "$" in salt:
+            raise ValueError("A PIN and a salt without '$' are required")
         return f"{self.algorithm}${salt}${self._digest(password, salt)}"
 
     def decode(self, encoded: str) -> dict[str, Any]:
@@ -43,7 +44,7 @@ class PaymentPinHasher(BasePasswordHasher):
         decoded = self.decode(encoded)
         return constant_time_compare(self._digest(password, decoded["salt"]), decoded["hash"])
 
-    def safe_summary(self, encoded: str) -> dict[str, Any]:
+    def safe_summary(self, encoded: str) -> dict[Any, Any]:
         decoded = self.decode(encoded)
         return {gettext_noop("algorithm"): decoded["algorithm"], gettext_noop("hash"): mask_hash(decoded["hash"])}
 
