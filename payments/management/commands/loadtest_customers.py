@@ -6,8 +6,9 @@ For the drills, the benchmarks and anyone load-testing a staging system. Each cu
 KYC tier 2 profile, one trusted device, a live API token (only its SHA-256 is stored, as for real
 logins), the shared load-test password and PIN, and a CNY wallet funded from the SETTLEMENT
 account through the ledger service (one balanced transfer per customer, so ``verify_ledger``
-stays clean). Password and PIN are hashed once with the production hasher (argon2) and the hash
-is reused: hashing per customer would take minutes for nothing.
+stays clean). Password and PIN are hashed once with the production hashers (argon2 for the
+password, accounts' keyed PIN hasher for the PIN) and the hashes are reused: hashing per customer
+would take minutes for nothing.
 
 Refused when ``DJANGO_ENV=production``: it prints live credentials.
 """
@@ -102,12 +103,21 @@ class Command(BaseCommand):
             self.stderr.write(f"{len(rows)} load-test customers created")
 
 
+def _pin_hash(pin: str) -> str:
+    """The production PIN storage (accounts' keyed hasher) when present, else the password hasher."""
+    try:
+        from accounts.services.pin import payment_pin_hash
+    except ImportError:
+        return make_password(pin)
+    return payment_pin_hash(pin)
+
+
 def create_customers(count: int, *, prefix: str = "") -> list[tuple[Customer, str]]:
     """Bulk-create ``count`` customers with a device and a live token each; returns (customer, raw token)."""
     block = prefix or f"{secrets.randbelow(90) + 10}"
     base = secrets.randbelow(10**6)
     password_hash = make_password(LOADTEST_PASSWORD)
-    pin_hash = make_password(LOADTEST_PIN)
+    pin_hash = _pin_hash(LOADTEST_PIN)
     tier = KycTier.objects.filter(level=2).first() or KycTier.objects.order_by("-level").first()
     branch, _ = Branch.objects.get_or_create(code="LOADTEST", defaults={"name": "Load test", "region": "-"})
     now = timezone.now()
