@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django import db
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.utils.functional import Promise
@@ -71,6 +72,19 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     }
 
 
+def database_unavailable_response(exc: BaseException) -> Any:
+    """PostgreSQL unreachable (restart, failover): a 503 the client may retry with the same
+    Idempotency-Key. The transaction did not commit, so nothing was written."""
+    logger.error("Database unavailable: %s", type(exc).__name__)
+    response = JsonResponse(
+        error_body("service_unavailable", _("The service is temporarily unavailable. Please retry shortly.")),
+        status=503,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Retry-After"] = "2"
+    return response
+
+
 def error_response(status_code: int, code: str, message: str, details: Any = None) -> JsonResponse:
     return JsonResponse(
         error_body(code, message, details), status=status_code, json_dumps_params={"ensure_ascii": False}
@@ -101,6 +115,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):
         return Response(error_body("request_too_large", _("The request body is too large.")), status=413)
+
+    if isinstance(exc, (db.OperationalError, db.InterfaceError)):
+        return database_unavailable_response(exc)
 
     response = drf_exception_handler(exc, context)
     if response is None:

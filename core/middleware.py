@@ -7,11 +7,12 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django import db
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from core.errors import error_response
+from core.errors import database_unavailable_response, error_response
 from core.request_context import reset_request_id, set_request_id
 
 logger = logging.getLogger(__name__)
@@ -114,5 +115,7 @@ class ApiErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not _is_api(request):
             return None
+        if isinstance(exception, (db.OperationalError, db.InterfaceError)):
+            return database_unavailable_response(exception)
         logger.exception("Unhandled error under /api/", exc_info=exception)
         return error_response(500, "internal_error", _("An unexpected error occurred. Please try again later."))

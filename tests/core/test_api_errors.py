@@ -1,5 +1,7 @@
 """Every 4xx/5xx under /api/ uses {code, message, details, request_id}."""
 
+import json
+
 import pytest
 from django.test import Client, override_settings
 
@@ -93,3 +95,22 @@ def test_error_messages_follow_the_browser_language() -> None:
 
     assert english.json()["message"] == "No such resource."
     assert chinese.json()["message"] != "No such resource."
+
+
+def test_database_outage_is_a_503_the_client_may_retry() -> None:
+    from django.db import OperationalError
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.views import APIView
+
+    class NeedsDatabase(APIView):
+        permission_classes = ()
+        authentication_classes = ()
+
+        def get(self, request):  # type: ignore[no-untyped-def]
+            raise OperationalError("server closed the connection unexpectedly")
+
+    response = NeedsDatabase.as_view()(APIRequestFactory().get("/api/v1/wallets/"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert json.loads(response.content)["code"] == "service_unavailable"
