@@ -11,6 +11,10 @@ RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     PII_ENCRYPTION_KEYS=ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy0wMDAwMDA= \
     PII_BLIND_INDEX_KEY=build-only-build-only-build-only-0000 \
+    PIN_HASH_KEY=build-only-build-only-build-only-0000 \
+    BANK_GATEWAY_CALLBACK_SECRET=build-only-build-only-build-only-0000 \
+    QR_SIGNING_KEY=build-only-build-only-build-only-0000 \
+    SMS_BACKEND=build.only.Adapter KYC_VERIFIER=build.only.Adapter BANK_GATEWAY=build.only.Adapter \
     STATIC_ROOT=/app/static python manage.py collectstatic --no-input -v 0
 USER tongbao
 EXPOSE 8000

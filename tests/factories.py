@@ -18,6 +18,8 @@ CUSTOMER_PASSWORD = "Correct-Horse-42"
 _CUSTOMER_PASSWORD_HASH = make_password(CUSTOMER_PASSWORD)
 PAYMENT_PIN = "246810"
 _PAYMENT_PIN_HASH = make_password(PAYMENT_PIN, hasher="pin_hmac_sha256")
+STAFF_PASSWORD = "Staff-Password-2026"
+_STAFF_PASSWORD_HASH = make_password(STAFF_PASSWORD)
 
 
 def next_phone() -> str:
@@ -66,7 +68,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"staff{n}")
     is_staff = True
-    password = factory.LazyFunction(lambda: make_password("Staff-Password-2026"))
+    password = _STAFF_PASSWORD_HASH
 
     @factory.post_generation
     def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:

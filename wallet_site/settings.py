@@ -298,8 +298,20 @@ if IS_PRODUCTION and len(PIN_HASH_KEY) < 32:
     raise ImproperlyConfigured("PIN_HASH_KEY (32+ random characters) must be set in production")
 
 # --- Pluggable integrations -----------------------------------------------------------------
-SMS_BACKEND = env_str("SMS_BACKEND", "accounts.integrations.ConsoleSmsBackend")
-KYC_VERIFIER = env_str("KYC_VERIFIER", "accounts.integrations.SimulatedKycVerifier")
+# Development defaults are simulators; production must name real adapters (a simulated bank,
+# SMS or KYC check in production would move money or admit customers on nobody's word).
+_SIMULATORS = {
+    "SMS_BACKEND": "accounts.integrations.ConsoleSmsBackend",
+    "KYC_VERIFIER": "accounts.integrations.SimulatedKycVerifier",
+    "BANK_GATEWAY": "payments.integrations.SimulatedCoreBankingGateway",
+}
+if IS_PRODUCTION:
+    for _name, _simulator in _SIMULATORS.items():
+        _value = env_str(_name)
+        if not _value or _value.rsplit(".", 1)[-1].startswith(("Simulated", "Console", "File", "Locmem")):
+            raise ImproperlyConfigured(f"{_name} must name a real adapter in production (not {_value or _simulator})")
+SMS_BACKEND = env_str("SMS_BACKEND", _SIMULATORS["SMS_BACKEND"])
+KYC_VERIFIER = env_str("KYC_VERIFIER", _SIMULATORS["KYC_VERIFIER"])
 # Payments calls risk and promotions only through these dotted paths (ARCHITECTURE §3).
 PAYMENTS_RISK_PRECHECK = env_str("PAYMENTS_RISK_PRECHECK", "payments.hooks.risk_precheck_allow_all")
 PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks.promotions_quote_none")
@@ -315,7 +327,7 @@ LOGGING = {
 }
 
 # --- Payments movements: bank gateway, callbacks, QR signing (payments/integrations.py, payments/qr.py) ---
-BANK_GATEWAY = env_str("BANK_GATEWAY", "payments.integrations.SimulatedCoreBankingGateway")
+BANK_GATEWAY = env_str("BANK_GATEWAY", _SIMULATORS["BANK_GATEWAY"])
 # Simulator only: "auto" picks a scenario from the amount's cents (.13 decline, .14 timeout then late
 # success, .15 duplicate callback, .16 late decline, .17 no answer); the others force one scenario.
 BANK_GATEWAY_SIM_MODE = env_choice(

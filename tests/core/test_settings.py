@@ -21,6 +21,9 @@ PRODUCTION_ENV = {
     "BANK_GATEWAY_CALLBACK_SECRET": "g" * 40,
     "QR_SIGNING_KEY": "q" * 40,
     "PIN_HASH_KEY": "p" * 40,
+    "SMS_BACKEND": "bank_adapters.sms.CmppSmsBackend",
+    "KYC_VERIFIER": "bank_adapters.kyc.PublicSecurityVerifier",
+    "BANK_GATEWAY": "bank_adapters.gateway.CoreBankingGateway",
 }
 
 
@@ -58,6 +61,15 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_the_development_simulators() -> None:
+    env = {**PRODUCTION_ENV, "BANK_GATEWAY": "payments.integrations.SimulatedCoreBankingGateway"}
+
+    result = run_manage("check", **env)
+
+    assert result.returncode != 0
+    assert "BANK_GATEWAY must name a real adapter in production" in result.stderr
 
 
 def test_production_refuses_debug() -> None:
