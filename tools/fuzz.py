@@ -22,6 +22,8 @@ import uuid
 from collections import Counter
 from typing import Any
 
+import requests
+
 from tools import bench_world, loadlib
 
 REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "5000"))
@@ -90,7 +92,20 @@ def main(argv: list[str]) -> int:
                 headers = {"Authorization": f"Bearer {bearer}"}
                 if "Idempotency-Key" not in (case.headers or {}):
                     headers["Idempotency-Key"] = f"fuzz-{uuid.uuid4()}"
-                response = case.call(base_url=base, headers=headers, timeout=30)
+                try:
+                    response = case.call(base_url=base, headers=headers, timeout=30)
+                except requests.RequestException as exc:  # e.g. a streamed body cut short by a server error
+                    sent += 1
+                    statuses["transport error"] += 1
+                    failures.append(
+                        {
+                            "operation": f"{key[0]} {key[1]}",
+                            "status": None,
+                            "error": f"{type(exc).__name__}: {exc}"[:600],
+                            "curl": case.as_curl_command(headers=headers)[:500],
+                        }
+                    )
+                    return
                 sent += 1
                 statuses[f"{response.status_code // 100}xx"] += 1
                 try:
