@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -156,6 +156,17 @@ _FILTER_PARAMETERS = [
 ]
 
 
+# The page as the paginator returns it (cursor links + results), so the schema matches the response.
+HistoryPageSerializer = inline_serializer(
+    name="HistoryPage",
+    fields={
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": HistoryItemSerializer(many=True),
+    },
+)
+
+
 class TransactionListApi(APIView):
     @extend_schema(
         operation_id="transactions_list",
@@ -164,7 +175,7 @@ class TransactionListApi(APIView):
             OpenApiParameter("cursor", OpenApiTypes.STR),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="At most 100"),
         ],
-        responses={200: HistoryItemSerializer(many=True), **error_responses(400, 401)},
+        responses={200: HistoryPageSerializer, **error_responses(400, 401)},
         description="Your wallet entries, newest first, cursor-paginated (`next`/`previous` links).",
     )
     def get(self, request: Request) -> Response:
