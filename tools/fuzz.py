@@ -135,7 +135,7 @@ def main(argv: list[str]) -> int:
         "elapsed_s": round(time.time() - started),
     }
     loadlib.write_json(
-        os.environ.get("FUZZ_OUTPUT", "fuzz-results.json"), {**summary, "failure_samples": failures[:50]}
+        os.environ.get("FUZZ_OUTPUT", "fuzz-results.json"), {**summary, "failure_samples": _per_operation(failures, 5)}
     )
     print(loadlib.table([{"metric": k, "value": v} for k, v in summary.items()], ["metric", "value"]))
     for failure in failures[:10]:
@@ -144,6 +144,17 @@ def main(argv: list[str]) -> int:
     if sent < REQUESTS:
         print(f"only {sent} requests were generated (target {REQUESTS})")
     return 0 if ok else 1
+
+
+def _per_operation(failures: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """At most ``limit`` samples per operation, so one noisy operation does not hide the others."""
+    seen: Counter[str] = Counter()
+    out = []
+    for failure in failures:
+        seen[failure["operation"]] += 1
+        if seen[failure["operation"]] <= limit:
+            out.append(failure)
+    return out
 
 
 if __name__ == "__main__":
