@@ -12,7 +12,6 @@ inside the savepoint of the payment, so a later failure rolls the counter back w
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -30,30 +29,47 @@ __all__ = ["LIMITED_CURRENCY", "limits_check_incoming_balance", "limits_check_ou
 
 LIMITED_CURRENCY = "CNY"
 
+# Day and month counters in one statement. A row whose WHERE refuses (over its limit) is neither
+# updated nor returned, so the periods missing from RETURNING name the limit that was hit; the
+# caller's savepoint rolls back the other row's reservation with the failed payment.
 _UPSERT = """
 INSERT INTO payments_customerspendcounter (customer_id, period, period_start, spent_minor)
-VALUES (%(customer)s, %(period)s, %(start)s, %(amount)s)
+VALUES (%(customer)s, 'DAY', %(day)s, %(amount)s), (%(customer)s, 'MONTH', %(month)s, %(amount)s)
 ON CONFLICT (customer_id, period, period_start)
 DO UPDATE SET spent_minor = payments_customerspendcounter.spent_minor + EXCLUDED.spent_minor
- WHERE payments_customerspendcounter.spent_minor + EXCLUDED.spent_minor <= %(limit)s
-RETURNING spent_minor
+ WHERE payments_customerspendcounter.spent_minor + EXCLUDED.spent_minor
+       <= CASE EXCLUDED.period WHEN 'DAY' THEN %(day_limit)s::bigint ELSE %(month_limit)s::bigint END
+RETURNING period
 """
 
 
 def _tier(customer: Customer) -> KycTier:
+    """The customer's tier: the one loaded with the request's customer when there is one (token
+    authentication joins it), else one query."""
     from accounts.models import KycTier
 
+    cached = customer._state.fields_cache.get("kyc_tier")
+    if isinstance(cached, KycTier):
+        return cached
     return KycTier.objects.get(customers=customer)
 
 
-def _reserve(*, customer: Customer, period: str, start: date, amount: int, limit: int) -> bool:
-    if amount > limit:
-        return False
+def _reserve(*, customer: Customer, amount: int, tier: KycTier) -> set[str]:
+    """Reserve ``amount`` in today's and this month's counters; return the periods that accepted it."""
+    today = timezone.localdate()
     with connection.cursor() as cursor:
         cursor.execute(
-            _UPSERT, {"customer": customer.pk, "period": period, "start": start, "amount": amount, "limit": limit}
+            _UPSERT,
+            {
+                "customer": customer.pk,
+                "day": today,
+                "month": today.replace(day=1),
+                "amount": amount,
+                "day_limit": tier.daily_limit_minor,
+                "month_limit": tier.monthly_limit_minor,
+            },
         )
-        return cursor.fetchone() is not None
+        return {row[0] for row in cursor.fetchall()}
 
 
 def limits_check_outgoing(*, customer: Customer, amount: Money) -> None:
@@ -70,22 +86,14 @@ def limits_check_outgoing(*, customer: Customer, amount: Money) -> None:
             _("This payment is above your per-transaction limit."),
             details={"limit": "per_transaction", "max": Money(tier.per_transaction_limit_minor, "CNY").amount_str()},
         )
-    today = timezone.localdate()
-    if not _reserve(
-        customer=customer,
-        period=CustomerSpendCounter.Period.DAY,
-        start=today,
-        amount=amount.minor,
-        limit=tier.daily_limit_minor,
-    ):
+    if amount.minor > tier.daily_limit_minor:
         raise LimitExceeded(_("This payment is above your daily limit."), details={"limit": "daily"})
-    if not _reserve(
-        customer=customer,
-        period=CustomerSpendCounter.Period.MONTH,
-        start=today.replace(day=1),
-        amount=amount.minor,
-        limit=tier.monthly_limit_minor,
-    ):
+    if amount.minor > tier.monthly_limit_minor:
+        raise LimitExceeded(_("This payment is above your monthly limit."), details={"limit": "monthly"})
+    accepted = _reserve(customer=customer, amount=amount.minor, tier=tier)
+    if CustomerSpendCounter.Period.DAY not in accepted:
+        raise LimitExceeded(_("This payment is above your daily limit."), details={"limit": "daily"})
+    if CustomerSpendCounter.Period.MONTH not in accepted:
         raise LimitExceeded(_("This payment is above your monthly limit."), details={"limit": "monthly"})
 
 

@@ -60,16 +60,17 @@ def customer_payment_pin_verify(*, customer: Customer, pin: str) -> None:
     ``PaymentPinLocked`` (423, ``locked_until``).
     """
     now = timezone.now()
-    row = Customer.objects.filter(pk=customer.pk).values("payment_pin", "pin_locked_until").get()
+    row = Customer.objects.filter(pk=customer.pk).values("payment_pin", "pin_locked_until", "pin_failed_attempts").get()
     if not row["payment_pin"]:
         raise PaymentPinNotSet()
     if row["pin_locked_until"] is not None and row["pin_locked_until"] > now:
         raise _locked_error(row["pin_locked_until"])
 
     if isinstance(pin, str) and _PIN_RE.match(pin) and check_password(pin, row["payment_pin"]):
-        Customer.objects.filter(
-            Q(pin_failed_attempts__gt=0) | Q(pin_locked_until__isnull=False), pk=customer.pk
-        ).update(pin_failed_attempts=0, pin_locked_until=None)
+        if row["pin_failed_attempts"] or row["pin_locked_until"] is not None:  # else nothing to reset: no write
+            Customer.objects.filter(
+                Q(pin_failed_attempts__gt=0) | Q(pin_locked_until__isnull=False), pk=customer.pk
+            ).update(pin_failed_attempts=0, pin_locked_until=None)
         if not row["payment_pin"].startswith(f"{PaymentPinHasher.algorithm}$"):
             # A PIN stored by the earlier argon2 scheme: re-store it under the keyed hasher.
             Customer.objects.filter(pk=customer.pk, payment_pin=row["payment_pin"]).update(
