@@ -277,6 +277,19 @@ def transfer_once(
     return "refused", str(status)
 
 
+def _resolve(
+    client: loadlib.HttpClient, book: Ledgerbook, key: str, sender: Any, body: dict[str, Any], deadline: float | None
+) -> tuple[str, str | None]:
+    """Send, then retry with the SAME key while the answer is ambiguous (5xx, dropped) or 409 in flight."""
+    outcome, value = transfer_once(client, book, key, sender, body)
+    tries = 0
+    while outcome in ("ambiguous", "inflight") and tries < 40 and (deadline is None or time.time() < deadline + 60):
+        tries += 1
+        time.sleep(0.05 if outcome == "inflight" else min(2.0, 0.1 * tries))
+        outcome, value = transfer_once(client, book, key, sender, body)
+    return outcome, value
+
+
 def transfer_with_retries(
     client: loadlib.HttpClient,
     book: Ledgerbook,
@@ -284,24 +297,40 @@ def transfer_with_retries(
     world: Any,
     *,
     retry_prob: float = 0.15,
+    concurrent_prob: float = 0.03,
     deadline: float | None = None,
 ) -> None:
-    """One logical transfer with a fresh key: retried with the SAME key on ambiguity/409, and replayed on purpose."""
+    """One logical transfer with a fresh key: retried with the SAME key on ambiguity/409, replayed on
+    purpose afterwards (``retry_prob``), and sometimes sent twice at the same moment from two
+    connections (``concurrent_prob``: a double tap); 2 % ask for more than the balance (422, replayed too)."""
     sender, receiver = rng.sample(world.customers, 2)
     key = f"drill-{uuid.uuid4()}"
+    amount = "5000.00" if rng.random() < 0.02 else f"{rng.randint(1, 2000) / 100:.2f}"
     body = {
         "to_wallet_id": receiver.wallet_public_id,
-        "amount": f"{rng.randint(1, 2000) / 100:.2f}",
+        "amount": amount,
         "currency": "CNY",
         "pin": world.pin,
         "memo": "drill",
     }
-    outcome, value = transfer_once(client, book, key, sender, body)
-    tries = 0
-    while outcome in ("ambiguous", "inflight") and tries < 40 and (deadline is None or time.time() < deadline + 60):
-        tries += 1
-        time.sleep(0.05 if outcome == "inflight" else min(2.0, 0.1 * tries))
-        outcome, value = transfer_once(client, book, key, sender, body)
+    twin_result: list[tuple[str, str | None]] = []
+    twin = None
+    if rng.random() < concurrent_prob:
+        twin_client = loadlib.HttpClient(client.port)
+        twin = threading.Thread(
+            target=lambda: twin_result.append(_resolve(twin_client, book, key, sender, body, deadline)), daemon=True
+        )
+        twin.start()
+        book.count("double-tap pairs")
+    outcome, value = _resolve(client, book, key, sender, body, deadline)
+    if twin is not None:
+        twin.join(120)
+        if twin_result:
+            other, other_value = twin_result[0]
+            both_fresh = outcome == "ok" and other == "ok"
+            if both_fresh or (other in ("ok", "replay") and value and other_value != value):
+                with book.lock:
+                    book.replay_mismatch += 1
     with book.lock:
         if outcome in ("ok", "replay") and value:
             previous = book.confirmed.setdefault(key, value)
@@ -311,10 +340,12 @@ def transfer_with_retries(
             book.refused[key] = value or "?"
         else:
             book.ambiguous.add(key)
-    if outcome in ("ok", "refused") and rng.random() < retry_prob:  # the app retries a request that succeeded
+    if outcome in ("ok", "replay", "refused") and rng.random() < retry_prob:  # the app retries a finished request
         again, again_value = transfer_once(client, book, key, sender, body)
         with book.lock:
             if again == "ok" or (again == "replay" and again_value != book.confirmed.get(key, again_value)):
+                book.replay_mismatch += 1
+            if outcome == "refused" and again != "refused":
                 book.replay_mismatch += 1
 
 
