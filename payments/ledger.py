@@ -65,6 +65,7 @@ __all__ = [
     "transfer_reverse",
     "wallet_code",
     "wallet_get_or_create",
+    "wallets_get_or_create",
 ]
 
 Kind = LedgerAccount.Kind
@@ -174,6 +175,17 @@ def wallet_get_or_create(*, customer: Customer, currency: str) -> LedgerAccount:
     """The customer's wallet in ``currency`` (``PTS`` gives the points wallet), created lazily."""
     kind = Kind.POINTS_WALLET if currency == "PTS" else Kind.CUSTOMER_WALLET
     return account_open(kind=kind, currency=currency, code=wallet_code(customer, currency), customer=customer)
+
+
+def wallets_get_or_create(*, customers: Sequence[Customer], currency: str) -> list[LedgerAccount]:
+    """The wallets of several customers in ``currency``, in the given order: one query for those
+    that exist (the common case), ``wallet_get_or_create`` only for those that do not."""
+    codes = [wallet_code(customer, currency) for customer in customers]
+    found = {account.code: account for account in LedgerAccount.objects.filter(code__in=codes)}
+    return [
+        found[code] if code in found else wallet_get_or_create(customer=customer, currency=currency)
+        for code, customer in zip(codes, customers, strict=True)
+    ]
 
 
 def customer_ensure_can_transact(customer: Customer) -> None:

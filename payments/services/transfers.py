@@ -17,7 +17,7 @@ from payments.errors import AccountClosed, AccountFrozen, SelfTransfer
 from payments.events import TOPIC_TRANSFER_COMPLETED, transfer_event_publish
 from payments.hooks import promotions_quote, risk_precheck_enforce
 from payments.interfaces import PaymentContext
-from payments.ledger import Leg, customer_ensure_can_transact, transfer_post, wallet_get_or_create
+from payments.ledger import Leg, customer_ensure_can_transact, transfer_post, wallets_get_or_create
 from payments.limits import limits_check_incoming_balance, limits_check_outgoing
 from payments.models import Transfer
 
@@ -56,8 +56,7 @@ def transfer_p2p_create(*, sender: Customer, recipient: Customer, amount: Money,
         raise ValueError("amount must be positive")
     with transaction.atomic():
         _parties_ensure_active(sender, recipient)
-        source = wallet_get_or_create(customer=sender, currency=amount.currency)
-        destination = wallet_get_or_create(customer=recipient, currency=amount.currency)
+        source, destination = wallets_get_or_create(customers=[sender, recipient], currency=amount.currency)
 
         ctx = PaymentContext(
             customer=sender,

@@ -68,3 +68,16 @@ def test_monthly_limit_refuses_and_the_day_reservation_is_rolled_back(tight_tier
 
     assert caught.value.details == {"limit": "monthly"}
     assert counters(customer) == {"DAY": 5_000, "MONTH": 25_000}
+
+
+def test_wallets_of_several_customers_in_one_call_keep_their_order() -> None:
+    from payments.ledger import wallet_get_or_create, wallets_get_or_create
+
+    first, second = CustomerFactory(), CustomerFactory()
+    existing = wallet_get_or_create(customer=second, currency="CNY")
+
+    wallets = wallets_get_or_create(customers=[first, second], currency="CNY")
+
+    assert [w.customer_id for w in wallets] == [first.pk, second.pk]
+    assert wallets[1].pk == existing.pk
+    assert wallets_get_or_create(customers=[first, second], currency="CNY") == wallets
