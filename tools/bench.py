@@ -414,14 +414,54 @@ def hot_merchant(bench: Bench) -> None:
             target=TARGETS["hot_vs_uniform"] if label == "hot" else None,
         )
         svc[label] = row.get("throughput_per_s")
-    if not bench_world.api_has("/api/v1/payments/"):
+    if not bench_world.api_has("/api/v1/payments/") or not bench.world.merchants:
         bench.row(
             group="hot",
             name="api hot",
             layer="HTTP gunicorn",
             clients=None,
-            note="skipped: POST /api/v1/payments/ not in the URL conf yet",
+            note="skipped: POST /api/v1/payments/ (or the Merchant table) not there yet",
         )
+        return
+    from payments.qr import QrPayload, qr_sign
+
+    codes = {m.pk: qr_sign(QrPayload(merchant_public_id=m.public_id, currency="CNY")) for m in bench.world.merchants}
+    web = bench.web()
+    api: dict[str, float | None] = {}
+    for label, merchant_codes in [("uniform", list(codes.values())), ("hot", [codes[bench.world.hot_merchant.pk]])]:
+
+        def make(i: int, merchant_codes: list[str] = merchant_codes) -> Callable[[], str | None]:
+            rng = random.Random(500 + i)
+            client = loadlib.HttpClient(web.port or 0)
+
+            def op() -> str | None:
+                payer = rng.choice(bench.world.customers)
+                status, _, body = client.request(
+                    "POST",
+                    "/api/v1/payments/",
+                    {
+                        "qr": rng.choice(merchant_codes),
+                        "amount": f"0.{rng.randint(1, 99):02d}",
+                        "currency": "CNY",
+                        "pin": bench.world.pin,
+                    },
+                    {"Authorization": f"Bearer {payer.token}", "Idempotency-Key": str(uuid.uuid4())},
+                )
+                return None if status in (200, 201) else bench_world.error_label(status, body)
+
+            return op
+
+        result = loadlib.run_load(make, clients=clients, seconds=SECONDS)
+        row = bench.row(
+            group="hot",
+            name=f"api {label}",
+            layer="HTTP gunicorn (static QR)",
+            clients=clients,
+            result=result,
+            baseline=api.get("uniform"),
+            target=TARGETS["hot_vs_uniform"] if label == "hot" else None,
+        )
+        api[label] = row.get("throughput_per_s")
 
 
 def main(argv: list[str]) -> int:
