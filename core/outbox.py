@@ -233,6 +233,56 @@ def outbox_event_deliver(*, event_id: int, consumer: str) -> bool:
     return True
 
 
+# A delivery not consumed this long after publishing is sent again (its message may have died with
+# a SIGKILLed worker: the Redis broker only redelivers after visibility_timeout, an hour).
+REDELIVER_AFTER_SECONDS = 60
+# Older unconsumed deliveries are left to the broker's own redelivery: keeps the sweep's scan small.
+REDELIVER_WINDOW_SECONDS = 15 * 60
+
+_UNCONSUMED_SQL = """
+SELECT e.id, e.topic, COALESCE(array_agg(c.consumer) FILTER (WHERE c.consumer IS NOT NULL), '{}')
+  FROM core_outboxevent e
+  LEFT JOIN core_consumedevent c ON c.event_id = e.id
+ WHERE e.published_at >= now() - make_interval(secs => %s)
+   AND e.published_at < now() - make_interval(secs => %s)
+ GROUP BY e.id, e.topic
+ ORDER BY e.id
+"""
+
+
+def outbox_redeliver_stale(
+    *, after_seconds: int = REDELIVER_AFTER_SECONDS, window_seconds: int = REDELIVER_WINDOW_SECONDS
+) -> int:
+    """Send again every (event, consumer) delivery published ``after_seconds`` ago or more (within
+    ``window_seconds``) that has no ``ConsumedEvent`` yet; return how many were sent. Safe to repeat
+    and to race with the original message: ``consume`` lets exactly one of them act."""
+    with connection.cursor() as cursor:
+        cursor.execute(_UNCONSUMED_SQL, [window_seconds, after_seconds])
+        rows = cursor.fetchall()
+    sent = 0
+    try:
+        for event_id, topic, consumed in rows:
+            for consumer in consumers_for(topic):
+                if consumer.name in consumed:
+                    continue
+                outbox_deliver.apply_async(
+                    kwargs={"event_id": event_id, "consumer": consumer.name},
+                    queue=_queue_for(consumer.name),
+                    retry=False,
+                )
+                sent += 1
+    except BROKER_ERRORS as exc:
+        logger.warning("Outbox redelivery stopped: broker unavailable (%s)", exc)
+    if sent:
+        logger.warning("Outbox: re-sent %d unconsumed deliver(ies)", sent)
+    return sent
+
+
+@shared_task(name="core.outbox_redeliver", ignore_result=True, soft_time_limit=30, time_limit=60)
+def outbox_redeliver() -> int:
+    return outbox_redeliver_stale()
+
+
 @shared_task(name="core.outbox_relay", ignore_result=True, soft_time_limit=30, time_limit=60)
 def outbox_relay() -> int:
     return outbox_relay_run()

@@ -156,6 +156,7 @@ CELERY_BEAT_SCHEDULE = {
     "core.heartbeat": {"task": "core.heartbeat", "schedule": 15.0},
     # payments core (docs/ledger.md): beat only triggers; every task is safe to run twice.
     "core.outbox_relay": {"task": "core.outbox_relay", "schedule": 1.0},
+    "core.outbox_redeliver": {"task": "core.outbox_redeliver", "schedule": 30.0},
     "payments.hot_accounts_rollup": {"task": "payments.hot_accounts_rollup", "schedule": 5.0},
     "payments.ledger_seal": {"task": "payments.ledger_seal", "schedule": 5.0},
     "payments.holds_expire": {"task": "payments.holds_expire", "schedule": 60.0},
