@@ -191,3 +191,15 @@ def test_new_customer_sees_an_empty_cny_wallet() -> None:
     listing = customer_client(customer).get("/api/v1/wallets/").json()
 
     assert [(w["currency"], w["balance"]["posted"]["amount"]) for w in listing] == [("CNY", "0.00")]
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-11-01T00:00:00-17:53", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "not-a-date"]
+)
+def test_impossible_date_time_filters_are_a_400_not_a_500(alice: Customer, value: str) -> None:
+    client = customer_client(alice)
+
+    response = client.get("/api/v1/transactions/", {"created_after": value})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_filter"
