@@ -23,8 +23,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -152,28 +153,37 @@ def _topup_cap_precheck(customer: Customer, wallet: LedgerAccount, amount: Money
         raise BalanceCapExceeded(details={"cap": Money(cap, "CNY").amount_str()})
 
 
-def topup_submit(*, topup_id: int) -> TopUp:
-    """Send the charge for a PENDING top-up and apply the synchronous answer. Call OUTSIDE any
-    transaction. Safe to repeat (the bank deduplicates on the reference); a timeout or gateway
-    error leaves it PENDING for the callback or the poller."""
-    topup = TopUp.objects.select_related("card").get(pk=topup_id)
-    if topup.status not in OPEN_STATUSES:
-        return topup
+_Funding = TypeVar("_Funding", TopUp, Withdrawal)
+
+
+def _gateway_submit(record: _Funding, operation: GatewayOperation, call: Callable[..., GatewayResult]) -> _Funding:
+    """Send a PENDING top-up's charge or withdrawal's payout and apply the synchronous answer. Call
+    OUTSIDE any transaction (no lock is held while the bank answers). Safe to repeat: the bank
+    deduplicates on the reference. A timeout leaves the record PENDING for the callback or the
+    poller (a withdrawal's hold stays); a gateway error leaves it for the poller to resubmit."""
+    if record.status not in OPEN_STATUSES:
+        return record
     try:
-        result = bank_gateway().charge(
-            card_token=topup.card.gateway_token,
-            amount=Money(topup.amount_minor, topup.currency),
-            reference=topup.reference,
+        result = call(
+            card_token=record.card.gateway_token,
+            amount=Money(record.amount_minor, record.currency),
+            reference=record.reference,
         )
     except GatewayTimeout:
-        logger.warning("top-up %s: gateway timeout, outcome unknown", topup.reference)
-        TopUp.objects.filter(pk=topup.pk).update(last_checked_at=timezone.now())
-        return _refreshed(topup)
+        logger.warning("%s %s: gateway timeout, outcome unknown", operation, record.reference)
+        type(record).objects.filter(pk=record.pk).update(last_checked_at=timezone.now())
+        return _refreshed(record)
     except GatewayError:
-        logger.warning("top-up %s: gateway unavailable, the poller will resubmit", topup.reference)
-        return topup
-    _apply_sync_result(GatewayOperation.CHARGE, topup.reference, result)
-    return _refreshed(topup)
+        logger.warning("%s %s: gateway unavailable, the poller will resubmit", operation, record.reference)
+        return record
+    _apply_sync_result(operation, record.reference, result)
+    return _refreshed(record)
+
+
+def topup_submit(*, topup_id: int) -> TopUp:
+    """Send the charge for a PENDING top-up (see ``_gateway_submit``)."""
+    topup = TopUp.objects.select_related("card").get(pk=topup_id)
+    return _gateway_submit(topup, GatewayOperation.CHARGE, bank_gateway().charge)
 
 
 def _claim(model: type[TopUp] | type[Withdrawal], pk: int) -> int | None:
@@ -319,26 +329,10 @@ def withdrawal_create(*, customer: Customer, card_public_id: Any, amount: Money)
 
 
 def withdrawal_submit(*, withdrawal_id: int) -> Withdrawal:
-    """Send the payout for a PENDING withdrawal (OUTSIDE any transaction; no lock is held while the
-    bank answers) and apply the synchronous answer: SUCCEEDED captures, DECLINED voids."""
+    """Send the payout for a PENDING withdrawal (see ``_gateway_submit``): SUCCEEDED captures the
+    hold, DECLINED voids it."""
     withdrawal = Withdrawal.objects.select_related("card").get(pk=withdrawal_id)
-    if withdrawal.status not in OPEN_STATUSES:
-        return withdrawal
-    try:
-        result = bank_gateway().payout(
-            card_token=withdrawal.card.gateway_token,
-            amount=Money(withdrawal.amount_minor, withdrawal.currency),
-            reference=withdrawal.reference,
-        )
-    except GatewayTimeout:
-        logger.warning("withdrawal %s: gateway timeout, outcome unknown; the hold stays", withdrawal.reference)
-        Withdrawal.objects.filter(pk=withdrawal.pk).update(last_checked_at=timezone.now())
-        return _refreshed(withdrawal)
-    except GatewayError:
-        logger.warning("withdrawal %s: gateway unavailable, the poller will resubmit", withdrawal.reference)
-        return withdrawal
-    _apply_sync_result(GatewayOperation.PAYOUT, withdrawal.reference, result)
-    return _refreshed(withdrawal)
+    return _gateway_submit(withdrawal, GatewayOperation.PAYOUT, bank_gateway().payout)
 
 
 def withdrawal_apply_outcome(
