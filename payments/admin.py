@@ -260,7 +260,16 @@ class RefundForm(forms.Form):
 
 
 class _RefundableAdmin(CustomerScopedAdmin):
-    """Adds a refund action (one payment at a time, amount and reason asked on a form)."""
+    """Adds a refund action (one payment at a time, amount and reason asked on a form) and the
+    amount / refunded columns every refundable payment has."""
+
+    @admin.display(description=_("amount"))
+    def amount(self, obj: MerchantPayment | BillPayment) -> str:
+        return _money(obj.amount_minor, obj.currency)
+
+    @admin.display(description=_("refunded"))
+    def refunded(self, obj: MerchantPayment | BillPayment) -> str:
+        return _money(obj.refunded_minor, obj.currency)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         if not request.user.has_perm("payments.add_refund"):
@@ -323,17 +332,9 @@ class MerchantPaymentAdmin(_RefundableAdmin):
     search_fields = ("=public_id", "transfer__reference", "merchant__name")
     list_select_related = ("merchant", "customer", "transfer")
 
-    @admin.display(description=_("amount"))
-    def amount(self, obj: MerchantPayment) -> str:
-        return _money(obj.amount_minor, obj.currency)
-
     @admin.display(description=_("discount"))
     def discount(self, obj: MerchantPayment) -> str:
         return _money(obj.discount_minor, obj.currency)
-
-    @admin.display(description=_("refunded"))
-    def refunded(self, obj: MerchantPayment) -> str:
-        return _money(obj.refunded_minor, obj.currency)
 
 
 @admin.register(BillPayment)
@@ -342,14 +343,6 @@ class BillPaymentAdmin(_RefundableAdmin):
     list_filter = ("biller__category", "created_at")
     search_fields = ("receipt_no", "=public_id", "account_number")
     list_select_related = ("biller", "customer", "transfer")
-
-    @admin.display(description=_("amount"))
-    def amount(self, obj: BillPayment) -> str:
-        return _money(obj.amount_minor, obj.currency)
-
-    @admin.display(description=_("refunded"))
-    def refunded(self, obj: BillPayment) -> str:
-        return _money(obj.refunded_minor, obj.currency)
 
 
 @admin.register(Refund)
