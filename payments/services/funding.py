@@ -194,6 +194,22 @@ def _claim(model: type[TopUp] | type[Withdrawal], pk: int) -> int | None:
     )
 
 
+def _outcome_claim(model: type[_Funding], reference: str, amount: Money | None, *related: str) -> _Funding | None:
+    """Inside the outcome's transaction: the record by the bank's reference (``GatewayReferenceUnknown``
+    if none), the amount the bank states checked against it (``GatewayAmountMismatch``, nothing
+    changes), then the row claimed if still open. None when it is already final: a concurrent
+    duplicate blocks on the claim and then finds it final (READ COMMITTED re-checks the WHERE)."""
+    record = model.objects.select_related(*related).filter(reference=reference).first()
+    if record is None:
+        raise GatewayReferenceUnknown()
+    money = Money(record.amount_minor, record.currency)
+    if amount is not None and amount != money:
+        raise GatewayAmountMismatch(details={"expected": money.as_dict(), "reported": amount.as_dict()})
+    if _claim(model, record.pk) is None:
+        return None
+    return record
+
+
 def _refreshed(obj: TopUp | Withdrawal) -> Any:
     obj.refresh_from_db()
     return obj
@@ -228,17 +244,11 @@ def topup_apply_outcome(
     if status == GatewayStatus.PENDING:
         return False
     with transaction.atomic(durable=True):
-        topup = TopUp.objects.select_related("customer", "wallet").filter(reference=reference).first()
+        topup = _outcome_claim(TopUp, reference, amount, "customer", "wallet")
         if topup is None:
-            raise GatewayReferenceUnknown()
-        money = Money(topup.amount_minor, topup.currency)
-        if amount is not None and amount != money:
-            raise GatewayAmountMismatch(details={"expected": money.as_dict(), "reported": amount.as_dict()})
-        now = timezone.now()
-        # The claim: lock the row only if it is still open. A concurrent duplicate blocks here and
-        # then finds it final (READ COMMITTED re-checks the WHERE on the new row version).
-        if _claim(TopUp, topup.pk) is None:
             return False
+        money = Money(topup.amount_minor, topup.currency)
+        now = timezone.now()
         if status == GatewayStatus.DECLINED:
             TopUp.objects.filter(pk=topup.pk).update(
                 status=FundingStatus.FAILED,
@@ -352,15 +362,11 @@ def withdrawal_apply_outcome(
     if status == GatewayStatus.PENDING:
         return False
     with transaction.atomic(durable=True):
-        withdrawal = Withdrawal.objects.select_related("customer", "wallet", "hold").filter(reference=reference).first()
+        withdrawal = _outcome_claim(Withdrawal, reference, amount, "customer", "wallet", "hold")
         if withdrawal is None:
-            raise GatewayReferenceUnknown()
-        money = Money(withdrawal.amount_minor, withdrawal.currency)
-        if amount is not None and amount != money:
-            raise GatewayAmountMismatch(details={"expected": money.as_dict(), "reported": amount.as_dict()})
-        now = timezone.now()
-        if _claim(Withdrawal, withdrawal.pk) is None:
             return False
+        money = Money(withdrawal.amount_minor, withdrawal.currency)
+        now = timezone.now()
         if status == GatewayStatus.DECLINED:
             Withdrawal.objects.filter(pk=withdrawal.pk).update(
                 status=FundingStatus.FAILED,
