@@ -25,6 +25,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.selectors import branch_descendant_ids, customer_qs_visible_to_staff, staff_is_bank_wide
 from core.errors import DomainError
@@ -142,7 +143,10 @@ class LedgerAccountAdmin(CustomerScopedAdmin):
     @admin.display(description=_("balance (incl. hot-account deltas)"))
     def balance(self, obj: LedgerAccount) -> str:
         b = account_balance(obj)
-        return f"{_('posted')} {b.posted} · {_('held')} {b.pending} · {_('available')} {b.available}"
+        return str(
+            _("posted %(posted)s · held %(held)s · available %(available)s")
+            % {"posted": b.posted, "held": b.pending, "available": b.available}
+        )
 
 
 class PostingInline(_ReadOnlyInline):
@@ -300,7 +304,7 @@ class _RefundableAdmin(CustomerScopedAdmin):
             try:
                 amount = Money.parse(form.cleaned_data["amount"], payment.currency)
                 if not amount.is_positive():
-                    raise MoneyError("amount_not_positive", "The amount must be positive")
+                    raise MoneyError("amount_not_positive", str(_("The amount must be positive.")))
                 refund_create(
                     payment_transfer=payment.transfer,
                     amount=amount,
@@ -622,13 +626,14 @@ class AdjustmentRequestAdmin(admin.ModelAdmin):
                         adjustment_id=pk,
                         checker=_staff(request),
                         request=request,
-                        note=f"Rejected in the admin by {request.user.get_username()}",
+                        note=str(_("Rejected in the admin by %(user)s") % {"user": request.user.get_username()}),
                     )
                 done += 1
             except DomainError as error:
                 self.message_user(request, f"{pk}: {error.message}", messages.ERROR)
         if done:
-            self.message_user(request, _("%(n)d request(s) decided.") % {"n": done}, messages.SUCCESS)
+            message = ngettext("%(n)d request decided.", "%(n)d requests decided.", done) % {"n": done}
+            self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Approve and post the selected requests"))
     def approve(self, request: HttpRequest, queryset: QuerySet[AdjustmentRequest]) -> None:
