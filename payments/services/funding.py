@@ -194,6 +194,26 @@ def _claim(model: type[TopUp] | type[Withdrawal], pk: int) -> int | None:
     )
 
 
+def _complete(
+    record: TopUp | Withdrawal, transfer: Transfer, gateway_ref: str, now: Any, topic: str, **ids: str
+) -> None:
+    """Inside the outcome's transaction: mark the claimed record COMPLETED with its transfer and
+    write its ``*.completed`` outbox event."""
+    type(record).objects.filter(pk=record.pk).update(
+        status=FundingStatus.COMPLETED,
+        transfer=transfer,
+        gateway_ref=gateway_ref or record.gateway_ref,
+        completed_at=now,
+    )
+    transfer_event_publish(
+        topic=topic,
+        transfer=transfer,
+        customer=str(record.customer.public_id),
+        amount=Money(record.amount_minor, record.currency).as_dict(),
+        **ids,
+    )
+
+
 def _outcome_claim(model: type[_Funding], reference: str, amount: Money | None, *related: str) -> _Funding | None:
     """Inside the outcome's transaction: the record by the bank's reference (``GatewayReferenceUnknown``
     if none), the amount the bank states checked against it (``GatewayAmountMismatch``, nothing
@@ -287,19 +307,7 @@ def topup_apply_outcome(
                 completed_at=now,
             )
             return True
-        TopUp.objects.filter(pk=topup.pk).update(
-            status=FundingStatus.COMPLETED,
-            transfer=transfer,
-            gateway_ref=gateway_ref or topup.gateway_ref,
-            completed_at=now,
-        )
-        transfer_event_publish(
-            topic=TOPIC_TOPUP_COMPLETED,
-            transfer=transfer,
-            topup_id=str(topup.public_id),
-            customer=str(topup.customer.public_id),
-            amount=money.as_dict(),
-        )
+        _complete(topup, transfer, gateway_ref, now, TOPIC_TOPUP_COMPLETED, topup_id=str(topup.public_id))
         return True
 
 
@@ -386,18 +394,8 @@ def withdrawal_apply_outcome(
                 )
         except HoldNotActive:
             transfer = _withdrawal_post_without_hold(withdrawal, settlement, money, metadata)
-        Withdrawal.objects.filter(pk=withdrawal.pk).update(
-            status=FundingStatus.COMPLETED,
-            transfer=transfer,
-            gateway_ref=gateway_ref or withdrawal.gateway_ref,
-            completed_at=now,
-        )
-        transfer_event_publish(
-            topic=TOPIC_WITHDRAWAL_COMPLETED,
-            transfer=transfer,
-            withdrawal_id=str(withdrawal.public_id),
-            customer=str(withdrawal.customer.public_id),
-            amount=money.as_dict(),
+        _complete(
+            withdrawal, transfer, gateway_ref, now, TOPIC_WITHDRAWAL_COMPLETED, withdrawal_id=str(withdrawal.public_id)
         )
         return True
 
