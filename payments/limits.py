@@ -12,6 +12,7 @@ inside the savepoint of the payment, so a later failure rolls the counter back w
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -25,7 +26,7 @@ from payments.models import CustomerSpendCounter, LedgerAccount
 if TYPE_CHECKING:
     from accounts.models import Customer, KycTier
 
-__all__ = ["LIMITED_CURRENCY", "limits_check_incoming_balance", "limits_check_outgoing"]
+__all__ = ["LIMITED_CURRENCY", "limits_check_incoming_balance", "limits_check_outgoing", "limits_release_outgoing"]
 
 LIMITED_CURRENCY = "CNY"
 
@@ -95,6 +96,30 @@ def limits_check_outgoing(*, customer: Customer, amount: Money) -> None:
         raise LimitExceeded(_("This payment is above your daily limit."), details={"limit": "daily"})
     if CustomerSpendCounter.Period.MONTH not in accepted:
         raise LimitExceeded(_("This payment is above your monthly limit."), details={"limit": "monthly"})
+
+
+# Give back a reservation in the periods it was taken in (not today's: a payout declined on the 1st
+# must not free May's allowance in June). GREATEST guards a counter against going below zero.
+_RELEASE = """
+UPDATE payments_customerspendcounter
+   SET spent_minor = GREATEST(spent_minor - %(amount)s, 0)
+ WHERE customer_id = %(customer)s
+   AND ((period = 'DAY' AND period_start = %(day)s) OR (period = 'MONTH' AND period_start = %(month)s))
+"""
+
+
+def limits_release_outgoing(*, customer_id: int, amount: Money, reserved_at: datetime) -> None:
+    """Give back what ``limits_check_outgoing`` reserved for a movement that did not happen (a
+    payout the bank declined). ``reserved_at`` is when the reservation was taken: the day and month
+    counters of that moment are reduced. Call inside the transaction that records the failure, so
+    the release happens exactly once with it."""
+    if amount.currency != LIMITED_CURRENCY or amount.minor <= 0:
+        return
+    day = timezone.localdate(reserved_at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RELEASE, {"customer": customer_id, "amount": amount.minor, "day": day, "month": day.replace(day=1)}
+        )
 
 
 def limits_check_incoming_balance(*, account: LedgerAccount) -> None:

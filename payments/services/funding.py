@@ -66,7 +66,7 @@ from payments.ledger import (
     transfer_post,
     wallet_get_or_create,
 )
-from payments.limits import limits_check_incoming_balance, limits_check_outgoing
+from payments.limits import limits_check_incoming_balance, limits_check_outgoing, limits_release_outgoing
 from payments.models import GatewayCallbackLog, LedgerAccount, TopUp, Transfer, Withdrawal
 from payments.models.funding import FundingStatus
 
@@ -365,7 +365,7 @@ def withdrawal_apply_outcome(
 
     SUCCEEDED: capture the hold into SETTLEMENT (``withdrawal.completed``). If the hold is no longer
     active (expired after days without an answer), the wallet is debited directly, or SUSPENSE
-    when the wallet cannot cover it. DECLINED: void the hold, FAILED.
+    when the wallet cannot cover it. DECLINED: void the hold, give back the KYC limit reservation, FAILED.
     """
     if status == GatewayStatus.PENDING:
         return False
@@ -384,6 +384,9 @@ def withdrawal_apply_outcome(
             )
             with contextlib.suppress(HoldNotActive):  # already expired: nothing is held any more
                 hold_void(hold=withdrawal.hold, reason="payout declined")
+            # The money never left: the day/month allowance it reserved is given back, once (the
+            # claim above makes this branch run at most once per withdrawal).
+            limits_release_outgoing(customer_id=withdrawal.customer_id, amount=money, reserved_at=withdrawal.created_at)
             return True
         settlement = system_account(LedgerAccount.Kind.SETTLEMENT, withdrawal.currency)
         metadata = {"withdrawal": str(withdrawal.public_id), "gateway_ref": gateway_ref}
