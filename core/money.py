@@ -28,7 +28,7 @@ CURRENCY_EXPONENTS: Final[dict[str, int]] = {
 # Largest amount we accept anywhere: fits BIGINT with room for sums.
 MAX_MINOR: Final[int] = 10**15
 
-_DECIMAL_RE = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")
+_DECIMAL_RE = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")  # fullmatch only: "12\n" is not "12"
 
 
 class MoneyError(ValueError):
@@ -74,7 +74,7 @@ class Money:
         if isinstance(amount, bool) or not isinstance(amount, (str, int)):
             raise MoneyError("invalid_amount", "Amount must be a decimal string such as '12.34'")
         text = str(amount)
-        if not _DECIMAL_RE.match(text):
+        if not _DECIMAL_RE.fullmatch(text):
             raise MoneyError("invalid_amount", f"{text!r} is not a plain decimal amount such as '12.34'")
         whole, _, fraction = text.lstrip("-").partition(".")
         if len(fraction) > exponent:

@@ -5,7 +5,9 @@ advisory lock on (customer, key):
 
 * not acquired: another request with this key is running: ``IdempotencyInFlight`` (409);
 * a record exists: same fingerprint: its status and body again (``replayed=True``);
-  different fingerprint: ``IdempotencyKeyReused`` (422);
+  different fingerprint: ``IdempotencyKeyReused`` (422). A replayed error body carries the
+  *current* request's ``request_id`` (the one in its ``X-Request-ID`` header); the original
+  request's id is in ``original_request_id`` (the view sends it as ``Idempotent-Original-Request-ID``);
 * otherwise the operation runs in a savepoint. A ``DomainError`` rolls the savepoint back and
   its error response is STORED (a business failure replays too); success stores the response.
   Record and money movement commit together. Any other exception rolls everything back, with
@@ -29,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.request_context import current_request_id
 from payments.errors import IdempotencyInFlight, IdempotencyKeyInvalid, IdempotencyKeyReused
 from payments.models import IdempotencyRecord
 
@@ -40,6 +43,7 @@ __all__ = [
     "IDEMPOTENCY_TTL",
     "IdempotentResult",
     "idempotency_records_purge",
+    "idempotency_replay_lookup",
     "idempotent_execute",
     "request_fingerprint",
 ]
@@ -53,6 +57,43 @@ class IdempotentResult:
     status: int
     body: dict[str, Any]
     replayed: bool
+    original_request_id: str = ""
+
+
+def _replay(status: int, stored_body: dict[str, Any]) -> IdempotentResult:
+    """The stored response again. An error body's ``request_id`` names the request being answered
+    (so body and ``X-Request-ID`` agree); the stored one is kept as ``original_request_id``."""
+    body = stored_body
+    original = ""
+    if isinstance(body, dict) and "request_id" in body:
+        original = str(body["request_id"])
+        body = {**body, "request_id": current_request_id()}
+    return IdempotentResult(status, body, replayed=True, original_request_id=original)
+
+
+_LOOKUP_SQL = """
+SELECT request_fingerprint, response_status, response_body FROM payments_idempotencyrecord
+ WHERE customer_id = %s AND key = %s
+"""
+
+
+def idempotency_replay_lookup(*, customer: Customer, key: str, fingerprint: str) -> IdempotentResult | None:
+    """The stored result for (customer, key) if the request already ran, without locking: lets a
+    retry be answered before anything that only matters when the operation would run (the payment
+    PIN, whose lock may have been set since). ``IdempotencyKeyReused`` (422) for a different body;
+    None when nothing is stored yet (``idempotent_execute`` then decides under its lock)."""
+    _validate_key(key)
+    with connection.cursor() as cursor:
+        cursor.execute(_LOOKUP_SQL, [customer.pk, key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    stored_fingerprint, status, body = row
+    if stored_fingerprint != fingerprint:
+        raise IdempotencyKeyReused()
+    if isinstance(body, str):  # psycopg returns jsonb decoded; a text cast would not be
+        body = json.loads(body)
+    return _replay(int(status), body)
 
 
 def request_fingerprint(*, method: str, path: str, body: Any) -> str:
@@ -89,7 +130,7 @@ def idempotent_execute(
         if record is not None:
             if record.request_fingerprint != fingerprint:
                 raise IdempotencyKeyReused()
-            return IdempotentResult(record.response_status, record.response_body, replayed=True)
+            return _replay(record.response_status, record.response_body)
 
         try:
             with transaction.atomic():

@@ -23,10 +23,16 @@ from rest_framework.views import APIView
 
 from core.money import Money, MoneyError
 from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount
-from payments.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH, idempotent_execute, request_fingerprint
+from payments.idempotency import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    idempotency_replay_lookup,
+    idempotent_execute,
+    request_fingerprint,
+)
 
 __all__ = [
     "IDEMPOTENCY_KEY_PARAMETER",
+    "ORIGINAL_REQUEST_ID_HEADER",
     "REPLAYED_HEADER",
     "ErrorSerializer",
     "FailOpenAnonRateThrottle",
@@ -41,6 +47,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 REPLAYED_HEADER = "Idempotent-Replayed"
+ORIGINAL_REQUEST_ID_HEADER = "Idempotent-Original-Request-ID"
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     name="Idempotency-Key",
@@ -80,13 +87,14 @@ def money_parse(amount: Any, currency: Any, *, positive: bool = True) -> Money:
 
 @extend_schema_field(OpenApiTypes.STR)
 class MoneyAmountField(serializers.Field):
-    """A decimal string amount; a JSON float (or anything but a string/integer) is refused with
-    400 ``invalid_amount`` (DRF's CharField would silently accept ``12.34`` as a float)."""
+    """A decimal string amount; any JSON number (integer or float) or other type is refused with
+    400 ``invalid_amount``, as the README and the schema say (DRF's CharField would silently accept
+    ``12`` or ``12.34``). Whitespace is not trimmed: ``"12\n"`` is refused by ``Money.parse``."""
 
     default_error_messages = {"invalid": gettext_lazy("Amount must be a decimal string such as '12.34'.")}
 
     def to_internal_value(self, data: Any) -> str:
-        if isinstance(data, bool) or not isinstance(data, (str, int)):
+        if not isinstance(data, str):
             raise InvalidAmount(_("Amount must be a decimal string such as '12.34'."), code="invalid_amount")
         return str(data)
 
@@ -102,8 +110,10 @@ class IdempotentMoneyApi(APIView):
     """Base of every money-moving POST: requires ``Idempotency-Key`` and runs ``perform`` through
     ``payments.idempotency.idempotent_execute`` (one durable transaction with the stored response).
 
-    Order: key check (400) -> input validation (400, not stored) -> ``before_execute`` (outside any
-    transaction: PIN) -> idempotent execution -> stored or replayed response. The fingerprint is
+    Order: key check (400) -> input validation (400, not stored) -> stored result? replay it (the
+    PIN is not asked again: whatever happened to it since, a retry gets the original answer) ->
+    ``before_execute`` (outside any transaction: PIN) -> idempotent execution (which re-checks the
+    key under its lock) -> stored or replayed response. The fingerprint is
     method + path + canonical JSON body without ``fingerprint_exclude_fields`` (secrets such as the
     PIN are never hashed into a stored fingerprint).
     """
@@ -143,14 +153,19 @@ class IdempotentMoneyApi(APIView):
         key = self.idempotency_key(request)
         fingerprint = self.fingerprint(request)
         data = self.validate_input(request)
-        self.before_execute(request, data)
-        result = idempotent_execute(
-            customer=request.user,  # type: ignore[arg-type]
-            key=key,
-            fingerprint=fingerprint,
-            operation=lambda: self.perform(request, data),
-        )
+        customer = request.user
+        result = idempotency_replay_lookup(customer=customer, key=key, fingerprint=fingerprint)  # type: ignore[arg-type]
+        if result is None:
+            self.before_execute(request, data)
+            result = idempotent_execute(
+                customer=customer,  # type: ignore[arg-type]
+                key=key,
+                fingerprint=fingerprint,
+                operation=lambda: self.perform(request, data),
+            )
         response = Response(result.body, status=result.status)
         if result.replayed:
             response[REPLAYED_HEADER] = "true"
+            if result.original_request_id:
+                response[ORIGINAL_REQUEST_ID_HEADER] = result.original_request_id
         return response

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services import customer_payment_pin_verify
+from core.fields import StrictCharField
 from core.money import Money
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
@@ -87,11 +88,11 @@ class BillPaymentCreateApi(IdempotentMoneyApi):
 
     @extend_schema_serializer(component_name="BillPaymentCreateInput")
     class InputSerializer(serializers.Serializer):
-        biller = serializers.CharField(max_length=40)
-        account_number = serializers.CharField(max_length=40, trim_whitespace=False)
+        biller = StrictCharField(max_length=40)
+        account_number = StrictCharField(max_length=40, trim_whitespace=False)
         amount = MoneyAmountField()
-        currency = serializers.CharField(max_length=8, default="CNY")
-        pin = serializers.CharField(max_length=12, trim_whitespace=False)
+        currency = StrictCharField(max_length=8, default="CNY")
+        pin = StrictCharField(max_length=12, trim_whitespace=False)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             attrs["money"] = money_parse(attrs["amount"], attrs["currency"])

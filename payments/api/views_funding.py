@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services import customer_payment_pin_verify
+from core.fields import StrictCharField
 from core.money import Money
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
@@ -71,8 +72,8 @@ def funding_body(record: TopUp | Withdrawal) -> dict[str, Any]:
 class _FundingInput(serializers.Serializer):
     card = serializers.UUIDField()
     amount = MoneyAmountField()
-    currency = serializers.CharField(max_length=8, default="CNY")
-    pin = serializers.CharField(max_length=12, trim_whitespace=False)
+    currency = StrictCharField(max_length=8, default="CNY")
+    pin = StrictCharField(max_length=12, trim_whitespace=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs["money"] = money_parse(attrs["amount"], attrs["currency"])

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.fields import StrictCharField
 from core.money import Money
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
@@ -52,8 +53,8 @@ class FxQuoteCreateApi(APIView):
 
     @extend_schema_serializer(component_name="FxQuoteCreateInput")
     class InputSerializer(serializers.Serializer):
-        sell_currency = serializers.CharField(max_length=8)
-        buy_currency = serializers.CharField(max_length=8)
+        sell_currency = StrictCharField(max_length=8)
+        buy_currency = StrictCharField(max_length=8)
         sell_amount = MoneyAmountField(required=False)
         buy_amount = MoneyAmountField(required=False)
 

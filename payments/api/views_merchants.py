@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from accounts.services import customer_payment_pin_verify
+from core.fields import StrictCharField
 from core.money import Money
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
@@ -57,10 +58,10 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
 
     @extend_schema_serializer(component_name="MerchantPaymentCreateInput")
     class InputSerializer(serializers.Serializer):
-        qr = serializers.CharField(max_length=1024, trim_whitespace=True)
+        qr = StrictCharField(max_length=1024, trim_whitespace=True)
         amount = MoneyAmountField(required=False)
-        currency = serializers.CharField(max_length=8, required=False)
-        pin = serializers.CharField(max_length=12, trim_whitespace=False)
+        currency = StrictCharField(max_length=8, required=False)
+        pin = StrictCharField(max_length=12, trim_whitespace=False)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             attrs["money"] = None

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from accounts.pii import mask_name, mask_phone
 from accounts.selectors import customer_get_by_phone
 from accounts.services import customer_payment_pin_verify
+from core.fields import StrictCharField
 from core.money import CURRENCY_EXPONENTS
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
@@ -80,12 +81,12 @@ class TransferCreateApi(IdempotentMoneyApi):
 
     @extend_schema_serializer(component_name="TransferCreateInput")
     class InputSerializer(serializers.Serializer):
-        to_phone = serializers.CharField(required=False, max_length=32)
+        to_phone = StrictCharField(required=False, max_length=32)
         to_wallet_id = serializers.UUIDField(required=False)
         amount = MoneyAmountField()
-        currency = serializers.CharField(max_length=3, default="CNY")
-        pin = serializers.CharField(max_length=12, trim_whitespace=False)
-        memo = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        currency = StrictCharField(max_length=3, default="CNY")
+        pin = StrictCharField(max_length=12, trim_whitespace=False)
+        memo = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if bool(attrs.get("to_phone")) == bool(attrs.get("to_wallet_id")):

@@ -70,9 +70,7 @@ def test_release_reduces_the_counters_of_the_day_it_was_reserved(alice: Customer
     yesterday = timezone.now() - timedelta(days=1)
     with transaction.atomic():
         limits_check_outgoing(customer=alice, amount=Money(10_00, "CNY"))
-    CustomerSpendCounter.objects.filter(customer=alice, period="DAY").update(
-        period_start=timezone.localdate(yesterday)
-    )
+    CustomerSpendCounter.objects.filter(customer=alice, period="DAY").update(period_start=timezone.localdate(yesterday))
     with transaction.atomic():
         limits_check_outgoing(customer=alice, amount=Money(3_00, "CNY"))
 

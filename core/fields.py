@@ -1,0 +1,26 @@
+"""Input fields that take JSON as the API documents it, and nothing looser.
+
+DRF's ``CharField`` turns a JSON number into a string (``123456`` → ``"123456"``), so a PIN, a
+currency or an account number sent as a number would be accepted although the schema says
+string. ``StrictCharField`` refuses anything but a JSON string with DRF's own ``invalid`` error
+(400, in the one error format). Every customer-input serializer uses it for text
+(``tests/core/test_strict_input.py`` walks the URL conf and fails on a plain ``CharField``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+__all__ = ["StrictCharField"]
+
+
+class StrictCharField(serializers.CharField):
+    default_error_messages = {"invalid": _("Must be a string.")}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
