@@ -117,14 +117,14 @@ _GENERIC = re.compile(r"^[A-Za-z0-9]{4,30}$")
 
 def broadband(raw: str) -> str:
     value = raw.strip()
-    if not _BROADBAND.match(value):
+    if not _BROADBAND.fullmatch(value):
         raise BillAccountInvalid(details={"expected": "6-20 letters, digits or hyphens"})
     return value.upper()
 
 
 def generic(raw: str) -> str:
     value = _SEPARATORS.sub("", raw)
-    if not _GENERIC.match(value):
+    if not _GENERIC.fullmatch(value):
         raise BillAccountInvalid(details={"expected": "4-30 letters or digits"})
     return value.upper()
 

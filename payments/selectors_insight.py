@@ -46,7 +46,7 @@ _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """``"2026-11"`` -> [start, end) as aware datetimes in the bank's time zone; ``InvalidMonth`` otherwise."""
-    match = _MONTH_RE.match(month or "") if isinstance(month, str) else None
+    match = _MONTH_RE.fullmatch(month or "") if isinstance(month, str) else None
     if match is None:
         raise InvalidMonth()
     year, mon = int(match.group(1)), int(match.group(2))
