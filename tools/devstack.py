@@ -32,6 +32,10 @@ PG_DIR = DATA / "pg"
 REDIS_DIR = DATA / "redis"
 PG_SYSTEM_USER = "tongbao_pg"  # PostgreSQL refuses to run as root
 DB_NAME = "tongbao"
+TEST_DB_NAME = "test_tongbao"
+DB_OWNER = "tongbao_owner"  # owns the schema, runs migrations (DATABASE_OWNER_URL)
+DB_APP = "tongbao_app"  # what web, worker and beat connect as (DATABASE_URL): owns nothing
+ROLES_VERSION = "1"
 
 
 def log(message: str) -> None:
@@ -188,6 +192,62 @@ def pg_start() -> tuple[int, bool]:
     return port, True
 
 
+# Idempotent. The application role's session bounds (docs/ledger.md "Database roles"): no
+# statement, idle transaction or transaction lasts long enough to commit a transfer after the
+# sealer's window has passed it.
+ROLES_SQL = f"""
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{DB_OWNER}') THEN CREATE ROLE {DB_OWNER} LOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{DB_APP}') THEN CREATE ROLE {DB_APP} LOGIN; END IF;
+END $$;
+ALTER ROLE {DB_OWNER} NOSUPERUSER CREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+ALTER ROLE {DB_APP} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT;
+ALTER ROLE {DB_APP} SET statement_timeout = '60s';
+ALTER ROLE {DB_APP} SET idle_in_transaction_session_timeout = '60s';
+ALTER ROLE {DB_APP} SET transaction_timeout = '5min';
+ALTER DATABASE {DB_NAME} OWNER TO {DB_OWNER};
+"""
+
+# A checkout from before the two roles: the superuser owned every table. Hand them to the owner.
+REOWN_SQL = f"""
+DO $$ DECLARE r record; BEGIN
+  FOR r IN SELECT c.oid::regclass AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')
+              AND pg_get_userbyid(c.relowner) = 'postgres' LOOP
+    EXECUTE format('ALTER TABLE %s OWNER TO {DB_OWNER}', r.name);
+  END LOOP;
+  FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) = 'postgres' LOOP
+    EXECUTE format('ALTER FUNCTION %s OWNER TO {DB_OWNER}', r.name);
+  END LOOP;
+END $$;
+"""
+
+
+def _psql(port: int, sql: str, database: str = "postgres") -> str:
+    return subprocess.run(
+        [pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1"]
+        + ["-tAc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def pg_ensure_roles(port: int) -> None:
+    """Create the owner and application roles once per data folder (as the superuser)."""
+    marker = PG_DIR / f"roles-v{ROLES_VERSION}"
+    if marker.exists():
+        return
+    _psql(port, ROLES_SQL)
+    _psql(port, REOWN_SQL, DB_NAME)
+    # The test database is disposable: one created by the superuser is dropped, to be re-created by the owner.
+    if _psql(port, f"SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '{TEST_DB_NAME}'") == "postgres":
+        _psql(port, f"DROP DATABASE {TEST_DB_NAME} WITH (FORCE)")
+    marker.write_text("owner and application roles created\n")
+    log(f"database roles: {DB_OWNER} (migrations), {DB_APP} (application)")
+
+
 def pg_stop() -> None:
     data = PG_DIR / "data"
     if (data / "postmaster.pid").exists():
@@ -264,7 +324,9 @@ def services_env() -> tuple[dict[str, str], list[str]]:
     with stack_lock():
         if not env.get("DATABASE_URL"):
             port, new = pg_start()
-            env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{port}/{DB_NAME}"
+            pg_ensure_roles(port)
+            env["DATABASE_URL"] = f"postgres://{DB_APP}@127.0.0.1:{port}/{DB_NAME}"
+            env["DATABASE_OWNER_URL"] = f"postgres://{DB_OWNER}@127.0.0.1:{port}/{DB_NAME}"
             env["TONGBAO_EMBEDDED_PG_BIN"] = str(Path(pg_bin("postgres")).parent)
             if new:
                 started.append("pg")
@@ -395,10 +457,14 @@ def main(argv: list[str]) -> int:
     if command == "up":
         env, _ = services_env()
         print(f"export DATABASE_URL={env['DATABASE_URL']}\nexport REDIS_URL={env['REDIS_URL']}")
+        if env.get("DATABASE_OWNER_URL"):
+            print(f"export DATABASE_OWNER_URL={env['DATABASE_OWNER_URL']}")
         return 0
     if command == "env":
         env, _ = services_env()
         print(f"DATABASE_URL={env['DATABASE_URL']}\nREDIS_URL={env['REDIS_URL']}")
+        if env.get("DATABASE_OWNER_URL"):
+            print(f"DATABASE_OWNER_URL={env['DATABASE_OWNER_URL']}")
         return 0
     if command == "down":
         stop_services(["pg", "redis"])

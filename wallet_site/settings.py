@@ -108,6 +108,21 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # money services own their transactions
+# Bound every transaction of the application (docs/ledger.md "Database roles"): a stuck session
+# can neither hold locks nor commit a transfer long after it was created. 0 disables a bound.
+DATABASES["default"]["OPTIONS"] = {
+    "options": "-c statement_timeout={} -c idle_in_transaction_session_timeout={}".format(
+        env_int("DATABASE_STATEMENT_TIMEOUT_MS", 60_000, minimum=0),
+        env_int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000, minimum=0),
+    )
+}
+# Migrations (and only migrations, plus the test harness) connect as the role that owns the
+# schema; the application's role owns nothing. Unset: migrations use DATABASE_URL.
+_database_owner_url = env_url("DATABASE_OWNER_URL", None, ("postgres", "postgresql")) or env_url(
+    "MIGRATE_DATABASE_URL", None, ("postgres", "postgresql")
+)
+DATABASE_OWNER = dj_database_url.parse(_database_owner_url) if _database_owner_url else None
+DATABASE_APP_USER = DATABASES["default"].get("USER")  # granted its privileges by `migrate` (core.db_roles)
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_tongbao")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
