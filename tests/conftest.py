@@ -106,6 +106,12 @@ def _clear_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _ledger_anchor_dir(settings: Any, tmp_path: Any) -> None:
+    """Seal chain anchors are files outside the database: each test has its own."""
+    settings.LEDGER_ANCHOR_DIR = tmp_path / "ledger-anchors"
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import pwd
 import shutil
@@ -225,13 +226,9 @@ END $$;
 
 
 def _psql(port: int, sql: str, database: str = "postgres") -> str:
-    return subprocess.run(
-        [pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1"]
-        + ["-tAc", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    command = [pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", database]
+    command += ["-v", "ON_ERROR_STOP=1", "-tAc", sql]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def pg_ensure_roles(port: int) -> None:
@@ -352,78 +349,123 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 # --- commands ----------------------------------------------------------------------------------
-def cmd_exec(argv: list[str]) -> int:
-    env, started = services_env()
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _catch_stop_signals() -> None:
+    # Installed explicitly: a shell starting us in the background would leave SIGINT ignored.
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
+
+
+def _ignore_stop_signals() -> None:
+    """While stopping: make forwards a SIGTERM to the whole group a second time, Ctrl-C may be
+    pressed twice; none of it may cut the shutdown short and leave a process behind."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """A stop signal arriving meanwhile is delivered at the end of the block: what the block starts
+    (a server, a child) is always recorded before the shutdown that must stop it begins."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def cmd_exec(argv: list[str]) -> int:
+    _catch_stop_signals()
+    started: list[str] = []
+    try:
+        with _signals_deferred():
+            env, started = services_env()
         return subprocess.run(argv, env=env, cwd=ROOT).returncode
     except KeyboardInterrupt:
         return 130
     finally:
+        _ignore_stop_signals()
         if os.environ.get("DEVSTACK_KEEP_SERVICES") != "1":
             stop_services(started)
 
 
+def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.time() + 10
+    for child in children:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(max(0.1, deadline - time.time()))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)  # what the child left behind in its group, too
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(5)
+
+
+def _run_processes(port: str) -> dict[str, list[str]]:
+    override = os.environ.get("DEVSTACK_RUN_PROCESSES")  # tests: stand-ins for web, worker, beat
+    if override:
+        return {str(k): [str(a) for a in v] for k, v in json.loads(override).items()}
+    return {
+        "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        "worker": [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wallet_site",
+            "worker",
+            "-l",
+            "INFO",
+            "-Q",
+            "default,risk,promotions,notifications",
+            "-c",
+            "2",
+            "-n",
+            "worker@%h",
+        ],
+        "beat": [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wallet_site",
+            "beat",
+            "-l",
+            "INFO",
+            "-s",
+            str(DATA / "celerybeat-schedule"),
+        ],
+    }
+
+
 def cmd_run() -> int:
-    env, started = services_env()
-    env.setdefault("DJANGO_ENV", "development")
-    env.setdefault("DJANGO_DEBUG", "1")
-    port = env.get("PORT", "8000")
+    """Start everything; stop everything on SIGINT/SIGTERM/SIGHUP or when one process exits.
+
+    The shutdown runs once, with further stop signals ignored, so it always reaches the end:
+    every child's process group is terminated (killed after 10 s), then the embedded servers."""
+    _catch_stop_signals()
     children: list[subprocess.Popen[bytes]] = []
-
-    def shutdown(*_: object) -> None:
-        for child in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGTERM)
-        deadline = time.time() + 10
-        for child in children:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.wait(max(0.1, deadline - time.time()))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGKILL)
-        stop_services(started)
-
-    def interrupt(*_: object) -> None:
-        raise KeyboardInterrupt
-
-    # Installed explicitly: a shell starting us in the background would leave SIGINT ignored.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, interrupt)
+    started: list[str] = []
     try:
-        manage(env, "migrate", "--no-input", "-v", "0")
-        manage(env, "seed_demo")
-        processes = {
-            "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            "worker": [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "wallet_site",
-                "worker",
-                "-l",
-                "INFO",
-                "-Q",
-                "default,risk,promotions,notifications",
-                "-c",
-                "2",
-                "-n",
-                "worker@%h",
-            ],
-            "beat": [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "wallet_site",
-                "beat",
-                "-l",
-                "INFO",
-                "-s",
-                str(DATA / "celerybeat-schedule"),
-            ],
-        }
-        for name, command in processes.items():
-            children.append(subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True))
+        with _signals_deferred():
+            env, started = services_env()
+        env.setdefault("DJANGO_ENV", "development")
+        env.setdefault("DJANGO_DEBUG", "1")
+        port = env.get("PORT", "8000")
+        if os.environ.get("DEVSTACK_RUN_SKIP_SETUP") != "1":
+            manage(env, "migrate", "--no-input", "-v", "0")
+            manage(env, "seed_demo")
+        for name, command in _run_processes(port).items():
+            with _signals_deferred():
+                children.append(subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True))
             log(f"started {name} (pid {children[-1].pid})")
         base = f"http://127.0.0.1:{port}"
         print(
@@ -440,7 +482,10 @@ def cmd_run() -> int:
         log("stopping")
         return 0
     finally:
-        shutdown()
+        _ignore_stop_signals()
+        _stop_children(children)
+        stop_services(started)
+        log("stopped")
 
 
 def main(argv: list[str]) -> int:

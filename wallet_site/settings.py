@@ -174,6 +174,7 @@ CELERY_BEAT_SCHEDULE = {
     "core.outbox_redeliver": {"task": "core.outbox_redeliver", "schedule": 30.0},
     "payments.hot_accounts_rollup": {"task": "payments.hot_accounts_rollup", "schedule": 5.0},
     "payments.ledger_seal": {"task": "payments.ledger_seal", "schedule": 5.0},
+    "payments.ledger_seal_sweep": {"task": "payments.ledger_seal_sweep", "schedule": 600.0},  # late commits
     "payments.holds_expire": {"task": "payments.holds_expire", "schedule": 60.0},
     "payments.idempotency_purge": {"task": "payments.idempotency_purge", "schedule": 3600.0},
     "payments.verify_ledger": {
@@ -368,3 +369,15 @@ CELERY_BEAT_SCHEDULE.update(
         "payments.adjustments_expire": {"task": "payments.adjustments_expire", "schedule": 60.0},
     }
 )
+
+# --- Seal chain anchors (payments.services.ledger_anchor, docs/ledger.md) --------------------
+# Signs the daily head of the seal chain; the database never holds it. Anchors go to an
+# append-only JSON-lines file outside PostgreSQL (and to the audit log).
+LEDGER_ANCHOR_KEY = env_str("LEDGER_ANCHOR_KEY") or ("" if IS_PRODUCTION else "dev-only-ledger-anchor-key-0123456789")
+if IS_PRODUCTION and len(LEDGER_ANCHOR_KEY) < 32:
+    raise ImproperlyConfigured("LEDGER_ANCHOR_KEY (32+ random characters) must be set in production")
+LEDGER_ANCHOR_DIR = Path(env_str("LEDGER_ANCHOR_DIR") or BASE_DIR / ".data" / "ledger-anchors")
+CELERY_BEAT_SCHEDULE["payments.ledger_anchor"] = {
+    "task": "payments.ledger_anchor",
+    "schedule": crontab(hour=2, minute=15),  # daily, before the nightly verification
+}

@@ -49,7 +49,9 @@ def test_the_application_is_neither_superuser_nor_owner() -> None:
 
 
 @pytest.mark.parametrize("table", PROTECTED)
-@pytest.mark.parametrize("statement", ["UPDATE {table} SET {column} = {column}", "DELETE FROM {table}", "TRUNCATE {table}"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE {table} SET {column} = {column}", "DELETE FROM {table}", "TRUNCATE {table}"]
+)
 def test_update_delete_truncate_of_the_ledger_and_audit_log_are_refused(table: str, statement: str) -> None:
     assert "permission denied" in _refused(statement.format(table=table, column=COLUMN[table]))
 
@@ -90,6 +92,9 @@ def test_the_owner_is_refused_by_the_append_only_triggers() -> None:
     event = audit_record(action="core.test", reason="why")
 
     with owner_db().cursor() as cursor:
-        for sql in ("UPDATE core_auditevent SET reason = 'x' WHERE id = %s", "DELETE FROM core_auditevent WHERE id = %s"):
+        for sql in (
+            "UPDATE core_auditevent SET reason = 'x' WHERE id = %s",
+            "DELETE FROM core_auditevent WHERE id = %s",
+        ):
             with pytest.raises(Exception, match="append-only"):
                 cursor.execute(sql, [event.pk])
