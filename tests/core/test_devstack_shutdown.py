@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,8 +51,12 @@ def _processes_mentioning(marker: str) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("devstack")  # one embedded PostgreSQL initdb for both tests
+def data_dir() -> Iterator[Path]:
+    """One embedded PostgreSQL initdb for both tests, inside the checkout (as root, PostgreSQL runs
+    as a system user that cannot enter pytest's private temporary folders)."""
+    path = ROOT / ".data" / f"devstack-test-{os.getpid()}"
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.mark.slow
