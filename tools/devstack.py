@@ -371,13 +371,18 @@ def _ignore_stop_signals() -> None:
 
 @contextlib.contextmanager
 def _signals_deferred() -> Iterator[None]:
-    """A stop signal arriving meanwhile is delivered at the end of the block: what the block starts
-    (a server, a child) is always recorded before the shutdown that must stop it begins."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    """A stop signal arriving meanwhile takes effect at the end of the block: what the block starts
+    (a server, a child) is always recorded before the shutdown that must stop it begins. (Recorded
+    by a handler, not blocked: children would inherit a blocked signal mask.)"""
+    pending: list[int] = []
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, lambda received, _frame: pending.append(received))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        _catch_stop_signals()
+    if pending:
+        raise KeyboardInterrupt
 
 
 def cmd_exec(argv: list[str]) -> int:

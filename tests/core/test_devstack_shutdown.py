@@ -97,7 +97,9 @@ def test_a_stop_signal_sent_twice_to_the_group_leaves_no_process(data_dir: Path,
         os.killpg(stack.pid, signum)  # make forwards it again while the shutdown runs
         time.sleep(0.5)
         os.killpg(stack.pid, signum)
+        began = time.monotonic()
         rest, _ = stack.communicate(timeout=40)
+        stopping = time.monotonic() - began
     finally:
         if stack.poll() is None:
             os.killpg(stack.pid, signal.SIGKILL)
@@ -105,6 +107,7 @@ def test_a_stop_signal_sent_twice_to_the_group_leaves_no_process(data_dir: Path,
 
     assert stack.returncode == 0, rest
     assert "stopped" in rest
+    assert stopping < 10, "the children did not stop on SIGTERM (only the 10 s SIGKILL fallback got them)"
     time.sleep(0.5)
     assert [pid for pid in children + servers if _alive(pid)] == []
     assert _processes_mentioning(marker) == []
