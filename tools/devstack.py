@@ -222,6 +222,7 @@ DO $$ DECLARE r record; BEGIN
     EXECUTE format('ALTER FUNCTION %s OWNER TO {DB_OWNER}', r.name);
   END LOOP;
 END $$;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO {DB_APP};  -- reads until the next migrate grants the rest
 """
 
 
