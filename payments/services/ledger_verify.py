@@ -228,7 +228,7 @@ def ledger_verify() -> VerifyReport:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 # A read-only scan of the whole ledger may outlast the application role's session bounds.
                 cursor.execute("SET LOCAL statement_timeout = 0")
-                if connection.pg_version >= 170000:
+                if int(getattr(connection, "pg_version", 0)) >= 170000:  # transaction_timeout is new in 17
                     cursor.execute("SET LOCAL transaction_timeout = 0")
         _counts(report)
         _check_transfers(report)
