@@ -35,7 +35,7 @@ def owner_db() -> psycopg.Connection[Any]:
     params.pop("cursor_factory", None)
     params.pop("context", None)
     params.pop("prepare_threshold", None)
-    params["options"] = "-c statement_timeout=0"
+    params["options"] = "-c statement_timeout=0 -c lock_timeout=60s"  # a leaked session fails the flush, not hangs it
     params.update({k.lower(): v for k, v in (owner_settings() or {}).items() if v})
     if _owner_db is None or _owner_db.closed or _owner_db.info.dbname != params["dbname"]:
         kwargs = {("dbname" if k == "database" else k): v for k, v in params.items()}
