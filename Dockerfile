@@ -14,8 +14,10 @@ RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
     PIN_HASH_KEY=build-only-build-only-build-only-0000 \
     BANK_GATEWAY_CALLBACK_SECRET=build-only-build-only-build-only-0000 \
     QR_SIGNING_KEY=build-only-build-only-build-only-0000 \
+    LEDGER_ANCHOR_KEY=build-only-build-only-build-only-0000 \
     SMS_BACKEND=build.only.Adapter KYC_VERIFIER=build.only.Adapter BANK_GATEWAY=build.only.Adapter \
     STATIC_ROOT=/app/static python manage.py collectstatic --no-input -v 0
+RUN install -d -o tongbao -g tongbao -m 750 /var/lib/tongbao/ledger-anchors
 USER tongbao
 EXPOSE 8000
 CMD ["gunicorn", "wallet_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--access-logfile", "-"]

@@ -16,6 +16,7 @@ from core.models import OutboxEvent
 from core.outbox import event_consumer
 from payments.events import TOPIC_PAYMENT_COMPLETED, TOPIC_TRANSFER_COMPLETED
 from payments.idempotency import idempotency_records_purge
+from payments.services.ledger_anchor import ledger_anchor_run
 from payments.services.ledger_seal import ledger_seal_run
 from payments.services.ledger_verify import ledger_verify
 from payments.services.maintenance import holds_expire_run, hot_accounts_rollup_run
@@ -33,6 +34,19 @@ def ledger_seal() -> int:
     return ledger_seal_run()
 
 
+@shared_task(name="payments.ledger_seal_sweep", ignore_result=True, soft_time_limit=300, time_limit=360)
+def ledger_seal_sweep() -> int:
+    """Seal transfers that committed after the frequent sealer's window had passed them."""
+    return ledger_seal_run(sweep=True)
+
+
+@shared_task(name="payments.ledger_anchor", ignore_result=True, soft_time_limit=120, time_limit=180)
+def ledger_anchor() -> bool:
+    """Daily: sign the seal chain's head and keep it outside the database (sweep-seal first)."""
+    ledger_seal_run(sweep=True)
+    return ledger_anchor_run() is not None
+
+
 @shared_task(name="payments.holds_expire", ignore_result=True, soft_time_limit=50, time_limit=80)
 def holds_expire() -> int:
     return holds_expire_run()
@@ -45,8 +59,8 @@ def idempotency_purge() -> int:
 
 @shared_task(name="payments.verify_ledger", ignore_result=True, soft_time_limit=3000, time_limit=3300)
 def verify_ledger() -> bool:
-    """Nightly: seal, verify, record the outcome in the audit log; log an error on any drift."""
-    ledger_seal_run()
+    """Nightly: seal (late commits too), verify, record the outcome in the audit log; log an error on any drift."""
+    ledger_seal_run(sweep=True)
     report = ledger_verify()
     audit_record(
         action="payments.ledger.verify",

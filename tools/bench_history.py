@@ -3,7 +3,7 @@
 Generates ``BENCH_HISTORY_POSTINGS`` (default 10 million) postings with set-based SQL: balanced
 P2P transfers (one debit, one credit of the same amount) among the bench's wallets, in batches,
 stopping when the time budget (``BENCH_HISTORY_BUDGET_S``, default 180 s) runs out; the count
-reached is printed. The bulk insert runs with ``session_replication_role = replica`` so the
+reached is printed. The bulk insert runs with the user triggers disabled by the schema owner so the
 per-row commit-time balance trigger and the append-only triggers do not fire for generated data
 (they are balanced by construction); indexes and constraints stay on. This database is thrown
 away after the run: the generated transfers carry no valid content hash and do not move
@@ -15,11 +15,12 @@ with ~N/1000 entries, and ``EXPLAIN (ANALYZE, BUFFERS)`` of the page's SQL.
 
 from __future__ import annotations
 
+import os
 import time
 
 import psycopg
 
-from tools import loadlib
+from tools import bench_world, loadlib
 from tools.bench import HISTORY_BUDGET_S, HISTORY_POSTINGS, SECONDS, TARGETS, Bench, scenario
 
 BATCH_TRANSFERS = 500_000
@@ -52,8 +53,13 @@ def generate(dsn: str, wallets: list[int], target_postings: int, budget_s: float
     """
     started = time.time()
     done = 0
+    # The schema owner (never the application role) switches the user triggers off on this throwaway database.
+    owner_url = os.environ.get("DATABASE_OWNER_URL")
+    if owner_url:
+        dsn = bench_world.libpq_dsn(owner_url)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("SET session_replication_role = replica")
+        for table in ("payments_transfer", "payments_posting"):
+            conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         while done < target_postings and time.time() - started < budget_s:
             count = min(BATCH_TRANSFERS, (target_postings - done) // 2)
             if count <= 0:
@@ -61,7 +67,8 @@ def generate(dsn: str, wallets: list[int], target_postings: int, budget_s: float
             conn.execute(GENERATE_SQL, {"wallets": wallets, "count": count, "offset": done})
             done += 2 * count
             loadlib.log(f"history: {done:,} postings generated in {time.time() - started:.0f} s")
-        conn.execute("SET session_replication_role = origin")
+        for table in ("payments_transfer", "payments_posting"):
+            conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         conn.execute("VACUUM (ANALYZE) payments_posting")
         conn.execute("ANALYZE payments_transfer")
     return done, time.time() - started

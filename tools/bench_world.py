@@ -44,13 +44,16 @@ def libpq_dsn(url: str | None = None) -> str:
 def provision_database(suffix: str) -> str:
     """Create (drop first) ``<db>_<suffix>``, migrate it, export it as DATABASE_URL. Returns its name."""
     base_url = os.environ["DATABASE_URL"]
+    owner_url = os.environ.get("DATABASE_OWNER_URL") or base_url  # the application role may not create databases
     base_name = urlsplit(base_url).path.lstrip("/") or "tongbao"
     name = f"{base_name}_{suffix}"
-    with psycopg.connect(admin_dsn(base_url), autocommit=True) as conn:
+    with psycopg.connect(admin_dsn(owner_url), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["EVIDENCE_BASE_DATABASE_URL"] = base_url
+    os.environ["EVIDENCE_BASE_DATABASE_URL"] = owner_url
     os.environ["DATABASE_URL"] = _with_db(base_url, name)
+    if os.environ.get("DATABASE_OWNER_URL"):
+        os.environ["DATABASE_OWNER_URL"] = _with_db(owner_url, name)
     loadlib.log(f"database {name}: migrating")
     loadlib.manage("migrate", "--no-input", "-v", "0", env=loadlib.child_env())
     return name

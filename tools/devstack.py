@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import pwd
 import shutil
@@ -32,6 +33,10 @@ PG_DIR = DATA / "pg"
 REDIS_DIR = DATA / "redis"
 PG_SYSTEM_USER = "tongbao_pg"  # PostgreSQL refuses to run as root
 DB_NAME = "tongbao"
+TEST_DB_NAME = "test_tongbao"
+DB_OWNER = "tongbao_owner"  # owns the schema, runs migrations (DATABASE_OWNER_URL)
+DB_APP = "tongbao_app"  # what web, worker and beat connect as (DATABASE_URL): owns nothing
+ROLES_VERSION = "1"
 
 
 def log(message: str) -> None:
@@ -188,6 +193,59 @@ def pg_start() -> tuple[int, bool]:
     return port, True
 
 
+# Idempotent. The application role's session bounds (docs/ledger.md "Database roles"): no
+# statement, idle transaction or transaction lasts long enough to commit a transfer after the
+# sealer's window has passed it.
+ROLES_SQL = f"""
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{DB_OWNER}') THEN CREATE ROLE {DB_OWNER} LOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{DB_APP}') THEN CREATE ROLE {DB_APP} LOGIN; END IF;
+END $$;
+ALTER ROLE {DB_OWNER} NOSUPERUSER CREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+ALTER ROLE {DB_APP} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT;
+ALTER ROLE {DB_APP} SET statement_timeout = '60s';
+ALTER ROLE {DB_APP} SET idle_in_transaction_session_timeout = '60s';
+ALTER ROLE {DB_APP} SET transaction_timeout = '5min';
+ALTER DATABASE {DB_NAME} OWNER TO {DB_OWNER};
+"""
+
+# A checkout from before the two roles: the superuser owned every table. Hand them to the owner.
+REOWN_SQL = f"""
+DO $$ DECLARE r record; BEGIN
+  FOR r IN SELECT c.oid::regclass AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')
+              AND pg_get_userbyid(c.relowner) = 'postgres' LOOP
+    EXECUTE format('ALTER TABLE %s OWNER TO {DB_OWNER}', r.name);
+  END LOOP;
+  FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) = 'postgres' LOOP
+    EXECUTE format('ALTER FUNCTION %s OWNER TO {DB_OWNER}', r.name);
+  END LOOP;
+END $$;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO {DB_APP};  -- reads until the next migrate grants the rest
+"""
+
+
+def _psql(port: int, sql: str, database: str = "postgres") -> str:
+    command = [pg_bin("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", database]
+    command += ["-v", "ON_ERROR_STOP=1", "-tAc", sql]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def pg_ensure_roles(port: int) -> None:
+    """Create the owner and application roles once per data folder (as the superuser)."""
+    marker = PG_DIR / f"roles-v{ROLES_VERSION}"
+    if marker.exists():
+        return
+    _psql(port, ROLES_SQL)
+    _psql(port, REOWN_SQL, DB_NAME)
+    # The test database is disposable: one created by the superuser is dropped, to be re-created by the owner.
+    if _psql(port, f"SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '{TEST_DB_NAME}'") == "postgres":
+        _psql(port, f"DROP DATABASE {TEST_DB_NAME} WITH (FORCE)")
+    marker.write_text("owner and application roles created\n")
+    log(f"database roles: {DB_OWNER} (migrations), {DB_APP} (application)")
+
+
 def pg_stop() -> None:
     data = PG_DIR / "data"
     if (data / "postmaster.pid").exists():
@@ -264,7 +322,9 @@ def services_env() -> tuple[dict[str, str], list[str]]:
     with stack_lock():
         if not env.get("DATABASE_URL"):
             port, new = pg_start()
-            env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{port}/{DB_NAME}"
+            pg_ensure_roles(port)
+            env["DATABASE_URL"] = f"postgres://{DB_APP}@127.0.0.1:{port}/{DB_NAME}"
+            env["DATABASE_OWNER_URL"] = f"postgres://{DB_OWNER}@127.0.0.1:{port}/{DB_NAME}"
             env["TONGBAO_EMBEDDED_PG_BIN"] = str(Path(pg_bin("postgres")).parent)
             if new:
                 started.append("pg")
@@ -290,78 +350,128 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 # --- commands ----------------------------------------------------------------------------------
-def cmd_exec(argv: list[str]) -> int:
-    env, started = services_env()
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _catch_stop_signals() -> None:
+    # Installed explicitly: a shell starting us in the background would leave SIGINT ignored.
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
+
+
+def _ignore_stop_signals() -> None:
+    """While stopping: make forwards a SIGTERM to the whole group a second time, Ctrl-C may be
+    pressed twice; none of it may cut the shutdown short and leave a process behind."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """A stop signal arriving meanwhile takes effect at the end of the block: what the block starts
+    (a server, a child) is always recorded before the shutdown that must stop it begins. (Recorded
+    by a handler, not blocked: children would inherit a blocked signal mask.)"""
+    pending: list[int] = []
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, lambda received, _frame: pending.append(received))
     try:
+        yield
+    finally:
+        _catch_stop_signals()
+    if pending:
+        raise KeyboardInterrupt
+
+
+def cmd_exec(argv: list[str]) -> int:
+    _catch_stop_signals()
+    started: list[str] = []
+    try:
+        with _signals_deferred():
+            env, started = services_env()
         return subprocess.run(argv, env=env, cwd=ROOT).returncode
     except KeyboardInterrupt:
         return 130
     finally:
+        _ignore_stop_signals()
         if os.environ.get("DEVSTACK_KEEP_SERVICES") != "1":
             stop_services(started)
 
 
+def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
+    deadline = time.time() + 10
+    for child in children:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(max(0.1, deadline - time.time()))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)  # what the child left behind in its group, too
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(5)
+
+
+def _run_processes(port: str) -> dict[str, list[str]]:
+    override = os.environ.get("DEVSTACK_RUN_PROCESSES")  # tests: stand-ins for web, worker, beat
+    if override:
+        return {str(k): [str(a) for a in v] for k, v in json.loads(override).items()}
+    return {
+        "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        "worker": [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wallet_site",
+            "worker",
+            "-l",
+            "INFO",
+            "-Q",
+            "default,risk,promotions,notifications",
+            "-c",
+            "2",
+            "-n",
+            "worker@%h",
+        ],
+        "beat": [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wallet_site",
+            "beat",
+            "-l",
+            "INFO",
+            "-s",
+            str(DATA / "celerybeat-schedule"),
+        ],
+    }
+
+
 def cmd_run() -> int:
-    env, started = services_env()
-    env.setdefault("DJANGO_ENV", "development")
-    env.setdefault("DJANGO_DEBUG", "1")
-    port = env.get("PORT", "8000")
+    """Start everything; stop everything on SIGINT/SIGTERM/SIGHUP or when one process exits.
+
+    The shutdown runs once, with further stop signals ignored, so it always reaches the end:
+    every child's process group is terminated (killed after 10 s), then the embedded servers."""
+    _catch_stop_signals()
     children: list[subprocess.Popen[bytes]] = []
-
-    def shutdown(*_: object) -> None:
-        for child in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGTERM)
-        deadline = time.time() + 10
-        for child in children:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.wait(max(0.1, deadline - time.time()))
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGKILL)
-        stop_services(started)
-
-    def interrupt(*_: object) -> None:
-        raise KeyboardInterrupt
-
-    # Installed explicitly: a shell starting us in the background would leave SIGINT ignored.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, interrupt)
+    started: list[str] = []
     try:
-        manage(env, "migrate", "--no-input", "-v", "0")
-        manage(env, "seed_demo")
-        processes = {
-            "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            "worker": [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "wallet_site",
-                "worker",
-                "-l",
-                "INFO",
-                "-Q",
-                "default,risk,promotions,notifications",
-                "-c",
-                "2",
-                "-n",
-                "worker@%h",
-            ],
-            "beat": [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "wallet_site",
-                "beat",
-                "-l",
-                "INFO",
-                "-s",
-                str(DATA / "celerybeat-schedule"),
-            ],
-        }
-        for name, command in processes.items():
-            children.append(subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True))
+        with _signals_deferred():
+            env, started = services_env()
+        env.setdefault("DJANGO_ENV", "development")
+        env.setdefault("DJANGO_DEBUG", "1")
+        port = env.get("PORT", "8000")
+        if os.environ.get("DEVSTACK_RUN_SKIP_SETUP") != "1":
+            manage(env, "migrate", "--no-input", "-v", "0")
+            manage(env, "seed_demo")
+        for name, command in _run_processes(port).items():
+            with _signals_deferred():
+                children.append(subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True))
             log(f"started {name} (pid {children[-1].pid})")
         base = f"http://127.0.0.1:{port}"
         print(
@@ -378,7 +488,10 @@ def cmd_run() -> int:
         log("stopping")
         return 0
     finally:
-        shutdown()
+        _ignore_stop_signals()
+        _stop_children(children)
+        stop_services(started)
+        log("stopped")
 
 
 def main(argv: list[str]) -> int:
@@ -395,10 +508,14 @@ def main(argv: list[str]) -> int:
     if command == "up":
         env, _ = services_env()
         print(f"export DATABASE_URL={env['DATABASE_URL']}\nexport REDIS_URL={env['REDIS_URL']}")
+        if env.get("DATABASE_OWNER_URL"):
+            print(f"export DATABASE_OWNER_URL={env['DATABASE_OWNER_URL']}")
         return 0
     if command == "env":
         env, _ = services_env()
         print(f"DATABASE_URL={env['DATABASE_URL']}\nREDIS_URL={env['REDIS_URL']}")
+        if env.get("DATABASE_OWNER_URL"):
+            print(f"DATABASE_OWNER_URL={env['DATABASE_OWNER_URL']}")
         return 0
     if command == "down":
         stop_services(["pg", "redis"])

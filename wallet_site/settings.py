@@ -108,6 +108,22 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # money services own their transactions
+# Bound every transaction of the application (docs/ledger.md "Database roles"): a stuck session
+# can neither hold locks nor commit a transfer long after it was created. 0 disables a bound.
+DATABASES["default"]["OPTIONS"] = {
+    "options": "-c statement_timeout={} -c idle_in_transaction_session_timeout={}".format(
+        env_int("DATABASE_STATEMENT_TIMEOUT_MS", 60_000, minimum=0),
+        # A test holds its whole body in one transaction: on a loaded CI machine that may sit idle longer.
+        env_int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 600_000 if DJANGO_ENV == "test" else 60_000, minimum=0),
+    )
+}
+# Migrations (and only migrations, plus the test harness) connect as the role that owns the
+# schema; the application's role owns nothing. Unset: migrations use DATABASE_URL.
+_database_owner_url = env_url("DATABASE_OWNER_URL", None, ("postgres", "postgresql")) or env_url(
+    "MIGRATE_DATABASE_URL", None, ("postgres", "postgresql")
+)
+DATABASE_OWNER = dj_database_url.parse(_database_owner_url) if _database_owner_url else None
+DATABASE_APP_USER = DATABASES["default"].get("USER")  # granted its privileges by `migrate` (core.db_roles)
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_tongbao")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -159,6 +175,7 @@ CELERY_BEAT_SCHEDULE = {
     "core.outbox_redeliver": {"task": "core.outbox_redeliver", "schedule": 30.0},
     "payments.hot_accounts_rollup": {"task": "payments.hot_accounts_rollup", "schedule": 5.0},
     "payments.ledger_seal": {"task": "payments.ledger_seal", "schedule": 5.0},
+    "payments.ledger_seal_sweep": {"task": "payments.ledger_seal_sweep", "schedule": 600.0},  # late commits
     "payments.holds_expire": {"task": "payments.holds_expire", "schedule": 60.0},
     "payments.idempotency_purge": {"task": "payments.idempotency_purge", "schedule": 3600.0},
     "payments.verify_ledger": {
@@ -353,3 +370,15 @@ CELERY_BEAT_SCHEDULE.update(
         "payments.adjustments_expire": {"task": "payments.adjustments_expire", "schedule": 60.0},
     }
 )
+
+# --- Seal chain anchors (payments.services.ledger_anchor, docs/ledger.md) --------------------
+# Signs the daily head of the seal chain; the database never holds it. Anchors go to an
+# append-only JSON-lines file outside PostgreSQL (and to the audit log).
+LEDGER_ANCHOR_KEY = env_str("LEDGER_ANCHOR_KEY") or ("" if IS_PRODUCTION else "dev-only-ledger-anchor-key-0123456789")
+if IS_PRODUCTION and len(LEDGER_ANCHOR_KEY) < 32:
+    raise ImproperlyConfigured("LEDGER_ANCHOR_KEY (32+ random characters) must be set in production")
+LEDGER_ANCHOR_DIR = Path(env_str("LEDGER_ANCHOR_DIR") or BASE_DIR / ".data" / "ledger-anchors")
+CELERY_BEAT_SCHEDULE["payments.ledger_anchor"] = {
+    "task": "payments.ledger_anchor",
+    "schedule": crontab(hour=2, minute=15),  # daily, before the nightly verification
+}

@@ -6,7 +6,8 @@ per currency; each account's postings equal its posted balance (``posted_minor``
 deltas), its pending equals its active holds, no account that may not go negative is below zero
 available; every hot delta matches its posting; ``balance_after_minor`` equals the running sum
 for every locked posting; every ``content_hash`` recomputes; the seal chain is contiguous and
-every hash recomputes; no transfer older than the seal window is unsealed.
+every hash recomputes and matches the daily anchors kept outside the database
+(payments.services.ledger_anchor); no transfer older than the seal window is unsealed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from payments.ledger import transfer_content_hash
+from payments.services.ledger_anchor import anchored_seqs, anchors_check
 from payments.services.ledger_seal import GENESIS_HASH, SEAL_WINDOW, seal_hash
 
 __all__ = ["VerifyReport", "ledger_verify"]
@@ -179,6 +181,8 @@ def _check_hashes(report: VerifyReport) -> None:
 
 def _check_seals(report: VerifyReport) -> None:
     prev_hash, expected_seq = GENESIS_HASH, 1
+    anchored = set(anchored_seqs())
+    anchored_hashes: dict[int, str] = {}
     with connection.chunked_cursor() as cursor:
         cursor.execute(
             "SELECT s.seq, s.prev_hash, s.hash, t.content_hash FROM payments_ledgerseal s "
@@ -193,6 +197,11 @@ def _check_seals(report: VerifyReport) -> None:
                 if stored_hash != seal_hash(stored_prev, content_hash):
                     report.add(f"seal {seq}: hash does not recompute")
                 prev_hash, expected_seq = stored_hash, seq + 1
+                if seq in anchored:
+                    anchored_hashes[seq] = stored_hash
+    report.counts["anchors"] = len(anchored)
+    for drift in anchors_check(anchored_hashes):
+        report.add(drift)
     cutoff = timezone.now() - SEAL_WINDOW
     late = _rows(
         "SELECT COUNT(*) FROM payments_transfer t WHERE t.created_at < %s AND NOT EXISTS "
@@ -217,6 +226,10 @@ def ledger_verify() -> VerifyReport:
         if outermost:  # inside a caller's transaction (tests) its snapshot rules
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # A read-only scan of the whole ledger may outlast the application role's session bounds.
+                cursor.execute("SET LOCAL statement_timeout = 0")
+                if int(getattr(connection, "pg_version", 0)) >= 170000:  # transaction_timeout is new in 17
+                    cursor.execute("SET LOCAL transaction_timeout = 0")
         _counts(report)
         _check_transfers(report)
         _check_accounts(report)

@@ -26,7 +26,28 @@ def test_compose_takes_secrets_from_the_environment_only() -> None:
     for secret in ("SECRET_KEY", "PII_ENCRYPTION_KEYS", "PII_BLIND_INDEX_KEY", "METRICS_TOKEN"):
         assert environment[secret].startswith("${") and ":?" in environment[secret], secret
     assert environment["DJANGO_ENV"] == "production"
-    assert "${POSTGRES_PASSWORD:?" in environment["DATABASE_URL"]
+    assert "${DB_APP_PASSWORD:?" in environment["DATABASE_URL"]
+    assert environment["LEDGER_ANCHOR_KEY"].startswith("${LEDGER_ANCHOR_KEY:?")
+
+
+def test_compose_migrates_as_the_owner_and_runs_the_application_as_a_role_that_owns_nothing() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+
+    migrate = services["migrate"]["environment"]
+    assert migrate["DATABASE_OWNER_URL"].startswith("postgres://tongbao_owner:${DB_OWNER_PASSWORD:?")
+    assert migrate["DATABASE_URL"].startswith("postgres://tongbao_app:")  # the role it grants to
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://tongbao_app:"), name
+        assert "DATABASE_OWNER_URL" not in environment, name
+        assert "MIGRATE_DATABASE_URL" not in environment, name
+    init = (ROOT / "deploy" / "postgres" / "10-roles.sh").read_text()
+    assert "./deploy/postgres/10-roles.sh:/docker-entrypoint-initdb.d/10-roles.sh:ro" in services["postgres"]["volumes"]
+    assert "CREATE ROLE tongbao_app LOGIN NOINHERIT" in init
+    assert "ALTER DATABASE tongbao OWNER TO tongbao_owner" in init
+    assert "transaction_timeout" in init
+    assert "anchors:/var/lib/tongbao/ledger-anchors" in services["worker"]["volumes"]
 
 
 def test_dockerfile_runs_gunicorn_as_an_unprivileged_user() -> None:

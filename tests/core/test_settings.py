@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "BANK_GATEWAY_CALLBACK_SECRET": "g" * 40,
     "QR_SIGNING_KEY": "q" * 40,
     "PIN_HASH_KEY": "p" * 40,
+    "LEDGER_ANCHOR_KEY": "a" * 40,
     "SMS_BACKEND": "bank_adapters.sms.CmppSmsBackend",
     "KYC_VERIFIER": "bank_adapters.kyc.PublicSecurityVerifier",
     "BANK_GATEWAY": "bank_adapters.gateway.CoreBankingGateway",
@@ -61,6 +62,13 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_ledger_anchor_key() -> None:
+    result = run_manage("check", **{**PRODUCTION_ENV, "LEDGER_ANCHOR_KEY": ""})
+
+    assert result.returncode != 0
+    assert "LEDGER_ANCHOR_KEY" in result.stderr
 
 
 def test_production_refuses_the_development_simulators() -> None:

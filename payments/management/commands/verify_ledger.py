@@ -17,11 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
-        parser.add_argument("--no-seal", action="store_true", help="Do not seal pending transfers first.")
+        parser.add_argument("--no-seal", action="store_true", help="Do not seal pending (and late) transfers first.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_seal"]:
-            ledger_seal_run()
+            ledger_seal_run(sweep=True)
         report = ledger_verify()
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), indent=2))
