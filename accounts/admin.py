@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -38,6 +39,8 @@ from accounts.services import customer_pii_reveal, customer_register_at_counter,
 from accounts.services.desk import customer_home_branch_change
 from accounts.services.staff import REVEALABLE_FIELDS, customer_mask
 from core.errors import DomainError
+
+OPEN_ONE_PARAM = "open"  # the home page's search: open the customer page when one customer is found
 
 STATUS_ACTIONS = {
     "freeze": _("Freeze"),
@@ -252,12 +255,15 @@ class CustomerAdmin(admin.ModelAdmin):
         return actions
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        """An exact search that finds one customer opens the customer page straight away."""
-        term = request.GET.get("q", "").strip()
-        if term and set(request.GET) == {"q"} and self.has_view_permission(request):
-            found = list(self.get_search_results(request, self.get_queryset(request), term)[0][:2])
-            if len(found) == 1:
-                return HttpResponseRedirect(reverse("admin:accounts_customer_change", args=[found[0].pk]))
+        """The home page's search (``?q=...&open=1``): one customer found opens their page straight
+        away; otherwise the list shows the results."""
+        if OPEN_ONE_PARAM in request.GET:
+            term = request.GET.get("q", "").strip()
+            if term and self.has_view_permission(request):
+                found = list(self.get_search_results(request, self.get_queryset(request), term)[0][:2])
+                if len(found) == 1:
+                    return HttpResponseRedirect(reverse("admin:accounts_customer_change", args=[found[0].pk]))
+            return HttpResponseRedirect(f"{request.path}?{urlencode({'q': term})}")
         return super().changelist_view(request, extra_context)
 
     def changeform_view(
