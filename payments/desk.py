@@ -128,7 +128,7 @@ def approval_queue(*, request: HttpRequest, customer: Customer | None = None) ->
     user = request.user
     if not user.has_perm("payments.approve_adjustment"):
         return ""
-    qs = AdjustmentRequest.objects.filter(status=AdjustmentRequest.Status.PENDING).exclude(maker=user)
+    qs = AdjustmentRequest.objects.filter(status=AdjustmentRequest.Status.PENDING).exclude(maker_id=user.pk)
     if not staff_is_bank_wide(user):
         visible = customer_qs_visible_to_staff(user).values("pk")
         touched = Transfer.objects.filter(postings__account__customer__in=visible).values("pk")
