@@ -1,6 +1,6 @@
 """Browser tests: Debian's chromium (``/usr/bin/chromium``) driven by Playwright for Python.
 
-One browser for the whole session; each test gets fresh contexts. The Makefile's ``test`` target
+One browser for all of them (package scope); each test gets fresh contexts. The Makefile's ``test`` target
 installs chromium with apt when it is missing and the user is root; if it is still missing these
 tests are skipped with a loud reason. Screenshots go to ``test-artifacts/browser/`` (git-ignored).
 """
@@ -23,13 +23,11 @@ from tests.factories import STAFF_PASSWORD
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "browser"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to arrange
-# data are still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for the browser tests (package scope: it and its event loop are gone before
+    the rest of the suite runs)."""
     if not CHROMIUM.exists():
         pytest.skip(
             f"BROWSER TESTS SKIPPED: {CHROMIUM} is missing. Install Debian's chromium "
@@ -38,12 +36,23 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield chromium
-        chromium.close()
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls the tests make
+    # to arrange data are still synchronous and safe. Only while the browser lives (never leaks
+    # into later tests or subprocesses such as `check --deploy`).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
