@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>
 STACK := $(BIN)/python tools/devstack.py
 PYTEST_ARGS ?=
 
-.PHONY: run test check bench drill fuzz venv lock messages totp shell clean-data
+.PHONY: run test check bench drill fuzz venv lock messages totp shell clean-data browser
 
 venv: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt
@@ -19,8 +19,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: venv
 	$(STACK) run
 
+## Debian's chromium (and a CJK font for readable screenshots) for tests/browser: installed with apt
+## when missing and we are root; otherwise the browser tests skip and say why.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/share/fonts/truetype/wqy >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -q chromium fonts-wqy-zenhei || (apt-get update -q && apt-get install -y -q chromium fonts-wqy-zenhei)) >/dev/null \
+	      || echo "*** apt-get could not install chromium: browser tests will be skipped ***"; \
+	  else echo "*** /usr/bin/chromium missing and not root: browser tests will be skipped ***"; fi; \
+	fi
+
 ## Run the whole test suite on real PostgreSQL and Redis.
-test: venv
+test: venv browser
 	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Lint, format, types, migrations.

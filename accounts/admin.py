@@ -8,32 +8,45 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import admin_org  # noqa: F401 -- registers staff, branch and KYC tier admins
 from accounts.errors import InvalidPhone
-from accounts.models import Consent, Customer, Device, LinkedCard
+from accounts.integrations import dev_sms_recent
+from accounts.models import Branch, Consent, Customer, Device, LinkedCard
 from accounts.pii import InvalidPhone as PiiInvalidPhone
 from accounts.pii import national_id_index, normalize_phone, phone_index
-from accounts.selectors import customer_age_band, customer_qs_visible_to_staff
+from accounts.selectors import (
+    branch_list_assignable_by_staff,
+    customer_age_band,
+    customer_qs_visible_to_staff,
+    staff_branch_ids,
+    staff_is_bank_wide,
+)
 from accounts.services import customer_pii_reveal, customer_register_at_counter, customer_status_change
+from accounts.services.desk import customer_home_branch_change
 from accounts.services.staff import REVEALABLE_FIELDS, customer_mask
 from core.errors import DomainError
+
+OPEN_ONE_PARAM = "open"  # the home page's search: open the customer page when one customer is found
 
 STATUS_ACTIONS = {
     "freeze": _("Freeze"),
     "unfreeze": _("Unfreeze"),
-    "close": _("Close"),
+    # "Close" alone also means the admin's "back to the list" button: its own context here.
+    "close": pgettext_lazy("account action", "Close account"),
 }
 
 
@@ -93,6 +106,20 @@ class RevealForm(ReasonForm):
     field = forms.ChoiceField(label=_("Field"), choices=REVEAL_CHOICES)
 
 
+class HomeBranchForm(ReasonForm):
+    branch = forms.ModelChoiceField(label=_("Home branch"), queryset=Branch.objects.none())
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        branches = branch_list_assignable_by_staff(staff)
+        field = self.fields["branch"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = branches
+        own = getattr(getattr(staff, "staff_profile", None), "branch", None)
+        if own is not None:
+            field.initial = own.pk
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = (
@@ -103,7 +130,7 @@ class CustomerAdmin(admin.ModelAdmin):
         "kyc_tier",
         "status",
         "onboarding_channel",
-        "home_branch",
+        "home_branch_or_app",
         "created_at",
     )
     list_filter = ("status", "kyc_tier", "onboarding_channel", ("home_branch", admin.RelatedOnlyFieldListFilter))
@@ -124,7 +151,6 @@ class CustomerAdmin(admin.ModelAdmin):
                     "masked_name",
                     "masked_phone",
                     "masked_national_id",
-                    "date_of_birth",
                     "age_band",
                     "customer_type",
                     "business_name",
@@ -134,7 +160,7 @@ class CustomerAdmin(admin.ModelAdmin):
             },
         ),
         (_("Verification"), {"fields": ("kyc_tier", "kyc_verified_at", "phone_verified_at")}),
-        (_("Onboarding"), {"fields": ("home_branch", "onboarding_channel", "registered_by", "referred_by")}),
+        (_("Onboarding"), {"fields": ("home_branch_or_app", "onboarding_channel", "registered_by", "referred_by")}),
         (_("Status"), {"fields": ("status", "status_reason", "status_changed_at", "pin_locked_until")}),
         (_("Timestamps"), {"fields": ("created_at", "updated_at")}),
     )
@@ -143,7 +169,6 @@ class CustomerAdmin(admin.ModelAdmin):
         "masked_name",
         "masked_phone",
         "masked_national_id",
-        "date_of_birth",
         "age_band",
         "customer_type",
         "business_name",
@@ -152,7 +177,7 @@ class CustomerAdmin(admin.ModelAdmin):
         "kyc_tier",
         "kyc_verified_at",
         "phone_verified_at",
-        "home_branch",
+        "home_branch_or_app",
         "onboarding_channel",
         "registered_by",
         "referred_by",
@@ -168,6 +193,10 @@ class CustomerAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
         return customer_qs_visible_to_staff(request.user)
+
+    @admin.display(description=_("Home branch"))
+    def home_branch_or_app(self, obj: Customer) -> str:
+        return str(obj.home_branch) if obj.home_branch is not None else str(_("Not attributed (app)"))
 
     @admin.display(description=_("Customer id"))
     def short_id(self, obj: Customer) -> str:
@@ -199,7 +228,11 @@ class CustomerAdmin(admin.ModelAdmin):
         """Exact look-up through the blind indexes; personal data is never searched in clear."""
         term = search_term.strip().replace(" ", "")
         if not term:
-            return queryset, False
+            # Browsing shows the staff member's own branch tree; customers not attributed to a
+            # branch (app) and, for customer service, any customer are found by exact search only.
+            if staff_is_bank_wide(request.user):
+                return queryset, False
+            return queryset.filter(home_branch_id__in=staff_branch_ids(request.user)), False
         try:
             return queryset.filter(public_id=uuid.UUID(term)), False
         except ValueError:
@@ -221,6 +254,18 @@ class CustomerAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """The home page's search (``?q=...&open=1``): one customer found opens their page straight
+        away; otherwise the list shows the results."""
+        if OPEN_ONE_PARAM in request.GET:
+            term = request.GET.get("q", "").strip()
+            if term and self.has_view_permission(request):
+                found = list(self.get_search_results(request, self.get_queryset(request), term)[0][:2])
+                if len(found) == 1:
+                    return HttpResponseRedirect(reverse("admin:accounts_customer_change", args=[found[0].pk]))
+            return HttpResponseRedirect(f"{request.path}?{urlencode({'q': term})}")
+        return super().changelist_view(request, extra_context)
+
     def changeform_view(
         self,
         request: HttpRequest,
@@ -236,12 +281,21 @@ class CustomerAdmin(admin.ModelAdmin):
             "show_delete": False,
             "can_reveal": request.user.has_perm("accounts.reveal_customer_pii"),
             "can_change_status": self.has_change_permission(request),
+            "can_attribute": request.user.has_perm("accounts.add_customer")
+            or request.user.has_perm("accounts.change_customer"),
+            "can_change_branch": request.user.has_perm("accounts.change_customer_branch"),
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_urls(self) -> list[Any]:
         info = self.opts.app_label, self.opts.model_name
         return [
+            path("dev-sms/", self.admin_site.admin_view(self.dev_sms_view), name="{}_{}_dev_sms".format(*info)),
+            path(
+                "<path:object_id>/branch/",
+                self.admin_site.admin_view(self.home_branch_view),
+                name="{}_{}_branch".format(*info),
+            ),
             path(
                 "<path:object_id>/reveal/",
                 self.admin_site.admin_view(self.reveal_view),
@@ -330,6 +384,40 @@ class CustomerAdmin(admin.ModelAdmin):
         response = TemplateResponse(request, "admin/accounts/customer/reveal.html", context)
         response["Cache-Control"] = "no-store"
         return response
+
+    # --- branch attribution --------------------------------------------------------------------
+
+    def home_branch_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Attribute a customer to a branch (the service checks who may), with a reason."""
+        customer = self._get_scoped(request, object_id)
+        form = HomeBranchForm(request.POST or None, staff=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                customer_home_branch_change(
+                    staff=request.user,
+                    customer=customer,
+                    branch=form.cleaned_data["branch"],
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, _("Home branch changed."), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:accounts_customer_change", args=[customer.pk]))
+        context = self._context(request, customer, _("Home branch"), form=form, action_label=_("Save"))
+        return TemplateResponse(request, "admin/accounts/customer/home_branch.html", context)
+
+    # --- development SMS codes ------------------------------------------------------------------
+
+    def dev_sms_view(self, request: HttpRequest) -> HttpResponse:
+        """The last SMS messages with their codes, for developers. Does not exist in production."""
+        from django.conf import settings
+
+        if getattr(settings, "IS_PRODUCTION", True):
+            raise Http404
+        context = self._context(request, None, _("SMS codes (development only)"), messages_sent=dev_sms_recent())
+        return TemplateResponse(request, "admin/accounts/customer/dev_sms.html", context)
 
     # --- freeze / unfreeze / close --------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -48,7 +49,7 @@ class ConsoleSmsBackend:
 
     def send(self, message: SmsMessage) -> None:
         # Printing the code is this backend's purpose (development). No other backend logs a body.
-        logger.warning("SMS to %s: %s", message.phone, message.body)
+        logger.warning("\n%s\n  DEV SMS to %s: %s\n%s", "=" * 72, message.phone, message.body, "=" * 72)
 
 
 class FileSmsBackend:
@@ -86,6 +87,31 @@ def sms_send(*, phone: str, body: str) -> None:
     backend: SmsBackend = import_string(str(settings.SMS_BACKEND))()
     backend.send(SmsMessage(phone=phone, body=body))
     logger.info("SMS sent to %s", mask_phone(phone))
+    dev_sms_remember(SmsMessage(phone=phone, body=body))
+
+
+DEV_SMS_CACHE_KEY = "accounts:dev-sms:recent"
+
+
+def dev_sms_remember(message: SmsMessage) -> None:
+    """Development only: keep the last ``DEV_SMS_RECENT`` messages in the cache for the admin's
+    development SMS page (``admin:accounts_customer_dev_sms``). Never in production."""
+    keep = int(getattr(settings, "DEV_SMS_RECENT", 0) or 0)
+    if getattr(settings, "IS_PRODUCTION", True) or keep <= 0:
+        return
+    try:
+        recent = list(cache.get(DEV_SMS_CACHE_KEY) or [])
+        recent.insert(0, {"at": timezone.now().isoformat(), "phone": message.phone, "body": message.body})
+        cache.set(DEV_SMS_CACHE_KEY, recent[:keep], timeout=3600)
+    except Exception:  # a development convenience must never break sending
+        logger.debug("dev SMS list not updated", exc_info=True)
+
+
+def dev_sms_recent() -> list[dict[str, str]]:
+    """The last development SMS messages, newest first (empty in production)."""
+    if getattr(settings, "IS_PRODUCTION", True):
+        return []
+    return list(cache.get(DEV_SMS_CACHE_KEY) or [])
 
 
 # --- KYC ------------------------------------------------------------------------------------

@@ -161,7 +161,10 @@ class Customer(TimeStampedModel):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        permissions = [("reveal_customer_pii", "Can reveal a customer's personal data (audited)")]
+        permissions = [
+            ("reveal_customer_pii", "Can reveal a customer's personal data (audited)"),
+            ("change_customer_branch", "Can move a customer to another home branch (audited, with a reason)"),
+        ]
         indexes = [models.Index(fields=["home_branch", "created_at"])]
 
     def __str__(self) -> str:

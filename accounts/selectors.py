@@ -7,7 +7,16 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.models import BANK_WIDE_ROLES, Branch, Consent, Customer, CustomerToken, Device, LinkedCard
+from accounts.models import (
+    BANK_WIDE_ROLES,
+    Branch,
+    Consent,
+    Customer,
+    CustomerToken,
+    Device,
+    LinkedCard,
+    StaffRole,
+)
 from accounts.pii import InvalidPhone, national_id_index, normalize_phone, phone_index
 
 
@@ -93,15 +102,44 @@ def branch_descendant_ids(branch: Branch | None) -> set[int]:
 
 
 def customer_qs_visible_to_staff(user: Any) -> QuerySet[Customer]:
-    """Customers a staff user may see: all for superusers and bank-wide roles, else their branch tree."""
+    """Customers a staff user may open (and whose payments they may see).
+
+    * superusers, bank-wide roles and customer service (the contact the frozen-account message
+      names): every customer;
+    * other branch staff: their branch tree, plus customers not yet attributed to any branch
+      (registered in the app), so a teller can serve an app customer who walks in. The customer
+      list shows those only on an exact search (``customer_qs_in_branch_tree`` for browsing).
+    """
+    qs = Customer.objects.select_related("kyc_tier", "home_branch")
+    if staff_searches_bank_wide(user):
+        return qs
+    branch_ids = staff_branch_ids(user)
+    if not branch_ids:
+        return qs.none()
+    return qs.filter(Q(home_branch_id__in=branch_ids) | Q(home_branch__isnull=True))
+
+
+def customer_qs_in_branch_tree(user: Any) -> QuerySet[Customer]:
+    """What a staff member browses without a search: all for bank-wide roles, else the customers
+    attributed to their branch tree (customer service included: they search bank-wide, they do not
+    browse it)."""
     qs = Customer.objects.select_related("kyc_tier", "home_branch")
     if staff_is_bank_wide(user):
         return qs
+    branch_ids = staff_branch_ids(user)
+    return qs.filter(home_branch_id__in=branch_ids) if branch_ids else qs.none()
+
+
+def staff_branch_ids(user: Any) -> set[int]:
+    """The staff member's branch and its sub-branches (empty without a branch)."""
     profile = getattr(user, "staff_profile", None)
-    branch_ids = branch_descendant_ids(profile.branch if profile is not None else None)
-    if not branch_ids:
-        return qs.none()
-    return qs.filter(Q(home_branch_id__in=branch_ids))
+    return branch_descendant_ids(profile.branch if profile is not None else None)
+
+
+def staff_has_role(user: Any, role: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff", False):
+        return False
+    return bool(user.groups.filter(name=str(role)).exists())
 
 
 def staff_is_bank_wide(user: Any) -> bool:
@@ -110,6 +148,18 @@ def staff_is_bank_wide(user: Any) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name__in=[str(role) for role in BANK_WIDE_ROLES]).exists()
+
+
+def staff_searches_bank_wide(user: Any) -> bool:
+    """Bank-wide roles and customer service find (and open) any customer by an exact identifier."""
+    return staff_is_bank_wide(user) or staff_has_role(user, StaffRole.CUSTOMER_SERVICE)
+
+
+def branch_list_assignable_by_staff(user: Any) -> QuerySet[Branch]:
+    """Branches a staff member may attribute a customer to: all for bank-wide roles, else their tree."""
+    if staff_is_bank_wide(user):
+        return Branch.objects.order_by("code")
+    return Branch.objects.filter(pk__in=staff_branch_ids(user)).order_by("code")
 
 
 def device_get_for_customer(*, customer: Customer, public_id: Any) -> Device | None:

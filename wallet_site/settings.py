@@ -334,6 +334,13 @@ KYC_VERIFIER = env_str("KYC_VERIFIER", _SIMULATORS["KYC_VERIFIER"])
 PAYMENTS_RISK_PRECHECK = env_str("PAYMENTS_RISK_PRECHECK", "payments.hooks.risk_precheck_allow_all")
 PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks.promotions_quote_none")
 
+# The branch desk (docs/accounts.md): panels other apps render into the customer page and the admin
+# home page, by dotted path, so accounts imports no other domain app. A panel returns safe HTML.
+ACCOUNTS_CUSTOMER_PAGE_PANELS = ["payments.desk.customer_panel"]
+ADMIN_HOME_PANELS = ["payments.desk.approval_queue"]
+# Development only: the last SMS messages (codes included) kept for the admin's "SMS codes" page.
+DEV_SMS_RECENT = 0 if IS_PRODUCTION else 20
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
