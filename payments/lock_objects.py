@@ -29,3 +29,29 @@ def ledger_accounts_lock(account_ids: Iterable[int]) -> dict[int, LedgerAccount]
 
 def holds_qs_select_for_update() -> QuerySet[Hold]:
     return Hold.objects.order_by("pk").select_for_update(no_key=True)
+
+
+def holds_lock(hold_ids: Iterable[int]) -> list[Hold]:
+    """Lock the holds (pk order, one statement) and return their current rows. Holds are always
+    locked before the accounts they reserve on. Call inside a transaction."""
+    ids = sorted(set(hold_ids))
+    if not ids:
+        return []
+    return list(holds_qs_select_for_update().filter(pk__in=ids))
+
+
+# Namespace of the transaction-level advisory locks on a transfer's unwinds (refunds, reversals,
+# clawbacks). Two-key form: (namespace, transfer id) never collides with other advisory locks.
+_UNWIND_LOCK_NAMESPACE = 0x0057_1D00
+
+
+def transfer_unwind_lock(transfer_id: int) -> None:
+    """Serialize every unwind of one transfer until commit. Taken BEFORE any hold or account lock.
+
+    An advisory lock, not a row lock on ``payments_transfer``: transfers are append-only and the
+    application role may not hold ``UPDATE`` on them, which ``SELECT ... FOR UPDATE`` requires.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_UNWIND_LOCK_NAMESPACE, transfer_id % 2_147_483_647])
