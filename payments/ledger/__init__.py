@@ -28,6 +28,8 @@ from payments.ledger.accounts import (
     wallet_code,
     wallet_find,
     wallet_get_or_create,
+    wallet_public_id,
+    wallet_unopened,
     wallets_get_or_create,
 )
 from payments.ledger.holds import hold_authorize, hold_capture, hold_expire, hold_void, holds_authorize, holds_release
@@ -60,5 +62,7 @@ __all__ = [
     "wallet_code",
     "wallet_find",
     "wallet_get_or_create",
+    "wallet_public_id",
+    "wallet_unopened",
     "wallets_get_or_create",
 ]

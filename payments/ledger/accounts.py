@@ -5,6 +5,7 @@ Part of the ledger kernel (``payments.ledger``): call inside ``transaction.atomi
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -114,10 +115,47 @@ def wallet_code(customer: Customer, currency: str) -> str:
     return f"wallet:{customer.public_id}:{currency}"
 
 
+_WALLET_ID_NAMESPACE = uuid.UUID("3f1d8a52-6c1e-4f3b-9a57-0d2b6c8e7a11")
+
+
+def wallet_public_id(customer: Customer, currency: str) -> uuid.UUID:
+    """The public id a wallet gets when it is opened: derived from its code, so a wallet shown
+    before it exists (``wallet_unopened``) keeps the same id once opened. Older wallets keep
+    their random ids."""
+    return uuid.uuid5(_WALLET_ID_NAMESPACE, wallet_code(customer, currency))
+
+
+def wallet_unopened(*, customer: Customer, currency: str) -> LedgerAccount:
+    """An unsaved, empty wallet for reads of a customer who has none yet (zero balance). Never saved
+    here: selectors never write; the first money movement opens the real one."""
+    return LedgerAccount(
+        public_id=wallet_public_id(customer, currency),
+        kind=Kind.POINTS_WALLET if currency == "PTS" else Kind.CUSTOMER_WALLET,
+        currency=currency,
+        code=wallet_code(customer, currency),
+        customer=customer,
+    )
+
+
 def wallet_get_or_create(*, customer: Customer, currency: str) -> LedgerAccount:
-    """The customer's wallet in ``currency`` (``PTS`` gives the points wallet), created lazily."""
+    """The customer's wallet in ``currency`` (``PTS`` gives the points wallet), created lazily by
+    the money movement that first needs it."""
     kind = Kind.POINTS_WALLET if currency == "PTS" else Kind.CUSTOMER_WALLET
-    return account_open(kind=kind, currency=currency, code=wallet_code(customer, currency), customer=customer)
+    code = wallet_code(customer, currency)
+    account = LedgerAccount.objects.filter(code=code).first()
+    if account is None:
+        account, _created = LedgerAccount.objects.get_or_create(
+            code=code,
+            defaults={
+                "kind": kind,
+                "currency": currency,
+                "customer": customer,
+                "public_id": wallet_public_id(customer, currency),
+            },
+        )
+    if account.kind != kind or account.currency != currency:
+        raise ValueError(f"Account {code} exists as {account.kind}/{account.currency}, not {kind}/{currency}")
+    return account
 
 
 def wallet_find(*, customer: Customer, currency: str) -> LedgerAccount | None:

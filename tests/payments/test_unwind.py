@@ -189,3 +189,21 @@ def test_concurrent_refunds_reversals_and_staff_refunds_never_return_more_than_p
     assert balance(wallet_of(customers[0])) == 100_00 - 60_00 + 1_00 + _returned(payments[0])
     assert balance(wallet_of(customers[1])) == 100_00 - 45_50 + _returned(payments[1])
     assert balance(merchant_ledger_account(merchant, "CNY")) == 60_00 + 45_50 - sum(_returned(p) for p in payments)
+
+
+@pytest.mark.django_db
+def test_reading_wallets_never_creates_one() -> None:
+    from tests.payments.factories import customer_client
+
+    customer = CustomerFactory()
+    client = customer_client(customer)
+
+    listed = client.get("/api/v1/wallets/")
+    detail = client.get("/api/v1/wallets/CNY/")
+
+    assert listed.status_code == 200 and detail.status_code == 200
+    assert listed.json()[0]["balance"]["available"]["amount"] == "0.00"
+    assert detail.json()["id"] == listed.json()[0]["id"]
+    assert not LedgerAccount.objects.filter(customer=customer).exists()
+    wallet_fund(customer, "1.00")  # the first money movement opens it, with the id already shown
+    assert str(wallet_of(customer).public_id) == listed.json()[0]["id"]
