@@ -1,6 +1,10 @@
 """Row locks of the payments app, always taken in primary-key order (Saleor style) so two
 transactions locking overlapping sets of accounts can never deadlock.
 
+One order across kinds of rows (docs/ledger.md): adjustment request -> payment record
+(``MerchantPayment``/``BillPayment``) -> the original transfer's unwind lock -> holds -> ledger
+accounts. A transaction may skip a level, never go back up one.
+
 ``FOR NO KEY UPDATE`` (not ``FOR UPDATE``): it does not conflict with the ``FOR KEY SHARE``
 lock that PostgreSQL takes on an account when a posting referencing it is inserted, so the
 appended postings of a hot account never wait for a debit holding that account's lock.
@@ -12,7 +16,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from payments.models import Hold, LedgerAccount
+from payments.models import AdjustmentRequest, BillPayment, Hold, LedgerAccount, MerchantPayment
 
 
 def ledger_accounts_qs_select_for_update() -> QuerySet[LedgerAccount]:
@@ -55,3 +59,18 @@ def transfer_unwind_lock(transfer_id: int) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_UNWIND_LOCK_NAMESPACE, transfer_id % 2_147_483_647])
+
+
+def adjustment_requests_qs_select_for_update() -> QuerySet[AdjustmentRequest]:
+    """Claiming a dual-control request (first in the lock order)."""
+    return AdjustmentRequest.objects.order_by("pk").select_for_update(of=("self",))
+
+
+def merchant_payments_qs_select_for_update() -> QuerySet[MerchantPayment]:
+    """A merchant payment's record before its unwind lock (refunds)."""
+    return MerchantPayment.objects.order_by("pk").select_for_update(of=("self",))
+
+
+def bill_payments_qs_select_for_update() -> QuerySet[BillPayment]:
+    """A bill payment's record before its unwind lock (refunds)."""
+    return BillPayment.objects.order_by("pk").select_for_update(of=("self",))

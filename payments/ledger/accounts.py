@@ -174,7 +174,15 @@ def wallets_get_or_create(*, customers: Sequence[Customer], currency: str) -> li
     ]
 
 
-_CUSTOMER_STATUS_SHARE_SQL = "SELECT status FROM accounts_customer WHERE id = %s FOR SHARE"
+_CUSTOMER_STATUS_SHARE_SQL = "SELECT id, status FROM accounts_customer WHERE id = ANY(%s) ORDER BY id FOR SHARE"
+
+
+def customer_statuses_share(customer_ids: Sequence[int]) -> dict[int, str]:
+    """The customers' current statuses, read with ``FOR SHARE`` (pk order) in one statement; the
+    share locks last until the money transaction ends (see ``customer_ensure_can_transact``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CUSTOMER_STATUS_SHARE_SQL, [sorted(set(customer_ids))])
+        return {int(pk): str(status) for pk, status in cursor.fetchall()}
 
 
 def customer_ensure_can_transact(customer: Customer) -> None:
@@ -190,10 +198,7 @@ def customer_ensure_can_transact(customer: Customer) -> None:
     """
     from accounts.models import Customer as CustomerModel
 
-    with connection.cursor() as cursor:
-        cursor.execute(_CUSTOMER_STATUS_SHARE_SQL, [customer.pk])
-        row = cursor.fetchone()
-    status = row[0] if row is not None else None
+    status = customer_statuses_share([customer.pk]).get(customer.pk)
     if status == CustomerModel.Status.FROZEN:
         raise AccountFrozen()
     if status != CustomerModel.Status.ACTIVE:

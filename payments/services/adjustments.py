@@ -57,6 +57,7 @@ from payments.ledger import (
     transfer_reverse,
     transfer_unwound,
 )
+from payments.lock_objects import adjustment_requests_qs_select_for_update
 from payments.models import AdjustmentRequest, Hold, LedgerAccount, Posting, Transfer
 from payments.services.refunds import refund_check, refund_payee_account, refund_post, refund_record_get
 
@@ -237,7 +238,7 @@ def adjustment_request_create(
 
 def _claim(adjustment_id: int) -> AdjustmentRequest:
     row = (
-        AdjustmentRequest.objects.select_for_update(of=("self",))
+        adjustment_requests_qs_select_for_update()
         .select_related("target_account", "target_transfer")
         .filter(pk=adjustment_id)
         .first()

@@ -28,6 +28,7 @@ from payments.errors_movements import ReasonRequired, RefundExceedsPayment, Refu
 from payments.events import TOPIC_REFUND_COMPLETED, transfer_event_publish
 from payments.ledger import Leg, transfer_unwind, transfer_unwound
 from payments.limits import limits_check_incoming_balance
+from payments.lock_objects import bill_payments_qs_select_for_update, merchant_payments_qs_select_for_update
 from payments.models import BillPayment, Hold, LedgerAccount, MerchantPayment, Refund, Transfer
 from payments.services.merchant_payments import merchant_ledger_account
 
@@ -64,11 +65,10 @@ def refund_record_get(payment_transfer: Transfer, *, lock: bool = False) -> Merc
     """The merchant or bill payment of ``payment_transfer`` (``RefundNotAllowed`` if neither).
     ``lock``: ``SELECT ... FOR UPDATE`` on it (first in the refund lock order)."""
     record: MerchantPayment | BillPayment | None
-    merchant_qs = MerchantPayment.objects.select_related("merchant", "customer", "wallet")
-    bill_qs = BillPayment.objects.select_related("biller", "customer", "wallet")
-    if lock:
-        merchant_qs = merchant_qs.select_for_update(of=("self",))
-        bill_qs = bill_qs.select_for_update(of=("self",))
+    merchant_qs = merchant_payments_qs_select_for_update() if lock else MerchantPayment.objects.all()
+    bill_qs = bill_payments_qs_select_for_update() if lock else BillPayment.objects.all()
+    merchant_qs = merchant_qs.select_related("merchant", "customer", "wallet")
+    bill_qs = bill_qs.select_related("biller", "customer", "wallet")
     record = merchant_qs.filter(transfer=payment_transfer).first()
     if record is None:
         record = bill_qs.filter(transfer=payment_transfer).first()
