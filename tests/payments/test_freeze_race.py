@@ -129,3 +129,40 @@ def test_payment_waits_for_a_freeze_in_progress_then_fails_and_moves_nothing(
     assert not payment_done_before_freeze, payment_box
     assert isinstance(payment_box.get("error"), AccountFrozen), payment_box
     assert balance(wallet_of(alice)) == 100_00 and not MerchantPayment.objects.exists()
+
+
+def test_p2p_to_a_recipient_being_frozen_waits_then_fails_and_moves_nothing(
+    alice: Customer, bob: Customer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from payments.services.transfers import transfer_p2p_create
+
+    wallet_fund(alice, "100.00")
+    freeze = _freeze(bob)
+    paused, release = threading.Event(), threading.Event()
+    original_audit = staff_services.audit_record
+
+    def pause_before_commit(**kwargs: Any) -> Any:
+        paused.set()
+        release.wait(10)
+        return original_audit(**kwargs)
+
+    monkeypatch.setattr(staff_services, "audit_record", pause_before_commit)
+
+    def send() -> Any:
+        with transaction.atomic():
+            return transfer_p2p_create(sender=alice, recipient=bob, amount=Money(10_00, "CNY"))
+
+    payment_box: dict[str, Any] = {}
+    freeze_box: dict[str, Any] = {}
+    freeze_thread = _in_thread(freeze, freeze_box)
+    assert paused.wait(10)
+    payment_thread = _in_thread(send, payment_box)
+    payment_thread.join(1.0)
+    sent_during_freeze = not payment_thread.is_alive()
+    release.set()
+    freeze_thread.join(10)
+    payment_thread.join(10)
+
+    assert not sent_during_freeze, payment_box
+    assert isinstance(payment_box.get("error"), AccountFrozen), payment_box
+    assert balance(wallet_of(alice)) == 100_00
