@@ -37,6 +37,7 @@ test: venv browser
 check: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_ENV=test $(STACK) exec -- sh -c '$(BIN)/mypy && $(BIN)/python manage.py makemigrations --check --dry-run'
 
 bench: venv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -180,3 +181,15 @@ def customer_age_band(date_of_birth: Any) -> str:
         if year >= start:
             return label
     return "pre-70"
+
+
+def customers_visible_to_staff(user: Any, customer_ids: Iterable[int]) -> bool:
+    """True if the staff member may see every one of these customers (branch scope, as
+    ``customer_qs_visible_to_staff``). An empty set (bank-side accounts only) is visible to
+    bank-wide staff only. For services that take ids a staff member named."""
+    ids = {pk for pk in customer_ids if pk is not None}
+    if staff_is_bank_wide(user):
+        return True
+    if not ids:
+        return False
+    return customer_qs_visible_to_staff(user).filter(pk__in=ids).count() == len(ids)

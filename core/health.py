@@ -27,7 +27,7 @@ def check_migrations() -> dict[str, Any]:
 
 
 def check_redis() -> dict[str, Any]:
-    from wallet_site.celery import app
+    from celery import current_app as app  # the site's app (wallet_site/__init__.py); core never imports the site
 
     cache.set("core:health-probe", "1", timeout=10)
     with app.connection_for_write() as conn:

@@ -57,7 +57,6 @@ from payments.services.adjustments import adjustment_approve, adjustment_reject,
 from payments.services.bills import biller_create
 from payments.services.fx import fx_rate_set
 from payments.services.merchant_payments import merchant_ledger_account
-from payments.services.refunds import refund_create
 
 
 def _staff(request: HttpRequest) -> User:
@@ -305,17 +304,22 @@ class _RefundableAdmin(CustomerScopedAdmin):
                 amount = Money.parse(form.cleaned_data["amount"], payment.currency)
                 if not amount.is_positive():
                     raise MoneyError("amount_not_positive", str(_("The amount must be positive.")))
-                refund_create(
-                    payment_transfer=payment.transfer,
-                    amount=amount,
+                adjustment_request_create(
+                    maker=_staff(request),
+                    kind=AdjustmentRequest.Kind.REFUND,
                     reason=form.cleaned_data["reason"],
-                    initiated_by_staff=_staff(request),
+                    amount=amount,
+                    target_transfer=payment.transfer,
                     request=request,
                 )
             except (DomainError, MoneyError) as error:
                 form.add_error(None, str(error))
             else:
-                self.message_user(request, _("Refunded %(amount)s.") % {"amount": amount}, messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("Refund of %(amount)s requested: another staff member must approve it.") % {"amount": amount},
+                    messages.SUCCESS,
+                )
                 info = self.opts.app_label, self.opts.model_name
                 return HttpResponseRedirect(reverse(f"admin:{info[0]}_{info[1]}_change", args=[payment.pk]))
         context = {

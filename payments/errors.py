@@ -30,6 +30,7 @@ __all__ = [
     "StepUpRequired",
     "TransferNotReversible",
     "UnbalancedTransfer",
+    "UnwindExceedsRemaining",
     "WalletNotFound",
 ]
 
@@ -88,6 +89,14 @@ class AlreadyReversed(DomainError):
     code = "already_reversed"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("This transaction has already been reversed.")
+
+
+class UnwindExceedsRemaining(DomainError):
+    """A refund, reversal or clawback would return more of a transfer than is left of it."""
+
+    code = "unwind_exceeds_remaining"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("More of this transaction would be returned than is left of it.")
 
 
 class TransferNotReversible(DomainError):

@@ -194,3 +194,15 @@ class StatementNotFound(DomainError):
     code = "statement_not_found"
     status_code = status.HTTP_404_NOT_FOUND
     default_message = _("There is no statement for this month.")
+
+
+class AdjustmentOutOfScope(DomainError):
+    code = "adjustment_out_of_scope"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = _("This account or transaction belongs to a customer outside your branch.")
+
+
+class AdjustmentAlreadyOpen(DomainError):
+    code = "adjustment_already_open"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("A request for this transaction is already waiting for approval.")

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.pii import mask_name, mask_phone
 from core.money import CURRENCY_EXPONENTS
 from payments.errors import WalletNotFound
-from payments.ledger import Balance, account_balance, wallet_get_or_create
+from payments.ledger import Balance, account_balance, wallet_public_id, wallet_unopened
 from payments.models import LedgerAccount, Posting, Transfer
 
 if TYPE_CHECKING:
@@ -34,25 +34,31 @@ WALLET_KINDS = (LedgerAccount.Kind.CUSTOMER_WALLET, LedgerAccount.Kind.POINTS_WA
 
 
 def wallet_list_for_customer(*, customer: Customer) -> list[LedgerAccount]:
-    """The customer's wallets, CNY first. The CNY wallet is created on first look (lazily, idempotent)."""
+    """The customer's wallets, CNY first. A customer without a CNY wallet sees an empty, unsaved one
+    (zero balance, the id it will have once opened): a read never creates a wallet."""
     wallets = list(LedgerAccount.objects.filter(customer=customer, kind__in=WALLET_KINDS).order_by("id"))
     if not any(w.currency == "CNY" and w.kind == LedgerAccount.Kind.CUSTOMER_WALLET for w in wallets):
-        wallets.insert(0, wallet_get_or_create(customer=customer, currency="CNY"))
+        wallets.insert(0, wallet_unopened(customer=customer, currency="CNY"))
     return sorted(wallets, key=lambda w: (w.currency != "CNY", w.currency))
 
 
 def wallet_get_for_customer(*, customer: Customer, ident: str) -> LedgerAccount:
-    """A wallet of the customer by public id or by currency code (``CNY``); ``WalletNotFound`` otherwise."""
+    """A wallet of the customer by public id or by currency code (``CNY``); ``WalletNotFound`` otherwise.
+    A CNY wallet not yet opened reads as an unsaved empty one (never created here)."""
     qs = LedgerAccount.objects.filter(customer=customer, kind__in=WALLET_KINDS)
     try:
-        wallet = qs.filter(public_id=uuid.UUID(ident)).first()
+        public_id = uuid.UUID(ident)
     except ValueError:
         currency = ident.upper()
         if currency not in CURRENCY_EXPONENTS:
             raise WalletNotFound() from None
         wallet = qs.filter(currency=currency).first()
         if wallet is None and currency == "CNY":
-            wallet = wallet_get_or_create(customer=customer, currency="CNY")
+            wallet = wallet_unopened(customer=customer, currency="CNY")
+    else:
+        wallet = qs.filter(public_id=public_id).first()
+        if wallet is None and public_id == wallet_public_id(customer, "CNY"):
+            wallet = wallet_unopened(customer=customer, currency="CNY")
     if wallet is None:
         raise WalletNotFound()
     return wallet

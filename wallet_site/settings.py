@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 90, minimum=1)
+# Longest a dual-control adjustment or refund request may wait for its checker (its holds too).
+ADJUSTMENT_MAX_DEADLINE_HOURS = env_int("ADJUSTMENT_MAX_DEADLINE_HOURS", 72, minimum=1)
 
 # --- Authentication and passwords -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

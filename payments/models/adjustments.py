@@ -2,7 +2,7 @@
 
 The maker's request places a hold on the account that the adjustment will debit (a bank-side
 source account for a credit or fee waiver, the credited account(s) of the original transfer for a
-reversal); a different staff member with ``payments.approve_adjustment`` approves and it posts, or
+reversal, the payee's account for a refund); a different staff member with ``payments.approve_adjustment`` approves and it posts, or
 rejects it; unapproved by ``deadline``, the ``payments.adjustments_expire`` task voids it.
 """
 
@@ -23,6 +23,7 @@ class AdjustmentRequest(models.Model):
         MANUAL_CREDIT = "MANUAL_CREDIT", _("Manual credit")
         FEE_WAIVER = "FEE_WAIVER", _("Fee waiver")
         REVERSAL = "REVERSAL", _("Reversal")
+        REFUND = "REFUND", _("Refund")
 
     class Status(models.TextChoices):
         PENDING = "PENDING", _("Pending approval")
@@ -93,9 +94,14 @@ class AdjustmentRequest(models.Model):
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="adjustment_amount_positive"),
             models.CheckConstraint(condition=~Q(checker=models.F("maker")), name="adjustment_checker_not_maker"),
             models.CheckConstraint(
-                condition=Q(kind="REVERSAL", target_transfer__isnull=False)
-                | (~Q(kind="REVERSAL") & Q(target_account__isnull=False)),
+                condition=Q(kind__in=["REVERSAL", "REFUND"], target_transfer__isnull=False)
+                | (~Q(kind__in=["REVERSAL", "REFUND"]) & Q(target_account__isnull=False)),
                 name="adjustment_has_target",
+            ),
+            models.UniqueConstraint(
+                fields=["target_transfer"],
+                condition=Q(status="PENDING", target_transfer__isnull=False),
+                name="adjustment_one_open_per_transfer",
             ),
         ]
         indexes = [models.Index(fields=["deadline"], condition=Q(status="PENDING"), name="adjustment_pending")]

@@ -17,7 +17,13 @@ from payments.errors import AccountClosed, AccountFrozen, SelfTransfer
 from payments.events import TOPIC_TRANSFER_COMPLETED, transfer_event_publish
 from payments.hooks import promotions_quote, risk_precheck_enforce
 from payments.interfaces import PaymentContext
-from payments.ledger import Leg, customer_ensure_can_transact, transfer_post, wallets_get_or_create
+from payments.ledger import (
+    Leg,
+    customer_ensure_can_transact,
+    customer_statuses_share,
+    transfer_post,
+    wallets_get_or_create,
+)
 from payments.limits import limits_check_incoming_balance, limits_check_outgoing
 from payments.models import Transfer
 
@@ -28,10 +34,12 @@ __all__ = ["transfer_p2p_create"]
 
 
 def _parties_ensure_active(sender: Customer, recipient: Customer) -> None:
-    """Both customers ACTIVE, read fresh in one query (a frozen or closed one neither sends nor receives)."""
+    """Both customers ACTIVE, read fresh in one query that takes their rows ``FOR SHARE`` until
+    commit (a frozen or closed one neither sends nor receives; a freeze waits for this transfer,
+    or this transfer waits for the freeze and sees it: ``customer_ensure_can_transact``)."""
     from accounts.models import Customer as CustomerModel
 
-    statuses = dict(CustomerModel.objects.filter(pk__in=[sender.pk, recipient.pk]).values_list("pk", "status"))
+    statuses = customer_statuses_share([sender.pk, recipient.pk])
     active = CustomerModel.Status.ACTIVE
     if statuses.get(sender.pk) != active:
         customer_ensure_can_transact(sender)  # raises the precise error

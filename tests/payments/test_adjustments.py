@@ -34,6 +34,13 @@ def _roles(db: None) -> None:
     staff_roles_ensure()
 
 
+def _staff_seeing(*customers: Customer, role: str = "TELLER"):  # type: ignore[no-untyped-def]
+    """A staff member of the first customer's branch who may see all of them (same branch)."""
+    branch = customers[0].home_branch
+    Customer.objects.filter(pk__in=[c.pk for c in customers]).update(home_branch=branch)
+    return StaffFactory(roles=[role], branch=branch)
+
+
 def _credit(maker, wallet: LedgerAccount, amount: str = "25.00") -> AdjustmentRequest:  # type: ignore[no-untyped-def]
     return adjustment_request_create(
         maker=maker,
@@ -46,7 +53,7 @@ def _credit(maker, wallet: LedgerAccount, amount: str = "25.00") -> AdjustmentRe
 
 def test_manual_credit_is_held_then_posted_on_approval(alice: Customer) -> None:
     wallet = wallet_fund(alice, "10.00")
-    maker, checker = StaffFactory(roles=["TELLER"]), StaffFactory(roles=["BRANCH_MANAGER"])
+    maker, checker = StaffFactory(roles=["TELLER"], branch=alice.home_branch), StaffFactory(roles=["BRANCH_MANAGER"])
 
     request = _credit(maker, wallet)
 
@@ -67,7 +74,7 @@ def test_manual_credit_is_held_then_posted_on_approval(alice: Customer) -> None:
 
 def test_maker_cannot_approve_own_request(alice: Customer) -> None:
     wallet = wallet_fund(alice, "10.00")
-    maker = StaffFactory(roles=["BRANCH_MANAGER"])
+    maker = StaffFactory(roles=["BRANCH_MANAGER"], branch=alice.home_branch)
     request = _credit(maker, wallet)
 
     with pytest.raises(MakerCannotApprove):
@@ -79,7 +86,7 @@ def test_maker_cannot_approve_own_request(alice: Customer) -> None:
 
 def test_checker_without_the_permission_cannot_approve(alice: Customer) -> None:
     wallet = wallet_fund(alice, "10.00")
-    request = _credit(StaffFactory(roles=["TELLER"]), wallet)
+    request = _credit(StaffFactory(roles=["TELLER"], branch=alice.home_branch), wallet)
 
     with pytest.raises(ApprovalPermissionRequired):
         adjustment_approve(adjustment_id=request.pk, checker=StaffFactory(roles=["TELLER"]))
@@ -89,7 +96,7 @@ def test_checker_without_the_permission_cannot_approve(alice: Customer) -> None:
 
 def test_reject_voids_the_hold_and_cannot_then_be_approved(alice: Customer) -> None:
     wallet = wallet_fund(alice, "10.00")
-    request = _credit(StaffFactory(roles=["TELLER"]), wallet)
+    request = _credit(StaffFactory(roles=["TELLER"], branch=alice.home_branch), wallet)
     checker = StaffFactory(roles=["RISK_OFFICER"])
 
     adjustment_reject(adjustment_id=request.pk, checker=checker, note="not justified")
@@ -104,7 +111,7 @@ def test_reject_voids_the_hold_and_cannot_then_be_approved(alice: Customer) -> N
 
 def test_unapproved_request_expires_at_its_deadline_and_voids_the_hold(alice: Customer) -> None:
     wallet = wallet_fund(alice, "10.00")
-    request = _credit(StaffFactory(roles=["TELLER"]), wallet)
+    request = _credit(StaffFactory(roles=["TELLER"], branch=alice.home_branch), wallet)
     AdjustmentRequest.objects.filter(pk=request.pk).update(deadline=timezone.now() - timedelta(seconds=1))
 
     expired = adjustments_expire_due()
@@ -128,7 +135,7 @@ def test_reversal_holds_the_credited_money_and_reverses_on_approval(alice: Custo
     bob_wallet = wallet_of(bob)
 
     request = adjustment_request_create(
-        maker=StaffFactory(roles=["CUSTOMER_SERVICE"]),
+        maker=_staff_seeing(alice, bob, role="CUSTOMER_SERVICE"),
         kind="REVERSAL",
         reason="sent by mistake, confirmed by phone",
         target_transfer=p2p,
@@ -155,8 +162,6 @@ def test_reversal_request_needs_the_money_to_still_be_there(alice: Customer, bob
         )
 
     with pytest.raises(InsufficientFunds):
-        adjustment_request_create(
-            maker=StaffFactory(roles=["TELLER"]), kind="REVERSAL", reason="x", target_transfer=p2p
-        )
+        adjustment_request_create(maker=_staff_seeing(alice, bob), kind="REVERSAL", reason="x", target_transfer=p2p)
 
     assert Hold.objects.count() == holds and not AdjustmentRequest.objects.exists()

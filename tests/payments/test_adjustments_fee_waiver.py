@@ -30,7 +30,7 @@ def test_fee_waiver_returns_a_charged_fee_from_fee_income(alice: Customer) -> No
         transfer_post(kind="FEE", legs=[Leg(wallet, Money(-2_00, "CNY")), Leg(fee_income, Money(2_00, "CNY"))])
 
     request = adjustment_request_create(
-        maker=StaffFactory(roles=["CUSTOMER_SERVICE"]),
+        maker=StaffFactory(roles=["CUSTOMER_SERVICE"], branch=alice.home_branch),
         kind="FEE_WAIVER",
         reason="fee charged by mistake",
         amount=Money(2_00, "CNY"),
@@ -49,7 +49,7 @@ def test_fee_waiver_larger_than_fee_income_is_refused_at_request(alice: Customer
 
     with pytest.raises(InsufficientFunds):
         adjustment_request_create(
-            maker=StaffFactory(roles=["TELLER"]),
+            maker=StaffFactory(roles=["TELLER"], branch=alice.home_branch),
             kind="FEE_WAIVER",
             reason="x",
             amount=Money(5_00, "CNY"),

@@ -3,12 +3,14 @@ actions, FX rates through the audited service."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Customer
 from core.models import AuditEvent
@@ -134,6 +136,14 @@ def test_refund_through_the_admin_form(alice: Customer) -> None:
     assert form.status_code == 200 and b"40.00" in form.content
     assert too_much.status_code == 200 and too_much.context["form"].non_field_errors(), too_much.context["form"].errors
     assert done.status_code == 302
+    assert not Refund.objects.exists() and balance(wallet_of(alice)) == 60_00  # a request, not a refund
+    request = AdjustmentRequest.objects.get(kind="REFUND", status="PENDING")
+    assert request.target_transfer_id == payment.transfer_id and request.amount_minor == 15_00
+
+    admin_client_for(StaffFactory(roles=["RISK_OFFICER"])).post(
+        "/admin/payments/adjustmentrequest/", {"action": "approve", "_selected_action": [request.pk]}
+    )
+
     refund = Refund.objects.get()
     assert refund.amount_minor == 15_00 and refund.initiated_by == manager
     assert balance(wallet_of(alice)) == 75_00
@@ -167,7 +177,7 @@ def test_adjustment_maker_checker_in_the_admin(alice: Customer) -> None:
             "amount": "8.00",
             "currency": "CNY",
             "reason": "compensation",
-            "deadline_0": "2099-01-01",
+            "deadline_0": (timezone.localtime() + timedelta(hours=48)).strftime("%Y-%m-%d"),
             "deadline_1": "00:00:00",
         },
     )

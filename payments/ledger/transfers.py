@@ -1,0 +1,226 @@
+"""Transfers: validation of legs, locking, balance checks and the write of postings.
+
+Part of the ledger kernel (``payments.ledger``): call inside ``transaction.atomic()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import BigIntegerField, Case, F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.money import Money
+from payments.errors import CurrencyMismatch, InsufficientFunds, InvalidAmount, UnbalancedTransfer
+from payments.ledger.accounts import _ensure_account_usable, _require_atomic, hot_account_fold
+from payments.lock_objects import ledger_accounts_lock
+from payments.models import HotAccountDelta, LedgerAccount, Posting, Transfer
+
+if TYPE_CHECKING:
+    from accounts.models import Customer
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One side of a transfer. ``amount`` is signed: negative = debit (money leaves), positive = credit."""
+
+    account: LedgerAccount
+    amount: Money
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
+def transfer_content_hash(
+    *,
+    public_id: str,
+    kind: str,
+    reference: str,
+    memo: str,
+    metadata: dict[str, Any],
+    reverses_public_id: str | None,
+    reason_code: str,
+    initiated_by_public_id: str | None,
+    created_at: datetime,
+    postings: Sequence[tuple[str, int, str]],
+) -> str:
+    """sha256 of the canonical JSON of a transfer and its postings ``(account code, amount, currency)``
+    in insertion order. ``verify_ledger`` recomputes it from the stored rows."""
+    canonical = {
+        "v": 1,
+        "id": public_id,
+        "kind": kind,
+        "reference": reference,
+        "memo": memo,
+        "metadata": metadata,
+        "reverses": reverses_public_id,
+        "reason_code": reason_code,
+        "initiated_by": initiated_by_public_id,
+        "created_at": _iso(created_at),
+        "postings": [list(p) for p in postings],
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _counterparties(legs: Sequence[Leg]) -> list[int | None]:
+    """For each leg, the account of the largest opposite-signed leg in the same currency."""
+    result: list[int | None] = []
+    for leg in legs:
+        best: Leg | None = None
+        for other in legs:
+            if other.amount.currency != leg.amount.currency or (other.amount.minor > 0) == (leg.amount.minor > 0):
+                continue
+            if other.account.pk == leg.account.pk:
+                continue
+            if best is None or abs(other.amount.minor) > abs(best.amount.minor):
+                best = other
+        result.append(best.account.pk if best is not None else None)
+    return result
+
+
+def _needs_lock(account: LedgerAccount, net_minor: int) -> bool:
+    """Ordinary accounts are always locked; hot ones only for a debit that must be checked."""
+    return not account.is_hot or (net_minor < 0 and not account.allow_negative)
+
+
+def _validate_legs(legs: Sequence[Leg]) -> tuple[dict[int, LedgerAccount], dict[int, int]]:
+    if len(legs) < 2:
+        raise UnbalancedTransfer(_("A transfer needs at least two legs."))
+    totals: dict[str, int] = defaultdict(int)
+    net: dict[int, int] = defaultdict(int)
+    accounts: dict[int, LedgerAccount] = {}
+    for leg in legs:
+        if not isinstance(leg.amount, Money):
+            raise InvalidAmount()
+        if leg.amount.currency != leg.account.currency:
+            raise CurrencyMismatch(details={"account_currency": leg.account.currency, "currency": leg.amount.currency})
+        if leg.amount.minor == 0:
+            raise InvalidAmount(_("A transfer leg cannot be zero."))
+        totals[leg.amount.currency] += leg.amount.minor
+        net[leg.account.pk] += leg.amount.minor
+        accounts[leg.account.pk] = leg.account
+    if any(totals.values()):
+        raise UnbalancedTransfer()
+    return accounts, net
+
+
+def _lock_for_legs(legs: Sequence[Leg]) -> dict[int, LedgerAccount]:
+    accounts, net = _validate_legs(legs)
+    return ledger_accounts_lock(pk for pk, account in accounts.items() if _needs_lock(account, net[pk]))
+
+
+def transfer_post(
+    *,
+    kind: str,
+    legs: Sequence[Leg],
+    reference: str = "",
+    memo: str = "",
+    metadata: dict[str, Any] | None = None,
+    reverses: Transfer | None = None,
+    reason_code: str = "",
+    initiated_by: Customer | None = None,
+) -> Transfer:
+    """Write one balanced transfer. Call inside ``transaction.atomic()``.
+
+    Locks (pk order) every ordinary account and every hot account debited that may not go
+    negative, re-checks available balance under the lock (``InsufficientFunds``, 422), moves
+    ``posted_minor`` with ``F()``, writes ``balance_after_minor`` from the locked value. Credits to
+    hot accounts are appended (posting + ``HotAccountDelta``) without touching the account row.
+    CLOSED accounts refuse everything; FROZEN ones everything but REVERSAL/ADJUSTMENT.
+    Customer-level checks (frozen customer, limits, risk) are the calling service's job.
+    """
+    _require_atomic()
+    accounts, net = _validate_legs(legs)
+    lock_ids = [pk for pk, account in accounts.items() if _needs_lock(account, net[pk])]
+    locked = ledger_accounts_lock(lock_ids)
+    for pk, account in accounts.items():
+        _ensure_account_usable(locked.get(pk, account), kind)
+
+    for pk in lock_ids:
+        row = locked[pk]
+        if row.is_hot:
+            hot_account_fold(row)
+        if net[pk] < 0 and not row.allow_negative and row.posted_minor - row.pending_debit_minor + net[pk] < 0:
+            raise InsufficientFunds(
+                details={
+                    "currency": row.currency,
+                    "available": Money(row.posted_minor - row.pending_debit_minor, row.currency).amount_str(),
+                }
+                if row.customer_id is not None
+                else {"currency": row.currency}
+            )
+
+    now = timezone.now()
+    metadata = dict(metadata or {})
+    transfer = Transfer(
+        kind=kind,
+        reference=reference,
+        memo=memo,
+        metadata=metadata,
+        reverses=reverses,
+        reason_code=reason_code,
+        initiated_by=initiated_by,
+        created_at=now,
+    )
+    running = {pk: locked[pk].posted_minor for pk in lock_ids}
+    counterparties = _counterparties(legs)
+    postings: list[Posting] = []
+    for leg, counterparty_id in zip(legs, counterparties, strict=True):
+        pk = leg.account.pk
+        balance_after: int | None = None
+        if pk in running:
+            running[pk] += leg.amount.minor
+            balance_after = running[pk]
+        postings.append(
+            Posting(
+                account_id=pk,
+                counterparty_account_id=counterparty_id,
+                amount_minor=leg.amount.minor,
+                currency=leg.amount.currency,
+                balance_after_minor=balance_after,
+                created_at=now,
+            )
+        )
+    transfer.content_hash = transfer_content_hash(
+        public_id=str(transfer.public_id),
+        kind=kind,
+        reference=reference,
+        memo=memo,
+        metadata=metadata,
+        reverses_public_id=str(reverses.public_id) if reverses is not None else None,
+        reason_code=reason_code,
+        initiated_by_public_id=str(initiated_by.public_id) if initiated_by is not None else None,
+        created_at=now,
+        postings=[(leg.account.code, leg.amount.minor, leg.amount.currency) for leg in legs],
+    )
+    transfer.save(force_insert=True)
+    for posting in postings:
+        posting.transfer = transfer
+    Posting.objects.bulk_create(postings)
+
+    moved = {pk: net[pk] for pk in lock_ids if net[pk]}
+    if moved:  # one UPDATE for every locked account, each moved by F() + its net amount
+        LedgerAccount.objects.filter(pk__in=moved).update(
+            posted_minor=F("posted_minor")
+            + Case(*(When(pk=pk, then=Value(amount)) for pk, amount in moved.items()), output_field=BigIntegerField())
+        )
+        for pk, amount in moved.items():
+            locked[pk].posted_minor += amount
+    deltas = [
+        HotAccountDelta(account_id=p.account_id, posting_id=p.pk, amount_minor=p.amount_minor)
+        for p in postings
+        if p.account_id not in running
+    ]
+    if deltas:
+        HotAccountDelta.objects.bulk_create(deltas)
+    transfer.written_postings = postings  # type: ignore[attr-defined]  # callers render without a query
+    return transfer
