@@ -29,6 +29,7 @@ from accounts.selectors import customer_age_band, customer_qs_visible_to_staff
 from accounts.services import customer_pii_reveal, customer_register_at_counter, customer_status_change
 from accounts.services.staff import REVEALABLE_FIELDS, customer_mask
 from core.errors import DomainError
+from core.validators import reject_card_numbers
 
 STATUS_ACTIONS = {
     "freeze": _("Freeze"),
@@ -73,7 +74,9 @@ class CounterRegistrationForm(forms.Form):
     national_id = forms.CharField(label=_("National ID number"), max_length=18, min_length=18)
     date_of_birth = forms.DateField(label=_("Date of birth"), help_text=_("YYYY-MM-DD, as on the ID card"))
     customer_type = forms.ChoiceField(label=_("Type"), choices=Customer.Type.choices, initial=Customer.Type.INDIVIDUAL)
-    business_name = forms.CharField(label=_("Business name"), max_length=200, required=False)
+    business_name = forms.CharField(
+        label=_("Business name"), max_length=200, required=False, validators=[reject_card_numbers]
+    )
     business_registration_no = forms.CharField(label=_("Business registration number"), max_length=30, required=False)
 
 
@@ -86,7 +89,13 @@ REVEAL_CHOICES = [
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=2, max_length=1000)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=2,
+        max_length=1000,
+        validators=[reject_card_numbers],
+    )
 
 
 class RevealForm(ReasonForm):

@@ -15,6 +15,7 @@ from accounts.pii import mask_name, mask_phone
 from accounts.selectors import customer_get_by_phone
 from accounts.services import customer_payment_pin_verify
 from core.money import CURRENCY_EXPONENTS
+from core.validators import reject_card_numbers
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     IdempotentMoneyApi,
@@ -85,7 +86,9 @@ class TransferCreateApi(IdempotentMoneyApi):
         amount = MoneyAmountField()
         currency = serializers.CharField(max_length=3, default="CNY")
         pin = serializers.CharField(max_length=12, trim_whitespace=False)
-        memo = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        memo = serializers.CharField(
+            max_length=200, required=False, allow_blank=True, default="", validators=[reject_card_numbers]
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if bool(attrs.get("to_phone")) == bool(attrs.get("to_wallet_id")):
