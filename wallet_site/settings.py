@@ -191,8 +191,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# One client-address function for lockouts, throttles and audit (core/client_address.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_VERBOSE = False
 
@@ -257,7 +258,7 @@ REST_FRAMEWORK = {
         "otp": env_str("THROTTLE_OTP", "5/min"),
         "sensitive": env_str("THROTTLE_SENSITIVE", "30/min"),
     },
-    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0, minimum=0),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # unused: our throttles' get_ident is core.client_address
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": None,
     "COERCE_DECIMAL_TO_STRING": True,
