@@ -2,6 +2,9 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_ENV=production PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN useradd --system --create-home --uid 10001 tongbao
+# Statement PDFs embed a TrueType CJK font (payments/statements.py, STATEMENT_FONT_FILES).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt

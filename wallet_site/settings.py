@@ -346,6 +346,16 @@ QR_SIGNING_KEY = env_str("QR_SIGNING_KEY") or ("" if IS_PRODUCTION else "dev-onl
 QR_SIGNING_KEYS_PREVIOUS = env_list("QR_SIGNING_KEYS_PREVIOUS", [])  # still verify QR codes signed before a rotation
 if IS_PRODUCTION and (len(BANK_GATEWAY_CALLBACK_SECRET) < 32 or len(QR_SIGNING_KEY) < 32):
     raise ImproperlyConfigured("BANK_GATEWAY_CALLBACK_SECRET and QR_SIGNING_KEY (32+ chars) must be set in production")
+# Statement PDFs embed the first TrueType CJK font found here (payments/statements.py); the
+# production image installs fonts-wqy-microhei. CFF-flavoured OpenType (Noto CJK .otf) cannot be embedded by reportlab.
+STATEMENT_FONT_FILES = env_list(
+    "STATEMENT_FONT_FILES",
+    [
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    ],
+)
 # How long a top-up or withdrawal may stay unconfirmed before the poller gives up (late success still credits).
 FUNDING_CONFIRM_TIMEOUT_MINUTES = env_int("FUNDING_CONFIRM_TIMEOUT_MINUTES", 30, minimum=1)
 CELERY_BEAT_SCHEDULE.update(

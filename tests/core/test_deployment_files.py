@@ -62,3 +62,9 @@ def test_the_proxy_replaces_x_forwarded_for_so_clients_cannot_fake_it() -> None:
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in directives
     assert "server web:8000;" in nginx
     assert "include /etc/nginx/tongbao_proxy.conf;" in nginx
+
+
+def test_the_image_ships_the_statement_cjk_font() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert "fonts-wqy-microhei" in dockerfile
