@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -115,16 +116,38 @@ def callback_sign(body: bytes, *, timestamp: int | None = None) -> str:
     return f"t={ts},v1={mac}"
 
 
+_SIGNATURE_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII only: "١٢" or "²" are str.isdigit() too
+_SIGNATURE_MAC = re.compile(r"[0-9a-f]{64}")
+
+
+def callback_signature_parse(signature: object) -> tuple[str, str] | None:
+    """``(timestamp digits, hex mac)`` from an ``X-Gateway-Signature`` header, or ``None`` if malformed.
+
+    Never raises: the header is attacker-controlled (non-ASCII digits, 400-digit timestamps, no
+    ``=``). Unknown keys are ignored; a repeated ``t`` or ``v1`` is malformed.
+    """
+    if not isinstance(signature, str) or not signature or len(signature) > 512:
+        return None
+    parts: dict[str, str] = {}
+    for item in signature.split(","):
+        key, sep, value = item.strip().partition("=")
+        if not sep or key in parts:
+            return None
+        parts[key] = value
+    ts_text, mac = parts.get("t", ""), parts.get("v1", "")
+    if not _SIGNATURE_TIMESTAMP.fullmatch(ts_text) or not _SIGNATURE_MAC.fullmatch(mac):
+        return None
+    return ts_text, mac
+
+
 def callback_signature_is_valid(body: bytes, signature: str, *, now: float | None = None) -> bool:
     """Constant-time check of the header; refuses a missing, malformed, stale or wrong signature."""
-    if not isinstance(signature, str) or len(signature) > 512:
+    parsed = callback_signature_parse(signature)
+    if parsed is None:
         return False
-    parts = dict(item.split("=", 1) for item in signature.split(",") if "=" in item)
-    ts_text, mac = parts.get("t", ""), parts.get("v1", "")
-    if not ts_text.isdigit() or not mac:
-        return False
+    ts_text, mac = parsed
     current = time.time() if now is None else now
-    if abs(current - int(ts_text)) > CALLBACK_TOLERANCE_SECONDS:
+    if abs(current - int(ts_text)) > CALLBACK_TOLERANCE_SECONDS:  # 12 digits at most: no float overflow
         return False
     expected = hmac.new(_callback_secret(), f"{ts_text}.".encode() + body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, mac)
@@ -132,7 +155,10 @@ def callback_signature_is_valid(body: bytes, signature: str, *, now: float | Non
 
 def callback_parse(body: bytes) -> GatewayCallback:
     """Parse a (verified) callback body; raises ``ValueError`` on anything unexpected."""
-    data = json.loads(body.decode("utf-8"))
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("callback body is nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError("callback body is not an object")
     try:
@@ -141,8 +167,8 @@ def callback_parse(body: bytes) -> GatewayCallback:
         reference = data["reference"]
         gateway_ref = data["gateway_ref"]
         amount = Money.parse(data["amount"], data["currency"])
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"callback field missing or malformed: {exc}") from None
+    except (KeyError, TypeError, ArithmeticError) as exc:
+        raise ValueError(f"callback field missing or malformed: {type(exc).__name__}") from None
     if not isinstance(reference, str) or not reference or len(reference) > 64:
         raise ValueError("callback reference is malformed")
     if not isinstance(gateway_ref, str) or len(gateway_ref) > 64:

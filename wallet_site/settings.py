@@ -379,6 +379,8 @@ STATEMENT_FONT_FILES = env_list(
     ],
 )
 # How long a top-up or withdrawal may stay unconfirmed before the poller gives up (late success still credits).
+# Failed (unsigned, forged, malformed) callbacks one address may send per minute before 429 (payments/callback_guard.py).
+GATEWAY_CALLBACK_FAILURES_PER_MINUTE = env_int("GATEWAY_CALLBACK_FAILURES_PER_MINUTE", 20, minimum=1)
 FUNDING_CONFIRM_TIMEOUT_MINUTES = env_int("FUNDING_CONFIRM_TIMEOUT_MINUTES", 30, minimum=1)
 CELERY_BEAT_SCHEDULE.update(
     {
