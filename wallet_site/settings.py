@@ -16,7 +16,7 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from core.env import env_bool, env_choice, env_int, env_list, env_str, env_url, require_production_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -379,6 +379,19 @@ STATEMENT_FONT_FILES = env_list(
     ],
 )
 # How long a top-up or withdrawal may stay unconfirmed before the poller gives up (late success still credits).
+# Production refuses known development values and low-entropy keys (core/env.py), naming each variable.
+if IS_PRODUCTION:
+    require_production_secrets(
+        {
+            "SECRET_KEY": (SECRET_KEY, 50),
+            "PII_BLIND_INDEX_KEY": (PII_BLIND_INDEX_KEY, 32),
+            "PIN_HASH_KEY": (PIN_HASH_KEY, 32),
+            "BANK_GATEWAY_CALLBACK_SECRET": (BANK_GATEWAY_CALLBACK_SECRET, 32),
+            "QR_SIGNING_KEY": (QR_SIGNING_KEY, 32),
+            **({"METRICS_TOKEN": (METRICS_TOKEN, 32)} if METRICS_TOKEN else {}),
+        },
+        {"PII_ENCRYPTION_KEYS": PII_ENCRYPTION_KEYS},
+    )
 # Failed (unsigned, forged, malformed) callbacks one address may send per minute before 429 (payments/callback_guard.py).
 GATEWAY_CALLBACK_FAILURES_PER_MINUTE = env_int("GATEWAY_CALLBACK_FAILURES_PER_MINUTE", 20, minimum=1)
 FUNDING_CONFIRM_TIMEOUT_MINUTES = env_int("FUNDING_CONFIRM_TIMEOUT_MINUTES", 30, minimum=1)
