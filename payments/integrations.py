@@ -41,6 +41,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from accounts.integrations import CardTokenCheck, SimulatedCardTokenVerifier
 from core.money import Money
 
 logger = logging.getLogger(__name__)
@@ -98,10 +99,20 @@ class BankGateway(Protocol):
 
     def verify_callback_signature(self, *, body: bytes, signature: str) -> bool: ...
 
+    def verify_card_token(self, *, gateway_token: str) -> CardTokenCheck: ...
+
 
 def bank_gateway() -> BankGateway:
     """The configured adapter (``settings.BANK_GATEWAY``), a fresh instance per call."""
     return import_string(str(settings.BANK_GATEWAY))()  # type: ignore[no-any-return]
+
+
+class BankGatewayCardTokenVerifier:
+    """``accounts.integrations.CardTokenVerifier`` backed by the configured bank gateway: linking a
+    payout card asks the bank whether the SDK token is real (``settings.CARD_TOKEN_VERIFIER``)."""
+
+    def verify_card_token(self, *, gateway_token: str) -> CardTokenCheck:
+        return bank_gateway().verify_card_token(gateway_token=gateway_token)
 
 
 # --- signing (shared by the simulator and by any real adapter using the same scheme) --------------
@@ -266,6 +277,9 @@ class SimulatedCoreBankingGateway:
 
     def verify_callback_signature(self, *, body: bytes, signature: str) -> bool:
         return callback_signature_is_valid(body, signature)
+
+    def verify_card_token(self, *, gateway_token: str) -> CardTokenCheck:
+        return SimulatedCardTokenVerifier().verify_card_token(gateway_token=gateway_token)
 
     # -- simulator controls --
     def scenario_for(self, amount: Money) -> SimScenario:

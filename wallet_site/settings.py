@@ -335,6 +335,11 @@ if IS_PRODUCTION:
         if not _value or _value.rsplit(".", 1)[-1].startswith(("Simulated", "Console", "File", "Locmem")):
             raise ImproperlyConfigured(f"{_name} must name a real adapter in production (not {_value or _simulator})")
 SMS_BACKEND = env_str("SMS_BACKEND", _SIMULATORS["SMS_BACKEND"])
+# Linking a card asks the bank whether the SDK token is real (accounts/integrations.py); the default
+# asks BANK_GATEWAY (a real adapter in production).
+CARD_TOKEN_VERIFIER = env_str("CARD_TOKEN_VERIFIER", "payments.integrations.BankGatewayCardTokenVerifier")
+if IS_PRODUCTION and str(CARD_TOKEN_VERIFIER).rsplit(".", 1)[-1].startswith("Simulated"):
+    raise ImproperlyConfigured("CARD_TOKEN_VERIFIER must name a real adapter in production")
 KYC_VERIFIER = env_str("KYC_VERIFIER", _SIMULATORS["KYC_VERIFIER"])
 # Payments calls risk and promotions only through these dotted paths (ARCHITECTURE §3).
 PAYMENTS_RISK_PRECHECK = env_str("PAYMENTS_RISK_PRECHECK", "payments.hooks.risk_precheck_allow_all")

@@ -411,6 +411,12 @@ class CardListApi(_Scoped):
         bank_name = serializers.CharField(max_length=100, validators=[reject_card_numbers])
         last4 = serializers.CharField(max_length=4, min_length=4)
         card_type = serializers.ChoiceField(choices=LinkedCard.CardType.choices, default=LinkedCard.CardType.DEBIT)
+        pin = serializers.CharField(
+            max_length=12, required=False, allow_blank=True, trim_whitespace=False, help_text="Payment PIN (step-up)"
+        )
+        otp_code = serializers.CharField(
+            max_length=6, required=False, allow_blank=True, help_text="Or a STEP_UP code from POST /me/otp"
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             # Any field, known or not: a 12+ digit run may be a card number, and is refused unstored.
@@ -428,7 +434,9 @@ class CardListApi(_Scoped):
             CardOutputSerializer(selectors.card_list_for_customer(customer=_customer(request)), many=True).data
         )
 
-    @extend_schema(request=InputSerializer, responses={201: CardOutputSerializer, **error_responses(400, 401, 409)})
+    @extend_schema(
+        request=InputSerializer, responses={201: CardOutputSerializer, **error_responses(400, 401, 403, 409, 423)}
+    )
     def post(self, request: Request) -> Response:
         if services.contains_card_number(request.data):
             raise errors.CardNumberRefused()

@@ -110,7 +110,13 @@ def test_after_linking_a_card_no_12_digit_run_exists_in_any_table():
     client = bearer_client(CustomerFactory())
     linked = client.post(
         "/api/v1/cards",
-        {"gateway_token": "gw_tok_5d1e77aa", "bank_name": "招商银行", "last4": CARD_NUMBER[-4:], "card_type": "CREDIT"},
+        {
+            "gateway_token": "gw_tok_5d1e77aa",
+            "bank_name": "招商银行",
+            "last4": CARD_NUMBER[-4:],
+            "card_type": "CREDIT",
+            "pin": PAYMENT_PIN,
+        },
     )
     refused = client.post(
         "/api/v1/cards",
@@ -161,7 +167,7 @@ def test_card_numbers_typed_into_free_text_reach_no_column():
         "display_name": bearer_client(bob).patch("/api/v1/me", {"display_name": LUHN_CARD}, format="json"),
         "bank_name": bearer_client(bob).post(
             "/api/v1/cards",
-            {"gateway_token": "gw_tok_5d1e77aa", "bank_name": f"招商 {spaced}", "last4": "0128"},
+            {"gateway_token": "gw_tok_5d1e77aa", "bank_name": f"招商 {spaced}", "last4": "0128", "pin": PAYMENT_PIN},
             format="json",
         ),
     }
