@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>
 STACK := $(BIN)/python tools/devstack.py
 PYTEST_ARGS ?=
 
-.PHONY: run test check bench drill fuzz venv lock messages totp shell clean-data
+.PHONY: run test check bench drill fuzz venv lock messages totp shell clean-data audit
 
 venv: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt
@@ -28,6 +28,11 @@ check: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_ENV=test $(STACK) exec -- sh -c '$(BIN)/mypy && $(BIN)/python manage.py makemigrations --check --dry-run'
+
+## Known vulnerabilities in the pinned requirements (pip-audit; needs the network, not part of check/CI).
+## Fails (exit 2) when the vulnerability service cannot be reached: "skipped" is never "clean".
+audit: venv
+	$(BIN)/python -m tools.audit
 
 bench: venv
 	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.bench
