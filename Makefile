@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>
 STACK := $(BIN)/python tools/devstack.py
 PYTEST_ARGS ?=
 
-.PHONY: run test check bench drill fuzz venv lock messages totp shell clean-data browser
+.PHONY: run test check bench drill fuzz venv lock messages totp shell clean-data browser audit
 
 venv: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt
@@ -19,12 +19,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: venv
 	$(STACK) run
 
-## Debian's chromium (and a CJK font for readable screenshots) for tests/browser: installed with apt
+## Debian's chromium and the CJK font statements embed and screenshots need (fonts-wqy-microhei) for tests/browser: installed with apt
 ## when missing and we are root; otherwise the browser tests skip and say why.
 browser:
-	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/share/fonts/truetype/wqy >/dev/null 2>&1; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get install -y -q chromium fonts-wqy-zenhei || (apt-get update -q && apt-get install -y -q chromium fonts-wqy-zenhei)) >/dev/null \
+	    (apt-get install -y -q chromium fonts-wqy-microhei || (apt-get update -q && apt-get install -y -q chromium fonts-wqy-microhei)) >/dev/null \
 	      || echo "*** apt-get could not install chromium: browser tests will be skipped ***"; \
 	  else echo "*** /usr/bin/chromium missing and not root: browser tests will be skipped ***"; fi; \
 	fi
@@ -39,6 +39,11 @@ check: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DJANGO_ENV=test $(STACK) exec -- sh -c '$(BIN)/mypy && $(BIN)/python manage.py makemigrations --check --dry-run'
+
+## Known vulnerabilities in the pinned requirements (pip-audit; needs the network, not part of check/CI).
+## Fails (exit 2) when the vulnerability service cannot be reached: "skipped" is never "clean".
+audit: venv
+	$(BIN)/python -m tools.audit
 
 bench: venv
 	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.bench

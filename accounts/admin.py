@@ -39,6 +39,7 @@ from accounts.services import customer_pii_reveal, customer_register_at_counter,
 from accounts.services.desk import customer_home_branch_change
 from accounts.services.staff import REVEALABLE_FIELDS, customer_mask
 from core.errors import DomainError
+from core.validators import reject_card_numbers
 
 OPEN_ONE_PARAM = "open"  # the home page's search: open the customer page when one customer is found
 
@@ -86,7 +87,9 @@ class CounterRegistrationForm(forms.Form):
     national_id = forms.CharField(label=_("National ID number"), max_length=18, min_length=18)
     date_of_birth = forms.DateField(label=_("Date of birth"), help_text=_("YYYY-MM-DD, as on the ID card"))
     customer_type = forms.ChoiceField(label=_("Type"), choices=Customer.Type.choices, initial=Customer.Type.INDIVIDUAL)
-    business_name = forms.CharField(label=_("Business name"), max_length=200, required=False)
+    business_name = forms.CharField(
+        label=_("Business name"), max_length=200, required=False, validators=[reject_card_numbers]
+    )
     business_registration_no = forms.CharField(label=_("Business registration number"), max_length=30, required=False)
 
 
@@ -99,7 +102,13 @@ REVEAL_CHOICES = [
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=2, max_length=1000)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=2,
+        max_length=1000,
+        validators=[reject_card_numbers],
+    )
 
 
 class RevealForm(ReasonForm):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,3 +145,46 @@ class SimulatedKycVerifier:
 def kyc_verify(*, legal_name: str, national_id: str) -> KycResult:
     verifier: KycVerifier = import_string(str(settings.KYC_VERIFIER))()
     return verifier.verify(legal_name=legal_name, national_id=national_id)
+
+
+# --- Card tokens ------------------------------------------------------------------------------
+# Linking a payout card stores the bank gateway SDK's token. The token is checked with the gateway
+# (never taken on the client's word) through this narrow interface; accounts does not import
+# payments, so the adapter is named by ``settings.CARD_TOKEN_VERIFIER`` (default: payments'
+# ``BankGatewayCardTokenVerifier``, which asks the configured ``BANK_GATEWAY``).
+
+
+@dataclass(frozen=True)
+class CardTokenCheck:
+    """The gateway's answer about a token: valid or not, and what it knows about the card."""
+
+    valid: bool
+    last4: str = ""  # "" when the gateway does not say
+    card_type: str = ""  # "DEBIT" / "CREDIT", "" when the gateway does not say
+
+
+class CardTokenVerifier(Protocol):
+    def verify_card_token(self, *, gateway_token: str) -> CardTokenCheck: ...
+
+
+class SimulatedCardTokenVerifier:
+    """Development and tests: a token issued by the simulated SDK is ``gw_tok_`` or ``tok_`` plus
+    8+ letters/digits. Tokens starting with ``settings.CARD_TOKEN_SIMULATED_REJECT_PREFIX``
+    (default ``gw_tok_revoked``) are unknown to the gateway, so the refusal can be tried by hand.
+    A token ending ``_l`` + 4 digits reports those as the card's last 4 (to try a mismatch)."""
+
+    def verify_card_token(self, *, gateway_token: str) -> CardTokenCheck:
+        reject = getattr(settings, "CARD_TOKEN_SIMULATED_REJECT_PREFIX", "gw_tok_revoked")
+        if not re.fullmatch(r"(gw_tok|tok)_[A-Za-z0-9_]{8,120}", gateway_token):
+            return CardTokenCheck(valid=False)
+        if reject and gateway_token.startswith(reject):
+            return CardTokenCheck(valid=False)
+        last4 = re.search(r"_l(\d{4})$", gateway_token)
+        return CardTokenCheck(valid=True, last4=last4.group(1) if last4 else "")
+
+
+def card_token_verify(*, gateway_token: str) -> CardTokenCheck:
+    """Ask the configured ``CARD_TOKEN_VERIFIER`` about ``gateway_token``. Network I/O: call outside
+    any transaction."""
+    verifier: CardTokenVerifier = import_string(str(settings.CARD_TOKEN_VERIFIER))()
+    return verifier.verify_card_token(gateway_token=gateway_token)

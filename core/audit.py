@@ -7,16 +7,14 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from core.client_address import client_address
 from core.models import AuditEvent
 from core.request_context import current_request_id
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # django-axes' ipware honours TRUSTED_PROXY_COUNT; fall back to the socket address.
-    address = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return address or None
+    """The client address as ``core.client_address`` resolves it (trusted proxy count honoured)."""
+    return client_address(request)
 
 
 def audit_record(

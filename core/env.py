@@ -6,7 +6,10 @@ Every reader takes the variable name and a default; a value that is set but malf
 
 from __future__ import annotations
 
+import base64
+import math
 import os
+from collections import Counter
 from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
@@ -86,3 +89,91 @@ def env_url(
     if scheme not in schemes:
         raise ImproperlyConfigured(f"{name} must be a URL with scheme {' or '.join(schemes)}, got {scheme or 'none'!r}")
     return value
+
+
+# --- production secrets ----------------------------------------------------------------------
+# Values that appear in this repository (development defaults, the Dockerfile's build step, docs)
+# or in every tutorial. Production refuses them, and anything containing a marker below.
+KNOWN_DEVELOPMENT_SECRETS = frozenset(
+    {
+        "dev-only-insecure-secret-key-do-not-use-in-production-0123456789abcdef",
+        "ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy0wMDAwMDA=",
+        "dev-only-blind-index-key",
+        "dev-only-payment-pin-key",
+        "dev-only-bank-gateway-callback-secret",
+        "dev-only-qr-signing-key-0123456789",
+        "dev-metrics-token",
+    }
+)
+_INSECURE_MARKERS = ("dev-only", "insecure", "build-only", "changeme", "change-me", "do-not-use", "secret-key")
+MIN_SECRET_BITS = 128
+
+
+def _estimated_bits(value: str) -> float:
+    """Shannon entropy of the character distribution times the length: an upper bound on a
+    human-made value's strength, and close to the truth for a generated one."""
+    counts = Counter(value)
+    per_char = -sum((n / len(value)) * math.log2(n / len(value)) for n in counts.values())
+    return per_char * len(value)
+
+
+def _repeats(value: str, size: int = 4, times: int = 3) -> bool:
+    """True if some ``size``-character run occurs ``times`` or more (``abcd-abcd-abcd``, ``kkkk…``)."""
+    grams = Counter(value[i : i + size] for i in range(len(value) - size + 1))
+    return any(n >= times for n in grams.values())
+
+
+def secret_problem(value: str, *, min_length: int) -> str | None:
+    """Why ``value`` is not acceptable as a production secret, or ``None``. Never echoes the value."""
+    if not value:
+        return "is not set"
+    lowered = value.lower()
+    if value in KNOWN_DEVELOPMENT_SECRETS or any(marker in lowered for marker in _INSECURE_MARKERS):
+        return "is a known development value"
+    if len(value) < min_length:
+        return f"is shorter than {min_length} characters"
+    if _repeats(value) or _estimated_bits(value) < MIN_SECRET_BITS:
+        return f"has too little entropy (under {MIN_SECRET_BITS} bits estimated, or repeated runs)"
+    return None
+
+
+def fernet_key_problem(value: str) -> str | None:
+    """Why ``value`` is not a random Fernet key (url-safe base64 of 32 random bytes), or ``None``."""
+    if value in KNOWN_DEVELOPMENT_SECRETS:
+        return "is a known development value"
+    try:
+        raw = base64.urlsafe_b64decode(value.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return "is not url-safe base64"
+    if len(raw) != 32:
+        return "does not decode to 32 bytes"
+    if all(32 <= byte < 127 for byte in raw) or len(set(raw)) < 20:
+        return "is not random bytes (generate one with Fernet.generate_key())"
+    return None
+
+
+def require_production_secrets(secrets: Mapping[str, tuple[str, int]], fernet_keys: Mapping[str, list[str]]) -> None:
+    """Raise ``ImproperlyConfigured`` naming every secret that is unset, known, short or low-entropy.
+
+    ``secrets`` maps a variable name to ``(value, minimum length)``; ``fernet_keys`` a variable
+    name to its list of Fernet keys. Generate values with ``python -c "import secrets;
+    print(secrets.token_urlsafe(48))"``.
+    """
+    problems = []
+    for name, (value, min_length) in secrets.items():
+        problem = secret_problem(value, min_length=min_length)
+        if problem:
+            problems.append(f"{name} {problem}")
+    for name, keys in fernet_keys.items():
+        if not keys:
+            problems.append(f"{name} is not set")
+        for index, key in enumerate(keys):
+            problem = fernet_key_problem(key)
+            if problem:
+                problems.append(f"{name}[{index}] {problem}")
+    if problems:
+        raise ImproperlyConfigured(
+            "Production secrets refused: "
+            + "; ".join(problems)
+            + ". Generate each with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )

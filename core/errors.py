@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.request_context import current_request_id
+from core.validators import CARD_NUMBER_IN_TEXT
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,14 @@ _DRF_CODES: dict[type[exceptions.APIException], str] = {
 }
 
 
+def _leaf_codes(codes: Any) -> set[str]:
+    if isinstance(codes, dict):
+        return set().union(*(_leaf_codes(v) for v in codes.values())) if codes else set()
+    if isinstance(codes, list):
+        return set().union(*(_leaf_codes(v) for v in codes)) if codes else set()
+    return {str(codes)}
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every error, expected or not, in the one format."""
     if isinstance(exc, DomainError):
@@ -133,6 +142,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, exceptions.ValidationError):
         message = _("The request is invalid.")
         details = response.data
+        if CARD_NUMBER_IN_TEXT in _leaf_codes(exc.get_codes()):
+            code = CARD_NUMBER_IN_TEXT
+            message = _("Do not type a bank card number here; card numbers are never stored.")
     else:
         message = str(exc.detail) if not isinstance(exc.detail, (list, dict)) else _("The request failed.")
     wait = getattr(exc, "wait", None) if isinstance(exc, exceptions.Throttled) else None

@@ -1,4 +1,4 @@
-"""Request id, request size limit, and the JSON error format for everything under /api/."""
+"""Request id, request size limit, no-store caching, and the JSON error format for everything under /api/."""
 
 from __future__ import annotations
 
@@ -75,6 +75,27 @@ class RequestSizeLimitMiddleware:
         elif "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return error_response(411, "length_required", _("Send a Content-Length with the request body."))
         return self.get_response(request)
+
+
+_PRIVATE_PREFIXES = ("/api/", "/admin/")
+
+
+class NoStoreMiddleware:
+    """Responses under /api/ and /admin/ carry personal or financial data: no cache may keep them.
+
+    ``Cache-Control: no-store`` (and ``Pragma: no-cache`` for HTTP/1.0 proxies) unless the view
+    chose a policy itself (the public merchant QR image keeps its ``public, max-age``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(_PRIVATE_PREFIXES) and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response
 
 
 class ApiErrorMiddleware:

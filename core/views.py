@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
 
+from core.client_address import client_address
 from core.errors import error_response
 from core.health import health_report
 
@@ -24,7 +25,7 @@ def _metrics_allowed(request: HttpRequest) -> bool:
     header = request.headers.get("Authorization", "")
     if token and header.startswith("Bearer ") and hmac.compare_digest(header[7:], token):
         return True
-    return request.META.get("REMOTE_ADDR") in settings.METRICS_ALLOWED_IPS
+    return client_address(request) in settings.METRICS_ALLOWED_IPS
 
 
 @never_cache

@@ -31,6 +31,7 @@ from accounts.selectors import branch_descendant_ids, customer_qs_visible_to_sta
 from core.errors import DomainError
 from core.models import OutboxEvent
 from core.money import Money, MoneyError
+from core.validators import reject_card_numbers
 from payments.api.views_merchants import merchant_qr_response
 from payments.ledger import account_balance
 from payments.models import (
@@ -259,7 +260,12 @@ class GatewayCallbackLogAdmin(ReadOnlyAdmin):
 
 class RefundForm(forms.Form):
     amount = forms.CharField(label=_("Amount to refund"), max_length=20, help_text=_("Decimal, e.g. 12.34"))
-    reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_card_numbers],
+    )
 
 
 class _RefundableAdmin(CustomerScopedAdmin):
@@ -543,6 +549,7 @@ class AdjustmentRequestForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["currency"].required = False  # a reversal takes the transfer's currencies
+        self.fields["reason"].validators.append(reject_card_numbers)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from accounts.integrations import CardTokenCheck, SimulatedCardTokenVerifier
 from core.money import Money
 
 logger = logging.getLogger(__name__)
@@ -97,10 +99,20 @@ class BankGateway(Protocol):
 
     def verify_callback_signature(self, *, body: bytes, signature: str) -> bool: ...
 
+    def verify_card_token(self, *, gateway_token: str) -> CardTokenCheck: ...
+
 
 def bank_gateway() -> BankGateway:
     """The configured adapter (``settings.BANK_GATEWAY``), a fresh instance per call."""
     return import_string(str(settings.BANK_GATEWAY))()  # type: ignore[no-any-return]
+
+
+class BankGatewayCardTokenVerifier:
+    """``accounts.integrations.CardTokenVerifier`` backed by the configured bank gateway: linking a
+    payout card asks the bank whether the SDK token is real (``settings.CARD_TOKEN_VERIFIER``)."""
+
+    def verify_card_token(self, *, gateway_token: str) -> CardTokenCheck:
+        return bank_gateway().verify_card_token(gateway_token=gateway_token)
 
 
 # --- signing (shared by the simulator and by any real adapter using the same scheme) --------------
@@ -115,16 +127,38 @@ def callback_sign(body: bytes, *, timestamp: int | None = None) -> str:
     return f"t={ts},v1={mac}"
 
 
+_SIGNATURE_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII only: "١٢" or "²" are str.isdigit() too
+_SIGNATURE_MAC = re.compile(r"[0-9a-f]{64}")
+
+
+def callback_signature_parse(signature: object) -> tuple[str, str] | None:
+    """``(timestamp digits, hex mac)`` from an ``X-Gateway-Signature`` header, or ``None`` if malformed.
+
+    Never raises: the header is attacker-controlled (non-ASCII digits, 400-digit timestamps, no
+    ``=``). Unknown keys are ignored; a repeated ``t`` or ``v1`` is malformed.
+    """
+    if not isinstance(signature, str) or not signature or len(signature) > 512:
+        return None
+    parts: dict[str, str] = {}
+    for item in signature.split(","):
+        key, sep, value = item.strip().partition("=")
+        if not sep or key in parts:
+            return None
+        parts[key] = value
+    ts_text, mac = parts.get("t", ""), parts.get("v1", "")
+    if not _SIGNATURE_TIMESTAMP.fullmatch(ts_text) or not _SIGNATURE_MAC.fullmatch(mac):
+        return None
+    return ts_text, mac
+
+
 def callback_signature_is_valid(body: bytes, signature: str, *, now: float | None = None) -> bool:
     """Constant-time check of the header; refuses a missing, malformed, stale or wrong signature."""
-    if not isinstance(signature, str) or len(signature) > 512:
+    parsed = callback_signature_parse(signature)
+    if parsed is None:
         return False
-    parts = dict(item.split("=", 1) for item in signature.split(",") if "=" in item)
-    ts_text, mac = parts.get("t", ""), parts.get("v1", "")
-    if not ts_text.isdigit() or not mac:
-        return False
+    ts_text, mac = parsed
     current = time.time() if now is None else now
-    if abs(current - int(ts_text)) > CALLBACK_TOLERANCE_SECONDS:
+    if abs(current - int(ts_text)) > CALLBACK_TOLERANCE_SECONDS:  # 12 digits at most: no float overflow
         return False
     expected = hmac.new(_callback_secret(), f"{ts_text}.".encode() + body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, mac)
@@ -132,7 +166,10 @@ def callback_signature_is_valid(body: bytes, signature: str, *, now: float | Non
 
 def callback_parse(body: bytes) -> GatewayCallback:
     """Parse a (verified) callback body; raises ``ValueError`` on anything unexpected."""
-    data = json.loads(body.decode("utf-8"))
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("callback body is nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError("callback body is not an object")
     try:
@@ -141,8 +178,8 @@ def callback_parse(body: bytes) -> GatewayCallback:
         reference = data["reference"]
         gateway_ref = data["gateway_ref"]
         amount = Money.parse(data["amount"], data["currency"])
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"callback field missing or malformed: {exc}") from None
+    except (KeyError, TypeError, ArithmeticError) as exc:
+        raise ValueError(f"callback field missing or malformed: {type(exc).__name__}") from None
     if not isinstance(reference, str) or not reference or len(reference) > 64:
         raise ValueError("callback reference is malformed")
     if not isinstance(gateway_ref, str) or len(gateway_ref) > 64:
@@ -240,6 +277,9 @@ class SimulatedCoreBankingGateway:
 
     def verify_callback_signature(self, *, body: bytes, signature: str) -> bool:
         return callback_signature_is_valid(body, signature)
+
+    def verify_card_token(self, *, gateway_token: str) -> CardTokenCheck:
+        return SimulatedCardTokenVerifier().verify_card_token(gateway_token=gateway_token)
 
     # -- simulator controls --
     def scenario_for(self, amount: Money) -> SimScenario:

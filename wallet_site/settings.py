@@ -12,10 +12,11 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from core.env import env_bool, env_choice, env_int, env_list, env_str, env_url, require_production_secrets
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -210,8 +213,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# One client-address function for lockouts, throttles and audit (core/client_address.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_VERBOSE = False
 
@@ -237,6 +241,25 @@ SECURE_HSTS_PRELOAD = IS_PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): no inline script except the one that
+# carries the request's nonce (the ReDoc page), no third-party origin. Inline *styles* stay allowed:
+# the admin and Swagger UI set style attributes. The Swagger page loads its init script from a URL
+# (SpectacularSwaggerSplitView), so it needs no inline script at all.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Request size limits: JSON bodies are small; anything larger is a 413 in the error format.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 1_048_576, minimum=1024)
@@ -276,7 +299,7 @@ REST_FRAMEWORK = {
         "otp": env_str("THROTTLE_OTP", "5/min"),
         "sensitive": env_str("THROTTLE_SENSITIVE", "30/min"),
     },
-    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0, minimum=0),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # unused: our throttles' get_ident is core.client_address
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": None,
     "COERCE_DECIMAL_TO_STRING": True,
@@ -331,6 +354,11 @@ if IS_PRODUCTION:
         if not _value or _value.rsplit(".", 1)[-1].startswith(("Simulated", "Console", "File", "Locmem")):
             raise ImproperlyConfigured(f"{_name} must name a real adapter in production (not {_value or _simulator})")
 SMS_BACKEND = env_str("SMS_BACKEND", _SIMULATORS["SMS_BACKEND"])
+# Linking a card asks the bank whether the SDK token is real (accounts/integrations.py); the default
+# asks BANK_GATEWAY (a real adapter in production).
+CARD_TOKEN_VERIFIER = env_str("CARD_TOKEN_VERIFIER", "payments.integrations.BankGatewayCardTokenVerifier")
+if IS_PRODUCTION and str(CARD_TOKEN_VERIFIER).rsplit(".", 1)[-1].startswith("Simulated"):
+    raise ImproperlyConfigured("CARD_TOKEN_VERIFIER must name a real adapter in production")
 KYC_VERIFIER = env_str("KYC_VERIFIER", _SIMULATORS["KYC_VERIFIER"])
 # Payments calls risk and promotions only through these dotted paths (ARCHITECTURE §3).
 PAYMENTS_RISK_PRECHECK = env_str("PAYMENTS_RISK_PRECHECK", "payments.hooks.risk_precheck_allow_all")
@@ -371,7 +399,32 @@ QR_SIGNING_KEY = env_str("QR_SIGNING_KEY") or ("" if IS_PRODUCTION else "dev-onl
 QR_SIGNING_KEYS_PREVIOUS = env_list("QR_SIGNING_KEYS_PREVIOUS", [])  # still verify QR codes signed before a rotation
 if IS_PRODUCTION and (len(BANK_GATEWAY_CALLBACK_SECRET) < 32 or len(QR_SIGNING_KEY) < 32):
     raise ImproperlyConfigured("BANK_GATEWAY_CALLBACK_SECRET and QR_SIGNING_KEY (32+ chars) must be set in production")
+# Statement PDFs embed the first TrueType CJK font found here (payments/statements.py); the
+# production image installs fonts-wqy-microhei. CFF-flavoured OpenType (Noto CJK .otf) cannot be embedded by reportlab.
+STATEMENT_FONT_FILES = env_list(
+    "STATEMENT_FONT_FILES",
+    [
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    ],
+)
 # How long a top-up or withdrawal may stay unconfirmed before the poller gives up (late success still credits).
+# Production refuses known development values and low-entropy keys (core/env.py), naming each variable.
+if IS_PRODUCTION:
+    require_production_secrets(
+        {
+            "SECRET_KEY": (SECRET_KEY, 50),
+            "PII_BLIND_INDEX_KEY": (PII_BLIND_INDEX_KEY, 32),
+            "PIN_HASH_KEY": (PIN_HASH_KEY, 32),
+            "BANK_GATEWAY_CALLBACK_SECRET": (BANK_GATEWAY_CALLBACK_SECRET, 32),
+            "QR_SIGNING_KEY": (QR_SIGNING_KEY, 32),
+            **({"METRICS_TOKEN": (METRICS_TOKEN, 32)} if METRICS_TOKEN else {}),
+        },
+        {"PII_ENCRYPTION_KEYS": PII_ENCRYPTION_KEYS},
+    )
+# Failed (unsigned, forged, malformed) callbacks one address may send per minute before 429 (payments/callback_guard.py).
+GATEWAY_CALLBACK_FAILURES_PER_MINUTE = env_int("GATEWAY_CALLBACK_FAILURES_PER_MINUTE", 20, minimum=1)
 FUNDING_CONFIRM_TIMEOUT_MINUTES = env_int("FUNDING_CONFIRM_TIMEOUT_MINUTES", 30, minimum=1)
 CELERY_BEAT_SCHEDULE.update(
     {

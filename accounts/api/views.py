@@ -24,6 +24,7 @@ from accounts.api.serializers import (
 from accounts.models import Consent, Customer, CustomerToken, LinkedCard, OtpChallenge
 from core.audit import client_ip
 from core.throttling import FailOpenAnonRateThrottle, FailOpenUserRateThrottle, GuardedScopedRateThrottle
+from core.validators import reject_card_numbers
 
 _THROTTLES = [FailOpenAnonRateThrottle, FailOpenUserRateThrottle, GuardedScopedRateThrottle]
 
@@ -115,7 +116,9 @@ class AuthRegisterApi(_Scoped):
         password = serializers.CharField(max_length=128, trim_whitespace=False)
         otp_code = serializers.CharField(max_length=6)
         device_id = serializers.CharField(max_length=128)
-        device_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+        device_name = serializers.CharField(
+            max_length=100, required=False, default="", allow_blank=True, validators=[reject_card_numbers]
+        )
         terms_version = serializers.CharField(max_length=20)
         privacy_version = serializers.CharField(max_length=20)
         marketing_version = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
@@ -145,7 +148,9 @@ class AuthLoginApi(_Scoped):
         phone = serializers.CharField(max_length=32)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
         device_id = serializers.CharField(max_length=128)
-        device_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+        device_name = serializers.CharField(
+            max_length=100, required=False, default="", allow_blank=True, validators=[reject_card_numbers]
+        )
         otp_code = serializers.CharField(max_length=6, required=False, allow_blank=True, default=None, allow_null=True)
 
     @extend_schema(
@@ -218,7 +223,9 @@ class MeApi(APIView):
 
     @extend_schema_serializer(component_name="MeInput")
     class InputSerializer(serializers.Serializer):
-        display_name = serializers.CharField(max_length=40, required=False, allow_blank=True)
+        display_name = serializers.CharField(
+            max_length=40, required=False, allow_blank=True, validators=[reject_card_numbers]
+        )
 
     def _me(self, request: Request) -> Customer:
         customer = selectors.customer_get_by_public_id(_customer(request).public_id)
@@ -401,9 +408,15 @@ class CardListApi(_Scoped):
     @extend_schema_serializer(component_name="CardListInput")
     class InputSerializer(serializers.Serializer):
         gateway_token = serializers.CharField(max_length=128)
-        bank_name = serializers.CharField(max_length=100)
+        bank_name = serializers.CharField(max_length=100, validators=[reject_card_numbers])
         last4 = serializers.CharField(max_length=4, min_length=4)
         card_type = serializers.ChoiceField(choices=LinkedCard.CardType.choices, default=LinkedCard.CardType.DEBIT)
+        pin = serializers.CharField(
+            max_length=12, required=False, allow_blank=True, trim_whitespace=False, help_text="Payment PIN (step-up)"
+        )
+        otp_code = serializers.CharField(
+            max_length=6, required=False, allow_blank=True, help_text="Or a STEP_UP code from POST /me/otp"
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             # Any field, known or not: a 12+ digit run may be a card number, and is refused unstored.
@@ -421,7 +434,9 @@ class CardListApi(_Scoped):
             CardOutputSerializer(selectors.card_list_for_customer(customer=_customer(request)), many=True).data
         )
 
-    @extend_schema(request=InputSerializer, responses={201: CardOutputSerializer, **error_responses(400, 401, 409)})
+    @extend_schema(
+        request=InputSerializer, responses={201: CardOutputSerializer, **error_responses(400, 401, 403, 409, 423)}
+    )
     def post(self, request: Request) -> Response:
         if services.contains_card_number(request.data):
             raise errors.CardNumberRefused()

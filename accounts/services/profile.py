@@ -72,8 +72,28 @@ def contains_card_number(value: Any) -> bool:
     return False
 
 
-def card_link(*, customer: Customer, gateway_token: str, bank_name: str, last4: str, card_type: str) -> LinkedCard:
-    """Link a card tokenised by the bank gateway SDK on the phone: token, bank, last 4. Never a number."""
+def card_link(
+    *,
+    customer: Customer,
+    gateway_token: str,
+    bank_name: str,
+    last4: str,
+    card_type: str,
+    pin: str | None = None,
+    otp_code: str | None = None,
+) -> LinkedCard:
+    """Link a card tokenised by the bank gateway SDK on the phone: token, bank, last 4. Never a number.
+
+    A payout card decides where money can leave, so linking needs step-up: the payment ``pin``
+    (a wrong one counts toward the PIN lockout) or a STEP_UP ``otp_code`` (consumed with the
+    link). Then the gateway confirms the token (``accounts.integrations.card_token_verify``):
+    an unknown token is 400 ``card_token_invalid``; a gateway that reports other last 4 digits
+    is 400 ``card_token_mismatch``. Call outside any transaction (PIN counter, gateway I/O).
+    """
+    from accounts.integrations import card_token_verify
+    from accounts.services.otp import customer_step_up_check, otp_consume
+    from accounts.services.pin import customer_payment_pin_verify
+
     if contains_card_number([gateway_token, bank_name, last4, card_type]):
         raise errors.CardNumberRefused()
     if not isinstance(gateway_token, str) or not _GATEWAY_TOKEN.match(gateway_token):
@@ -87,8 +107,29 @@ def card_link(*, customer: Customer, gateway_token: str, bank_name: str, last4: 
         raise errors.DomainError(gettext("The bank name is required."), code="invalid_bank_name")
     if customer.status != Customer.Status.ACTIVE:
         raise errors.AccountNotActive()
+    challenge = None
+    if pin:
+        customer_payment_pin_verify(customer=customer, pin=pin)
+    elif otp_code:
+        challenge = customer_step_up_check(customer=customer, code=otp_code)
+    else:
+        raise errors.DomainError(
+            gettext("Confirm with your payment PIN or a verification code to link a card."),
+            code="step_up_required",
+            status_code=403,
+        )
+    check = card_token_verify(gateway_token=gateway_token)
+    if not check.valid:
+        raise errors.DomainError(gettext("The bank does not recognise this card token."), code="card_token_invalid")
+    if check.last4 and check.last4 != last4:
+        raise errors.DomainError(
+            gettext("The last 4 digits do not match the card the bank tokenised."), code="card_token_mismatch"
+        )
+    card_type = check.card_type or card_type
     try:
         with transaction.atomic(durable=True):
+            if challenge is not None:
+                otp_consume(challenge)
             return LinkedCard.objects.create(
                 customer=customer, gateway_token=gateway_token, bank_name=bank_name, last4=last4, card_type=card_type
             )

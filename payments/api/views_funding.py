@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services import customer_payment_pin_verify
+from core.client_address import client_address
 from core.fields import StrictCharField
 from core.money import Money
 from payments.api.common import (
@@ -25,11 +26,11 @@ from payments.api.common import (
     error_responses,
     money_parse,
 )
+from payments.callback_guard import gateway_callback_receive
 from payments.errors_movements import TopUpNotFound, WithdrawalNotFound
 from payments.integrations import SIGNATURE_HEADER
 from payments.models import TopUp, Withdrawal
 from payments.services.funding import (
-    gateway_callback_process,
     topup_create,
     topup_submit,
     withdrawal_create,
@@ -169,7 +170,8 @@ class WithdrawalDetailApi(APIView):
 
 class GatewayCallbackApi(APIView):
     """The bank's asynchronous confirmation. Not customer-authenticated: the HMAC signature over the
-    raw body (``X-Gateway-Signature``) is the authentication. Not throttled (the bank retries)."""
+    raw body (``X-Gateway-Signature``) is the authentication. Not rate-limited by request count (the
+    bank bursts and retries); failed attempts spend a per-address budget (payments/callback_guard.py)."""
 
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
@@ -201,10 +203,13 @@ class GatewayCallbackApi(APIView):
         ),
         responses={
             200: inline_serializer(name="GatewayCallbackResult", fields={"result": serializers.CharField()}),
-            **error_responses(400, 401, 404, 409),
+            **error_responses(400, 401, 404, 409, 429),
         },
     )
     def post(self, request: Request) -> Response:
-        body = request.body
-        result = gateway_callback_process(body=body, signature=request.headers.get(SIGNATURE_HEADER, ""))
+        result = gateway_callback_receive(
+            body=request.body,
+            signature=request.headers.get(SIGNATURE_HEADER, ""),
+            address=client_address(request),
+        )
         return Response({"result": result})

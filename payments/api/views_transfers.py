@@ -16,6 +16,7 @@ from accounts.selectors import customer_get_by_phone
 from accounts.services import customer_payment_pin_verify
 from core.fields import StrictCharField
 from core.money import CURRENCY_EXPONENTS
+from core.validators import reject_card_numbers
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     IdempotentMoneyApi,
@@ -86,7 +87,9 @@ class TransferCreateApi(IdempotentMoneyApi):
         amount = MoneyAmountField()
         currency = StrictCharField(max_length=3, default="CNY")
         pin = StrictCharField(max_length=12, trim_whitespace=False)
-        memo = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+        memo = StrictCharField(
+            max_length=200, required=False, allow_blank=True, default="", validators=[reject_card_numbers]
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if bool(attrs.get("to_phone")) == bool(attrs.get("to_wallet_id")):

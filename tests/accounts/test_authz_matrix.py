@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from accounts.api import urls as accounts_urls
 from accounts.models import Customer, Device, LinkedCard
 from tests.accounts.conftest import bearer_client
-from tests.factories import CustomerFactory, LinkedCardFactory
+from tests.factories import PAYMENT_PIN, CustomerFactory, LinkedCardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,12 @@ CUSTOMER_ENDPOINTS: list[tuple[str, str, Any, int]] = [
     ("delete", "me/consents/MARKETING", None, 404),
     ("get", "me/devices", None, 200),
     ("get", "cards", None, 200),
-    ("post", "cards", lambda w: {"gateway_token": "gw_tok_matrix01", "bank_name": "农业银行", "last4": "1234"}, 201),
+    (
+        "post",
+        "cards",
+        lambda w: {"gateway_token": "gw_tok_matrix01", "bank_name": "农业银行", "last4": "1234", "pin": PAYMENT_PIN},
+        201,
+    ),
 ]
 OBJECT_ENDPOINTS: list[tuple[str, str, int]] = [
     ("get", "cards/{card}", 200),

@@ -13,9 +13,10 @@ from django.db import connection
 
 from accounts.models import Customer
 from accounts.services import customer_register_at_counter
+from core.validators import card_numbers_in
 from tests.accounts.conftest import bearer_client, otp_for, register_payload
 from tests.accounts.factories import national_id
-from tests.factories import BranchFactory, CustomerFactory, StaffFactory
+from tests.factories import PAYMENT_PIN, BranchFactory, CustomerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,13 @@ def test_after_linking_a_card_no_12_digit_run_exists_in_any_table():
     client = bearer_client(CustomerFactory())
     linked = client.post(
         "/api/v1/cards",
-        {"gateway_token": "gw_tok_5d1e77aa", "bank_name": "招商银行", "last4": CARD_NUMBER[-4:], "card_type": "CREDIT"},
+        {
+            "gateway_token": "gw_tok_5d1e77aa",
+            "bank_name": "招商银行",
+            "last4": CARD_NUMBER[-4:],
+            "card_type": "CREDIT",
+            "pin": PAYMENT_PIN,
+        },
     )
     refused = client.post(
         "/api/v1/cards",
@@ -123,6 +130,74 @@ def test_after_linking_a_card_no_12_digit_run_exists_in_any_table():
     assert runs == []
     assert rows_matching(CARD_NUMBER) == []
     assert len(text_columns()) > 50  # really scanned the whole schema
+
+
+LUHN_CARD = "6222021234567890128"  # a Luhn-valid 19-digit card number
+
+
+def card_numbers_at_rest() -> list[tuple[str, str, str]]:
+    """(table, column, card number) for every Luhn-valid 13–19 digit sequence, spaced or not, in any text cell."""
+    found = []
+    for table, column, value in rows_matching(r"[0-9０-９]"):
+        cleaned = _HEX_TOKEN.sub(lambda m: "#" if re.search(r"[a-f]", m.group(), re.I) else m.group(), value)
+        found += [(table, column, number) for number in card_numbers_in(cleaned)]
+    return found
+
+
+def test_card_numbers_typed_into_free_text_reach_no_column():
+    from rest_framework.test import APIClient
+
+    from payments.models import Transfer
+    from tests.payments.conftest import reference_data_ensure
+    from tests.payments.factories import customer_client, wallet_fund
+
+    _make_customers()
+    reference_data_ensure()
+    spaced = " ".join([LUHN_CARD[:4], LUHN_CARD[4:8], LUHN_CARD[8:12], LUHN_CARD[12:16], LUHN_CARD[16:]])
+    alice, bob = CustomerFactory(), CustomerFactory()
+    wallet_fund(alice, "50.00")
+    payer = customer_client(alice)
+    attempts = {
+        "memo": payer.post(
+            "/api/v1/transfers/",
+            {"to_phone": bob.phone, "amount": "1.00", "pin": PAYMENT_PIN, "memo": f"卡号 {spaced}"},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="card-in-memo-0001",
+        ),
+        "display_name": bearer_client(bob).patch("/api/v1/me", {"display_name": LUHN_CARD}, format="json"),
+        "bank_name": bearer_client(bob).post(
+            "/api/v1/cards",
+            {"gateway_token": "gw_tok_5d1e77aa", "bank_name": f"招商 {spaced}", "last4": "0128", "pin": PAYMENT_PIN},
+            format="json",
+        ),
+    }
+    anonymous = APIClient()
+    phone = "+8613955550002"
+    attempts["device_name"] = anonymous.post(
+        "/api/v1/auth/register",
+        register_payload(phone, otp_for(anonymous, phone, "REGISTER"), device_name=f"phone {LUHN_CARD}"),
+        format="json",
+    )
+    transfers_before = Transfer.objects.count()
+    fine = payer.post(
+        "/api/v1/transfers/",
+        {"to_phone": bob.phone, "amount": "1.00", "pin": PAYMENT_PIN, "memo": "午饭 card ending 0128"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="card-in-memo-0002",
+    )
+
+    assert {field: r.status_code for field, r in attempts.items()} == dict.fromkeys(attempts, 400)
+    assert fine.status_code == 201 and Transfer.objects.count() == transfers_before + 1
+    assert card_numbers_at_rest() == []
+    assert len(text_columns()) > 50
+
+
+def test_the_scan_finds_a_card_number_written_past_the_api():
+    customer = CustomerFactory()
+
+    Customer.objects.filter(pk=customer.pk).update(display_name="4111 1111 1111 1111")
+
+    assert card_numbers_at_rest() == [("accounts_customer", "display_name", "4111111111111111")]
 
 
 def test_old_key_rows_still_decrypt_and_after_rotation_only_the_new_key_is_needed(settings):

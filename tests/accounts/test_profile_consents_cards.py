@@ -7,11 +7,17 @@ import pytest
 from accounts.models import Consent, Customer, LinkedCard
 from accounts.selectors import customer_marketing_reachable_qs
 from tests.accounts.conftest import bearer_client
-from tests.factories import CustomerFactory, LinkedCardFactory
+from tests.factories import PAYMENT_PIN, CustomerFactory, LinkedCardFactory
 
 pytestmark = pytest.mark.django_db
 
-CARD = {"gateway_token": "gw_tok_8f2a9c1d", "bank_name": "中国银行", "last4": "8842", "card_type": "DEBIT"}
+CARD = {
+    "gateway_token": "gw_tok_8f2a9c1d",
+    "bank_name": "中国银行",
+    "last4": "8842",
+    "card_type": "DEBIT",
+    "pin": PAYMENT_PIN,
+}
 
 
 def test_me_shows_own_profile_and_the_reason_of_a_freeze():

@@ -56,3 +56,36 @@ def test_dockerfile_runs_gunicorn_as_an_unprivileged_user() -> None:
     assert "FROM python:3.11" in dockerfile
     assert "USER tongbao" in dockerfile
     assert '"gunicorn", "wallet_site.wsgi"' in dockerfile
+
+
+def test_only_the_reverse_proxy_is_published_and_django_trusts_exactly_it() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+
+    assert published == {"proxy"}
+    assert services["proxy"]["image"].startswith("nginx:")
+    assert "web" in services["proxy"]["depends_on"]
+    assert services["web"]["expose"] == ["8000"]
+    for name in ("web", "worker", "beat", "migrate"):
+        assert services[name]["environment"]["TRUSTED_PROXY_COUNT"] == "1", name
+    mounted = {volume.split(":")[1] for volume in services["proxy"]["volumes"]}
+    assert {"/etc/nginx/nginx.conf", "/etc/nginx/tongbao_proxy.conf"} <= mounted
+
+
+def test_the_proxy_replaces_x_forwarded_for_so_clients_cannot_fake_it() -> None:
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    headers = (ROOT / "deploy" / "tongbao_proxy.conf").read_text()
+    directives = [line.split("#")[0].strip() for line in (nginx + headers).splitlines()]
+
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in directives
+    assert not any("$proxy_add_x_forwarded_for" in line or "$http_x_forwarded_for" in line for line in directives)
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in directives
+    assert "server web:8000;" in nginx
+    assert "include /etc/nginx/tongbao_proxy.conf;" in nginx
+
+
+def test_the_image_ships_the_statement_cjk_font() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert "fonts-wqy-microhei" in dockerfile

@@ -15,13 +15,13 @@ PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "n3Kq8-vZ1pLx_R7tYb2Wc9Hs4Jd6Fg0Mu5Ae8Oi3Ky7Nw1Qz6Tr2Vx9Lb4Pm0Sj",
     "ALLOWED_HOSTS": "wallet.bank.example",
-    "PII_ENCRYPTION_KEYS": "ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy0wMDAwMDA=",
-    "PII_BLIND_INDEX_KEY": "k" * 40,
-    "METRICS_TOKEN": "m" * 40,
-    "BANK_GATEWAY_CALLBACK_SECRET": "g" * 40,
-    "QR_SIGNING_KEY": "q" * 40,
-    "PIN_HASH_KEY": "p" * 40,
-    "LEDGER_ANCHOR_KEY": "a" * 40,
+    "PII_ENCRYPTION_KEYS": "7mBz1Zq3kF0y8hXq2dJ4wUe9vN5tR6sA1cL0pO3iK8g=",
+    "PII_BLIND_INDEX_KEY": "Xq4Rt8Lm2Zp6Wn0Bv3Yc7Hd1Js5Kf9Ga-eTu",
+    "METRICS_TOKEN": "Hn7Vc2Xp9Lq4Zm8Rt1Wb5Yd3Js6Kf0Ga-mEt",
+    "BANK_GATEWAY_CALLBACK_SECRET": "Pk3Nw8Qr1Zs6Xt0Vy4Bm7Cd2Hf5Jg9La-gWy",
+    "QR_SIGNING_KEY": "Wc5Ty9Zb2Xn6Qm0Rp3Vs8Hd1Lk4Jf7Ga-qRs",
+    "PIN_HASH_KEY": "Zr6Yp1Xm4Wq8Vn2Ut7Sb0Hc5Kd9Jf3La-pIn",
+    "LEDGER_ANCHOR_KEY": "Tb8Qw3Zr7Xn1Vm5Kp9Ys2Hd6Jf0Lc4Ga-aNc",
     "SMS_BACKEND": "bank_adapters.sms.CmppSmsBackend",
     "KYC_VERIFIER": "bank_adapters.kyc.PublicSecurityVerifier",
     "BANK_GATEWAY": "bank_adapters.gateway.CoreBankingGateway",
@@ -98,3 +98,37 @@ def test_debug_is_off_unless_turned_on() -> None:
     from django.conf import settings
 
     assert settings.DEBUG is False
+
+
+@pytest.mark.parametrize(
+    "name,value,why",
+    [
+        ("SECRET_KEY", "dev-only-insecure-secret-key-do-not-use-in-production-0123456789abcdef", "known development"),
+        ("SECRET_KEY", "django-insecure-" + "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8s9t0", "known development"),
+        ("PIN_HASH_KEY", "p" * 40, "too little entropy"),
+        ("QR_SIGNING_KEY", "abcd1234" * 5, "too little entropy"),
+        ("BANK_GATEWAY_CALLBACK_SECRET", "dev-only-bank-gateway-callback-secret", "known development"),
+        ("METRICS_TOKEN", "dev-metrics-token", "known development"),
+        ("METRICS_TOKEN", "47d9ec423f631d25", "shorter than 32"),
+        ("PII_ENCRYPTION_KEYS", "ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy0wMDAwMDA=", "known development"),
+        ("PII_ENCRYPTION_KEYS", "dGhpcy1pcy1hLXBocmFzZS1ub3QtMzItcmFuZG9tISE=", "not random bytes"),
+    ],
+)
+def test_production_refuses_development_and_low_entropy_secrets(name: str, value: str, why: str) -> None:
+    result = run_manage("check", **{**PRODUCTION_ENV, name: value})
+
+    assert result.returncode != 0
+    assert "Production secrets refused" in result.stderr and name in result.stderr and why in result.stderr
+    assert value not in result.stderr  # the message never echoes a secret
+
+
+def test_generated_secrets_are_accepted() -> None:
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    from core.env import fernet_key_problem, secret_problem
+
+    assert [secret_problem(secrets.token_urlsafe(48), min_length=50) for _ in range(200)] == [None] * 200
+    assert [secret_problem(secrets.token_urlsafe(32), min_length=32) for _ in range(200)] == [None] * 200
+    assert [fernet_key_problem(Fernet.generate_key().decode()) for _ in range(200)] == [None] * 200

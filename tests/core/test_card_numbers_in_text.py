@@ -1,0 +1,54 @@
+"""A card number typed into free text (memo, display name, device name, staff reasons) is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.admin import CounterRegistrationForm, ReasonForm
+from core.validators import card_numbers_in
+from payments.admin import RefundForm
+
+UNIONPAY = "6222021234567890128"  # Luhn-valid, 19 digits
+VISA = "4111111111111111"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"给你 {UNIONPAY} 谢谢",
+        "卡号 6222 0212 3456 7890 128",
+        "4111-1111-1111-1111",
+        "4111.1111.1111.1111",
+        "４１１１ １１１１ １１１１ １１１１",  # full-width digits from a Chinese input method
+        "amex 3714 496353 98431",
+        f"x{VISA}y",
+    ],
+)
+def test_luhn_valid_13_to_19_digits_are_found_spaced_or_not(text: str) -> None:
+    assert card_numbers_in(text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4111111111111112",  # fails Luhn
+        "6222021234567890123",  # fails Luhn
+        "order 12345678901234567890123",  # one ungrouped 20+ digit identifier
+        "10 20 30 40 50 60 70 80 90",  # a list of small numbers
+        "电话 138 0013 8000, 金额 12.34",
+        "",
+    ],
+)
+def test_other_numbers_are_not_card_numbers(text: str) -> None:
+    assert card_numbers_in(text) == []
+
+
+def test_staff_reason_fields_refuse_card_numbers() -> None:
+    refund = RefundForm(data={"amount": "1.00", "reason": f"customer read out {UNIONPAY}"})
+    freeze = ReasonForm(data={"reason": "card 4111-1111-1111-1111 stolen"})
+    fine = ReasonForm(data={"reason": "card ending 1111 stolen"})
+
+    assert not refund.is_valid() and refund.errors.as_data()["reason"][0].code == "card_number_in_text"
+    assert not freeze.is_valid() and freeze.errors.as_data()["reason"][0].code == "card_number_in_text"
+    assert fine.is_valid()
+    assert "business_name" in CounterRegistrationForm(data={"business_name": VISA}).errors
