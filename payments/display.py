@@ -28,10 +28,9 @@ def money_display(minor: int | None, currency: str) -> str:
 def ledger_account_label(account: LedgerAccount) -> str:
     """``张* · Customer wallet CNY`` for a customer's account (masked owner), ``<name> · <kind> <CUR>``
     for a bank or merchant account. Never the internal code or a customer's full name."""
-    kind = account.get_kind_display()
+    kind_currency = f"{account.get_kind_display()} {account.currency}"
     if account.customer_id is not None:
         owner = account.customer.masked_label(with_phone=False)
     else:
-        owner = account.name or ""
-    owner = owner.strip()
-    return f"{owner} · {kind} {account.currency}" if owner and owner != f"{kind} {account.currency}" else f"{kind} {account.currency}"
+        owner = (account.name or "").strip()
+    return f"{owner} · {kind_currency}" if owner and owner != kind_currency else kind_currency
