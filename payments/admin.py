@@ -201,6 +201,7 @@ class LedgerAccountAdmin(CustomerScopedAdmin):
     search_fields = ("code", "=public_id", "name")
     list_select_related = ("customer",)
     readonly_fields = ("balance",)
+    ordering = ("-id",)
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -679,7 +680,7 @@ class AdjustmentRequestForm(forms.ModelForm):
 
     class Meta:
         model = AdjustmentRequest
-        fields = ("kind", "target_account", "target_transfer", "amount", "currency", "reason", "deadline")
+        fields = ("kind", "target_account", "target_transfer", "currency", "reason", "deadline")
         help_texts = {
             "target_account": _("Search by phone number, account code or name."),
             "target_transfer": _("Search by reference or transfer id."),
@@ -744,7 +745,7 @@ def _adjustment_error_message(error: DomainError, kind: str) -> str:
 @admin.register(AdjustmentRequest)
 class AdjustmentRequestAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
     form = AdjustmentRequestForm
-    list_display = ("short_id", "kind", "target", "amount", "reason_short", "status", "maker", "checker", "deadline")
+    list_display = ("short_id", "kind", "target", "money", "reason_short", "status", "maker", "checker", "deadline")
     list_filter = ("status", "kind")
     search_fields = ("=public_id", "reason")
     list_select_related = ("maker", "checker", "target_account__customer", "target_transfer")
@@ -756,7 +757,7 @@ class AdjustmentRequestAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
         "kind",
         "status",
         "target",
-        "amount",
+        "money",
         "source",
         "reason",
         "deadline",
@@ -774,8 +775,10 @@ class AdjustmentRequestAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    add_fields = ("kind", "target_account", "target_transfer", "amount", "currency", "reason", "deadline")
+
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.detail_fields if obj is not None else super().get_fields(request, obj)
+        return self.detail_fields if obj is not None else self.add_fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.detail_fields if obj is not None else ()
@@ -824,7 +827,7 @@ class AdjustmentRequestAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
         return "-"
 
     @admin.display(description=_("amount"))
-    def amount(self, obj: AdjustmentRequest) -> str:
+    def money(self, obj: AdjustmentRequest) -> str:
         return _money(obj.amount_minor, obj.currency)
 
     @admin.display(description=_("reason"))
