@@ -252,7 +252,7 @@ def test_widgets_do_not_label_or_offer_another_branchs_wallet(zhang: Customer, e
         {"app_label": "payments", "model_name": "adjustmentrequest", "field_name": "target_account", "term": ""},
     ).json()
 
-    assert "张*" not in add
+    assert "张*" not in add and wallet.code not in add and str(wallet.public_id) not in add
     assert [r["id"] for r in found["results"]] == [str(mine.pk)]
 
 
