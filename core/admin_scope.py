@@ -22,7 +22,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -56,7 +56,7 @@ class ScopedRawIdWidget(ForeignKeyRawIdWidget):
         key = self.rel.get_related_field().name
         try:
             obj = self.queryset.using(self.db).get(**{key: value})
-        except (ValueError, TypeError, self.rel.model.DoesNotExist, ValidationError):
+        except (ValueError, TypeError, ObjectDoesNotExist, ValidationError):
             return "", ""
         try:
             url = reverse(f"{self.admin_site.name}:{obj._meta.app_label}_{obj._meta.model_name}_change", args=(obj.pk,))

@@ -29,7 +29,7 @@ def ledger_account_label(account: LedgerAccount) -> str:
     """``张* · Customer wallet CNY`` for a customer's account (masked owner), ``<name> · <kind> <CUR>``
     for a bank or merchant account. Never the internal code or a customer's full name."""
     kind_currency = f"{account.get_kind_display()} {account.currency}"
-    if account.customer_id is not None:
+    if account.customer is not None:
         owner = account.customer.masked_label(with_phone=False)
     else:
         owner = (account.name or "").strip()
