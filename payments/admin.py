@@ -31,6 +31,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import Customer
 from accounts.pii import InvalidPhone, normalize_phone, phone_index
 from accounts.selectors import branch_descendant_ids, customer_qs_visible_to_staff, staff_is_bank_wide
 from core.admin_scope import ScopedForeignKeysMixin
@@ -145,6 +146,10 @@ class MoneyColumnsMixin:
         return [*super().get_readonly_fields(request, obj), *extra]  # type: ignore[misc]
 
 
+_OUT_OF_SCOPE_ACCOUNT = _("an account outside your branch")
+_OUT_OF_SCOPE_CUSTOMER = _("a customer outside your branch")
+
+
 def _visible_customer_ids(request: HttpRequest) -> QuerySet[Any] | None:
     """None for bank-wide staff (no filter), else the ids of the customers the user may see."""
     if staff_is_bank_wide(request.user):
@@ -152,7 +157,70 @@ def _visible_customer_ids(request: HttpRequest) -> QuerySet[Any] | None:
     return customer_qs_visible_to_staff(request.user).values("pk")
 
 
-class ReadOnlyAdmin(MoneyColumnsMixin, ScopedForeignKeysMixin, admin.ModelAdmin):
+def _account_in_scope(request: HttpRequest, account_id: int) -> bool:
+    """A bank-side account (no customer) carries no personal data; a customer's account is in scope
+    when its customer is."""
+    visible = _visible_customer_ids(request)
+    if visible is None:
+        return True
+    return LedgerAccount.objects.filter(Q(customer__isnull=True) | Q(customer__in=visible), pk=account_id).exists()
+
+
+def _customer_in_scope(request: HttpRequest, customer_id: int) -> bool:
+    visible = _visible_customer_ids(request)
+    return visible is None or visible.filter(pk=customer_id).exists()
+
+
+def _scoped_link(field_name: str, label: Any, hidden: Any) -> Any:
+    def shown(obj: Any) -> str:
+        if field_name in getattr(obj, "_out_of_scope", ()):
+            return str(hidden)
+        value = getattr(obj, field_name)
+        return "-" if value is None else str(value)
+
+    shown.short_description = label  # type: ignore[attr-defined]
+    return shown
+
+
+class ScopedDetailMixin:
+    """On a detail page, a foreign key to a ledger account or a customer outside the user's scope
+    (the other side of a P2P transfer) reads "outside your branch" instead of naming it."""
+
+    model: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._scoped_links: dict[str, Any] = {}
+        for field in self.model._meta.concrete_fields:
+            if field.is_relation and field.related_model in (LedgerAccount, Customer):
+                is_account = field.related_model is LedgerAccount
+                check = _account_in_scope if is_account else _customer_in_scope
+                hidden = _OUT_OF_SCOPE_ACCOUNT if is_account else _OUT_OF_SCOPE_CUSTOMER
+                self._scoped_links[field.name] = (f"{field.name}_shown", field.attname, check)
+                setattr(self, f"{field.name}_shown", _scoped_link(field.name, field.verbose_name, hidden))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is not None:
+            obj._out_of_scope = {
+                name
+                for name, (_shown, attname, check) in self._scoped_links.items()
+                if getattr(obj, attname) is not None and not check(request, getattr(obj, attname))
+            }
+        return obj
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        names = super().get_fields(request, obj)  # type: ignore[misc]
+        if obj is None:
+            return names
+        return list(dict.fromkeys(self._scoped_links[n][0] if n in self._scoped_links else n for n in names))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        extra = [shown for shown, _attname, _check in self._scoped_links.values()] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *extra]  # type: ignore[misc]
+
+
+class ReadOnlyAdmin(ScopedDetailMixin, MoneyColumnsMixin, ScopedForeignKeysMixin, admin.ModelAdmin):
     """View only: the ledger is changed by services, never by hand."""
 
     actions = None
@@ -280,9 +348,6 @@ class PostingInline(_ReadOnlyInline):
         if not getattr(obj, "counterparty_in_scope", False):
             return str(_OUT_OF_SCOPE_ACCOUNT)
         return str(obj.counterparty_account)
-
-
-_OUT_OF_SCOPE_ACCOUNT = _("an account outside your branch")
 
 
 def _transfers_visible(request: HttpRequest, qs: QuerySet[Transfer]) -> QuerySet[Transfer]:
@@ -581,9 +646,38 @@ class MerchantOrderAdmin(ReadOnlyAdmin):
 
 
 class BillerForm(forms.ModelForm):
+    """Amount limits typed in yuan (``0.01``, ``50000.00``); stored in minor units."""
+
+    min_amount = forms.DecimalField(label=_("Minimum amount"), max_digits=15, decimal_places=2, initial=Decimal("0.01"))
+    max_amount = forms.DecimalField(
+        label=_("Maximum amount"), max_digits=15, decimal_places=2, initial=Decimal("50000.00")
+    )
+
     class Meta:
         model = Biller
-        fields = ("code", "name", "category", "validator", "currency", "min_amount_minor", "max_amount_minor", "status")
+        fields = ("code", "name", "category", "validator", "currency", "status")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        biller = self.instance
+        if biller.pk is not None:
+            self.initial["min_amount"] = Money(biller.min_amount_minor, biller.currency).amount_str()
+            self.initial["max_amount"] = Money(biller.max_amount_minor, biller.currency).amount_str()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        currency = data.get("currency") or self.instance.currency or "CNY"
+        for name in ("min_amount", "max_amount"):
+            if data.get(name) is None:
+                continue
+            try:
+                data[f"{name}_minor"] = Money.parse(format(data[name], "f"), currency).minor
+            except MoneyError as error:
+                self.add_error(name, str(error))
+        low, high = data.get("min_amount_minor"), data.get("max_amount_minor")
+        if low is not None and high is not None and not 0 < low <= high:
+            self.add_error("max_amount", _("The maximum must be at least the minimum, and the minimum positive."))
+        return data
 
 
 @admin.register(Biller)
@@ -595,6 +689,14 @@ class BillerAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("code", "currency") if obj is not None else ()
+
+    @admin.display(description=_("Minimum amount"))
+    def min_amount(self, obj: Biller) -> str:
+        return _money(obj.min_amount_minor, obj.currency)
+
+    @admin.display(description=_("Maximum amount"))
+    def max_amount(self, obj: Biller) -> str:
+        return _money(obj.max_amount_minor, obj.currency)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
@@ -608,6 +710,8 @@ class BillerAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Biller, form: Any, change: bool) -> None:
         if change:
+            obj.min_amount_minor = form.cleaned_data["min_amount_minor"]
+            obj.max_amount_minor = form.cleaned_data["max_amount_minor"]
             super().save_model(request, obj, form, change)
             return
         data = form.cleaned_data

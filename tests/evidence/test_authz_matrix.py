@@ -314,6 +314,7 @@ def _admin_world() -> dict[str, Any]:
             kind="P2P",
             legs=[Leg(wallet, Money(-1_00, "CNY")), Leg(fund_plain(stranger), Money(1_00, "CNY"))],
             reference="AUTHZ-P2P",
+            initiated_by=owner.customer,
         )
     adjustment_request_create(
         maker=StaffFactory(roles=[StaffRole.BRANCH_MANAGER], branch=here),

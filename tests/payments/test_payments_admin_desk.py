@@ -285,13 +285,19 @@ def test_a_transfer_page_hides_the_other_branchs_counterparty_and_balance(zhang:
                 Leg(LedgerAccount.objects.get(customer=zhang), Money(-3_00, "CNY")),
                 Leg(wallet_fund(stranger, "987.65"), Money(3_00, "CNY")),
             ],
+            initiated_by=zhang,
         )
     client = admin_client_for(StaffFactory(roles=["TELLER"], branch=zhang.home_branch))
+    theirs = admin_client_for(StaffFactory(roles=["TELLER"], branch=elsewhere))
 
     body = client.get(f"/admin/payments/transfer/{transfer.pk}/change/").content.decode()
+    their_body = theirs.get(f"/admin/payments/transfer/{transfer.pk}/change/").content.decode()
 
     assert "张* · " in body and "7.00 CNY" in body
     assert "赵*" not in body and "990.65" not in body and gettext("an account outside your branch") in body
+    assert "赵* · " in their_body and "990.65" in their_body
+    assert "张*" not in their_body and "138****5678" not in their_body
+    assert gettext("a customer outside your branch") in their_body
 
 
 def test_merchant_orders_are_branch_scoped(here, elsewhere) -> None:
@@ -309,3 +315,30 @@ def test_merchant_orders_are_branch_scoped(here, elsewhere) -> None:
     assert str(mine.public_id) in listing and str(foreign.public_id) not in listing
     assert page.status_code in (302, 404)
     assert Transfer.objects.count() == 0
+
+
+def test_biller_limits_are_typed_and_shown_in_yuan() -> None:
+    from django.contrib.auth.models import User
+
+    from payments.models import Biller
+
+    root = User.objects.create_superuser("root", "root@example.com", "Root-Password-2026!")
+    client = admin_client_for(root)
+    data = {
+        "code": "SGCC-SH",
+        "name": "国网上海",
+        "category": "ELECTRICITY",
+        "validator": "electricity",
+        "currency": "CNY",
+        "status": "ACTIVE",
+        "min_amount": "0.01",
+        "max_amount": "5000.00",
+    }
+
+    created = client.post("/admin/payments/biller/add/", data)
+    biller = Biller.objects.get(code="SGCC-SH")
+    page = client.get(f"/admin/payments/biller/{biller.pk}/change/").content.decode()
+
+    assert created.status_code == 302
+    assert (biller.min_amount_minor, biller.max_amount_minor) == (1, 500_000)
+    assert 'value="5000.00"' in page
