@@ -450,3 +450,28 @@ def test_the_admin_world_has_rows_of_this_branch_to_probe() -> None:
 
     for model in (AdjustmentRequest, LedgerAccount, MerchantOrder, MerchantPayment, Posting, Transfer):
         assert _rows_of_this_branch(model, world["owner"].customer, world["here"]), model._meta.label
+
+
+@pytest.mark.django_db
+def test_an_unscoped_admin_fails_the_admin_matrix() -> None:
+    """Fail closed: the same probe reports a ModelAdmin that forgot its branch scope."""
+    from django.urls import clear_url_caches
+
+    from payments.models import MerchantOrder
+
+    class LeakyMerchantOrderAdmin(admin.ModelAdmin):
+        pass
+
+    original = admin.site._registry[MerchantOrder]
+    admin.site._registry[MerchantOrder] = LeakyMerchantOrderAdmin(MerchantOrder, admin.site)
+    urlconf = type("urlconf", (), {"urlpatterns": [path("admin/", admin.site.urls)]})
+    try:
+        with override_settings(ROOT_URLCONF=urlconf):
+            clear_url_caches()
+            problems = admin_probe_problems(MerchantOrder, admin.site._registry[MerchantOrder], _admin_world())
+    finally:
+        admin.site._registry[MerchantOrder] = original
+        clear_url_caches()
+
+    assert any("change page -> 200" in p for p in problems), problems
+    assert any("/admin/payments/merchantorder/ shows" in p for p in problems), problems
