@@ -806,8 +806,12 @@ class AdjustmentRequestForm(forms.ModelForm):
         if deadline is not None and deadline <= timezone.now():
             self.add_error("deadline", _("The deadline must be in the future."))
         if kind == AdjustmentRequest.Kind.REVERSAL:
-            if not data.get("target_transfer") and "target_transfer" not in self.errors:
+            transfer = data.get("target_transfer")
+            if transfer is None and "target_transfer" not in self.errors:
                 self.add_error("target_transfer", _("Pick the transfer to reverse."))
+            elif transfer is not None and _pending_reversal_exists(transfer):
+                # The service refuses it too (under its lock); this says so before anything is held.
+                self.add_error("target_transfer", _("A reversal of this transfer is already waiting for approval."))
             return data
         account = data.get("target_account")
         if account is None:
@@ -827,6 +831,12 @@ class AdjustmentRequestForm(forms.ModelForm):
         except MoneyError as error:
             self.add_error("amount", str(error))
         return data
+
+
+def _pending_reversal_exists(transfer: Transfer) -> bool:
+    return AdjustmentRequest.objects.filter(
+        kind=AdjustmentRequest.Kind.REVERSAL, target_transfer=transfer, status=AdjustmentRequest.Status.PENDING
+    ).exists()
 
 
 def _adjustment_error_message(error: DomainError, kind: str) -> str:

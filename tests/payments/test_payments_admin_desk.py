@@ -24,7 +24,7 @@ from payments.services.merchant_payments import (
 )
 from tests.factories import BranchFactory, CustomerFactory, StaffFactory
 from tests.payments.factories import wallet_fund
-from tests.payments.factories_movements import admin_client_for, balance, staff_roles_ensure
+from tests.payments.factories_movements import admin_client_for, available, balance, staff_roles_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +342,32 @@ def test_biller_limits_are_typed_and_shown_in_yuan() -> None:
     assert created.status_code == 302
     assert (biller.min_amount_minor, biller.max_amount_minor) == (1, 500_000)
     assert 'value="5000.00"' in page
+
+
+def test_a_second_reversal_request_for_the_same_transfer_is_refused_by_the_form(zhang: Customer, here) -> None:
+    other = CustomerFactory(home_branch=here)
+    wallet_fund(zhang, "10.00")
+    with transaction.atomic():
+        transfer = transfer_post(
+            kind="P2P",
+            legs=[
+                Leg(LedgerAccount.objects.get(customer=zhang), Money(-5_00, "CNY")),
+                Leg(wallet_fund(other, "0.01"), Money(5_00, "CNY")),
+            ],
+        )
+    client = admin_client_for(StaffFactory(roles=["BRANCH_MANAGER"], branch=here))
+    data = _form(
+        LedgerAccount.objects.get(customer=zhang),
+        kind="REVERSAL",
+        target_transfer=str(transfer.pk),
+        target_account="",
+        amount="",
+    )
+
+    first = client.post(ADD, data)
+    second = client.post(ADD, data)
+
+    assert first.status_code == 302
+    assert second.status_code == 200 and "target_transfer" in second.context["adminform"].form.errors
+    assert AdjustmentRequest.objects.count() == 1
+    assert available(LedgerAccount.objects.get(customer=other)) == 1
