@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.pii import mask_name, mask_phone
 from core.crypto import EncryptedTextField
 from core.models import TimeStampedModel
 
@@ -168,7 +169,16 @@ class Customer(TimeStampedModel):
         indexes = [models.Index(fields=["home_branch", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{_('Customer')} {self.pk}"
+        return self.masked_label()
+
+    def masked_label(self, *, with_phone: bool = True) -> str:
+        """``张* 138****5678``: masked name (legal, else business, else display name) and masked phone.
+
+        What the admin shows wherever a customer is named (lists, raw-id labels, ledger accounts);
+        the full values are only behind the audited reveal."""
+        name = mask_name(self.legal_name or self.business_name or self.display_name or "")
+        phone = mask_phone(self.phone) if with_phone and self.phone else ""
+        return " ".join(part for part in (name, phone) if part) or f"{_('Customer')} {str(self.public_id)[:8]}"
 
     # DRF treats whatever authentication returns as request.user.
     @property

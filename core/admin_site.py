@@ -30,5 +30,6 @@ class TongbaoAdminSite(OTPAdminSite):
     site_header = _("Tongbao Wallet Back Office")
     site_title = _("Tongbao Back Office")
     index_title = _("Branch operations")
+    site_url = None  # no public site behind the back office: no "View site" link to a 404
     enable_nav_sidebar = True
     login_form = StaffLoginForm

@@ -36,7 +36,10 @@ HOT_KINDS = frozenset(
     }
 )
 # Bank-side accounts that may go negative (ARCHITECTURE §4). Never a customer's or a budget.
-NEGATIVE_ALLOWED_KINDS = frozenset({Kind.SETTLEMENT, Kind.FX_POSITION, Kind.POINTS_ISSUANCE, Kind.SUSPENSE})
+# FEE_INCOME: a fee waiver gives back a fee charged in an earlier period (docs/ledger.md).
+NEGATIVE_ALLOWED_KINDS = frozenset(
+    {Kind.SETTLEMENT, Kind.FX_POSITION, Kind.POINTS_ISSUANCE, Kind.SUSPENSE, Kind.FEE_INCOME}
+)
 # Kinds that may move money out of or into a FROZEN account (corrections by the bank).
 _FROZEN_EXEMPT_TRANSFER_KINDS = frozenset({Transfer.Kind.REVERSAL, Transfer.Kind.ADJUSTMENT})
 

@@ -87,7 +87,9 @@ class LedgerAccount(models.Model):
         indexes = [models.Index(fields=["customer", "kind"], name="ledger_acct_customer_kind")]
 
     def __str__(self) -> str:
-        return self.code
+        from payments.display import ledger_account_label
+
+        return ledger_account_label(self)
 
 
 class Transfer(models.Model):

@@ -158,7 +158,9 @@ class MerchantPayment(models.Model):
         indexes = [models.Index(fields=["customer", "created_at"], name="merchant_payment_customer")]
 
     def __str__(self) -> str:
-        return f"{self.merchant_id} {self.amount_minor} {self.currency}"
+        from payments.display import money_display
+
+        return f"{self.merchant} {money_display(self.amount_minor, self.currency)}"
 
     @property
     def customer_paid_minor(self) -> int:

@@ -232,7 +232,7 @@ def test_account_open_is_get_or_create_by_code_and_checks_kind() -> None:
 def test_system_accounts_carry_the_right_flags() -> None:
     assert system_account("SETTLEMENT", CNY).allow_negative
     assert system_account("FX_POSITION", "USD").allow_negative
-    assert not system_account("FEE_INCOME", CNY).allow_negative
+    assert system_account("FEE_INCOME", CNY).allow_negative  # fee waivers give back earlier fees (docs/ledger.md)
     assert system_account("POINTS_ISSUANCE", "PTS").allow_negative
     assert system_account("SUSPENSE", CNY).code == "system:suspense:CNY"
 
