@@ -138,6 +138,7 @@ class Stack:
         os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
         os.environ["DJANGO_SETTINGS_MODULE"] = "tools.drill_settings"
         os.environ["DATABASE_CONN_MAX_AGE"] = "60"
+        os.environ.setdefault("LOG_LEVEL", "WARNING")  # this process too: the checks, not INFO lines
         from tools import bench_world
 
         self.db_name = bench_world.provision_database("drill")
