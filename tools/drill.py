@@ -272,7 +272,8 @@ def invariants(result: DrillResult, total_before: int | None = None, credited: i
         same = total_after == expected
         result.details["customer_total_as_expected"] = same
         label = "customer total unchanged" if not credited else "customer total = before + confirmed top-ups"
-        result.check(label, same, f"before {total_before} + {credited}, after {total_after} (minor units)")
+        plus = f" + {credited}" if credited else ""
+        result.check(label, same, f"before {total_before}{plus}, after {total_after} (minor units)")
         held = held and same
     result.invariants_ok = held
     return held
