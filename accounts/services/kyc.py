@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -14,6 +13,7 @@ from accounts import errors
 from accounts.integrations import kyc_verify
 from accounts.models import Customer, KycTier
 from accounts.pii import national_id_index, national_id_is_valid
+from core.throttling import attempt_take
 
 KYC_MAX_FAILURES_PER_DAY = getattr(settings, "ACCOUNTS_KYC_MAX_FAILURES_PER_DAY", 5)
 
@@ -60,7 +60,7 @@ def customer_kyc_submit(*, customer: Customer, legal_name: str, national_id: str
     if Customer.objects.filter(national_id_index=index).exclude(pk=customer.pk).exists():
         raise errors.NationalIdAlreadyUsed()
     failures_key = f"acc:kyc-fail:{customer.pk}"
-    if (cache.get(failures_key) or 0) >= KYC_MAX_FAILURES_PER_DAY:
+    if attempt_take(failures_key, 86400) > KYC_MAX_FAILURES_PER_DAY:
         raise errors.DomainError(
             gettext("Too many failed identity checks today. Try again tomorrow."),
             code="kyc_too_many_attempts",
@@ -69,8 +69,6 @@ def customer_kyc_submit(*, customer: Customer, legal_name: str, national_id: str
 
     result = kyc_verify(legal_name=name, national_id=value)  # network I/O: outside any transaction
     if not result.matched:
-        cache.add(failures_key, 0, timeout=86400)
-        cache.incr(failures_key)
         raise errors.KycMismatch()
 
     try:

@@ -13,11 +13,12 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -125,14 +126,54 @@ def _challenge_create_and_send(*, e164: str, index: str, purpose: str, ip: str |
     )
 
 
+# One statement takes the attempt on the newest live challenge before any comparison (and locks
+# its row until our transaction ends, so parallel checks of one challenge queue).
+_RESERVE_SQL = """
+UPDATE {table} SET attempts = attempts + 1
+WHERE id = (
+    SELECT id FROM {table} WHERE phone_index = %(index)s AND purpose = %(purpose)s
+    ORDER BY created_at DESC, id DESC LIMIT 1
+) AND attempts < %(max)s AND consumed_at IS NULL AND expires_at > %(now)s
+RETURNING id, code_hash, attempts
+"""
+
+
 def otp_check(*, index: str, purpose: str, code: object) -> OtpChallenge:
     """Check ``code`` against the newest challenge of this phone and purpose; return it, unconsumed.
 
-    Call OUTSIDE any transaction: a wrong try increments ``attempts`` (conditional UPDATE, committed
-    at once). Raises ``OtpInvalid`` (wrong, expired, used: codes ``otp_invalid``/``otp_expired``/
-    ``otp_used``) or ``OtpTooManyAttempts``.
+    Call OUTSIDE any transaction (``durable=True``). The attempt is taken BEFORE the comparison
+    with one ``UPDATE ... RETURNING`` on the newest live challenge, so of any number of parallel
+    tries at most ``OTP_MAX_ATTEMPTS`` are compared; a wrong try is committed at once, a right one
+    gives its attempt back (the reservation is rolled back). Raises ``OtpInvalid`` (wrong, expired,
+    used: codes ``otp_invalid``/``otp_expired``/``otp_used``) or ``OtpTooManyAttempts``.
     """
     now = timezone.now()
+    sql = _RESERVE_SQL.format(table=connection.ops.quote_name(OtpChallenge._meta.db_table))
+    with transaction.atomic(durable=True):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"index": index, "purpose": purpose, "max": OTP_MAX_ATTEMPTS, "now": now})
+            row = cursor.fetchone()
+        if row is None:
+            _otp_refusal_raise(index=index, purpose=purpose, now=now)
+        challenge_id, code_hash, attempts = row
+        correct = (
+            isinstance(code, str)
+            and bool(_CODE_RE.match(code))
+            and hmac.compare_digest(code_hash, _code_hash(index, purpose, code))
+        )
+        if correct:
+            challenge = OtpChallenge.objects.get(pk=challenge_id)
+            challenge.attempts -= 1
+            transaction.set_rollback(True)  # a right code gives its attempt back
+    if correct:
+        return challenge
+    if attempts >= OTP_MAX_ATTEMPTS:
+        raise errors.OtpTooManyAttempts()
+    raise errors.OtpInvalid(details={"attempts_left": OTP_MAX_ATTEMPTS - attempts})
+
+
+def _otp_refusal_raise(*, index: str, purpose: str, now: datetime) -> NoReturn:
+    """Why no attempt could be taken on the newest challenge (none, used, expired, used up)."""
     challenge = OtpChallenge.objects.filter(phone_index=index, purpose=purpose).order_by("-created_at", "-id").first()
     if challenge is None:
         raise errors.OtpInvalid()
@@ -140,19 +181,7 @@ def otp_check(*, index: str, purpose: str, code: object) -> OtpChallenge:
         raise errors.OtpInvalid(gettext("This verification code has already been used."), code="otp_used")
     if challenge.expires_at <= now:
         raise errors.OtpInvalid(gettext("This verification code has expired. Request a new one."), code="otp_expired")
-    if challenge.attempts >= OTP_MAX_ATTEMPTS:
-        raise errors.OtpTooManyAttempts()
-    if (
-        isinstance(code, str)
-        and _CODE_RE.match(code)
-        and hmac.compare_digest(challenge.code_hash, _code_hash(index, purpose, code))
-    ):
-        return challenge
-    OtpChallenge.objects.filter(pk=challenge.pk, attempts__lt=OTP_MAX_ATTEMPTS).update(attempts=F("attempts") + 1)
-    attempts = OtpChallenge.objects.values_list("attempts", flat=True).get(pk=challenge.pk)
-    if attempts >= OTP_MAX_ATTEMPTS:
-        raise errors.OtpTooManyAttempts()
-    raise errors.OtpInvalid(details={"attempts_left": OTP_MAX_ATTEMPTS - attempts})
+    raise errors.OtpTooManyAttempts()
 
 
 def otp_consume(challenge: OtpChallenge) -> None:
