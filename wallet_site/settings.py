@@ -313,6 +313,8 @@ if IS_PRODUCTION:
             raise ImproperlyConfigured(f"{_name} must name a real adapter in production (not {_value or _simulator})")
 SMS_BACKEND = env_str("SMS_BACKEND", _SIMULATORS["SMS_BACKEND"])
 KYC_VERIFIER = env_str("KYC_VERIFIER", _SIMULATORS["KYC_VERIFIER"])
+# OTP SMS leave from a background thread after the answer ("inline": before it, for tests).
+ACCOUNTS_SMS_DELIVERY = env_choice("ACCOUNTS_SMS_DELIVERY", "thread", ("thread", "inline"))
 # Payments calls risk and promotions only through these dotted paths (ARCHITECTURE §3).
 PAYMENTS_RISK_PRECHECK = env_str("PAYMENTS_RISK_PRECHECK", "payments.hooks.risk_precheck_allow_all")
 PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks.promotions_quote_none")

@@ -108,6 +108,11 @@ def customer_register(
 
     Everything (customer, consents, device, token, ``customer.registered`` event) commits together
     or not at all. Bad input is refused before the code is consumed.
+
+    A registered phone gets no answer of its own: its REGISTER request sent no code (see
+    ``otp_request``), so its registration fails on the code like any wrong code. Only a holder of
+    a valid code for the phone (who owns the phone) can meet ``phone_already_registered``, when a
+    concurrent registration of the same phone won the race.
     """
     e164 = phone_normalize_or_error(phone)
     index = phone_index(e164)
@@ -116,8 +121,6 @@ def customer_register(
     for version in (terms_version, privacy_version):
         if not isinstance(version, str) or not version.strip():
             raise errors.DomainError(gettext("Accept the terms and the privacy policy."), code="consent_required")
-    if Customer.objects.filter(phone_index=index).exists():
-        raise errors.PhoneAlreadyRegistered()
     referrer = None
     if referrer_id:
         referrer = customer_get_by_public_id(referrer_id)
