@@ -58,7 +58,7 @@ def phone_normalize_or_error(raw: object) -> str:
 def _code_hash(index: str, purpose: str, code: str) -> str:
     # Keyed (HMAC) rather than a slow hash: 10^6 codes are trivial to brute-force offline from any
     # unkeyed hash, but not without the server's key.
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"otp:{index}:{purpose}:{code}".encode(), hashlib.sha256)
+    digest = hmac.new(settings.OTP_HASH_KEY.encode(), f"otp:{index}:{purpose}:{code}".encode(), hashlib.sha256)
     return f"hmac-sha256${digest.hexdigest()}"
 
 

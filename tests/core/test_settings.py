@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "BANK_GATEWAY_CALLBACK_SECRET": "g" * 40,
     "QR_SIGNING_KEY": "q" * 40,
     "PIN_HASH_KEY": "p" * 40,
+    "OTP_HASH_KEY": "o" * 40,
     "SMS_BACKEND": "bank_adapters.sms.CmppSmsBackend",
     "KYC_VERIFIER": "bank_adapters.kyc.PublicSecurityVerifier",
     "BANK_GATEWAY": "bank_adapters.gateway.CoreBankingGateway",
