@@ -96,10 +96,16 @@ class GuardedScopedRateThrottle(ScopedRateThrottle):
 
     def throttle_admit(self) -> bool:
         now_ms = int(time.time() * 1000)
-        window_ms = int(self.duration) * 1000
+        window_ms = int(self.duration or 0) * 1000
         client, full_key = _redis_for(str(self.key), self.cache)
         admitted, wait_ms = client.eval(
-            _SLIDING_WINDOW_LUA, 1, full_key, now_ms, window_ms, int(self.num_requests), f"{now_ms}-{uuid.uuid4().hex}"
+            _SLIDING_WINDOW_LUA,
+            1,
+            full_key,
+            now_ms,
+            window_ms,
+            int(self.num_requests or 0),
+            f"{now_ms}-{uuid.uuid4().hex}",
         )
         self._wait_seconds = None if admitted else int(wait_ms) / 1000
         return bool(admitted)

@@ -89,7 +89,7 @@ def customer_payment_pin_verify(*, customer: Customer, pin: str) -> None:
             state = Customer.objects.filter(pk=customer.pk).values("payment_pin", "pin_locked_until").get()
             if not state["payment_pin"]:
                 raise PaymentPinNotSet()
-            raise _locked_error(state["pin_locked_until"])
+            raise _locked_error(state["pin_locked_until"] or now + PIN_LOCK_DURATION)
         encoded, failed, locked_until = row
         correct = isinstance(pin, str) and bool(_PIN_RE.match(pin)) and check_password(pin, encoded)
         if correct:
@@ -106,7 +106,7 @@ def customer_payment_pin_verify(*, customer: Customer, pin: str) -> None:
         customer.pin_locked_until = None
         return
     customer.pin_failed_attempts = failed
-    customer.pin_locked_until = locked_until if failed >= PIN_MAX_ATTEMPTS else customer.pin_locked_until
+    customer.pin_locked_until = locked_until
     if failed >= PIN_MAX_ATTEMPTS:
         raise _locked_error(locked_until)
     raise PaymentPinInvalid(details={"attempts_left": PIN_MAX_ATTEMPTS - failed})
