@@ -13,7 +13,7 @@ COPY --chown=tongbao:tongbao . .
 # refuses known or low-entropy secrets, core/env.py).
 RUN r() { python -c 'import secrets; print(secrets.token_urlsafe(48))'; }; \
     SECRET_KEY=$(r) PII_BLIND_INDEX_KEY=$(r) PIN_HASH_KEY=$(r) BANK_GATEWAY_CALLBACK_SECRET=$(r) QR_SIGNING_KEY=$(r) \
-    LEDGER_ANCHOR_KEY=$(r) \
+    LEDGER_ANCHOR_KEY=$(r) OTP_HASH_KEY=$(r) \
     PII_ENCRYPTION_KEYS=$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     SMS_BACKEND=build.only.Adapter KYC_VERIFIER=build.only.Adapter BANK_GATEWAY=build.only.Adapter \

@@ -313,3 +313,51 @@ class OtpChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} challenge {self.pk}"
+
+
+class KycReview(models.Model):
+    """A KYC submission that the verifier matched but whose ID number another customer already holds.
+
+    Branch staff decide (a second account of the same person, identity theft, a data error). The
+    submitter is told only that the verification is under review, never whose the ID is.
+    """
+
+    class Reason(models.TextChoices):
+        DUPLICATE_IDENTITY = "DUPLICATE_IDENTITY", _("ID number already held by another customer")
+
+    class Status(models.TextChoices):
+        OPEN = "OPEN", _("Open")
+        APPROVED = "APPROVED", _("Approved")
+        REJECTED = "REJECTED", _("Rejected")
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="kyc_reviews", verbose_name=_("customer")
+    )
+    existing_customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer already holding the ID")
+    )
+    branch = models.ForeignKey(
+        Branch, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    legal_name = EncryptedTextField(_("legal name"))
+    national_id = EncryptedTextField(_("national ID number"))
+    verifier_reference = models.CharField(_("verifier reference"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("KYC review")
+        verbose_name_plural = _("KYC reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=models.Q(status="OPEN"), name="accounts_kycreview_one_open_per_customer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('KYC review')} {self.pk}"

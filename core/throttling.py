@@ -5,14 +5,22 @@
   must keep working during a Redis outage (ARCHITECTURE §2, §5).
 - ``GuardedScopedRateThrottle`` protects guessable endpoints (login, OTP, PIN, coupons). Letting
   guesses through unmetered would be a hole, so if Redis is down it refuses with a clean 503
-  ``rate_limit_unavailable`` in the error format, never a 500.
+  ``rate_limit_unavailable`` in the error format, never a 500. Its check-and-count is ONE Lua
+  script (a sliding-window log in a sorted set), so parallel requests cannot all read "under the
+  limit" before any of them writes: 20 parallel requests against 10/min let exactly 10 through.
+  (DRF's own throttles read the history, then write it back: 15 of 15 passed a 10/min limit.)
+- ``attempt_take`` is the atomic counter behind attempt limits kept in Redis (login failures, KYC
+  checks): INCR first, then compare, so parallel guesses are counted before any is evaluated.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from typing import Any
 
+from django.core.cache import cache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
@@ -50,13 +58,92 @@ class FailOpenAnonRateThrottle(_FailOpenMixin, AnonRateThrottle):
     pass
 
 
+# KEYS[1] the window's sorted set; ARGV: now (ms), window (ms), limit, a unique member.
+# Returns {1, 0} when the request is admitted (and recorded), {0, ms until a slot frees} otherwise.
+_SLIDING_WINDOW_LUA = """
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+    redis.call('ZADD', KEYS[1], now, ARGV[4])
+    redis.call('PEXPIRE', KEYS[1], window)
+    return {1, 0}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, math.max(0, tonumber(oldest[2]) + window - now)}
+"""
+
+# KEYS[1] a counter; ARGV[1] its lifetime in seconds, set when the counter is created.
+_ATTEMPT_TAKE_LUA = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
+def _redis_for(key: str, store: Any = None) -> tuple[Any, str]:
+    """The raw client and the full (prefixed, versioned) key of Django's Redis cache backend."""
+    store = cache if store is None else store
+    full_key = store.make_and_validate_key(key)
+    return store._cache.get_client(full_key, write=True), full_key
+
+
+def attempt_take(key: str, window_seconds: int) -> int:
+    """Count one attempt under ``key`` atomically and return the count including it.
+
+    The counter lives ``window_seconds`` from its first attempt (a fixed window). Take the attempt
+    BEFORE evaluating the guess and refuse when the result exceeds the limit; reset with
+    ``cache.delete(key)`` after a success. The value stays readable with ``cache.get(key)``.
+    """
+    client, full_key = _redis_for(key)
+    return int(client.eval(_ATTEMPT_TAKE_LUA, 1, full_key, int(window_seconds)))
+
+
 class GuardedScopedRateThrottle(ScopedRateThrottle):
+    """``ScopedRateThrottle`` with an atomic sliding window; refuses (503) when Redis is unreachable."""
+
+    _wait_seconds: float | None = None
+
+    def throttle_admit(self) -> bool:
+        now_ms = int(time.time() * 1000)
+        window_ms = int(self.duration or 0) * 1000
+        client, full_key = _redis_for(str(self.key), self.cache)
+        admitted, wait_ms = client.eval(
+            _SLIDING_WINDOW_LUA,
+            1,
+            full_key,
+            now_ms,
+            window_ms,
+            int(self.num_requests or 0),
+            f"{now_ms}-{uuid.uuid4().hex}",
+        )
+        self._wait_seconds = None if admitted else int(wait_ms) / 1000
+        return bool(admitted)
+
+    def _allow_atomically(self, request: Any, view: Any) -> bool:
+        # ScopedRateThrottle.allow_request resolves the scope and rate, then calls
+        # SimpleRateThrottle.allow_request, whose read-then-write we replace here.
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        return self.throttle_admit()
+
+    def wait(self) -> float | None:
+        return self._wait_seconds
+
     def get_ident(self, request: Any) -> str:
         return _ident(request)
 
     def allow_request(self, request: Any, view: Any) -> bool:
         try:
-            return bool(super().allow_request(request, view))
+            return self._allow_atomically(request, view)
         except STORE_ERRORS as exc:
             logger.error("Guessable endpoint refused: rate-limit store unavailable (%s)", type(exc).__name__)
             from core.errors import RateLimitUnavailable  # here: DRF imports this module while core.errors loads

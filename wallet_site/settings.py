@@ -218,6 +218,19 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_VERBOSE = False
+# Masked in what axes records of a failed login (AccessAttempt.get_data/post_data): no password,
+# OTP code or CSRF token ever reaches its tables (it always masks "password" itself).
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "otp_token",
+    "otp_challenge",
+    "otp_device",
+    "otp_code",
+    "pin",
+    "token",
+    "csrfmiddlewaretoken",
+]
 
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Tongbao")
 
@@ -335,10 +348,21 @@ PII_BLIND_INDEX_KEY = env_str("PII_BLIND_INDEX_KEY", "" if IS_PRODUCTION else "d
 if IS_PRODUCTION and (not PII_ENCRYPTION_KEYS or len(PII_BLIND_INDEX_KEY) < 32):
     raise ImproperlyConfigured("PII_ENCRYPTION_KEYS and PII_BLIND_INDEX_KEY (32+ chars) must be set in production")
 
-# Key of the payment PIN hasher (HMAC-SHA256). Changing it invalidates every stored PIN.
+# Key of the payment PIN hasher (HMAC-SHA256); stored hashes name their key by a key id. To
+# rotate: the new key in PIN_HASH_KEY, the old ones in PIN_HASH_KEYS_PREVIOUS (comma-separated,
+# newest first) until every PIN was re-hashed on its next correct entry (accounts/hashers.py).
 PIN_HASH_KEY = env_str("PIN_HASH_KEY", "" if IS_PRODUCTION else "dev-only-payment-pin-key") or ""
-if IS_PRODUCTION and len(PIN_HASH_KEY) < 32:
-    raise ImproperlyConfigured("PIN_HASH_KEY (32+ random characters) must be set in production")
+PIN_HASH_KEYS_PREVIOUS = env_list("PIN_HASH_KEYS_PREVIOUS", [])
+if IS_PRODUCTION and (len(PIN_HASH_KEY) < 32 or any(len(key) < 32 for key in PIN_HASH_KEYS_PREVIOUS)):
+    raise ImproperlyConfigured(
+        "PIN_HASH_KEY (and PIN_HASH_KEYS_PREVIOUS) of 32+ random characters must be set in production"
+    )
+
+# Key of the OTP code HMAC (accounts/services/otp.py), its own rather than SECRET_KEY. Changing it
+# only voids the codes of the last few minutes.
+OTP_HASH_KEY = env_str("OTP_HASH_KEY", "" if IS_PRODUCTION else "dev-only-otp-hash-key") or ""
+if IS_PRODUCTION and len(OTP_HASH_KEY) < 32:
+    raise ImproperlyConfigured("OTP_HASH_KEY (32+ random characters) must be set in production")
 
 # --- Pluggable integrations -----------------------------------------------------------------
 # Development defaults are simulators; production must name real adapters (a simulated bank,
@@ -360,6 +384,8 @@ CARD_TOKEN_VERIFIER = env_str("CARD_TOKEN_VERIFIER", "payments.integrations.Bank
 if IS_PRODUCTION and str(CARD_TOKEN_VERIFIER).rsplit(".", 1)[-1].startswith("Simulated"):
     raise ImproperlyConfigured("CARD_TOKEN_VERIFIER must name a real adapter in production")
 KYC_VERIFIER = env_str("KYC_VERIFIER", _SIMULATORS["KYC_VERIFIER"])
+# OTP SMS leave from a background thread after the answer ("inline": before it, for tests).
+ACCOUNTS_SMS_DELIVERY = env_choice("ACCOUNTS_SMS_DELIVERY", "thread", ("thread", "inline"))
 # Payments calls risk and promotions only through these dotted paths (ARCHITECTURE §3).
 PAYMENTS_RISK_PRECHECK = env_str("PAYMENTS_RISK_PRECHECK", "payments.hooks.risk_precheck_allow_all")
 PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks.promotions_quote_none")

@@ -306,24 +306,34 @@ class MeKycApi(_Scoped):
         tier = serializers.IntegerField(source="kyc_tier_id")
         verified_at = serializers.DateTimeField(source="kyc_verified_at", allow_null=True)
         national_id_masked = serializers.SerializerMethodField()
+        review_pending = serializers.SerializerMethodField(
+            help_text="verified, and waiting for a branch review before tier 1"
+        )
 
         def get_national_id_masked(self, obj: Customer) -> str:
             from accounts.pii import mask_national_id
 
             return mask_national_id(obj.national_id) if obj.national_id else ""
 
+        def get_review_pending(self, obj: Customer) -> bool:
+            pending = self.context.get("review_pending")
+            return services.customer_kyc_review_pending(customer=obj) if pending is None else bool(pending)
+
     @extend_schema(responses={200: OutputSerializer, **error_responses(401)})
     def get(self, request: Request) -> Response:
         return Response(self.OutputSerializer(_customer(request)).data)
 
     @extend_schema(
-        request=InputSerializer, responses={200: OutputSerializer, **error_responses(400, 401, 409, 422, 429)}
+        request=InputSerializer,
+        responses={200: OutputSerializer, **error_responses(400, 401, 409, 422, 429)},
+        description="A verified ID number that needs a branch review answers 200 with ``review_pending``.",
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        customer = services.customer_kyc_submit(customer=_customer(request), **data.validated_data)
-        return Response(self.OutputSerializer(customer).data)
+        submitted = services.customer_kyc_submit(customer=_customer(request), **data.validated_data)
+        context = {"review_pending": submitted.review_pending}
+        return Response(self.OutputSerializer(submitted.customer, context=context).data)
 
 
 class ConsentOutputSerializer(serializers.ModelSerializer):

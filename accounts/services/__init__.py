@@ -14,7 +14,7 @@ from accounts.services.auth import (
     device_revoke,
     password_validate,
 )
-from accounts.services.kyc import customer_kyc_submit
+from accounts.services.kyc import KycSubmitted, customer_kyc_review_pending, customer_kyc_submit
 from accounts.services.otp import customer_step_up_check, otp_consume, otp_request, otp_request_step_up
 from accounts.services.pin import (
     customer_payment_pin_change,
@@ -40,11 +40,13 @@ from accounts.services.staff import (
 
 __all__ = [
     "IssuedToken",
+    "KycSubmitted",
     "card_link",
     "card_remove",
     "consent_grant",
     "consent_withdraw",
     "contains_card_number",
+    "customer_kyc_review_pending",
     "customer_kyc_submit",
     "customer_login",
     "customer_logout",

@@ -27,6 +27,7 @@ from accounts.pii import phone_index
 from accounts.selectors import customer_get_by_public_id
 from accounts.services.events import event_publish
 from accounts.services.otp import otp_check, otp_consume, phone_normalize_or_error
+from core.throttling import attempt_take
 
 TOKEN_TTL = timedelta(days=getattr(settings, "ACCOUNTS_TOKEN_TTL_DAYS", 30))
 LOGIN_MAX_FAILURES = getattr(settings, "ACCOUNTS_LOGIN_MAX_FAILURES", 5)
@@ -107,6 +108,11 @@ def customer_register(
 
     Everything (customer, consents, device, token, ``customer.registered`` event) commits together
     or not at all. Bad input is refused before the code is consumed.
+
+    A registered phone gets no answer of its own: its REGISTER request sent no code (see
+    ``otp_request``), so its registration fails on the code like any wrong code. Only a holder of
+    a valid code for the phone (who owns the phone) can meet ``phone_already_registered``, when a
+    concurrent registration of the same phone won the race.
     """
     e164 = phone_normalize_or_error(phone)
     index = phone_index(e164)
@@ -115,8 +121,6 @@ def customer_register(
     for version in (terms_version, privacy_version):
         if not isinstance(version, str) or not version.strip():
             raise errors.DomainError(gettext("Accept the terms and the privacy policy."), code="consent_required")
-    if Customer.objects.filter(phone_index=index).exists():
-        raise errors.PhoneAlreadyRegistered()
     referrer = None
     if referrer_id:
         referrer = customer_get_by_public_id(referrer_id)
@@ -168,15 +172,6 @@ def _login_fail_key(index: str) -> str:
     return f"acc:login-fail:{index}"
 
 
-def _login_failed(index: str) -> None:
-    key = _login_fail_key(index)
-    cache.add(key, 0, timeout=LOGIN_LOCK_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=LOGIN_LOCK_SECONDS)
-
-
 def customer_login(
     *,
     phone: str,
@@ -191,19 +186,23 @@ def customer_login(
     ``LOGIN_MAX_FAILURES`` wrong passwords lock the phone for ``LOGIN_LOCK_SECONDS`` (423); the
     answer for an unknown phone and a wrong password is the same. Frozen customers may sign in
     (to read why); closed ones may not.
+
+    The attempt is taken before the password is compared (an atomic Redis INCR per phone), so of
+    any number of parallel tries at most ``LOGIN_MAX_FAILURES`` are compared; a right password
+    resets the counter. Tries in flight at once count against each other, right ones included.
     """
     e164 = phone_normalize_or_error(phone)
     index = phone_index(e164)
     device_id = _device_id_validate(device_id)
-    if (cache.get(_login_fail_key(index)) or 0) >= LOGIN_MAX_FAILURES:
+    if attempt_take(_login_fail_key(index), LOGIN_LOCK_SECONDS) > LOGIN_MAX_FAILURES:
         raise errors.LoginLocked(details={"retry_after_seconds": LOGIN_LOCK_SECONDS})
     customer = Customer.objects.select_related("kyc_tier").filter(phone_index=index).first()
     password_ok = check_password(
         password if isinstance(password, str) else "", customer.password if customer is not None else _DUMMY_HASH
     )
     if customer is None or not password_ok:
-        _login_failed(index)
         raise errors.InvalidCredentials()
+    cache.delete(_login_fail_key(index))  # the password was right: the count of wrong ones restarts
     if customer.status == Customer.Status.CLOSED:
         raise errors.AccountNotActive()
 
@@ -219,7 +218,6 @@ def customer_login(
             otp_consume(challenge)
         device = _device_trust(customer=customer, device_id=device_id, name=device_name)
         issued = _token_issue(customer=customer, device=device)
-    cache.delete(_login_fail_key(index))
     return issued
 
 

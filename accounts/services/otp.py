@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import secrets
+import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts import errors
 from accounts.integrations import sms_send
 from accounts.models import Customer, OtpChallenge
-from accounts.pii import InvalidPhone, normalize_phone, phone_index
+from accounts.pii import InvalidPhone, mask_phone, normalize_phone, phone_index
+
+logger = logging.getLogger(__name__)
 
 OTP_TTL = timedelta(seconds=getattr(settings, "ACCOUNTS_OTP_TTL_SECONDS", 300))
 OTP_MAX_ATTEMPTS = getattr(settings, "ACCOUNTS_OTP_MAX_ATTEMPTS", 5)
@@ -53,7 +58,7 @@ def phone_normalize_or_error(raw: object) -> str:
 def _code_hash(index: str, purpose: str, code: str) -> str:
     # Keyed (HMAC) rather than a slow hash: 10^6 codes are trivial to brute-force offline from any
     # unkeyed hash, but not without the server's key.
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"otp:{index}:{purpose}:{code}".encode(), hashlib.sha256)
+    digest = hmac.new(settings.OTP_HASH_KEY.encode(), f"otp:{index}:{purpose}:{code}".encode(), hashlib.sha256)
     return f"hmac-sha256${digest.hexdigest()}"
 
 
@@ -78,35 +83,40 @@ def _rate_limit(index: str, ip: str | None) -> None:
 
 
 def otp_request(*, phone: str, purpose: str, ip: str | None = None) -> OtpSent:
-    """Create a challenge and send its code, rate-limited per phone and per address.
+    """Create a challenge and hand its SMS to ``otp_sms_dispatch``, rate-limited per phone and address.
 
-    REGISTER for a registered phone is a 409 (a clear answer for duplicate registration); LOGIN
-    and RESET_PASSWORD for an unknown phone answer exactly as for a known one but send nothing.
+    Answers the same (body, status, work done) whether the phone has an account or not, so the
+    endpoint cannot be used to learn who is a customer: every call looks the phone up, creates one
+    challenge and dispatches one SMS job, and the SMS goes out after the answer. What differs is
+    only what that job sends: REGISTER for a registered phone sends "this number already has an
+    account" and no code (the challenge's code is never sent, so no registration can follow);
+    LOGIN and RESET_PASSWORD for an unknown phone send nothing.
     """
     if purpose not in (OtpChallenge.Purpose.REGISTER, OtpChallenge.Purpose.LOGIN, OtpChallenge.Purpose.RESET_PASSWORD):
         raise errors.OtpInvalid(gettext("Unknown verification purpose."), code="otp_purpose_invalid")
     e164 = phone_normalize_or_error(phone)
     index = phone_index(e164)
-    exists = Customer.objects.filter(phone_index=index).exclude(status=Customer.Status.CLOSED).exists()
-    if purpose == OtpChallenge.Purpose.REGISTER and Customer.objects.filter(phone_index=index).exists():
-        raise errors.PhoneAlreadyRegistered()
     _rate_limit(index, ip)
-    if purpose != OtpChallenge.Purpose.REGISTER and not exists:
-        return OtpSent(int(OTP_TTL.total_seconds()), OTP_RESEND_SECONDS)
-    _challenge_create_and_send(e164=e164, index=index, purpose=purpose, ip=ip)
+    registered = Customer.objects.filter(phone_index=index).exclude(status=Customer.Status.CLOSED).exists()
+    code = _challenge_create(index=index, purpose=purpose, ip=ip)
+    if purpose == OtpChallenge.Purpose.REGISTER:
+        body: str | None = _already_registered_body() if registered else _code_body(code)
+    else:
+        body = _code_body(code) if registered else None
+    otp_sms_dispatch(phone=e164, body=body)
     return OtpSent(int(OTP_TTL.total_seconds()), OTP_RESEND_SECONDS)
 
 
 def otp_request_step_up(*, customer: Customer, ip: str | None = None) -> OtpSent:
     """A STEP_UP code to the customer's own phone (PIN reset without the old PIN, large payments)."""
     _rate_limit(customer.phone_index, ip)
-    _challenge_create_and_send(
-        e164=customer.phone, index=customer.phone_index, purpose=OtpChallenge.Purpose.STEP_UP, ip=ip
-    )
+    code = _challenge_create(index=customer.phone_index, purpose=OtpChallenge.Purpose.STEP_UP, ip=ip)
+    otp_sms_dispatch(phone=customer.phone, body=_code_body(code))
     return OtpSent(int(OTP_TTL.total_seconds()), OTP_RESEND_SECONDS)
 
 
-def _challenge_create_and_send(*, e164: str, index: str, purpose: str, ip: str | None) -> None:
+def _challenge_create(*, index: str, purpose: str, ip: str | None) -> str:
+    """Store a new challenge (its code hashed) and return the code."""
     code = f"{secrets.randbelow(1_000_000):06d}"
     OtpChallenge.objects.create(
         phone_index=index,
@@ -115,44 +125,105 @@ def _challenge_create_and_send(*, e164: str, index: str, purpose: str, ip: str |
         expires_at=timezone.now() + OTP_TTL,
         request_ip=ip,
     )
+    return code
+
+
+def _code_body(code: str) -> str:
     minutes = int(OTP_TTL.total_seconds() // 60)
-    sms_send(
-        phone=e164,
-        body=gettext(
-            "[Tongbao] Your verification code is %(code)s, valid for %(minutes)d minutes. Never share it with anyone."
-        )
-        % {"code": code, "minutes": minutes},
+    return gettext(
+        "[Tongbao] Your verification code is %(code)s, valid for %(minutes)d minutes. Never share it with anyone."
+    ) % {"code": code, "minutes": minutes}
+
+
+def _already_registered_body() -> str:
+    return gettext(
+        "[Tongbao] This number already has a Tongbao account. Sign in, or reset your password if you "
+        "forgot it. If you did not ask for this, ignore this message."
     )
+
+
+def otp_sms_dispatch(*, phone: str, body: str | None) -> None:
+    """Send ``body`` to ``phone`` after the request has answered (``body=None``: send nothing).
+
+    Called exactly once by every OTP request, whatever the branch, so the request does the same
+    work for known and unknown phones. ``ACCOUNTS_SMS_DELIVERY``: ``thread`` (default) sends from
+    a background thread started when the current transaction commits, so the SMS gateway's
+    latency is never part of the answer; ``inline`` sends at once (tests read the outbox).
+    """
+    if getattr(settings, "ACCOUNTS_SMS_DELIVERY", "thread") == "inline":
+        _sms_deliver(phone, body)
+        return
+    thread = threading.Thread(target=_sms_deliver, args=(phone, body), name="otp-sms", daemon=True)
+    transaction.on_commit(thread.start)
+
+
+def _sms_deliver(phone: str, body: str | None) -> None:
+    if body is None:
+        return
+    try:
+        sms_send(phone=phone, body=body)
+    except Exception:
+        logger.exception("OTP SMS to %s failed", mask_phone(phone))
+
+
+# One statement takes the attempt on the newest live challenge before any comparison (and locks
+# its row until our transaction ends, so parallel checks of one challenge queue).
+_RESERVE_SQL = """
+UPDATE {table} SET attempts = attempts + 1
+WHERE id = (
+    SELECT id FROM {table} WHERE phone_index = %(index)s AND purpose = %(purpose)s
+    ORDER BY created_at DESC, id DESC LIMIT 1
+) AND attempts < %(max)s AND consumed_at IS NULL AND expires_at > %(now)s
+RETURNING id, code_hash, attempts
+"""
 
 
 def otp_check(*, index: str, purpose: str, code: object) -> OtpChallenge:
     """Check ``code`` against the newest challenge of this phone and purpose; return it, unconsumed.
 
-    Call OUTSIDE any transaction: a wrong try increments ``attempts`` (conditional UPDATE, committed
-    at once). Raises ``OtpInvalid`` (wrong, expired, used: codes ``otp_invalid``/``otp_expired``/
-    ``otp_used``) or ``OtpTooManyAttempts``.
+    Call OUTSIDE any transaction (``durable=True``). The attempt is taken BEFORE the comparison
+    with one ``UPDATE ... RETURNING`` on the newest live challenge, so of any number of parallel
+    tries at most ``OTP_MAX_ATTEMPTS`` are compared; a wrong try is committed at once, a right one
+    gives its attempt back (the reservation is rolled back). Raises ``OtpInvalid`` (wrong, expired,
+    used: codes ``otp_invalid``/``otp_expired``/``otp_used``) or ``OtpTooManyAttempts``.
     """
     now = timezone.now()
+    sql = _RESERVE_SQL.format(table=connection.ops.quote_name(OtpChallenge._meta.db_table))
+    with transaction.atomic(durable=True):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"index": index, "purpose": purpose, "max": OTP_MAX_ATTEMPTS, "now": now})
+            row = cursor.fetchone()
+        if row is None:
+            _otp_refusal_raise(index=index, purpose=purpose, now=now)
+        challenge_id, code_hash, attempts = row
+        correct = (
+            isinstance(code, str)
+            and bool(_CODE_RE.match(code))
+            and hmac.compare_digest(code_hash, _code_hash(index, purpose, code))
+        )
+        if correct:
+            challenge = OtpChallenge.objects.get(pk=challenge_id)
+            challenge.attempts -= 1
+            transaction.set_rollback(True)  # a right code gives its attempt back
+    if correct:
+        return challenge
+    if attempts >= OTP_MAX_ATTEMPTS:
+        raise errors.OtpTooManyAttempts()
+    raise errors.OtpInvalid(details={"attempts_left": OTP_MAX_ATTEMPTS - attempts})
+
+
+def _otp_refusal_raise(*, index: str, purpose: str, now: datetime) -> NoReturn:
+    """Why no attempt could be taken on the newest challenge (none, used, expired, used up)."""
     challenge = OtpChallenge.objects.filter(phone_index=index, purpose=purpose).order_by("-created_at", "-id").first()
     if challenge is None:
         raise errors.OtpInvalid()
     if challenge.consumed_at is not None:
-        raise errors.OtpInvalid(gettext("This verification code has already been used."), code="otp_used")
+        # The same answer as "no code": a used REGISTER or RESET_PASSWORD code would otherwise tell
+        # anyone that this phone has an account.
+        raise errors.OtpInvalid()
     if challenge.expires_at <= now:
         raise errors.OtpInvalid(gettext("This verification code has expired. Request a new one."), code="otp_expired")
-    if challenge.attempts >= OTP_MAX_ATTEMPTS:
-        raise errors.OtpTooManyAttempts()
-    if (
-        isinstance(code, str)
-        and _CODE_RE.match(code)
-        and hmac.compare_digest(challenge.code_hash, _code_hash(index, purpose, code))
-    ):
-        return challenge
-    OtpChallenge.objects.filter(pk=challenge.pk, attempts__lt=OTP_MAX_ATTEMPTS).update(attempts=F("attempts") + 1)
-    attempts = OtpChallenge.objects.values_list("attempts", flat=True).get(pk=challenge.pk)
-    if attempts >= OTP_MAX_ATTEMPTS:
-        raise errors.OtpTooManyAttempts()
-    raise errors.OtpInvalid(details={"attempts_left": OTP_MAX_ATTEMPTS - attempts})
+    raise errors.OtpTooManyAttempts()
 
 
 def otp_consume(challenge: OtpChallenge) -> None:

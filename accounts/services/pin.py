@@ -11,8 +11,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -47,54 +46,77 @@ def _locked_error(locked_until: datetime) -> PaymentPinLocked:
     return PaymentPinLocked(details={"locked_until": locked_until.isoformat()})
 
 
+# One statement takes the attempt before any comparison: it locks the row, counts the try and, on
+# the try that reaches the limit, sets the lock. Concurrent callers queue on the row lock.
+_RESERVE_SQL = """
+UPDATE {table} SET
+    pin_failed_attempts = CASE WHEN pin_failed_attempts >= %(max)s THEN 1 ELSE pin_failed_attempts + 1 END,
+    pin_locked_until = CASE
+        WHEN (CASE WHEN pin_failed_attempts >= %(max)s THEN 1 ELSE pin_failed_attempts + 1 END) >= %(max)s
+        THEN %(lock_until)s ELSE pin_locked_until END
+WHERE id = %(pk)s AND payment_pin <> '' AND (pin_locked_until IS NULL OR pin_locked_until <= %(now)s)
+RETURNING payment_pin, pin_failed_attempts, pin_locked_until
+"""
+
+
 def customer_payment_pin_verify(*, customer: Customer, pin: str) -> None:
     """Check ``pin`` against the customer's hashed payment PIN; raise on failure.
 
-    Contract: call it OUTSIDE any transaction, before the money transaction. It commits its own
-    short transaction (``durable=True`` refuses nesting) so a wrong try is counted even when the
-    payment is rolled back. After ``PIN_MAX_ATTEMPTS`` consecutive wrong tries the PIN is locked
-    for ``PIN_LOCK_DURATION``. The counter moves with a conditional ``UPDATE`` (no read-modify-write),
-    so concurrent wrong tries are all counted. Success resets the counter.
+    Contract: call it OUTSIDE any transaction, before the money transaction. It runs its own short
+    transaction (``durable=True`` refuses nesting) so a wrong try is committed even when the
+    payment is rolled back.
+
+    The attempt is taken BEFORE the comparison, by one ``UPDATE ... RETURNING`` that locks the
+    customer's row, counts the try and, on the try that reaches ``PIN_MAX_ATTEMPTS``, locks the PIN
+    for ``PIN_LOCK_DURATION``; a locked or PIN-less row is not updated, and its PIN never compared.
+    Parallel tries queue on the row lock, so at most ``PIN_MAX_ATTEMPTS`` wrong PINs are ever
+    compared, and a right PIN after the limit is refused unread. A wrong PIN commits the count; a
+    right PIN with nothing to reset rolls the reservation back (one statement on the payment path);
+    a right PIN after earlier failures, or stored under an old key, resets the count (and re-hashes).
 
     Raises ``PaymentPinNotSet`` (400), ``PaymentPinInvalid`` (403, ``attempts_left``) or
     ``PaymentPinLocked`` (423, ``locked_until``).
     """
     now = timezone.now()
-    row = Customer.objects.filter(pk=customer.pk).values("payment_pin", "pin_locked_until", "pin_failed_attempts").get()
-    if not row["payment_pin"]:
-        raise PaymentPinNotSet()
-    if row["pin_locked_until"] is not None and row["pin_locked_until"] > now:
-        raise _locked_error(row["pin_locked_until"])
-
-    if isinstance(pin, str) and _PIN_RE.match(pin) and check_password(pin, row["payment_pin"]):
-        if row["pin_failed_attempts"] or row["pin_locked_until"] is not None:  # else nothing to reset: no write
-            Customer.objects.filter(
-                Q(pin_failed_attempts__gt=0) | Q(pin_locked_until__isnull=False), pk=customer.pk
-            ).update(pin_failed_attempts=0, pin_locked_until=None)
-        if not row["payment_pin"].startswith(f"{PaymentPinHasher.algorithm}$"):
-            # A PIN stored by the earlier argon2 scheme: re-store it under the keyed hasher.
-            Customer.objects.filter(pk=customer.pk, payment_pin=row["payment_pin"]).update(
-                payment_pin=payment_pin_hash(pin)
+    sql = _RESERVE_SQL.format(table=connection.ops.quote_name(Customer._meta.db_table))
+    with transaction.atomic(durable=True):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, {"max": PIN_MAX_ATTEMPTS, "lock_until": now + PIN_LOCK_DURATION, "pk": customer.pk, "now": now}
             )
+            row = cursor.fetchone()
+        if row is None:
+            state = Customer.objects.filter(pk=customer.pk).values("payment_pin", "pin_locked_until").get()
+            if not state["payment_pin"]:
+                raise PaymentPinNotSet()
+            raise _locked_error(state["pin_locked_until"] or now + PIN_LOCK_DURATION)
+        encoded, failed, locked_until = row
+        correct = isinstance(pin, str) and bool(_PIN_RE.match(pin)) and check_password(pin, encoded)
+        if correct:
+            rehash = _pin_needs_rehash(encoded)
+            if failed == 1 and locked_until is None and not rehash:
+                transaction.set_rollback(True)  # nothing to reset: drop the reservation
+            else:
+                update: dict[str, object] = {"pin_failed_attempts": 0, "pin_locked_until": None}
+                if rehash:
+                    update["payment_pin"] = payment_pin_hash(pin)
+                Customer.objects.filter(pk=customer.pk).update(**update)
+    if correct:
         customer.pin_failed_attempts = 0
         customer.pin_locked_until = None
         return
+    customer.pin_failed_attempts = failed
+    customer.pin_locked_until = locked_until
+    if failed >= PIN_MAX_ATTEMPTS:
+        raise _locked_error(locked_until)
+    raise PaymentPinInvalid(details={"attempts_left": PIN_MAX_ATTEMPTS - failed})
 
-    reaches_limit = Q(pin_failed_attempts__gte=PIN_MAX_ATTEMPTS - 1)
-    with transaction.atomic(durable=True):
-        updated = Customer.objects.filter(
-            Q(pin_locked_until__isnull=True) | Q(pin_locked_until__lte=now), pk=customer.pk
-        ).update(
-            pin_failed_attempts=Case(When(reaches_limit, then=Value(0)), default=F("pin_failed_attempts") + 1),
-            pin_locked_until=Case(When(reaches_limit, then=Value(now + PIN_LOCK_DURATION)), default=Value(None)),
-        )
-        # The row is locked by our UPDATE until commit: this read sees exactly what we wrote.
-        after = Customer.objects.filter(pk=customer.pk).values("pin_failed_attempts", "pin_locked_until").get()
-    customer.pin_failed_attempts = after["pin_failed_attempts"]
-    customer.pin_locked_until = after["pin_locked_until"]
-    if updated == 0 or after["pin_locked_until"] is not None:
-        raise _locked_error(after["pin_locked_until"] or now + PIN_LOCK_DURATION)
-    raise PaymentPinInvalid(details={"attempts_left": PIN_MAX_ATTEMPTS - after["pin_failed_attempts"]})
+
+def _pin_needs_rehash(encoded: str) -> bool:
+    """Stored by the earlier argon2 scheme, or under a PIN key that is no longer the newest."""
+    if not encoded.startswith(f"{PaymentPinHasher.algorithm}$"):
+        return True
+    return PaymentPinHasher().must_update(encoded)
 
 
 def payment_pin_hash(pin: str) -> str:

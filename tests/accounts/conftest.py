@@ -31,6 +31,7 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True)
 def _sms_outbox(settings: object) -> Iterator[list[integrations.SmsMessage]]:
     settings.SMS_BACKEND = "accounts.integrations.LocmemSmsBackend"  # type: ignore[attr-defined]
+    settings.ACCOUNTS_SMS_DELIVERY = "inline"  # type: ignore[attr-defined]  # send before answering: tests read the outbox
     integrations.outbox.clear()
     yield integrations.outbox
     integrations.outbox.clear()

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from accounts.models import Customer
+from accounts.models import Customer, KycReview
 from accounts.pii import national_id_index
+from core.models import OutboxEvent
 from tests.accounts.conftest import bearer_client
 from tests.accounts.factories import bad_checksum, national_id
 from tests.factories import CustomerFactory
@@ -63,15 +64,38 @@ def test_verifier_mismatch_is_a_422(unverified):
     assert customer.kyc_tier_id == 0 and customer.national_id == "" and customer.national_id_index is None
 
 
-def test_an_id_already_used_by_another_customer_is_a_409(unverified):
-    CustomerFactory(national_id=ID, national_id_index=national_id_index(ID))
+def test_an_id_already_used_by_another_customer_goes_to_a_branch_review_without_saying_whose(unverified):
+    """Issue 9 item 9: this was a 409 ``national_id_already_registered``, before verification."""
+    holder = CustomerFactory(national_id=ID, national_id_index=national_id_index(ID))
     client = bearer_client(unverified)
 
     response = client.post("/api/v1/me/kyc", {"legal_name": "王小明", "national_id": ID})
 
-    assert response.status_code == 409
-    assert response.json()["code"] == "national_id_already_registered"
+    assert response.status_code == 200
+    assert response.json()["review_pending"] is True and response.json()["tier"] == 0
+    assert str(holder.public_id) not in response.content.decode() and ID[-4:] not in response.content.decode()
+    review = KycReview.objects.get()
+    assert (review.customer_id, review.existing_customer_id, review.status) == (unverified.pk, holder.pk, "OPEN")
+    assert review.national_id == ID and review.branch_id == holder.home_branch_id
+    assert OutboxEvent.objects.filter(topic="kyc.review_requested").count() == 1
     assert Customer.objects.get(pk=unverified.pk).kyc_tier_id == 0
+    assert client.get("/api/v1/me/kyc").json()["review_pending"] is True
+
+
+def test_an_id_held_by_another_customer_is_verified_first_and_counted(unverified, settings):
+    CustomerFactory(national_id=ID, national_id_index=national_id_index(ID))
+    held_mismatch = national_id("00000019950307123")
+    CustomerFactory(national_id=held_mismatch, national_id_index=national_id_index(held_mismatch))
+    client = bearer_client(unverified)
+
+    mismatch = client.post("/api/v1/me/kyc", {"legal_name": "王小明", "national_id": held_mismatch})
+    duplicates = [client.post("/api/v1/me/kyc", {"legal_name": "王小明", "national_id": ID}) for _ in range(4)]
+    sixth = client.post("/api/v1/me/kyc", {"legal_name": "王小明", "national_id": ID})
+
+    assert mismatch.status_code == 422 and mismatch.json()["code"] == "kyc_mismatch"  # not a 409: verified first
+    assert [r.status_code for r in duplicates] == [200] * 4
+    assert sixth.status_code == 429  # a duplicate counts like a failure
+    assert KycReview.objects.count() == 1
 
 
 def test_verified_customer_cannot_submit_again():
@@ -102,4 +126,4 @@ def test_kyc_status_is_readable():
 
     response = client.get("/api/v1/me/kyc")
 
-    assert response.json() == {"tier": 0, "verified_at": None, "national_id_masked": ""}
+    assert response.json() == {"tier": 0, "verified_at": None, "national_id_masked": "", "review_pending": False}

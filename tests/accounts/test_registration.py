@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Consent, Customer, CustomerToken, Device, OtpChallenge
@@ -136,7 +138,7 @@ def test_a_consumed_code_cannot_be_used_twice(api_client):
     response = api_client.post("/api/v1/auth/password/reset", {**payload, "new_password": "Other-Window-Falcon-91"})
 
     assert response.status_code == 400
-    assert response.json()["code"] == "otp_used"
+    assert response.json()["code"] == "otp_invalid"  # not "otp_used": that would say the phone has an account
     assert Customer.objects.get(pk=customer.pk).password == password_after_first
 
 
@@ -155,21 +157,21 @@ def test_too_many_wrong_codes_locks_the_challenge_even_for_the_right_code(api_cl
     assert Customer.objects.count() == 0
 
 
-def test_duplicate_registration_is_a_409_at_otp_request_and_at_register(api_client, sms_outbox):
+def test_duplicate_registration_answers_like_any_phone_and_sends_no_code(api_client, sms_outbox):
+    """Issue 9 item 8: this used to be a 409 at OTP request and at registration (an enumeration oracle)."""
     code = otp_for(api_client, PHONE, "REGISTER")
     CustomerFactory(phone=PHONE, phone_index=phone_index(PHONE))  # someone registered meanwhile (counter)
     sms_outbox.clear()
+    cache.clear()  # a minute later: past the resend gap
 
     again = api_client.post("/api/v1/auth/otp", {"phone": "13912345678", "purpose": "REGISTER"})
     response = api_client.post("/api/v1/auth/register", register_payload(PHONE, code))
 
-    assert again.status_code == 409
-    assert again.json()["code"] == "phone_already_registered"
-    assert sms_outbox == []
-    assert response.status_code == 409
-    assert response.json()["code"] == "phone_already_registered"
+    assert again.status_code == 202
+    assert len(sms_outbox) == 1 and not re.search(r"\d{6}", sms_outbox[0].body)  # no code in it
+    assert response.status_code == 400  # the newest challenge's code was never sent
+    assert response.json()["code"] == "otp_invalid"
     assert Customer.objects.count() == 1
-    assert OtpChallenge.objects.get().consumed_at is None
 
 
 def test_missing_consent_versions_are_refused(api_client):
@@ -209,7 +211,7 @@ def test_otp_for_unknown_phone_login_answers_alike_but_sends_nothing(api_client,
 
     assert response.status_code == 202
     assert sms_outbox == []
-    assert OtpChallenge.objects.count() == 0
+    assert OtpChallenge.objects.count() == 1  # the same work as for a known phone; its code goes nowhere
 
 
 def test_the_code_is_stored_hashed_and_never_logged(api_client, caplog):
@@ -234,7 +236,8 @@ def test_register_twice_with_same_code_concurrently_is_single_use(api_client):
     second = api_client.post("/api/v1/auth/register", register_payload(PHONE, code, device_id="device-0002-xyz"))
 
     assert first.status_code == 201
-    assert second.status_code == 409
+    assert second.status_code == 400  # was a 409 phone_already_registered: an enumeration oracle (issue 9)
+    assert second.json()["code"] == "otp_invalid"
     assert Customer.objects.count() == 1
 
 

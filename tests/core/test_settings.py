@@ -22,6 +22,7 @@ PRODUCTION_ENV = {
     "QR_SIGNING_KEY": "Wc5Ty9Zb2Xn6Qm0Rp3Vs8Hd1Lk4Jf7Ga-qRs",
     "PIN_HASH_KEY": "Zr6Yp1Xm4Wq8Vn2Ut7Sb0Hc5Kd9Jf3La-pIn",
     "LEDGER_ANCHOR_KEY": "Tb8Qw3Zr7Xn1Vm5Kp9Ys2Hd6Jf0Lc4Ga-aNc",
+    "OTP_HASH_KEY": "Qv2Lp7Xk4Zs9Wm1Rn6Yb3Hc8Jd0Kf5Ga-oTp",
     "SMS_BACKEND": "bank_adapters.sms.CmppSmsBackend",
     "KYC_VERIFIER": "bank_adapters.kyc.PublicSecurityVerifier",
     "BANK_GATEWAY": "bank_adapters.gateway.CoreBankingGateway",
