@@ -23,6 +23,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import Consent, Customer, CustomerToken, LinkedCard, OtpChallenge
 from core.audit import client_ip
+from core.fields import StrictCharField
 from core.throttling import FailOpenAnonRateThrottle, FailOpenUserRateThrottle, GuardedScopedRateThrottle
 from core.validators import reject_card_numbers
 
@@ -82,7 +83,7 @@ class AuthOtpRequestApi(_Scoped):
 
     @extend_schema_serializer(component_name="AuthOtpRequestInput")
     class InputSerializer(serializers.Serializer):
-        phone = serializers.CharField(max_length=32)
+        phone = StrictCharField(max_length=32)
         purpose = OtpPurposeField(max_length=20)
 
     @extend_schema_serializer(component_name="AuthOtpRequestOutput")
@@ -112,16 +113,16 @@ class AuthRegisterApi(_Scoped):
 
     @extend_schema_serializer(component_name="AuthRegisterInput")
     class InputSerializer(serializers.Serializer):
-        phone = serializers.CharField(max_length=32)
-        password = serializers.CharField(max_length=128, trim_whitespace=False)
-        otp_code = serializers.CharField(max_length=6)
-        device_id = serializers.CharField(max_length=128)
-        device_name = serializers.CharField(
+        phone = StrictCharField(max_length=32)
+        password = StrictCharField(max_length=128, trim_whitespace=False)
+        otp_code = StrictCharField(max_length=6)
+        device_id = StrictCharField(max_length=128)
+        device_name = StrictCharField(
             max_length=100, required=False, default="", allow_blank=True, validators=[reject_card_numbers]
         )
-        terms_version = serializers.CharField(max_length=20)
-        privacy_version = serializers.CharField(max_length=20)
-        marketing_version = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
+        terms_version = StrictCharField(max_length=20)
+        privacy_version = StrictCharField(max_length=20)
+        marketing_version = StrictCharField(max_length=20, required=False, default="", allow_blank=True)
         referrer_id = serializers.UUIDField(
             required=False, allow_null=True, default=None, help_text="public id of the customer who referred this one"
         )
@@ -145,13 +146,13 @@ class AuthLoginApi(_Scoped):
 
     @extend_schema_serializer(component_name="AuthLoginInput")
     class InputSerializer(serializers.Serializer):
-        phone = serializers.CharField(max_length=32)
-        password = serializers.CharField(max_length=128, trim_whitespace=False)
-        device_id = serializers.CharField(max_length=128)
-        device_name = serializers.CharField(
+        phone = StrictCharField(max_length=32)
+        password = StrictCharField(max_length=128, trim_whitespace=False)
+        device_id = StrictCharField(max_length=128)
+        device_name = StrictCharField(
             max_length=100, required=False, default="", allow_blank=True, validators=[reject_card_numbers]
         )
-        otp_code = serializers.CharField(max_length=6, required=False, allow_blank=True, default=None, allow_null=True)
+        otp_code = StrictCharField(max_length=6, required=False, allow_blank=True, default=None, allow_null=True)
 
     @extend_schema(
         request=InputSerializer,
@@ -181,8 +182,8 @@ class AuthPasswordChangeApi(_Scoped):
 
     @extend_schema_serializer(component_name="AuthPasswordChangeInput")
     class InputSerializer(serializers.Serializer):
-        old_password = serializers.CharField(max_length=128, trim_whitespace=False)
-        new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+        old_password = StrictCharField(max_length=128, trim_whitespace=False)
+        new_password = StrictCharField(max_length=128, trim_whitespace=False)
 
     @extend_schema(request=InputSerializer, responses={204: None, **error_responses(400, 401, 403, 429)})
     def post(self, request: Request) -> Response:
@@ -203,9 +204,9 @@ class AuthPasswordResetApi(_Scoped):
 
     @extend_schema_serializer(component_name="AuthPasswordResetInput")
     class InputSerializer(serializers.Serializer):
-        phone = serializers.CharField(max_length=32)
-        otp_code = serializers.CharField(max_length=6)
-        new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+        phone = StrictCharField(max_length=32)
+        otp_code = StrictCharField(max_length=6)
+        new_password = StrictCharField(max_length=128, trim_whitespace=False)
 
     @extend_schema(request=InputSerializer, responses={204: None, **error_responses(400, 429)}, auth=[])
     def post(self, request: Request) -> Response:
@@ -223,7 +224,7 @@ class MeApi(APIView):
 
     @extend_schema_serializer(component_name="MeInput")
     class InputSerializer(serializers.Serializer):
-        display_name = serializers.CharField(
+        display_name = StrictCharField(
             max_length=40, required=False, allow_blank=True, validators=[reject_card_numbers]
         )
 
@@ -274,9 +275,9 @@ class MePinApi(_Scoped):
 
     @extend_schema_serializer(component_name="MePinInput")
     class InputSerializer(serializers.Serializer):
-        pin = serializers.CharField(max_length=6, min_length=6, trim_whitespace=False)
-        old_pin = serializers.CharField(max_length=6, required=False, allow_blank=True, trim_whitespace=False)
-        otp_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
+        pin = StrictCharField(max_length=6, min_length=6, trim_whitespace=False)
+        old_pin = StrictCharField(max_length=6, required=False, allow_blank=True, trim_whitespace=False)
+        otp_code = StrictCharField(max_length=6, required=False, allow_blank=True)
 
     @extend_schema(request=InputSerializer, responses={204: None, **error_responses(400, 401, 403, 423, 429)})
     def put(self, request: Request) -> Response:
@@ -298,8 +299,8 @@ class MeKycApi(_Scoped):
 
     @extend_schema_serializer(component_name="MeKycInput")
     class InputSerializer(serializers.Serializer):
-        legal_name = serializers.CharField(max_length=60)
-        national_id = serializers.CharField(max_length=18, min_length=18)
+        legal_name = StrictCharField(max_length=60)
+        national_id = StrictCharField(max_length=18, min_length=18)
 
     @extend_schema_serializer(component_name="MeKycOutput")
     class OutputSerializer(serializers.Serializer):
@@ -353,7 +354,7 @@ class MeConsentListApi(APIView):
     @extend_schema_serializer(component_name="MeConsentListInput")
     class InputSerializer(serializers.Serializer):
         purpose = serializers.ChoiceField(choices=Consent.Purpose.choices)
-        version = serializers.CharField(max_length=20)
+        version = StrictCharField(max_length=20)
 
     @extend_schema(responses={200: ConsentOutputSerializer(many=True), **error_responses(401)})
     def get(self, request: Request) -> Response:
@@ -417,14 +418,14 @@ class CardListApi(_Scoped):
 
     @extend_schema_serializer(component_name="CardListInput")
     class InputSerializer(serializers.Serializer):
-        gateway_token = serializers.CharField(max_length=128)
-        bank_name = serializers.CharField(max_length=100, validators=[reject_card_numbers])
-        last4 = serializers.CharField(max_length=4, min_length=4)
+        gateway_token = StrictCharField(max_length=128)
+        bank_name = StrictCharField(max_length=100, validators=[reject_card_numbers])
+        last4 = StrictCharField(max_length=4, min_length=4)
         card_type = serializers.ChoiceField(choices=LinkedCard.CardType.choices, default=LinkedCard.CardType.DEBIT)
-        pin = serializers.CharField(
+        pin = StrictCharField(
             max_length=12, required=False, allow_blank=True, trim_whitespace=False, help_text="Payment PIN (step-up)"
         )
-        otp_code = serializers.CharField(
+        otp_code = StrictCharField(
             max_length=6, required=False, allow_blank=True, help_text="Or a STEP_UP code from POST /me/otp"
         )
 

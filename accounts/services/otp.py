@@ -36,7 +36,7 @@ OTP_MAX_ATTEMPTS = getattr(settings, "ACCOUNTS_OTP_MAX_ATTEMPTS", 5)
 OTP_RESEND_SECONDS = getattr(settings, "ACCOUNTS_OTP_RESEND_SECONDS", 60)
 OTP_MAX_PER_PHONE_PER_HOUR = getattr(settings, "ACCOUNTS_OTP_MAX_PER_PHONE_PER_HOUR", 5)
 OTP_MAX_PER_IP_PER_HOUR = getattr(settings, "ACCOUNTS_OTP_MAX_PER_IP_PER_HOUR", 20)
-_CODE_RE = re.compile(r"^\d{6}$")
+_CODE_RE = re.compile(r"[0-9]{6}")  # fullmatch, ASCII digits only
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def otp_check(*, index: str, purpose: str, code: object) -> OtpChallenge:
         challenge_id, code_hash, attempts = row
         correct = (
             isinstance(code, str)
-            and bool(_CODE_RE.match(code))
+            and bool(_CODE_RE.fullmatch(code))
             and hmac.compare_digest(code_hash, _code_hash(index, purpose, code))
         )
         if correct:

@@ -21,7 +21,7 @@ from accounts.models import Customer
 
 PIN_MAX_ATTEMPTS = 5
 PIN_LOCK_DURATION = timedelta(minutes=30)
-_PIN_RE = re.compile(r"^\d{6}$")
+_PIN_RE = re.compile(r"[0-9]{6}")  # fullmatch, ASCII digits only: "123456\n" and full-width digits are not a PIN
 _TRIVIAL_PINS = frozenset(
     {
         "000000",
@@ -91,7 +91,7 @@ def customer_payment_pin_verify(*, customer: Customer, pin: str) -> None:
                 raise PaymentPinNotSet()
             raise _locked_error(state["pin_locked_until"] or now + PIN_LOCK_DURATION)
         encoded, failed, locked_until = row
-        correct = isinstance(pin, str) and bool(_PIN_RE.match(pin)) and check_password(pin, encoded)
+        correct = isinstance(pin, str) and bool(_PIN_RE.fullmatch(pin)) and check_password(pin, encoded)
         if correct:
             rehash = _pin_needs_rehash(encoded)
             if failed == 1 and locked_until is None and not rehash:
@@ -126,7 +126,7 @@ def payment_pin_hash(pin: str) -> str:
 
 def payment_pin_validate(pin: object) -> str:
     """6 digits, not a trivial sequence; returns the PIN or raises ``PaymentPinMalformed``."""
-    if not isinstance(pin, str) or not _PIN_RE.match(pin):
+    if not isinstance(pin, str) or not _PIN_RE.fullmatch(pin):
         raise PaymentPinMalformed()
     if pin in _TRIVIAL_PINS:
         raise PaymentPinMalformed(

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from core import outbox
 from core.outbox import consumers_for, event_publish, outbox_event_deliver
@@ -35,8 +34,7 @@ def drill_consumers(db: None) -> Iterator[None]:
     yield
     for consumer in drill_tasks.CONSUMERS:
         outbox._registry.pop(consumer.name, None)
-    with connection.cursor() as cur:
-        cur.execute(f"DROP TABLE IF EXISTS {drill_tasks.EFFECT_TABLE}")
+    drill_tasks.effect_table_clear()
 
 
 def _deliver_drill_consumers(after: int) -> int:

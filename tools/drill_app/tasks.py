@@ -8,9 +8,11 @@ the second row is there to count, independently of ``ConsumedEvent`` (whose uniq
 
 from __future__ import annotations
 
+import psycopg
 from django.db import connection
 
 from core import outbox
+from core.db_roles import owner_settings
 from core.models import OutboxEvent
 
 EFFECT_TABLE = "drill_effect"
@@ -21,13 +23,39 @@ CONSUMER_PREFIX = "drill."
 _original_consume = outbox.consume
 
 
+_CREATE_SQL = (
+    f"CREATE TABLE IF NOT EXISTS {EFFECT_TABLE} (id bigserial PRIMARY KEY, consumer text NOT NULL,"
+    " event_id bigint NOT NULL, handled_at timestamptz NOT NULL DEFAULT now())"
+)
+
+
 def effect_table_create() -> None:
-    """Create the effect table if missing (drill database or test database)."""
+    """Create the effect table if missing (drill database or test database).
+
+    The application role may create nothing (core.db_roles), so the table is created by the owner
+    role on its own autocommit connection when one is configured; the owner's default privileges
+    then let the application role insert into it and read it."""
+    owner = owner_settings()
+    if owner is None:
+        with connection.cursor() as cur:
+            cur.execute(_CREATE_SQL)
+        return
+    params = {**connection.settings_dict, **{k: v for k, v in owner.items() if v}}
+    with psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        password=params.get("PASSWORD") or None,
+        host=params.get("HOST") or None,
+        port=params.get("PORT") or None,
+        autocommit=True,
+    ) as owner_db:
+        owner_db.execute(_CREATE_SQL)
+
+
+def effect_table_clear() -> None:
+    """Remove the rows a test left (the table stays: the application role cannot drop it)."""
     with connection.cursor() as cur:
-        cur.execute(
-            f"CREATE TABLE IF NOT EXISTS {EFFECT_TABLE} (id bigserial PRIMARY KEY, consumer text NOT NULL,"
-            " event_id bigint NOT NULL, handled_at timestamptz NOT NULL DEFAULT now())"
-        )
+        cur.execute(f"DELETE FROM {EFFECT_TABLE}")
 
 
 def effect_append(event: OutboxEvent, consumer: str) -> None:
