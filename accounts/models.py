@@ -300,3 +300,63 @@ class OtpChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} challenge {self.pk}"
+
+
+class StaffChangeRequest(models.Model):
+    """Maker-checker for staff accounts: one administrator asks, a second, independent one approves.
+
+    Applied by ``accounts.services.staff.staff_change_approve`` under ``SELECT ... FOR UPDATE``. The new
+    password of a ``SET_PASSWORD`` / ``CREATE_STAFF`` request is kept only as a password hash and is
+    cleared once the request is decided; TOTP keys are generated at approval and never stored here.
+    """
+
+    class Kind(models.TextChoices):
+        CREATE_STAFF = "CREATE_STAFF", _("Create a staff account")
+        SET_ROLES = "SET_ROLES", _("Set roles")
+        SET_PASSWORD = "SET_PASSWORD", _("Reset password")
+        ADD_TOTP = "ADD_TOTP", _("Enrol an authenticator")
+        REMOVE_TOTP = "REMOVE_TOTP", _("Remove an authenticator")
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Pending")
+        APPLIED = "APPLIED", _("Approved and applied")
+        REJECTED = "REJECTED", _("Rejected")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_change_requests",
+        verbose_name=_("staff member"),
+    )
+    roles = models.JSONField(_("roles"), default=list, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    password_hash = models.CharField(max_length=256, blank=True, default="", editable=False)
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("staff change request")
+        verbose_name_plural = _("staff change requests")
+        indexes = [models.Index(fields=["target", "status", "decided_at"], name="staff_change_target_idx")]
+
+    def __str__(self) -> str:
+        who = self.target.get_username() if self.target_id else self.details.get("username", "?")
+        return f"{self.get_kind_display()} {who} #{self.pk}"
