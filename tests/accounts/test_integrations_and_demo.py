@@ -84,15 +84,16 @@ def test_demo_seed_does_nothing_in_production(settings):
 
 @pytest.mark.django_db
 def test_adding_a_staff_authenticator_is_audited_without_its_key():
+    # staffsod: a person enrols only their own authenticator here; another person's needs a
+    # StaffChangeRequest approved by a second administrator (tests/accounts/test_staff_sod.py).
     administrator = StaffFactory(roles=["ADMINISTRATOR"])
-    teller = StaffFactory(roles=["TELLER"])
     client = admin_client_for(administrator)
     key = "3132333435363738393031323334353637383930"
 
     response = client.post(
         "/admin/otp_totp/totpdevice/add/",
         {
-            "user": teller.pk,
+            "user": administrator.pk,
             "name": "teller phone",
             "confirmed": "on",
             "key": key,
