@@ -149,7 +149,7 @@ def fx_rate_approve(*, rate_id: int, checker: User, request: HttpRequest | None 
     (``approver_ensure_independent``), and the deviation from the rate current NOW. Effective from
     ``max(valid_from, now)``. Audit ``payments.fxrate.approve``."""
     with transaction.atomic():
-        rate = FxRate.objects.select_for_update().select_related("set_by").get(pk=rate_id)
+        rate = FxRate.objects.select_for_update(of=("self",)).select_related("set_by").get(pk=rate_id)
         if rate.status != FxRate.Status.PENDING:
             raise FxRateNotPending()
         if not checker.has_perm("payments.change_fxrate"):
