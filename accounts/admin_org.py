@@ -26,7 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Branch, KycTier, StaffChangeRequest, StaffProfile
+from accounts.models import Branch, KycTier, StaffChangeRequest, StaffProfile, StaffTOTPDevice
 from accounts.services import kyc_tier_update, staff_change_record
 from accounts.services.staff import staff_change_approve, staff_change_reject, staff_change_request_create
 from core.errors import DomainError
@@ -198,9 +198,10 @@ class _OwnDeviceAdminMixin:
         return initial  # type: ignore[no-any-return]
 
 
-@admin.register(TOTPDevice)
-class AuditedTOTPDeviceAdmin(_OwnDeviceAdminMixin, AuditedAdminMixin, TOTPDeviceAdmin):
-    """Staff authenticators: your own only, adding or removing one is audited (the secret key never is)."""
+@admin.register(StaffTOTPDevice)
+class StaffTOTPDeviceAdmin(_OwnDeviceAdminMixin, AuditedAdminMixin, TOTPDeviceAdmin):
+    """Staff authenticators (key encrypted at rest): your own only; the key is visible only on the add
+    page, while you enrol; adding or removing one is audited (the secret key never is)."""
 
 
 @admin.register(StaticDevice)
@@ -297,7 +298,7 @@ class StaffChangeRequestForm(forms.ModelForm):
     employee_no = forms.CharField(label=_("Employee number (new staff)"), required=False, max_length=30)
     device_name = forms.CharField(label=_("Authenticator name (enrol)"), required=False, max_length=64)
     device = forms.ModelChoiceField(
-        queryset=TOTPDevice.objects.select_related("user"), required=False, label=_("Authenticator (remove)")
+        queryset=StaffTOTPDevice.objects.select_related("user"), required=False, label=_("Authenticator (remove)")
     )
 
     class Meta:

@@ -14,6 +14,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device as OtpDevice
+from django_otp.models import ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import default_key as totp_default_key
+from django_otp.plugins.otp_totp.models import key_validator as totp_key_validator
 
 from core.crypto import EncryptedTextField
 from core.models import TimeStampedModel
@@ -360,3 +365,32 @@ class StaffChangeRequest(models.Model):
     def __str__(self) -> str:
         who = self.target.get_username() if self.target_id else self.details.get("username", "?")
         return f"{self.get_kind_display()} {who} #{self.pk}"
+
+
+class StaffTOTPDevice(TimestampMixin, ThrottlingMixin, OtpDevice):
+    """A staff authenticator (TOTP, RFC 6238) whose secret is Fernet ciphertext at rest.
+
+    Behaves exactly like django-otp's ``TOTPDevice`` (its verification, throttling and ``config_url``
+    are reused), but ``key`` is an ``EncryptedTextField`` under ``PII_ENCRYPTION_KEYS``: Python sees
+    the hex secret, the database only ciphertext; ``bin_key`` is the decrypted secret for
+    verification. Migration ``0004_staffsod_*`` moved every ``otp_totp`` device here. Never render
+    ``key``: the admin shows no secret after enrolment.
+    """
+
+    key = EncryptedTextField(_("secret key"), default=totp_default_key, validators=[totp_key_validator])
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(OtpDevice.Meta):
+        verbose_name = _("staff authenticator")
+        verbose_name_plural = _("staff authenticators")
+
+    bin_key = TOTPDevice.bin_key
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings

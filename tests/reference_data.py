@@ -13,6 +13,7 @@ import importlib
 REFERENCE_DATA_MIGRATIONS = [
     "accounts.migrations.0002_kyc_tiers_and_roles",
     "payments.migrations.0004_movement_roles",
+    "accounts.migrations.0004_staffsod_staff_change_requests",
 ]
 
 

@@ -19,11 +19,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _lazy
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import errors
 from accounts.integrations import kyc_verify
-from accounts.models import Customer, CustomerToken, KycTier, StaffChangeRequest, StaffProfile
+from accounts.models import Customer, CustomerToken, KycTier, StaffChangeRequest, StaffProfile, StaffTOTPDevice
 from accounts.pii import mask_name, mask_national_id, mask_phone, national_id_index, phone_index
 from accounts.selectors import customer_qs_visible_to_staff
 from accounts.services.events import event_publish
@@ -491,7 +490,7 @@ def staff_change_request_create(
         details = {"name": str(details.get("name") or "authenticator")[:64]}
     elif kind == Kind.REMOVE_TOTP:
         device_id = details.get("device")
-        if not TOTPDevice.objects.filter(pk=device_id, user=target).exists():
+        if not StaffTOTPDevice.objects.filter(pk=device_id, user=target).exists():
             raise StaffChangeRefused(gettext("This authenticator does not belong to that person."), code="no_device")
         details = {"device": int(str(device_id))}
     else:
@@ -532,7 +531,7 @@ def staff_change_approve(
     (``approver_ensure_independent``), the superuser rule for maker and checker, that the checker is
     not the target, and role compatibility. Audits ``accounts.staffchange.approve`` and the applied
     change (``auth.user.add`` / ``auth.user.roles`` / ``auth.user.password`` /
-    ``otp_totp.totpdevice.add|delete``), never a secret.
+    ``accounts.stafftotpdevice.add|delete``), never a secret.
     """
     Kind = StaffChangeRequest.Kind
     with transaction.atomic():
@@ -570,19 +569,19 @@ def staff_change_approve(
             applied_action, applied = "auth.user.password", {"password": "changed"}
         elif change.kind == Kind.ADD_TOTP:
             assert target is not None
-            device = TOTPDevice.objects.create(user=target, name=change.details.get("name", "authenticator"))
+            device = StaffTOTPDevice.objects.create(user=target, name=change.details.get("name", "authenticator"))
             provisioning_uri = device.config_url
             applied_action, applied = (
-                "otp_totp.totpdevice.add",
+                "accounts.stafftotpdevice.add",
                 {"user": target.pk, "device": device.pk, "key": "generated"},
             )
         else:
             assert target is not None
-            deleted, _rows = TOTPDevice.objects.filter(pk=change.details.get("device"), user=target).delete()
+            deleted, _rows = StaffTOTPDevice.objects.filter(pk=change.details.get("device"), user=target).delete()
             if not deleted:
                 raise StaffChangeRefused(gettext("This authenticator no longer exists."), code="no_device")
             applied_action, applied = (
-                "otp_totp.totpdevice.delete",
+                "accounts.stafftotpdevice.delete",
                 {"user": target.pk, "device": change.details.get("device")},
             )
         change.status = StaffChangeRequest.Status.APPLIED

@@ -15,9 +15,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import StaffChangeRequest
+from accounts.models import StaffChangeRequest, StaffTOTPDevice
 from accounts.services.staff import (
     ApproverNotIndependent,
     StaffChangeRefused,
@@ -77,7 +76,7 @@ def test_administrator_cannot_enrol_an_authenticator_for_someone_else_directly()
     root = _superuser()
 
     admin_client_for(administrator).post(
-        "/admin/otp_totp/totpdevice/add/",
+        "/admin/accounts/stafftotpdevice/add/",
         {
             "user": root.pk,
             "name": "takeover",
@@ -92,18 +91,18 @@ def test_administrator_cannot_enrol_an_authenticator_for_someone_else_directly()
         },
     )
 
-    assert not TOTPDevice.objects.filter(user=root).exists()
+    assert not StaffTOTPDevice.objects.filter(user=root).exists()
 
 
 def test_nobody_reads_a_totp_secret_after_enrolment():
     root = _superuser()
-    device = TOTPDevice.objects.create(user=root, name="root phone", confirmed=True)
+    device = StaffTOTPDevice.objects.create(user=root, name="root phone", confirmed=True)
     administrator, _ = _admins()
 
     for client in (admin_client_for(administrator), admin_client_for(root)):
-        assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code in (403, 404)
-        assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code in (403, 404)
-        page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+        assert client.get(f"/admin/accounts/stafftotpdevice/{device.pk}/config/").status_code in (403, 404)
+        assert client.get(f"/admin/accounts/stafftotpdevice/{device.pk}/qrcode/").status_code in (403, 404)
+        page = client.get(f"/admin/accounts/stafftotpdevice/{device.pk}/change/")
         assert device.key not in page.content.decode()
 
 
@@ -168,13 +167,13 @@ def test_authenticator_enrolment_by_request_shows_the_key_once_to_the_approver_o
 
     page = admin_client_for(checker).post(REQUESTS, {"action": "approve_requests", "_selected_action": [change.pk]})
 
-    device = TOTPDevice.objects.get(user=teller)
+    device = StaffTOTPDevice.objects.get(user=teller)
     assert device.confirmed
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     assert "otpauth://totp/" in page.content.decode() and device.key.upper() not in json.dumps(
         list(AuditEvent.objects.values("changes")), default=str
     )
-    assert AuditEvent.objects.filter(action="otp_totp.totpdevice.add", actor=checker).exists()
+    assert AuditEvent.objects.filter(action="accounts.stafftotpdevice.add", actor=checker).exists()
     maker_view = admin_client_for(maker).get(f"{REQUESTS}{change.pk}/change/")
     assert "otpauth" not in maker_view.content.decode()
 
@@ -182,18 +181,18 @@ def test_authenticator_enrolment_by_request_shows_the_key_once_to_the_approver_o
 def test_removing_another_persons_authenticator_needs_a_request():
     maker, checker = _admins()
     teller = StaffFactory(roles=["TELLER"])
-    device = TOTPDevice.objects.create(user=teller, name="old phone", confirmed=True)
+    device = StaffTOTPDevice.objects.create(user=teller, name="old phone", confirmed=True)
 
-    direct = admin_client_for(maker).post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
-    assert direct.status_code == 403 and TOTPDevice.objects.filter(pk=device.pk).exists()
+    direct = admin_client_for(maker).post(f"/admin/accounts/stafftotpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert direct.status_code == 403 and StaffTOTPDevice.objects.filter(pk=device.pk).exists()
 
     change = staff_change_request_create(
         maker=maker, kind="REMOVE_TOTP", target=teller, details={"device": device.pk}, reason="phone lost"
     )
     staff_change_approve(checker=checker, change_request=change)
 
-    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
-    assert AuditEvent.objects.filter(action="otp_totp.totpdevice.delete").exists()
+    assert not StaffTOTPDevice.objects.filter(pk=device.pk).exists()
+    assert AuditEvent.objects.filter(action="accounts.stafftotpdevice.delete").exists()
 
 
 # --- item 2: no self-granted roles, no puppet approvers ----------------------------------------
@@ -382,3 +381,63 @@ def test_two_approvers_at_once_apply_a_request_once():
     assert sorted(outcomes) == ["already_decided", "applied"]
     assert AuditEvent.objects.filter(action="auth.user.roles").count() == 1
     assert StaffChangeRequest.objects.get().decided_at <= timezone.now() + timedelta(seconds=1)
+
+
+# --- item 16: TOTP secrets encrypted at rest -------------------------------------------------------
+
+
+def test_staff_totp_secret_is_encrypted_at_rest_and_still_verifies():
+    from django_otp.oath import totp
+
+    teller = StaffFactory(roles=["TELLER"])
+    device = StaffTOTPDevice.objects.create(user=teller, name="phone", confirmed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM accounts_stafftotpdevice WHERE id = %s", [device.pk])
+        (stored,) = cursor.fetchone()
+
+    assert device.key not in stored and stored.startswith("gAAAA")  # Fernet token
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    assert StaffTOTPDevice.objects.get(pk=device.pk).verify_token(f"{code:06d}")
+
+
+def test_real_admin_login_with_an_encrypted_staff_authenticator():
+    from django.test import Client
+    from django_otp.oath import totp
+
+    teller = StaffFactory(roles=["TELLER"])
+    device = StaffTOTPDevice.objects.create(user=teller, name="phone", confirmed=True)
+    client = Client()
+    token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+    client.post(
+        "/admin/login/?next=/admin/",
+        {"username": teller.username, "password": "Staff-Password-2026", "otp_token": token},
+    )
+
+    assert client.get("/admin/").status_code == 200
+
+
+def test_data_migration_moves_plain_otp_devices_to_encrypted_ones():
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    migration = importlib.import_module("accounts.migrations.0004_staffsod_staff_change_requests")
+    teller = StaffFactory(roles=["TELLER"])
+    old = TOTPDevice.objects.create(user=teller, name="legacy phone", confirmed=True, drift=1, last_t=42)
+
+    migration.forwards(apps, None)
+
+    assert not TOTPDevice.objects.exists()
+    moved = StaffTOTPDevice.objects.get(user=teller)
+    assert (moved.name, moved.key, moved.drift, moved.last_t, moved.confirmed) == (
+        "legacy phone",
+        old.key,
+        1,
+        42,
+        True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM accounts_stafftotpdevice WHERE id = %s", [moved.pk])
+        assert cursor.fetchone()[0] != old.key
