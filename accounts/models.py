@@ -363,7 +363,7 @@ class StaffChangeRequest(models.Model):
         indexes = [models.Index(fields=["target", "status", "decided_at"], name="staff_change_target_idx")]
 
     def __str__(self) -> str:
-        who = self.target.get_username() if self.target_id else self.details.get("username", "?")
+        who = self.target.get_username() if self.target is not None else self.details.get("username", "?")
         return f"{self.get_kind_display()} {who} #{self.pk}"
 
 

@@ -64,4 +64,4 @@ class TongbaoAdminSite(OTPAdminSite):
             extra_context={**self.each_context(request), **(extra_context or {})},
             **({"template_name": self.password_change_template} if self.password_change_template else {}),
         )
-        return view(request)  # type: ignore[no-any-return]
+        return view(request)  # type: ignore[return-value]
