@@ -19,6 +19,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -239,10 +240,25 @@ class StaffUserAdmin(AuditedAdminMixin, UserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
         # Roles and privileges change only through an approved StaffChangeRequest.
-        readonly += ["is_superuser", "is_staff", "groups", "user_permissions"]
+        readonly += ["is_superuser", "is_staff", "groups", "user_permissions", "change_requests"]
         if not request.user.is_superuser:
             readonly += ["last_login", "date_joined"]
         return readonly
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        may_request = request.user.has_perm("auth.change_user") and obj is not None and obj.pk != request.user.pk
+        if may_request and (request.user.is_superuser or not obj.is_superuser):
+            fieldsets.append((_("Changes that need a second administrator"), {"fields": ("change_requests",)}))
+        return fieldsets
+
+    @admin.display(description=_("Ask for"))
+    def change_requests(self, obj: User) -> str:
+        add = reverse("admin:accounts_staffchangerequest_add")
+        kinds = [choice for choice in StaffChangeRequest.Kind.choices if choice[0] != "CREATE_STAFF"]
+        return format_html_join(
+            " · ", '<a href="{}?kind={}&amp;target={}">{}</a>', ((add, kind, obj.pk, label) for kind, label in kinds)
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # new staff: a StaffChangeRequest (CREATE_STAFF) approved by a second administrator

@@ -441,3 +441,16 @@ def test_data_migration_moves_plain_otp_devices_to_encrypted_ones():
     with connection.cursor() as cursor:
         cursor.execute("SELECT key FROM accounts_stafftotpdevice WHERE id = %s", [moved.pk])
         assert cursor.fetchone()[0] != old.key
+
+
+def test_user_page_links_to_requests_except_for_a_superuser_seen_by_a_non_superuser():
+    administrator, _ = _admins()
+    teller = StaffFactory(roles=["TELLER"])
+    root = _superuser()
+    client = admin_client_for(administrator)
+
+    page = client.get(f"/admin/auth/user/{teller.pk}/change/").content.decode()
+    assert f"{REQUESTS}add/?kind=SET_PASSWORD&amp;target={teller.pk}" in page
+
+    root_page = client.get(f"/admin/auth/user/{root.pk}/change/")
+    assert root_page.status_code == 200 and "staffchangerequest/add/" not in root_page.content.decode()
