@@ -31,9 +31,12 @@ def forwards(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config("accounts")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    models_module = app_config.models_module  # None in a migration's historical registry
+    app_config.models_module = models_module or True
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = models_module
 
     OldDevice = apps.get_model("otp_totp", "TOTPDevice")
     NewDevice = apps.get_model("accounts", "StaffTOTPDevice")
