@@ -31,7 +31,7 @@ def forwards(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config("accounts")
-    models_module = app_config.models_module  # None in a migration's historical registry
+    models_module = getattr(app_config, "models_module", None)  # absent in a migration's registry
     app_config.models_module = models_module or True
     try:
         create_permissions(app_config, apps=apps, verbosity=0)
