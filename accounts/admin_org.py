@@ -1,7 +1,9 @@
 """Admin for the organisation: branches, staff users with their profile and roles, KYC tiers.
 
-Every save writes an audit event in the admin's own transaction (``staff_change_record``);
-non-superusers cannot grant superuser status or individual permissions (roles are groups).
+Every save writes an audit event in the admin's own transaction (``staff_change_record``).
+Separation of duties (docs/accounts.md): roles, new staff, another person's password and
+authenticators change only through a ``StaffChangeRequest`` approved by a second, independent
+administrator; only a superuser changes a superuser; no TOTP key is shown after enrolment.
 """
 
 from __future__ import annotations
@@ -9,18 +11,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Branch, KycTier, StaffProfile
+from accounts.models import Branch, KycTier, StaffChangeRequest, StaffProfile, StaffTOTPDevice
 from accounts.services import kyc_tier_update, staff_change_record
+from accounts.services.staff import staff_change_approve, staff_change_reject, staff_change_request_create
+from core.errors import DomainError
 
 _SECRET_FIELDS = {"password", "key", "token", "bin_key"}  # never copied into the audit log
 
@@ -144,19 +154,71 @@ for _device_model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_device_model)
 
 
-@admin.register(TOTPDevice)
-class AuditedTOTPDeviceAdmin(AuditedAdminMixin, TOTPDeviceAdmin):
-    """Staff authenticators: adding or removing one is audited (the secret key never is)."""
+class _OwnDeviceAdminMixin:
+    """Authenticators: each person adds and removes only their own (another person's goes through a
+    ``StaffChangeRequest``); nobody edits a device, so no key is ever shown after enrolment
+    (``OTP_ADMIN_HIDE_SENSITIVE_DATA`` also removes the key and QR code views)."""
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        return qs if request.user.is_superuser else qs.filter(user__is_superuser=False)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.user_id != request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc,no-any-return]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)  # type: ignore[misc]
+        actions.pop("delete_selected", None)
+        return actions  # type: ignore[no-any-return]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        signed_in = request.user
+
+        class OwnDeviceForm(form):  # type: ignore[misc,valid-type]
+            def clean_user(self) -> Any:
+                user = self.cleaned_data.get("user")
+                if user is not None and user.pk != signed_in.pk:
+                    raise forms.ValidationError(
+                        _(
+                            "You can enrol only your own authenticator; ask for another person's with a staff change request."
+                        )
+                    )
+                return user
+
+        return OwnDeviceForm
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)  # type: ignore[misc]
+        initial.setdefault("user", request.user.pk)
+        return initial  # type: ignore[no-any-return]
+
+
+@admin.register(StaffTOTPDevice)
+class StaffTOTPDeviceAdmin(_OwnDeviceAdminMixin, AuditedAdminMixin, TOTPDeviceAdmin):
+    """Staff authenticators (key encrypted at rest): your own only; the key is visible only on the add
+    page, while you enrol; adding or removing one is audited (the secret key never is)."""
 
 
 @admin.register(StaticDevice)
-class AuditedStaticDeviceAdmin(AuditedAdminMixin, StaticDeviceAdmin):
-    """Recovery codes: audited, codes themselves never copied into the log."""
+class AuditedStaticDeviceAdmin(_OwnDeviceAdminMixin, AuditedAdminMixin, StaticDeviceAdmin):
+    """Recovery codes: your own only, audited, codes themselves never copied into the log."""
 
 
 @admin.register(User)
 class StaffUserAdmin(AuditedAdminMixin, UserAdmin):
-    """Staff accounts: roles are groups; the branch lives on the profile inline."""
+    """Staff accounts: roles are groups; the branch lives on the profile inline.
+
+    Names, e-mail, branch and deactivation are edited here (audited). New accounts, roles, another
+    person's password and authenticators go through a ``StaffChangeRequest`` that a second
+    administrator approves; superuser status is granted with ``createsuperuser`` only. Only a superuser
+    changes a superuser. Your own password: "Change password" at the top (needs the current one).
+    """
 
     inlines = [StaffProfileInline]
     list_display = ("username", "first_name", "last_name", "is_active", "is_staff", "staff_branch", "roles")
@@ -177,13 +239,43 @@ class StaffUserAdmin(AuditedAdminMixin, UserAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
+        # Roles and privileges change only through an approved StaffChangeRequest.
+        readonly += ["is_superuser", "is_staff", "groups", "user_permissions", "change_requests"]
         if not request.user.is_superuser:
-            # Roles are groups: only a superuser grants superuser status or one-off permissions.
-            readonly += ["is_superuser", "user_permissions", "last_login", "date_joined"]
+            readonly += ["last_login", "date_joined"]
         return readonly
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        may_request = request.user.has_perm("auth.change_user") and obj is not None and obj.pk != request.user.pk
+        if may_request and (request.user.is_superuser or not obj.is_superuser):
+            fieldsets.append((_("Changes that need a second administrator"), {"fields": ("change_requests",)}))
+        return fieldsets
+
+    @admin.display(description=_("Ask for"))
+    def change_requests(self, obj: User) -> str:
+        add = reverse("admin:accounts_staffchangerequest_add")
+        kinds = [choice for choice in StaffChangeRequest.Kind.choices if choice[0] != "CREATE_STAFF"]
+        return format_html_join(
+            " · ", '<a href="{}?kind={}&amp;target={}">{}</a>', ((add, kind, obj.pk, label) for kind, label in kinds)
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # new staff: a StaffChangeRequest (CREATE_STAFF) approved by a second administrator
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser  # deactivate staff instead: the audit log keeps their name
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """No one sets another person's password directly (a request does); your own needs the current one."""
+        if str(request.user.pk) == str(id):
+            return HttpResponseRedirect(reverse("admin:password_change"))
+        raise PermissionDenied
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         before = sorted(form.instance.groups.values_list("name", flat=True)) if change else []
@@ -197,6 +289,197 @@ class StaffUserAdmin(AuditedAdminMixin, UserAdmin):
                 changes={"groups": [before, after]},
                 request=request,
             )
+
+
+class StaffChangeRequestForm(forms.ModelForm):
+    """One form for every kind; the service checks which fields a kind needs."""
+
+    role_groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.order_by("name"),
+        required=False,
+        label=_("Roles (the complete new set)"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"), required=False, strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"), required=False, strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+    username = forms.CharField(label=_("Username (new staff)"), required=False, max_length=150)
+    first_name = forms.CharField(label=_("First name (new staff)"), required=False, max_length=150)
+    last_name = forms.CharField(label=_("Last name (new staff)"), required=False, max_length=150)
+    email = forms.EmailField(label=_("E-mail (new staff)"), required=False)
+    branch = forms.ModelChoiceField(queryset=Branch.objects.all(), required=False, label=_("Branch (new staff)"))
+    employee_no = forms.CharField(label=_("Employee number (new staff)"), required=False, max_length=30)
+    device_name = forms.CharField(label=_("Authenticator name (enrol)"), required=False, max_length=64)
+    device = forms.ModelChoiceField(
+        queryset=StaffTOTPDevice.objects.select_related("user"), required=False, label=_("Authenticator (remove)")
+    )
+
+    class Meta:
+        model = StaffChangeRequest
+        fields = ("kind", "target", "reason")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password1") != data.get("new_password2"):
+            raise forms.ValidationError(_("The two passwords differ."))
+        return data
+
+
+@admin.register(StaffChangeRequest)
+class StaffChangeRequestAdmin(admin.ModelAdmin):
+    """Maker-checker for staff accounts: one administrator asks (add), a second approves (action).
+
+    Requests are read-only once made; approving applies them (``staff_change_approve``).
+    """
+
+    form = StaffChangeRequestForm
+    list_display = ("pk", "kind", "target", "roles", "status", "requested_by", "requested_at", "decided_by")
+    list_filter = ("status", "kind")
+    list_select_related = ("target", "requested_by", "decided_by")
+    readonly_fields = (
+        "kind",
+        "target",
+        "roles",
+        "details",
+        "reason",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+    )
+    raw_id_fields = ("target",)
+    actions = ["approve_requests", "reject_requests"]
+
+    def _may(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("auth.change_user"))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._may(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_decide_permission(self, request: HttpRequest) -> bool:
+        return self._may(request)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.readonly_fields if obj is not None else ()
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None:
+            return self.readonly_fields
+        return (
+            "kind",
+            "target",
+            "reason",
+            "role_groups",
+            "new_password1",
+            "new_password2",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "branch",
+            "employee_no",
+            "device_name",
+            "device",
+        )
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.exclude(target__is_superuser=True)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {key: request.GET[key] for key in ("kind", "target") if key in request.GET}
+
+    def save_model(self, request: HttpRequest, obj: StaffChangeRequest, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        details: dict[str, Any] = {
+            "username": data.get("username"),
+            "first_name": data.get("first_name"),
+            "last_name": data.get("last_name"),
+            "email": data.get("email"),
+            "branch": data["branch"].pk if data.get("branch") else None,
+            "employee_no": data.get("employee_no"),
+            "name": data.get("device_name"),
+            "device": data["device"].pk if data.get("device") else None,
+        }
+        try:
+            created = staff_change_request_create(
+                maker=request.user,
+                kind=data["kind"],
+                target=data.get("target"),
+                reason=data.get("reason") or "",
+                roles=[group.name for group in data.get("role_groups") or []],
+                password=data.get("new_password1") or None,
+                details=details,
+                request=request,
+            )
+        except DomainError as error:
+            raise forms.ValidationError(str(error.message)) from error
+        obj.pk = created.pk
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing to save: the service wrote the request (``role_groups`` is not a relation)."""
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except forms.ValidationError as error:
+            self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.action(description=_("Approve and apply the selected requests"), permissions=["decide"])
+    def approve_requests(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        enrolments = []
+        done = 0
+        for change in queryset.select_related("target"):
+            try:
+                outcome = staff_change_approve(checker=request.user, change_request=change, request=request)
+            except DomainError as error:
+                self.message_user(request, f"#{change.pk}: {error.message}", messages.ERROR)
+                continue
+            done += 1
+            if outcome.provisioning_uri:
+                assert outcome.change.target is not None
+                enrolments.append({"username": outcome.change.target.get_username(), "uri": outcome.provisioning_uri})
+        if done:
+            message = ngettext("%(n)d request applied.", "%(n)d requests applied.", done) % {"n": done}
+            self.message_user(request, message, messages.SUCCESS)
+        if not enrolments:
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("New authenticator"),
+            "enrolments": enrolments,
+            "back_url": reverse("admin:accounts_staffchangerequest_changelist"),
+        }
+        response = TemplateResponse(request, "admin/accounts/staffchangerequest/provisioning.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Reject the selected requests"), permissions=["decide"])
+    def reject_requests(self, request: HttpRequest, queryset: Any) -> None:
+        for change in queryset:
+            try:
+                staff_change_reject(checker=request.user, change_request=change, request=request)
+            except DomainError as error:
+                self.message_user(request, f"#{change.pk}: {error.message}", messages.ERROR)
 
 
 @admin.register(Group)

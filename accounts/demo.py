@@ -14,9 +14,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Branch, Consent, Customer, KycTier, StaffProfile, StaffRole
+from accounts.models import Branch, Consent, Customer, KycTier, StaffProfile, StaffRole, StaffTOTPDevice
 from accounts.pii import _ID_CHECK, _ID_WEIGHTS, national_id_index, phone_index
 
 DEMO_STAFF_PASSWORD = "Tongbao-Staff-2026!"
@@ -87,7 +86,7 @@ def _seed_staff(branches: dict[str, Branch], stdout: TextIO) -> None:
         StaffProfile.objects.get_or_create(
             user=user, defaults={"branch": branches[branch_code], "employee_no": f"DEMO{number:04d}"}
         )
-        device, _ = TOTPDevice.objects.get_or_create(
+        device, _ = StaffTOTPDevice.objects.get_or_create(
             user=user, name="demo authenticator", defaults={"key": demo_totp_key(username), "confirmed": True}
         )
         stdout.write(f"  {username:<14} {role.value:<17} {branch_code}  TOTP: {device.config_url}\n")

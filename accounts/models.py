@@ -14,6 +14,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device as OtpDevice
+from django_otp.models import ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import default_key as totp_default_key
+from django_otp.plugins.otp_totp.models import key_validator as totp_key_validator
 
 from accounts.pii import mask_name, mask_phone
 from core.crypto import EncryptedTextField
@@ -361,3 +366,92 @@ class KycReview(models.Model):
 
     def __str__(self) -> str:
         return f"{_('KYC review')} {self.pk}"
+
+
+class StaffChangeRequest(models.Model):
+    """Maker-checker for staff accounts: one administrator asks, a second, independent one approves.
+
+    Applied by ``accounts.services.staff.staff_change_approve`` under ``SELECT ... FOR UPDATE``. The new
+    password of a ``SET_PASSWORD`` / ``CREATE_STAFF`` request is kept only as a password hash and is
+    cleared once the request is decided; TOTP keys are generated at approval and never stored here.
+    """
+
+    class Kind(models.TextChoices):
+        CREATE_STAFF = "CREATE_STAFF", _("Create a staff account")
+        SET_ROLES = "SET_ROLES", _("Set roles")
+        SET_PASSWORD = "SET_PASSWORD", _("Reset password")
+        ADD_TOTP = "ADD_TOTP", _("Enrol an authenticator")
+        REMOVE_TOTP = "REMOVE_TOTP", _("Remove an authenticator")
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Pending")
+        APPLIED = "APPLIED", _("Approved and applied")
+        REJECTED = "REJECTED", _("Rejected")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_change_requests",
+        verbose_name=_("staff member"),
+    )
+    roles = models.JSONField(_("roles"), default=list, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    password_hash = models.CharField(max_length=256, blank=True, default="", editable=False)
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("staff change request")
+        verbose_name_plural = _("staff change requests")
+        indexes = [models.Index(fields=["target", "status", "decided_at"], name="staff_change_target_idx")]
+
+    def __str__(self) -> str:
+        who = self.target.get_username() if self.target is not None else self.details.get("username", "?")
+        return f"{self.get_kind_display()} {who} #{self.pk}"
+
+
+class StaffTOTPDevice(TimestampMixin, ThrottlingMixin, OtpDevice):
+    """A staff authenticator (TOTP, RFC 6238) whose secret is Fernet ciphertext at rest.
+
+    Behaves exactly like django-otp's ``TOTPDevice`` (its verification, throttling and ``config_url``
+    are reused), but ``key`` is an ``EncryptedTextField`` under ``PII_ENCRYPTION_KEYS``: Python sees
+    the hex secret, the database only ciphertext; ``bin_key`` is the decrypted secret for
+    verification. Migration ``0006_staffsod_*`` moved every ``otp_totp`` device here. Never render
+    ``key``: the admin shows no secret after enrolment.
+    """
+
+    key = EncryptedTextField(_("secret key"), default=totp_default_key, validators=[totp_key_validator])
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(OtpDevice.Meta):
+        verbose_name = _("staff authenticator")
+        verbose_name_plural = _("staff authenticators")
+
+    bin_key = TOTPDevice.bin_key
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings

@@ -71,6 +71,7 @@ def seed(stdout: TextIO) -> None:
                 mid_rate=Decimal(mid),
                 spread_bps=spread,
                 valid_from=timezone.now() - timedelta(minutes=1),
+                status=FxRate.Status.APPROVED,  # demo reference data, seeded (no staff proposer)
             )
             created["rates"] += 1
     customer = customer_get_by_phone("+8613900000001")

@@ -14,6 +14,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "accounts.migrations.0002_kyc_tiers_and_roles",
     "payments.migrations.0004_movement_roles",
     "accounts.migrations.0004_deskcust_branch_attribution",
+    "accounts.migrations.0006_staffsod_staff_change_requests",
 ]
 
 

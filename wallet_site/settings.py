@@ -233,6 +233,12 @@ AXES_SENSITIVE_PARAMETERS = [
 ]
 
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Tongbao")
+# Separation of duties (docs/accounts.md): no TOTP secret is shown after enrolment; an approver must not
+# have been created or given roles by the maker within this many days; an FX rate may move at most
+# this much from the current one without an explicit override reason.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+APPROVER_INDEPENDENCE_DAYS = env_int("APPROVER_INDEPENDENCE_DAYS", 30, minimum=0)
+FX_MAX_DEVIATION_PERCENT = env_int("FX_MAX_DEVIATION_PERCENT", 5, minimum=1)
 
 # Staff sessions: 15 minutes idle timeout.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 900, minimum=60)

@@ -31,16 +31,25 @@ from accounts.services.profile import (
     customer_profile_update,
 )
 from accounts.services.staff import (
+    ApproverNotIndependent,
+    StaffChangeRefused,
+    approver_ensure_independent,
     customer_pii_reveal,
     customer_register_at_counter,
     customer_status_change,
     kyc_tier_update,
+    staff_change_approve,
     staff_change_record,
+    staff_change_reject,
+    staff_change_request_create,
 )
 
 __all__ = [
+    "ApproverNotIndependent",
     "IssuedToken",
     "KycSubmitted",
+    "StaffChangeRefused",
+    "approver_ensure_independent",
     "card_link",
     "card_remove",
     "consent_grant",
@@ -68,5 +77,8 @@ __all__ = [
     "otp_request_step_up",
     "password_validate",
     "payment_pin_validate",
+    "staff_change_approve",
     "staff_change_record",
+    "staff_change_reject",
+    "staff_change_request_create",
 ]

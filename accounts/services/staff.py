@@ -3,24 +3,33 @@ in the same transaction; personal data in an audit row is masked, never in clear
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import errors
 from accounts.integrations import kyc_verify
-from accounts.models import Customer, CustomerToken, KycTier
+from accounts.models import Customer, CustomerToken, KycTier, StaffChangeRequest, StaffProfile, StaffTOTPDevice
 from accounts.pii import mask_name, mask_national_id, mask_phone, national_id_index, phone_index
 from accounts.selectors import customer_qs_visible_to_staff
 from accounts.services.events import event_publish
 from accounts.services.kyc import legal_name_validate, national_id_birth_date, national_id_validate
 from accounts.services.otp import phone_normalize_or_error
 from core.audit import audit_record
+from core.models import AuditEvent
 
 REVEALABLE_FIELDS = ("phone", "legal_name", "national_id", "business_registration_no")
 _MASKS = {
@@ -281,3 +290,364 @@ def staff_change_record(
     Call inside the transaction that saved ``obj`` (the admin's changeform view is atomic).
     """
     audit_record(action=action, actor=staff, obj=obj, reason=reason, request=request, changes=changes)
+
+
+# --- staff accounts: maker-checker and separation of duties --------------------------------------
+
+AUDITOR_ROLE = "AUDITOR"
+_ADJUSTMENT_MAKER_ROLES = ("TELLER", "CUSTOMER_SERVICE")  # add_adjustmentrequest only (payments 0004)
+_ADJUSTMENT_APPROVER_ROLES = ("BRANCH_MANAGER", "RISK_OFFICER", "ADMINISTRATOR")  # approve_adjustment
+# Roles one person may not hold together (the one place; ``settings.STAFF_INCOMPATIBLE_ROLES`` overrides).
+# AUDITOR is also refused together with every role that has a write (non ``view_``) permission.
+INCOMPATIBLE_ROLE_PAIRS: tuple[tuple[str, str], ...] = tuple(
+    (maker, approver) for maker in _ADJUSTMENT_MAKER_ROLES for approver in _ADJUSTMENT_APPROVER_ROLES
+)
+# Requests a second administrator approves, and the staff changes that count as "created or
+# promoted by" for approver independence (the legacy direct-admin audit actions included).
+_PROMOTING_KINDS = ("CREATE_STAFF", "SET_ROLES")
+_PROMOTING_AUDIT_ACTIONS = ("auth.user.add", "auth.user.roles")
+
+
+class StaffChangeRefused(errors.DomainError):
+    code = "staff_change_refused"
+    status_code = 403
+    default_message = _lazy("This staff change is not allowed.")
+
+
+class ApproverNotIndependent(errors.DomainError):
+    code = "approver_not_independent"
+    status_code = 403
+    default_message = _lazy("You cannot approve this request: a second, independent person must.")
+
+
+def approver_independence_days() -> int:
+    return int(getattr(settings, "APPROVER_INDEPENDENCE_DAYS", 30))
+
+
+def incompatible_role_pairs() -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(pair) for pair in getattr(settings, "STAFF_INCOMPATIBLE_ROLES", INCOMPATIBLE_ROLE_PAIRS))  # type: ignore[misc]
+
+
+def roles_conflicts(role_names: Iterable[str]) -> list[list[str]]:
+    """The pairs of ``role_names`` that one person may not hold together (empty when compatible)."""
+    names = set(role_names)
+    conflicts = [[a, b] for a, b in incompatible_role_pairs() if a in names and b in names]
+    if AUDITOR_ROLE in names:
+        writing = set(
+            Permission.objects.filter(group__name__in=names - {AUDITOR_ROLE})
+            .exclude(codename__startswith="view_")
+            .values_list("group__name", flat=True)
+        )
+        conflicts += [[AUDITOR_ROLE, name] for name in sorted(writing)]
+    return conflicts
+
+
+def roles_ensure_compatible(role_names: Iterable[str]) -> None:
+    conflicts = roles_conflicts(role_names)
+    if conflicts:
+        raise StaffChangeRefused(
+            gettext("These roles may not be held by one person: %(pairs)s.")
+            % {"pairs": "; ".join(" + ".join(pair) for pair in conflicts)},
+            code="incompatible_roles",
+            details={"pairs": conflicts},
+        )
+
+
+def approver_ensure_independent(*, maker: Any, checker: Any) -> None:
+    """Refuse ``checker`` as the approver of ``maker``'s request unless they are independent.
+
+    Raises ``ApproverNotIndependent`` when the checker is the maker (``approver_is_maker``), was created
+    or had roles changed by the maker in the last ``APPROVER_INDEPENDENCE_DAYS`` days
+    (``approver_promoted_by_maker``), or holds roles that must stay apart (``approver_incompatible_roles``).
+    Reads only; call it inside the approval's transaction, after locking the request.
+    """
+    if checker is None or not getattr(checker, "is_authenticated", False):
+        raise ApproverNotIndependent(code="approver_unknown")
+    if maker is not None and maker.pk == checker.pk:
+        raise ApproverNotIndependent(gettext("You cannot approve your own request."), code="approver_is_maker")
+    if maker is not None:
+        since = timezone.now() - timedelta(days=approver_independence_days())
+        promoted = (
+            StaffChangeRequest.objects.filter(
+                target=checker,
+                status=StaffChangeRequest.Status.APPLIED,
+                kind__in=_PROMOTING_KINDS,
+                decided_at__gte=since,
+            )
+            .filter(Q(requested_by=maker) | Q(decided_by=maker))
+            .exists()
+            or AuditEvent.objects.filter(
+                actor=maker,
+                action__in=_PROMOTING_AUDIT_ACTIONS,
+                object_type=checker._meta.label,
+                object_id=str(checker.pk),
+                occurred_at__gte=since,
+            ).exists()
+        )
+        if promoted:
+            raise ApproverNotIndependent(
+                gettext("You were created or given roles by the requester recently; another person must approve."),
+                code="approver_promoted_by_maker",
+            )
+    conflicts = roles_conflicts(checker.groups.values_list("name", flat=True))
+    if conflicts:
+        raise ApproverNotIndependent(
+            gettext("Your roles may not be held together; you cannot approve requests until this is fixed."),
+            code="approver_incompatible_roles",
+            details={"pairs": conflicts},
+        )
+
+
+def _ensure_may_touch(actor: Any, target: Any) -> None:
+    if target is not None and target.is_superuser and not actor.is_superuser:
+        raise StaffChangeRefused(gettext("Only a superuser may change a superuser."), code="superuser_protected")
+
+
+def _required_perm(kind: str) -> str:
+    return "auth.add_user" if kind == StaffChangeRequest.Kind.CREATE_STAFF else "auth.change_user"
+
+
+def _roles_validate(roles: Iterable[str] | None) -> list[str]:
+    names = sorted({str(name) for name in (roles or [])})
+    known = set(Group.objects.filter(name__in=names).values_list("name", flat=True))
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise StaffChangeRefused(gettext("Unknown role."), code="unknown_role", details={"roles": unknown})
+    roles_ensure_compatible(names)
+    return names
+
+
+def _change_summary(change: StaffChangeRequest) -> dict[str, Any]:
+    """What the audit log keeps of a request: never the password (hash) or a TOTP key."""
+    summary: dict[str, Any] = {"kind": change.kind, "maker": change.requested_by_id}
+    if change.target_id is not None:
+        summary["target"] = change.target_id
+    if change.kind in (StaffChangeRequest.Kind.CREATE_STAFF, StaffChangeRequest.Kind.SET_ROLES):
+        summary["roles"] = list(change.roles)
+    if change.details:
+        summary["details"] = dict(change.details)
+    if change.kind in (StaffChangeRequest.Kind.CREATE_STAFF, StaffChangeRequest.Kind.SET_PASSWORD):
+        summary["password"] = "set"  # noqa: S105 (a marker, not a secret)
+    return summary
+
+
+def staff_change_request_create(
+    *,
+    maker: Any,
+    kind: str,
+    reason: str,
+    target: Any = None,
+    roles: Iterable[str] | None = None,
+    password: str | None = None,
+    details: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> StaffChangeRequest:
+    """Ask for a change to a staff account that a second administrator must approve.
+
+    Kinds: ``CREATE_STAFF`` (``details``: username, first_name, last_name, email, branch id, employee_no;
+    ``roles``; ``password``), ``SET_ROLES`` (``roles``, the complete new set), ``SET_PASSWORD``
+    (``password``), ``ADD_TOTP`` (``details.name``), ``REMOVE_TOTP`` (``details.device``). Refused: your
+    own roles or password (change your own password with the current one), a superuser unless you are
+    one, roles that must stay apart. Audit ``accounts.staffchange.request`` (no secrets).
+    """
+    Kind = StaffChangeRequest.Kind
+    if kind not in Kind.values:
+        raise StaffChangeRefused(code="invalid_kind")
+    reason = _reason_required(reason)
+    _require_perm(maker, _required_perm(kind))
+    details = {key: value for key, value in (details or {}).items() if value not in (None, "")}
+    if kind == Kind.CREATE_STAFF:
+        target = None
+    elif target is None:
+        raise StaffChangeRefused(gettext("Choose the staff member."), code="target_required")
+    else:
+        _ensure_may_touch(maker, target)
+        if target.pk == maker.pk and kind in (Kind.SET_ROLES, Kind.SET_PASSWORD):
+            raise StaffChangeRefused(
+                gettext("Nobody changes their own roles; change your own password with your current one."),
+                code="own_account",
+            )
+    role_names = _roles_validate(roles) if kind in (Kind.CREATE_STAFF, Kind.SET_ROLES) else []
+    password_hash = ""
+    if kind in (Kind.CREATE_STAFF, Kind.SET_PASSWORD):
+        if not password:
+            raise StaffChangeRefused(gettext("Give the new password."), code="password_required")
+        try:
+            validate_password(password, user=target)
+        except ValidationError as error:
+            raise StaffChangeRefused(" ".join(error.messages), code="weak_password") from None
+        password_hash = make_password(password)
+    if kind == Kind.CREATE_STAFF:
+        username = str(details.get("username", "")).strip()
+        if not username:
+            raise StaffChangeRefused(gettext("Give the username."), code="username_required")
+        if User.objects.filter(username__iexact=username).exists():
+            raise StaffChangeRefused(gettext("This username is taken."), code="username_taken")
+        details["username"] = username
+        keep = ("username", "first_name", "last_name", "email", "branch", "employee_no")
+        details = {key: details[key] for key in keep if key in details}
+    elif kind == Kind.ADD_TOTP:
+        details = {"name": str(details.get("name") or "authenticator")[:64]}
+    elif kind == Kind.REMOVE_TOTP:
+        device_id = details.get("device")
+        if not StaffTOTPDevice.objects.filter(pk=device_id, user=target).exists():
+            raise StaffChangeRefused(gettext("This authenticator does not belong to that person."), code="no_device")
+        details = {"device": int(str(device_id))}
+    else:
+        details = {}
+    with transaction.atomic():
+        change = StaffChangeRequest.objects.create(
+            kind=kind,
+            target=target,
+            roles=role_names,
+            details=details,
+            password_hash=password_hash,
+            reason=reason,
+            requested_by=maker,
+        )
+        audit_record(
+            action="accounts.staffchange.request",
+            actor=maker,
+            obj=change,
+            reason=reason,
+            request=request,
+            changes=_change_summary(change),
+        )
+    return change
+
+
+@dataclass(frozen=True)
+class StaffChangeOutcome:
+    change: StaffChangeRequest
+    provisioning_uri: str = ""  # ADD_TOTP only: shown once to the approver, stored nowhere else
+
+
+def staff_change_approve(
+    *, checker: Any, change_request: StaffChangeRequest, request: HttpRequest | None = None
+) -> StaffChangeOutcome:
+    """Approve and apply a pending request in one transaction.
+
+    Locks the request (``SELECT ... FOR UPDATE``) and re-checks its status, the checker's independence
+    (``approver_ensure_independent``), the superuser rule for maker and checker, that the checker is
+    not the target, and role compatibility. Audits ``accounts.staffchange.approve`` and the applied
+    change (``auth.user.add`` / ``auth.user.roles`` / ``auth.user.password`` /
+    ``accounts.stafftotpdevice.add|delete``), never a secret.
+    """
+    Kind = StaffChangeRequest.Kind
+    with transaction.atomic():
+        change = StaffChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+        if change.status != StaffChangeRequest.Status.PENDING:
+            raise StaffChangeRefused(gettext("This request was already decided."), code="already_decided")
+        _require_perm(checker, _required_perm(change.kind))
+        approver_ensure_independent(maker=change.requested_by, checker=checker)
+        target = User.objects.select_for_update().get(pk=change.target_id) if change.target_id else None
+        if target is not None:
+            _ensure_may_touch(change.requested_by, target)
+            _ensure_may_touch(checker, target)
+            if target.pk == checker.pk:
+                raise StaffChangeRefused(
+                    gettext("Nobody approves a change to their own account."), code="approver_is_target"
+                )
+        if change.kind in (Kind.CREATE_STAFF, Kind.SET_ROLES):
+            roles_ensure_compatible(change.roles)
+        provisioning_uri = ""
+        applied_action: str
+        applied: dict[str, Any]
+        if change.kind == Kind.CREATE_STAFF:
+            target = _staff_create(change)
+            change.target = target
+            applied_action, applied = "auth.user.add", {"username": target.username, "roles": change.roles}
+        elif change.kind == Kind.SET_ROLES:
+            assert target is not None
+            before = sorted(target.groups.values_list("name", flat=True))
+            target.groups.set(Group.objects.filter(name__in=change.roles))
+            applied_action, applied = "auth.user.roles", {"groups": [before, sorted(change.roles)]}
+        elif change.kind == Kind.SET_PASSWORD:
+            assert target is not None
+            target.password = change.password_hash
+            target.save(update_fields=["password"])
+            applied_action, applied = "auth.user.password", {"password": "changed"}
+        elif change.kind == Kind.ADD_TOTP:
+            assert target is not None
+            device = StaffTOTPDevice.objects.create(user=target, name=change.details.get("name", "authenticator"))
+            provisioning_uri = device.config_url
+            applied_action, applied = (
+                "accounts.stafftotpdevice.add",
+                {"user": target.pk, "device": device.pk, "key": "generated"},
+            )
+        else:
+            assert target is not None
+            deleted, _rows = StaffTOTPDevice.objects.filter(pk=change.details.get("device"), user=target).delete()
+            if not deleted:
+                raise StaffChangeRefused(gettext("This authenticator no longer exists."), code="no_device")
+            applied_action, applied = (
+                "accounts.stafftotpdevice.delete",
+                {"user": target.pk, "device": change.details.get("device")},
+            )
+        change.status = StaffChangeRequest.Status.APPLIED
+        change.decided_by = checker
+        change.decided_at = timezone.now()
+        change.password_hash = ""
+        change.save(update_fields=["status", "decided_by", "decided_at", "password_hash", "target"])
+        audit_record(
+            action="accounts.staffchange.approve",
+            actor=checker,
+            obj=change,
+            reason=change.reason,
+            request=request,
+            changes=_change_summary(change),
+        )
+        audit_record(
+            action=applied_action,
+            actor=checker,
+            obj=target,
+            reason=change.reason,
+            request=request,
+            changes={**applied, "staff_change_request": change.pk, "maker": change.requested_by_id},
+        )
+    return StaffChangeOutcome(change=change, provisioning_uri=provisioning_uri)
+
+
+def _staff_create(change: StaffChangeRequest) -> Any:
+    details = change.details
+    user = User.objects.create(
+        username=details["username"],
+        first_name=str(details.get("first_name", ""))[:150],
+        last_name=str(details.get("last_name", ""))[:150],
+        email=str(details.get("email", ""))[:254],
+        is_staff=True,
+        password=change.password_hash,
+    )
+    StaffProfile.objects.create(
+        user=user,
+        branch_id=details.get("branch"),
+        employee_no=str(details.get("employee_no") or f"E{user.pk:06d}"),
+    )
+    user.groups.set(Group.objects.filter(name__in=change.roles))
+    return user
+
+
+def staff_change_reject(
+    *, checker: Any, change_request: StaffChangeRequest, reason: str = "", request: HttpRequest | None = None
+) -> StaffChangeRequest:
+    """Reject (or, by its maker, withdraw) a pending request. Locks it; audit ``accounts.staffchange.reject``."""
+    with transaction.atomic():
+        change = StaffChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+        if change.status != StaffChangeRequest.Status.PENDING:
+            raise StaffChangeRefused(gettext("This request was already decided."), code="already_decided")
+        _require_perm(checker, _required_perm(change.kind))
+        change.status = StaffChangeRequest.Status.REJECTED
+        change.decided_by = checker
+        change.decided_at = timezone.now()
+        change.decision_reason = reason.strip()[:1000]
+        change.password_hash = ""
+        change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "password_hash"])
+        audit_record(
+            action="accounts.staffchange.reject",
+            actor=checker,
+            obj=change,
+            reason=change.decision_reason,
+            request=request,
+            changes=_change_summary(change),
+        )
+    return change

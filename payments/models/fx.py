@@ -14,7 +14,15 @@ __all__ = ["FxQuote", "FxRate"]
 
 class FxRate(models.Model):
     """``1 base = mid_rate quote``. Rows are never edited in place for history: the current rate of
-    a pair is the row with the latest ``valid_from`` not in the future (``payments.fx``)."""
+    a pair is the APPROVED row with the latest ``valid_from`` not in the future (``payments.fx``).
+
+    A staff member proposes a rate (PENDING); it becomes effective only when a second, independent
+    staff member approves it (``payments.services.fx.fx_rate_approve``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Pending approval")
+        APPROVED = "APPROVED", _("Approved")
+        REJECTED = "REJECTED", _("Rejected")
 
     base = models.CharField(_("base currency"), max_length=3)
     quote = models.CharField(_("quote currency"), max_length=3)
@@ -29,6 +37,17 @@ class FxRate(models.Model):
         related_name="+",
         verbose_name=_("set by"),
     )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    override_reason = models.TextField(_("reason for a large move"), blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -39,6 +58,7 @@ class FxRate(models.Model):
             models.CheckConstraint(condition=Q(mid_rate__gt=0), name="fx_rate_positive"),
             models.CheckConstraint(condition=Q(spread_bps__lt=5000), name="fx_spread_below_50_percent"),
             models.CheckConstraint(condition=~Q(base=models.F("quote")), name="fx_rate_distinct_currencies"),
+            models.CheckConstraint(condition=~Q(approved_by=models.F("set_by")), name="fx_rate_approver_not_setter"),
         ]
         indexes = [models.Index(fields=["base", "quote", "-valid_from"], name="fx_rate_pair_current")]
 

@@ -35,6 +35,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.selectors import customers_visible_to_staff
+from accounts.services.staff import approver_ensure_independent
 from core.audit import audit_record
 from core.money import Money
 from payments.errors import AlreadyReversed, TransferNotReversible, UnwindExceedsRemaining
@@ -249,10 +250,13 @@ def _claim(adjustment_id: int) -> AdjustmentRequest:
 
 
 def _check_checker(row: AdjustmentRequest, checker: User) -> None:
+    """The checker is another person, holds the permission, and is independent of the maker: not
+    created or promoted by them recently, no incompatible roles (``approver_ensure_independent``)."""
     if checker.pk == row.maker_id:
         raise MakerCannotApprove()
     if not checker.is_active or not checker.is_staff or not checker.has_perm("payments.approve_adjustment"):
         raise ApprovalPermissionRequired()
+    approver_ensure_independent(maker=row.maker, checker=checker)
 
 
 def _void_holds(row: AdjustmentRequest, reason: str) -> None:

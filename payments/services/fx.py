@@ -13,10 +13,15 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
 
+from accounts.services.staff import approver_ensure_independent
 from core.audit import audit_record
+from core.errors import DomainError
 from core.money import Money, MoneyError
 from payments.errors import InvalidAmount
 from payments.errors_movements import (
@@ -41,14 +46,61 @@ if TYPE_CHECKING:
 
     from accounts.models import Customer
 
-__all__ = ["FX_CURRENCIES", "QUOTE_TTL", "fx_conversion_create", "fx_quote_create", "fx_rate_current", "fx_rate_set"]
+__all__ = [
+    "FX_CURRENCIES",
+    "QUOTE_TTL",
+    "FxRateDeviationTooLarge",
+    "FxRateNotPending",
+    "fx_conversion_create",
+    "fx_quote_create",
+    "fx_rate_approve",
+    "fx_rate_current",
+    "fx_rate_propose",
+    "fx_rate_reject",
+]
 
 QUOTE_TTL = timedelta(seconds=60)
 FX_CURRENCIES = frozenset({"CNY", "HKD", "USD", "EUR", "GBP", "JPY", "SGD", "MOP"})
 TOPIC_FX_CONVERTED = "fx.conversion.completed"
 
 
-def fx_rate_set(
+class FxRateDeviationTooLarge(DomainError):
+    code = "fx_rate_deviation_too_large"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _(
+        "The new rate moves more than %(max)s%% from the current one; give a reason for the large move."
+    )
+
+
+class FxRateNotPending(DomainError):
+    code = "fx_rate_not_pending"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This rate was already decided.")
+
+
+def fx_max_deviation_percent() -> Decimal:
+    return Decimal(str(getattr(settings, "FX_MAX_DEVIATION_PERCENT", 5)))
+
+
+def _deviation_check(*, base: str, quote: str, mid_rate: Decimal, override_reason: str) -> dict[str, str]:
+    """Compare with the pair's current APPROVED rate (or 1 / its inverse). Refuses a move above
+    ``FX_MAX_DEVIATION_PERCENT`` without an override reason; returns what the audit log keeps."""
+    try:
+        current, direct = fx_rate_current(base, quote)
+    except FxRateUnavailable:
+        return {}  # the pair's first rate: nothing to compare with
+    previous = current.mid_rate if direct else (Decimal(1) / current.mid_rate)
+    deviation = (abs(mid_rate - previous) / previous * 100).quantize(Decimal("0.01"))
+    limit = fx_max_deviation_percent()
+    if deviation > limit and len(override_reason.strip()) < 10:
+        raise FxRateDeviationTooLarge(
+            FxRateDeviationTooLarge.default_message % {"max": limit},
+            details={"previous": str(previous), "deviation_percent": str(deviation), "max_percent": str(limit)},
+        )
+    return {"previous": str(previous), "deviation_percent": str(deviation)}
+
+
+def fx_rate_propose(
     *,
     base: str,
     quote: str,
@@ -56,13 +108,19 @@ def fx_rate_set(
     spread_bps: int,
     set_by: User | None,
     valid_from: Any = None,
+    override_reason: str = "",
     request: HttpRequest | None = None,
 ) -> FxRate:
-    """Add a rate row (history is kept; the newest valid one is current). Audit-logged."""
+    """Propose a rate (PENDING, not used by quotes until ``fx_rate_approve``). A move of more than
+    ``FX_MAX_DEVIATION_PERCENT`` from the current approved rate needs ``override_reason`` (10+ characters).
+    Audit ``payments.fxrate.propose``."""
     if base == quote:
         raise SameCurrency()
     if base not in FX_CURRENCIES or quote not in FX_CURRENCIES:
         raise UnsupportedCurrency()
+    if mid_rate <= 0:
+        raise InvalidAmount(code="invalid_rate")
+    deviation = _deviation_check(base=base, quote=quote, mid_rate=mid_rate, override_reason=override_reason)
     with transaction.atomic():
         rate = FxRate.objects.create(
             base=base,
@@ -71,30 +129,87 @@ def fx_rate_set(
             spread_bps=spread_bps,
             valid_from=valid_from or timezone.now(),
             set_by=set_by,
+            status=FxRate.Status.PENDING,
+            override_reason=override_reason.strip()[:1000],
         )
         audit_record(
-            action="payments.fxrate.set",
+            action="payments.fxrate.propose",
             actor=set_by,
             obj=rate,
+            reason=rate.override_reason,
             request=request,
-            changes={"pair": f"{base}/{quote}", "mid_rate": str(mid_rate), "spread_bps": spread_bps},
+            changes={"pair": f"{base}/{quote}", "mid_rate": str(mid_rate), "spread_bps": spread_bps, **deviation},
+        )
+        return rate
+
+
+def fx_rate_approve(*, rate_id: int, checker: User, request: HttpRequest | None = None) -> FxRate:
+    """Make a PENDING rate effective. Locks the row (``SELECT ... FOR UPDATE``) and re-checks: still
+    PENDING, ``checker`` may change rates and is independent of the proposer
+    (``approver_ensure_independent``), and the deviation from the rate current NOW. Effective from
+    ``max(valid_from, now)``. Audit ``payments.fxrate.approve``."""
+    with transaction.atomic():
+        rate = FxRate.objects.select_for_update(of=("self",)).select_related("set_by").get(pk=rate_id)
+        if rate.status != FxRate.Status.PENDING:
+            raise FxRateNotPending()
+        if not checker.has_perm("payments.change_fxrate"):
+            raise DomainError(code="permission_denied", status_code=403)
+        approver_ensure_independent(maker=rate.set_by, checker=checker)
+        deviation = _deviation_check(
+            base=rate.base, quote=rate.quote, mid_rate=rate.mid_rate, override_reason=rate.override_reason
+        )
+        now = timezone.now()
+        rate.status = FxRate.Status.APPROVED
+        rate.approved_by = checker
+        rate.decided_at = now
+        rate.valid_from = max(rate.valid_from, now)
+        rate.save(update_fields=["status", "approved_by", "decided_at", "valid_from"])
+        audit_record(
+            action="payments.fxrate.approve",
+            actor=checker,
+            obj=rate,
+            reason=rate.override_reason,
+            request=request,
+            changes={
+                "pair": f"{rate.base}/{rate.quote}",
+                "mid_rate": str(rate.mid_rate),
+                "spread_bps": rate.spread_bps,
+                "set_by": rate.set_by_id,
+                "valid_from": rate.valid_from.isoformat(),
+                **deviation,
+            },
+        )
+        return rate
+
+
+def fx_rate_reject(*, rate_id: int, checker: User, request: HttpRequest | None = None) -> FxRate:
+    """Refuse a PENDING rate (the proposer may withdraw their own). Audit ``payments.fxrate.reject``."""
+    with transaction.atomic():
+        rate = FxRate.objects.select_for_update().get(pk=rate_id)
+        if rate.status != FxRate.Status.PENDING:
+            raise FxRateNotPending()
+        if not checker.has_perm("payments.change_fxrate") and checker.pk != rate.set_by_id:
+            raise DomainError(code="permission_denied", status_code=403)
+        rate.status = FxRate.Status.REJECTED
+        rate.approved_by = None
+        rate.decided_at = timezone.now()
+        rate.save(update_fields=["status", "approved_by", "decided_at"])
+        audit_record(
+            action="payments.fxrate.reject",
+            actor=checker,
+            obj=rate,
+            request=request,
+            changes={"pair": f"{rate.base}/{rate.quote}", "mid_rate": str(rate.mid_rate)},
         )
         return rate
 
 
 def fx_rate_current(sell_currency: str, buy_currency: str) -> tuple[FxRate, bool]:
-    """The current rate row for the pair and whether the customer sells its base currency."""
+    """The current APPROVED rate row for the pair and whether the customer sells its base currency."""
     now = timezone.now()
-    direct = (
-        FxRate.objects.filter(base=sell_currency, quote=buy_currency, valid_from__lte=now)
-        .order_by("-valid_from")
-        .first()
-    )
-    inverse = (
-        FxRate.objects.filter(base=buy_currency, quote=sell_currency, valid_from__lte=now)
-        .order_by("-valid_from")
-        .first()
-    )
+    approved = FxRate.objects.filter(status=FxRate.Status.APPROVED, valid_from__lte=now)
+    direct = approved.filter(base=sell_currency, quote=buy_currency).order_by("-valid_from").first()
+    inverse = approved.filter(base=buy_currency, quote=sell_currency).order_by("-valid_from").first()
     if direct is None and inverse is None:
         raise FxRateUnavailable(details={"pair": f"{sell_currency}/{buy_currency}"})
     if inverse is None or (direct is not None and direct.valid_from >= inverse.valid_from):

@@ -388,7 +388,8 @@ def test_teller_cannot_change_kyc_tiers():
     assert client.get("/admin/accounts/kyctier/1/change/").status_code == 403
 
 
-def test_administrator_assigns_a_role_and_it_is_audited(branches):
+def test_administrator_cannot_assign_a_role_directly_in_the_user_form(branches):
+    """staffsod: roles change only through an approved StaffChangeRequest (tests/accounts/test_staff_sod.py)."""
     client = admin_client_for(StaffFactory(roles=["ADMINISTRATOR"]))
     teller = StaffFactory(branch=branches["x"])
     profile = teller.staff_profile
@@ -412,8 +413,8 @@ def test_administrator_assigns_a_role_and_it_is_audited(branches):
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
-    assert list(teller.groups.values_list("name", flat=True)) == ["TELLER"]
-    assert AuditEvent.objects.get(action="auth.user.roles").changes == {"groups": [[], ["TELLER"]]}
+    assert list(teller.groups.values_list("name", flat=True)) == []
+    assert not AuditEvent.objects.filter(action="auth.user.roles").exists()
 
 
 def test_non_superuser_administrator_cannot_grant_superuser():

@@ -8,10 +8,9 @@ from io import StringIO
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import demo, integrations
-from accounts.models import Branch, Customer
+from accounts.models import Branch, Customer, StaffTOTPDevice
 from accounts.services import customer_payment_pin_verify
 from core.models import AuditEvent
 from tests.accounts.conftest import admin_client_for
@@ -66,7 +65,7 @@ def test_demo_seed_is_idempotent_and_usable():
 
     assert Branch.objects.get(code="BJ002").parent.code == "BJ001"
     assert Customer.objects.count() == len(demo.CUSTOMERS)
-    assert TOTPDevice.objects.filter(user__username="teller.bj", confirmed=True).count() == 1
+    assert StaffTOTPDevice.objects.filter(user__username="teller.bj", confirmed=True).count() == 1
     assert "otpauth://totp/" in first.getvalue() and demo.DEMO_CUSTOMER_PIN in first.getvalue()
     customer = Customer.objects.get(national_id_index__isnull=False, date_of_birth__year=1995)
     assert customer.kyc_tier_id == 2 and customer.consents.filter(purpose="MARKETING").exists()
@@ -84,15 +83,16 @@ def test_demo_seed_does_nothing_in_production(settings):
 
 @pytest.mark.django_db
 def test_adding_a_staff_authenticator_is_audited_without_its_key():
+    # staffsod: a person enrols only their own authenticator here; another person's needs a
+    # StaffChangeRequest approved by a second administrator (tests/accounts/test_staff_sod.py).
     administrator = StaffFactory(roles=["ADMINISTRATOR"])
-    teller = StaffFactory(roles=["TELLER"])
     client = admin_client_for(administrator)
     key = "3132333435363738393031323334353637383930"
 
     response = client.post(
-        "/admin/otp_totp/totpdevice/add/",
+        "/admin/accounts/stafftotpdevice/add/",
         {
-            "user": teller.pk,
+            "user": administrator.pk,
             "name": "teller phone",
             "confirmed": "on",
             "key": key,
@@ -106,5 +106,5 @@ def test_adding_a_staff_authenticator_is_audited_without_its_key():
     )
 
     assert response.status_code == 302, response.content.decode()[:3000]
-    event = AuditEvent.objects.get(action="otp_totp.totpdevice.add")
+    event = AuditEvent.objects.get(action="accounts.stafftotpdevice.add")
     assert event.changes["key"] == "changed" and key not in json.dumps(event.changes)

@@ -84,6 +84,7 @@ def fx_rate_make(base: str = "USD", quote: str = "CNY", mid: str = "7.1000", spr
         mid_rate=Decimal(mid),
         spread_bps=spread_bps,
         valid_from=timezone.now() - timedelta(minutes=1),
+        status=FxRate.Status.APPROVED,
     )
 
 

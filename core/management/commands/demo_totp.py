@@ -1,9 +1,9 @@
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.management.commands.seed_demo import DEMO_ADMIN_USERNAME
 
@@ -14,7 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.IS_PRODUCTION:
             raise CommandError("Refused when DJANGO_ENV=production.")
-        device = TOTPDevice.objects.filter(user__username=DEMO_ADMIN_USERNAME).first()
+        device_model = apps.get_model("accounts", "StaffTOTPDevice")  # core imports no domain app
+        device = device_model.objects.filter(user__username=DEMO_ADMIN_USERNAME).first()
         if device is None:
             self.stderr.write("No demo admin: run `make run` once first.")
             return

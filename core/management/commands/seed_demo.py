@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "Tongbao-Admin-2026!"
@@ -37,7 +37,8 @@ def seed_admin(stdout: Any) -> None:
     if created:
         user.set_password(DEMO_ADMIN_PASSWORD)
         user.save()
-    device, _ = TOTPDevice.objects.get_or_create(
+    device_model = apps.get_model("accounts", "StaffTOTPDevice")  # key encrypted at rest; core imports no domain app
+    device, _ = device_model.objects.get_or_create(
         user=user, name="demo authenticator", defaults={"key": DEMO_ADMIN_TOTP_HEX, "confirmed": True}
     )
     stdout.write(
