@@ -220,3 +220,27 @@ def test_refund_that_would_lift_the_wallet_above_its_balance_cap_is_refused(alic
 
     assert balance(wallet_of(alice)) == cap and not Refund.objects.exists()
     assert AdjustmentRequest.objects.get().status == "PENDING"
+
+
+def test_a_checker_promoted_by_the_maker_cannot_approve_the_makers_adjustment(alice: Customer) -> None:
+    """Issue 9 item 2: an approver may not be someone the maker created or promoted recently
+    (``accounts.services.staff.approver_ensure_independent``), for adjustments as for staff changes."""
+    from accounts.services.staff import ApproverNotIndependent
+    from core.audit import audit_record
+
+    wallet = wallet_fund(alice, "1.00")
+    maker = StaffFactory(roles=["TELLER"], branch=alice.home_branch)
+    puppet = StaffFactory(roles=["BRANCH_MANAGER"], branch=alice.home_branch)
+    audit_record(action="auth.user.roles", actor=maker, obj=puppet, changes={"groups": [[], ["BRANCH_MANAGER"]]})
+    request = adjustment_request_create(
+        maker=maker, kind="MANUAL_CREDIT", reason="goodwill", amount=Money(5_00, "CNY"), target_account=wallet
+    )
+
+    with pytest.raises(ApproverNotIndependent) as refused:
+        adjustment_approve(adjustment_id=request.pk, checker=puppet)
+
+    assert refused.value.code == "approver_promoted_by_maker"
+    assert AdjustmentRequest.objects.get(pk=request.pk).status == "PENDING"
+    assert balance(wallet) == 1_00
+    adjustment_approve(adjustment_id=request.pk, checker=StaffFactory(roles=["BRANCH_MANAGER"], branch=alice.home_branch))
+    assert balance(wallet) == 6_00
