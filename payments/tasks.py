@@ -16,9 +16,9 @@ from core.models import OutboxEvent
 from core.outbox import event_consumer
 from payments.events import TOPIC_PAYMENT_COMPLETED, TOPIC_TRANSFER_COMPLETED
 from payments.idempotency import idempotency_records_purge
-from payments.services.ledger_anchor import ledger_anchor_run
-from payments.services.ledger_seal import ledger_seal_run
-from payments.services.ledger_verify import ledger_verify
+from payments.ledger.anchor import ledger_anchor_run
+from payments.ledger.seal import ledger_seal_run
+from payments.ledger.verify import ledger_verify
 from payments.services.maintenance import holds_expire_run, hot_accounts_rollup_run
 
 logger = logging.getLogger(__name__)

@@ -465,7 +465,7 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
-# --- Seal chain anchors (payments.services.ledger_anchor, docs/ledger.md) --------------------
+# --- Seal chain anchors (payments.ledger.anchor, docs/ledger.md) --------------------
 # Signs the daily head of the seal chain; the database never holds it. Anchors go to an
 # append-only JSON-lines file outside PostgreSQL (and to the audit log).
 LEDGER_ANCHOR_KEY = env_str("LEDGER_ANCHOR_KEY") or ("" if IS_PRODUCTION else "dev-only-ledger-anchor-key-0123456789")

@@ -24,8 +24,8 @@ from payments.ledger import (
     transfer_post,
     wallet_get_or_create,
 )
+from payments.ledger.verify import ledger_verify
 from payments.models import HotAccountDelta, LedgerAccount, Posting, Transfer
-from payments.services.ledger_verify import ledger_verify
 from payments.services.maintenance import hot_accounts_rollup_run
 from payments.services.transfers import transfer_p2p_create
 from tests.factories import PAYMENT_PIN, CustomerFactory

@@ -13,12 +13,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("core", "accounts", "payments", "promotions", "risk", "feedback", "wallet_site")
 KERNEL = ROOT / "payments" / "ledger"
-_MODELS = r"(Posting|Transfer|LedgerAccount|Hold|HotAccountDelta)"
+_MODELS = r"(Posting|Transfer|LedgerAccount|LedgerSeal|Hold|HotAccountDelta)"
 _ORM_WRITE = re.compile(
     _MODELS + r"\.objects\b[^\n]*?\.(create|get_or_create|update_or_create|bulk_create|bulk_update|update|delete)\("
 )
 _SQL_WRITE = re.compile(
-    r"(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+payments_(posting|transfer|ledgeraccount|hold|hotaccountdelta)\b",
+    r"(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+payments_(posting|transfer|ledgeraccount|ledgerseal|hold|hotaccountdelta)\b",
     re.IGNORECASE,
 )
 

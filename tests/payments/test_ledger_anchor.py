@@ -1,4 +1,4 @@
-"""Anchoring the seal chain outside the database (payments.services.ledger_anchor)."""
+"""Anchoring the seal chain outside the database (payments.ledger.anchor)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.core.management.base import CommandError
 from accounts.models import Customer
 from core.models import AuditEvent
 from payments.ledger import transfer_content_hash
+from payments.ledger.anchor import anchor_file, ledger_anchor_run
+from payments.ledger.seal import ledger_seal_run, seal_hash
 from payments.models import LedgerSeal, Transfer
-from payments.services.ledger_anchor import anchor_file, ledger_anchor_run
-from payments.services.ledger_seal import ledger_seal_run, seal_hash
 from payments.tasks import ledger_anchor
 from tests.conftest import owner_triggers_disabled
 from tests.payments.factories import wallet_fund

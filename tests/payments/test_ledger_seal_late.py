@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Customer
+from payments.ledger.seal import SEAL_WINDOW, ledger_seal_run
 from payments.models import LedgerSeal, Transfer
-from payments.services.ledger_seal import SEAL_WINDOW, ledger_seal_run
 from payments.tasks import verify_ledger
 from tests.payments.factories import wallet_fund
 

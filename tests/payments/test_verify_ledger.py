@@ -15,9 +15,9 @@ from django.utils import timezone
 from accounts.models import Customer
 from core.money import Money
 from payments.ledger import Leg, account_open, hold_authorize, transfer_post, wallet_get_or_create
+from payments.ledger.seal import ledger_seal_run, seal_hash
+from payments.ledger.verify import ledger_verify
 from payments.models import LedgerAccount, LedgerSeal, Transfer
-from payments.services.ledger_seal import ledger_seal_run, seal_hash
-from payments.services.ledger_verify import ledger_verify
 from tests.conftest import owner_triggers_disabled
 from tests.payments.factories import wallet_fund
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from payments.services.ledger_seal import ledger_seal_run
+from payments.ledger.seal import ledger_seal_run
 
 
 class Command(BaseCommand):

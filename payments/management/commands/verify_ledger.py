@@ -1,5 +1,5 @@
 """``manage.py verify_ledger``: recompute every balance from postings, check every invariant and
-the seal chain, print a summary; exit status 1 on any drift (payments.services.ledger_verify)."""
+the seal chain, print a summary; exit status 1 on any drift (payments.ledger.verify)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from payments.services.ledger_seal import ledger_seal_run
-from payments.services.ledger_verify import ledger_verify
+from payments.ledger.seal import ledger_seal_run
+from payments.ledger.verify import ledger_verify
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Anchors of the seal chain outside the database.
 
-The seal chain (payments.services.ledger_seal) makes every rewrite of a transfer visible, unless
+The seal chain (payments.ledger.seal) makes every rewrite of a transfer visible, unless
 someone with database access rewrites the whole chain after it. So once a day the chain's head
 (``seq``, ``hash``) is signed with HMAC-SHA256 under ``LEDGER_ANCHOR_KEY``, a key the database
 never holds, and appended to ``LEDGER_ANCHOR_DIR/anchors.jsonl`` (one JSON object a line, opened

@@ -7,7 +7,7 @@ deltas), its pending equals its active holds, no account that may not go negativ
 available; every hot delta matches its posting; ``balance_after_minor`` equals the running sum
 for every locked posting; every ``content_hash`` recomputes; the seal chain is contiguous and
 every hash recomputes and matches the daily anchors kept outside the database
-(payments.services.ledger_anchor); no transfer older than the seal window is unsealed.
+(payments.ledger.anchor); no transfer older than the seal window is unsealed.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from payments.ledger import transfer_content_hash
-from payments.services.ledger_anchor import anchored_seqs, anchors_check
-from payments.services.ledger_seal import GENESIS_HASH, SEAL_WINDOW, seal_hash
+from payments.ledger.anchor import anchored_seqs, anchors_check
+from payments.ledger.seal import GENESIS_HASH, SEAL_WINDOW, seal_hash
+from payments.ledger.transfers import transfer_content_hash
 
 __all__ = ["VerifyReport", "ledger_verify"]
 
