@@ -102,3 +102,24 @@ def test_spread_change_is_bounded_like_the_mid_rate() -> None:
         )
         fx_rate_approve(rate_id=rate.pk, checker=checker)
     assert not FxRate.objects.filter(spread_bps=4999, status=FxRate.Status.APPROVED).exists()
+
+
+def test_one_administrator_cannot_graft_a_branch_under_another_branch_tree(alice: Customer) -> None:
+    """Break: Branch.parent is edited directly by one administrator (BranchAdmin, audited only).
+    Re-parenting branch B under branch A silently gives EVERY teller and manager of A the
+    customers, wallets, transfers and approval queue of B (scope = branch tree). A change of
+    scope for many staff at once, without a second administrator."""
+    from accounts.models import Branch
+
+    branch_a, branch_b = BranchFactory(), BranchFactory()
+    Customer.objects.filter(pk=alice.pk).update(home_branch=branch_b)
+    teller = StaffFactory(roles=["TELLER"], branch=branch_a)
+    admin = StaffFactory(roles=["ADMINISTRATOR"])
+
+    admin_client_for(admin).post(
+        f"/admin/accounts/branch/{branch_b.pk}/change/",
+        {"code": branch_b.code, "name": branch_b.name, "region": branch_b.region, "parent": str(branch_a.pk)},
+    )
+
+    assert Branch.objects.get(pk=branch_b.pk).parent_id is None, "branch B grafted under A by one administrator"
+    assert not customer_qs_visible_to_staff(teller).filter(pk=alice.pk).exists()
