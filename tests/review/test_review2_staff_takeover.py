@@ -171,3 +171,27 @@ def test_add_totp_key_is_not_shown_to_an_approver_who_is_also_the_target_creator
     with pytest.raises((StaffChangeRefused, ApproverNotIndependent)):
         staff_change_approve(checker=admin_a, change_request=enrol)
     assert StaffChangeRequest.objects.get(pk=enrol.pk).status == "PENDING"
+
+
+def test_a_pending_request_of_a_maker_who_lost_the_right_to_ask_is_not_applied() -> None:
+    """Break (lower severity): requests never expire, and approval re-checks the checker but not
+    the maker. A request filed by an administrator who has since been deactivated (left the bank)
+    or lost the ADMINISTRATOR role is still applied by any second administrator, e.g. a role
+    grant the departed admin planted for an accomplice."""
+    leaver = StaffFactory(roles=["ADMINISTRATOR"])
+    checker = StaffFactory(roles=["ADMINISTRATOR"])
+    accomplice = StaffFactory(roles=["TELLER"])
+    change = staff_change_request_create(
+        maker=leaver, kind="SET_ROLES", target=accomplice, roles=["BRANCH_MANAGER"], reason="promotion"
+    )
+    User.objects.filter(pk=leaver.pk).update(is_active=False)
+    leaver.groups.clear()
+
+    try:
+        staff_change_approve(checker=checker, change_request=change)
+    except DomainError:
+        pass
+
+    assert StaffChangeRequest.objects.get(pk=change.pk).status == "PENDING", (
+        "a deactivated, role-less maker's request was applied"
+    )
