@@ -102,6 +102,15 @@ class BranchAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("code", "name")
     autocomplete_fields = ("parent",)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """A branch's parent decides which staff see its customers (scope = branch tree): it is chosen
+        when the branch is created (audited ``accounts.branch.add``) and then changed only by a
+        superuser, in a change window (docs/accounts.md)."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            readonly.append("parent")
+        return readonly
+
 
 @admin.register(KycTier)
 class KycTierAdmin(admin.ModelAdmin):
@@ -144,7 +153,7 @@ class StaffProfileInline(admin.StackedInline):
     can_delete = False
     max_num = 1
     fields = ("employee_no", "branch")
-    autocomplete_fields = ("branch",)
+    readonly_fields = ("branch",)  # a SET_BRANCH StaffChangeRequest moves a person (second administrator)
 
 
 admin.site.unregister(User)
@@ -214,7 +223,7 @@ class AuditedStaticDeviceAdmin(_OwnDeviceAdminMixin, AuditedAdminMixin, StaticDe
 class StaffUserAdmin(AuditedAdminMixin, UserAdmin):
     """Staff accounts: roles are groups; the branch lives on the profile inline.
 
-    Names, e-mail, branch and deactivation are edited here (audited). New accounts, roles, another
+    Names and e-mail are edited here (audited). New accounts, roles, branch, (de)activation, another
     person's password and authenticators go through a ``StaffChangeRequest`` that a second
     administrator approves; superuser status is granted with ``createsuperuser`` only. Only a superuser
     changes a superuser. Your own password: "Change password" at the top (needs the current one).
@@ -240,7 +249,7 @@ class StaffUserAdmin(AuditedAdminMixin, UserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
         # Roles and privileges change only through an approved StaffChangeRequest.
-        readonly += ["is_superuser", "is_staff", "groups", "user_permissions", "change_requests"]
+        readonly += ["is_superuser", "is_staff", "is_active", "groups", "user_permissions", "change_requests"]
         if not request.user.is_superuser:
             readonly += ["last_login", "date_joined"]
         return readonly
@@ -310,12 +319,40 @@ class StaffChangeRequestForm(forms.ModelForm):
     first_name = forms.CharField(label=_("First name (new staff)"), required=False, max_length=150)
     last_name = forms.CharField(label=_("Last name (new staff)"), required=False, max_length=150)
     email = forms.EmailField(label=_("E-mail (new staff)"), required=False)
-    branch = forms.ModelChoiceField(queryset=Branch.objects.all(), required=False, label=_("Branch (new staff)"))
+    branch = forms.ModelChoiceField(
+        queryset=Branch.objects.all(), required=False, label=_("Branch (new staff, or move to)")
+    )
+    active = forms.TypedChoiceField(
+        choices=(("", "---------"), ("1", _("Activate")), ("0", _("Deactivate"))),
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        required=False,
+        label=_("Active status"),
+    )
     employee_no = forms.CharField(label=_("Employee number (new staff)"), required=False, max_length=30)
     device_name = forms.CharField(label=_("Authenticator name (enrol)"), required=False, max_length=64)
     device = forms.ModelChoiceField(
-        queryset=StaffTOTPDevice.objects.select_related("user"), required=False, label=_("Authenticator (remove)")
+        queryset=StaffTOTPDevice.objects.none(), required=False, label=_("Authenticator (remove)")
     )
+
+    def __init__(self, *args: Any, signed_in: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["device"].queryset = self.device_choices(
+            signed_in, self.data.get("target") or self.initial.get("target")
+        )
+
+    @staticmethod
+    def device_choices(signed_in: Any, target: Any) -> Any:
+        """The chosen staff member's authenticators only (none until one is chosen), never a
+        superuser's for someone who is not one."""
+        try:
+            target_id = int(str(getattr(target, "pk", target)))
+        except (TypeError, ValueError):
+            return StaffTOTPDevice.objects.none()
+        devices = StaffTOTPDevice.objects.select_related("user").filter(user_id=target_id)
+        if signed_in is None or not signed_in.is_superuser:
+            devices = devices.filter(user__is_superuser=False)
+        return devices
 
     class Meta:
         model = StaffChangeRequest
@@ -395,9 +432,20 @@ class StaffChangeRequestAdmin(admin.ModelAdmin):
             "email",
             "branch",
             "employee_no",
+            "active",
             "device_name",
             "device",
         )
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        signed_in = request.user
+
+        class SignedInForm(form):  # type: ignore[misc,valid-type]
+            def __init__(self, *args: Any, **inner: Any) -> None:
+                super().__init__(*args, signed_in=signed_in, **inner)
+
+        return SignedInForm
 
     def get_queryset(self, request: HttpRequest) -> Any:
         qs = super().get_queryset(request)
@@ -417,6 +465,7 @@ class StaffChangeRequestAdmin(admin.ModelAdmin):
             "employee_no": data.get("employee_no"),
             "name": data.get("device_name"),
             "device": data["device"].pk if data.get("device") else None,
+            "active": data.get("active"),
         }
         try:
             created = staff_change_request_create(

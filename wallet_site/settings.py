@@ -238,6 +238,8 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Tongbao")
 # this much from the current one without an explicit override reason.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 APPROVER_INDEPENDENCE_DAYS = env_int("APPROVER_INDEPENDENCE_DAYS", 30, minimum=0)
+# A pending StaffChangeRequest older than this cannot be approved any more (reject it and ask again).
+STAFF_CHANGE_REQUEST_TTL_HOURS = env_int("STAFF_CHANGE_REQUEST_TTL_HOURS", 72, minimum=1)
 FX_MAX_DEVIATION_PERCENT = env_int("FX_MAX_DEVIATION_PERCENT", 5, minimum=1)
 
 # Staff sessions: 15 minutes idle timeout.

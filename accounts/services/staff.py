@@ -22,7 +22,15 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import errors
 from accounts.integrations import kyc_verify
-from accounts.models import Customer, CustomerToken, KycTier, StaffChangeRequest, StaffProfile, StaffTOTPDevice
+from accounts.models import (
+    Branch,
+    Customer,
+    CustomerToken,
+    KycTier,
+    StaffChangeRequest,
+    StaffProfile,
+    StaffTOTPDevice,
+)
 from accounts.pii import mask_name, mask_national_id, mask_phone, national_id_index, phone_index
 from accounts.selectors import customer_qs_visible_to_staff
 from accounts.services.events import event_publish
@@ -302,10 +310,18 @@ _ADJUSTMENT_APPROVER_ROLES = ("BRANCH_MANAGER", "RISK_OFFICER", "ADMINISTRATOR")
 INCOMPATIBLE_ROLE_PAIRS: tuple[tuple[str, str], ...] = tuple(
     (maker, approver) for maker in _ADJUSTMENT_MAKER_ROLES for approver in _ADJUSTMENT_APPROVER_ROLES
 )
-# Requests a second administrator approves, and the staff changes that count as "created or
-# promoted by" for approver independence (the legacy direct-admin audit actions included).
-_PROMOTING_KINDS = ("CREATE_STAFF", "SET_ROLES")
-_PROMOTING_AUDIT_ACTIONS = ("auth.user.add", "auth.user.roles")
+# The staff changes that give whoever asked for or approved them control over the account (created,
+# promoted, credentialed): approver independence counts them in both directions (the legacy
+# direct-admin audit actions included).
+_CONTROL_KINDS = ("CREATE_STAFF", "SET_ROLES", "SET_PASSWORD", "ADD_TOTP", "REMOVE_TOTP")
+_CONTROL_AUDIT_ACTIONS = ("auth.user.add", "auth.user.roles", "auth.user.password")
+# Who learns a factor of the target: the maker of a password (chosen by them), the approver of an
+# authenticator (shown the key). Nobody may hold both for one target (``_ensure_factors_apart``).
+_PASSWORD_KINDS = ("CREATE_STAFF", "SET_PASSWORD")
+
+
+_OWN_ACCOUNT_REFUSED = ("SET_ROLES", "SET_PASSWORD", "SET_BRANCH", "SET_ACTIVE")
+ADMINISTRATOR_ROLE = "ADMINISTRATOR"
 
 
 class StaffChangeRefused(errors.DomainError):
@@ -322,6 +338,22 @@ class ApproverNotIndependent(errors.DomainError):
 
 def approver_independence_days() -> int:
     return int(getattr(settings, "APPROVER_INDEPENDENCE_DAYS", 30))
+
+
+def staff_change_ttl() -> timedelta:
+    """How long a pending ``StaffChangeRequest`` may be approved (``STAFF_CHANGE_REQUEST_TTL_HOURS``)."""
+    return timedelta(hours=int(getattr(settings, "STAFF_CHANGE_REQUEST_TTL_HOURS", 72)))
+
+
+def _ensure_not_last_administrator(target: Any) -> None:
+    """Refuse deactivating the last active administrator (nobody could approve anything after)."""
+    if not target.is_active or not target.groups.filter(name=ADMINISTRATOR_ROLE).exists():
+        return
+    others = User.objects.filter(is_active=True, groups__name=ADMINISTRATOR_ROLE).exclude(pk=target.pk)
+    if not others.exists():
+        raise StaffChangeRefused(
+            gettext("This is the last active administrator; it cannot be deactivated."), code="last_administrator"
+        )
 
 
 def incompatible_role_pairs() -> tuple[tuple[str, str], ...]:
@@ -353,42 +385,80 @@ def roles_ensure_compatible(role_names: Iterable[str]) -> None:
         )
 
 
+def _since() -> Any:
+    return timezone.now() - timedelta(days=approver_independence_days())
+
+
+def _controls(*, person: Any, account: Any) -> bool:
+    """Whether ``person`` asked for or approved a change giving control over ``account`` in the window."""
+    since = _since()
+    return (
+        StaffChangeRequest.objects.filter(
+            target_id=account.pk,
+            status=StaffChangeRequest.Status.APPLIED,
+            kind__in=_CONTROL_KINDS,
+            decided_at__gte=since,
+        )
+        .filter(Q(requested_by_id=person.pk) | Q(decided_by_id=person.pk))
+        .exists()
+        or AuditEvent.objects.filter(
+            actor_id=person.pk,
+            action__in=_CONTROL_AUDIT_ACTIONS,
+            object_type=account._meta.label,
+            object_id=str(account.pk),
+            occurred_at__gte=since,
+        ).exists()
+    )
+
+
+def _ensure_factors_apart(*, person: Any, target_id: int | None, receives: str) -> None:
+    """Refuse ``person`` learning one factor of ``target_id`` when they learnt the other in the window.
+
+    ``receives`` is ``"password"`` (the maker of a ``SET_PASSWORD``; the creator of a ``CREATE_STAFF``)
+    or ``"key"`` (the approver of an ``ADD_TOTP``, shown the key). Reads only: call it at request and
+    again at approval, inside the approval's transaction after locking the request and the target.
+    """
+    if target_id is None or person is None:
+        return
+    applied = StaffChangeRequest.objects.filter(
+        target_id=target_id, status=StaffChangeRequest.Status.APPLIED, decided_at__gte=_since()
+    )
+    if receives == "password":
+        holds_other = applied.filter(kind=StaffChangeRequest.Kind.ADD_TOTP, decided_by_id=person.pk).exists()
+    else:
+        holds_other = applied.filter(kind__in=_PASSWORD_KINDS, requested_by_id=person.pk).exists()
+    if holds_other:
+        raise StaffChangeRefused(
+            gettext(
+                "You chose this person's password or received their authenticator key recently; one person "
+                "may not hold both. Another administrator must do this."
+            ),
+            code="both_factors",
+        )
+
+
 def approver_ensure_independent(*, maker: Any, checker: Any) -> None:
     """Refuse ``checker`` as the approver of ``maker``'s request unless they are independent.
 
-    Raises ``ApproverNotIndependent`` when the checker is the maker (``approver_is_maker``), was created
-    or had roles changed by the maker in the last ``APPROVER_INDEPENDENCE_DAYS`` days
-    (``approver_promoted_by_maker``), or holds roles that must stay apart (``approver_incompatible_roles``).
+    Raises ``ApproverNotIndependent`` when the checker is the maker (``approver_is_maker``), when either
+    of them asked for or approved, in the last ``APPROVER_INDEPENDENCE_DAYS`` days, a change that gives
+    control over the other's account (``_CONTROL_KINDS``: created, roles, password, authenticators;
+    ``approver_promoted_by_maker``), or when the checker holds roles that must stay apart
+    (``approver_incompatible_roles``).
     Reads only; call it inside the approval's transaction, after locking the request.
     """
     if checker is None or not getattr(checker, "is_authenticated", False):
         raise ApproverNotIndependent(code="approver_unknown")
     if maker is not None and maker.pk == checker.pk:
         raise ApproverNotIndependent(gettext("You cannot approve your own request."), code="approver_is_maker")
-    if maker is not None:
-        since = timezone.now() - timedelta(days=approver_independence_days())
-        promoted = (
-            StaffChangeRequest.objects.filter(
-                target=checker,
-                status=StaffChangeRequest.Status.APPLIED,
-                kind__in=_PROMOTING_KINDS,
-                decided_at__gte=since,
-            )
-            .filter(Q(requested_by=maker) | Q(decided_by=maker))
-            .exists()
-            or AuditEvent.objects.filter(
-                actor=maker,
-                action__in=_PROMOTING_AUDIT_ACTIONS,
-                object_type=checker._meta.label,
-                object_id=str(checker.pk),
-                occurred_at__gte=since,
-            ).exists()
+    if maker is not None and (_controls(person=maker, account=checker) or _controls(person=checker, account=maker)):
+        raise ApproverNotIndependent(
+            gettext(
+                "One of you created, promoted or set credentials for the other's account recently; "
+                "another person must approve."
+            ),
+            code="approver_promoted_by_maker",
         )
-        if promoted:
-            raise ApproverNotIndependent(
-                gettext("You were created or given roles by the requester recently; another person must approve."),
-                code="approver_promoted_by_maker",
-            )
     conflicts = roles_conflicts(checker.groups.values_list("name", flat=True))
     if conflicts:
         raise ApproverNotIndependent(
@@ -446,9 +516,13 @@ def staff_change_request_create(
 
     Kinds: ``CREATE_STAFF`` (``details``: username, first_name, last_name, email, branch id, employee_no;
     ``roles``; ``password``), ``SET_ROLES`` (``roles``, the complete new set), ``SET_PASSWORD``
-    (``password``), ``ADD_TOTP`` (``details.name``), ``REMOVE_TOTP`` (``details.device``). Refused: your
-    own roles or password (change your own password with the current one), a superuser unless you are
-    one, roles that must stay apart. Audit ``accounts.staffchange.request`` (no secrets).
+    (``password``), ``ADD_TOTP`` (``details.name``), ``REMOVE_TOTP`` (``details.device``), ``SET_BRANCH``
+    (``details.branch`` id), ``SET_ACTIVE`` (``details.active`` bool). Refused: your own roles, password,
+    branch or active status (change your own password with the current one), a superuser unless you
+    are one, roles that must stay apart, deactivating the last active administrator, and a password
+    chosen by someone who received the target's authenticator key in the last
+    ``APPROVER_INDEPENDENCE_DAYS`` days (``both_factors``). Audit ``accounts.staffchange.request`` (no
+    secrets).
     """
     Kind = StaffChangeRequest.Kind
     if kind not in Kind.values:
@@ -462,11 +536,16 @@ def staff_change_request_create(
         raise StaffChangeRefused(gettext("Choose the staff member."), code="target_required")
     else:
         _ensure_may_touch(maker, target)
-        if target.pk == maker.pk and kind in (Kind.SET_ROLES, Kind.SET_PASSWORD):
+        if target.pk == maker.pk and kind in _OWN_ACCOUNT_REFUSED:
             raise StaffChangeRefused(
-                gettext("Nobody changes their own roles; change your own password with your current one."),
+                gettext(
+                    "Nobody changes their own roles, branch or active status; change your own password with "
+                    "your current one."
+                ),
                 code="own_account",
             )
+        if kind == Kind.SET_PASSWORD:
+            _ensure_factors_apart(person=maker, target_id=target.pk, receives="password")
     role_names = _roles_validate(roles) if kind in (Kind.CREATE_STAFF, Kind.SET_ROLES) else []
     password_hash = ""
     if kind in (Kind.CREATE_STAFF, Kind.SET_PASSWORD):
@@ -493,6 +572,18 @@ def staff_change_request_create(
         if not StaffTOTPDevice.objects.filter(pk=device_id, user=target).exists():
             raise StaffChangeRefused(gettext("This authenticator does not belong to that person."), code="no_device")
         details = {"device": int(str(device_id))}
+    elif kind == Kind.SET_BRANCH:
+        branch_id = details.get("branch")
+        if not Branch.objects.filter(pk=branch_id).exists():
+            raise StaffChangeRefused(gettext("Choose the branch."), code="branch_required")
+        details = {"branch": int(str(branch_id))}
+    elif kind == Kind.SET_ACTIVE:
+        active = details.get("active")
+        if not isinstance(active, bool):
+            raise StaffChangeRefused(gettext("Choose whether the account is active."), code="active_required")
+        details = {"active": active}
+        if not active:
+            _ensure_not_last_administrator(target)
     else:
         details = {}
     with transaction.atomic():
@@ -527,19 +618,32 @@ def staff_change_approve(
 ) -> StaffChangeOutcome:
     """Approve and apply a pending request in one transaction.
 
-    Locks the request (``SELECT ... FOR UPDATE``) and re-checks its status, the checker's independence
-    (``approver_ensure_independent``), the superuser rule for maker and checker, that the checker is
-    not the target, and role compatibility. Audits ``accounts.staffchange.approve`` and the applied
-    change (``auth.user.add`` / ``auth.user.roles`` / ``auth.user.password`` /
-    ``accounts.stafftotpdevice.add|delete``), never a secret.
+    Locks the request (``SELECT ... FOR UPDATE``) and re-checks its status and age
+    (``STAFF_CHANGE_REQUEST_TTL_HOURS``), that the maker is still active and may still ask, the
+    checker's independence (``approver_ensure_independent``), the superuser rule for maker and checker,
+    that the checker is not the target, role compatibility, that nobody ends up with both factors of
+    the target (``_ensure_factors_apart``: the ADD_TOTP approver is shown the key) and the last active
+    administrator. Audits ``accounts.staffchange.approve`` and the applied change (``auth.user.add`` /
+    ``auth.user.roles`` / ``auth.user.password`` / ``auth.user.active`` / ``accounts.staffprofile.branch``
+    / ``accounts.stafftotpdevice.add|delete``), never a secret.
     """
     Kind = StaffChangeRequest.Kind
     with transaction.atomic():
         change = StaffChangeRequest.objects.select_for_update().get(pk=change_request.pk)
         if change.status != StaffChangeRequest.Status.PENDING:
             raise StaffChangeRefused(gettext("This request was already decided."), code="already_decided")
+        if change.requested_at < timezone.now() - staff_change_ttl():
+            raise StaffChangeRefused(
+                gettext("This request has expired; reject it and ask again."), code="request_expired"
+            )
         _require_perm(checker, _required_perm(change.kind))
-        approver_ensure_independent(maker=change.requested_by, checker=checker)
+        maker = User.objects.get(pk=change.requested_by_id)
+        if not maker.is_active or not maker.has_perm(_required_perm(change.kind)):
+            raise StaffChangeRefused(
+                gettext("The person who asked may no longer ask for this change; reject it."),
+                code="maker_not_allowed",
+            )
+        approver_ensure_independent(maker=maker, checker=checker)
         target = User.objects.select_for_update().get(pk=change.target_id) if change.target_id else None
         if target is not None:
             _ensure_may_touch(change.requested_by, target)
@@ -550,6 +654,13 @@ def staff_change_approve(
                 )
         if change.kind in (Kind.CREATE_STAFF, Kind.SET_ROLES):
             roles_ensure_compatible(change.roles)
+        if change.kind == Kind.SET_PASSWORD:
+            _ensure_factors_apart(person=maker, target_id=change.target_id, receives="password")
+        elif change.kind == Kind.ADD_TOTP:
+            _ensure_factors_apart(person=checker, target_id=change.target_id, receives="key")
+        elif change.kind == Kind.SET_ACTIVE and change.details.get("active") is False:
+            assert target is not None
+            _ensure_not_last_administrator(target)
         provisioning_uri = ""
         applied_action: str
         applied: dict[str, Any]
@@ -575,6 +686,21 @@ def staff_change_approve(
                 "accounts.stafftotpdevice.add",
                 {"user": target.pk, "device": device.pk, "key": "generated"},
             )
+        elif change.kind == Kind.SET_BRANCH:
+            assert target is not None
+            profile, _created = StaffProfile.objects.select_for_update().get_or_create(
+                user=target, defaults={"employee_no": f"E{target.pk:06d}"}
+            )
+            before_branch = profile.branch_id
+            profile.branch_id = int(change.details["branch"])
+            profile.save(update_fields=["branch", "updated_at"])
+            applied_action, applied = "accounts.staffprofile.branch", {"branch": [before_branch, profile.branch_id]}
+        elif change.kind == Kind.SET_ACTIVE:
+            assert target is not None
+            before_active = target.is_active
+            target.is_active = bool(change.details["active"])
+            target.save(update_fields=["is_active"])
+            applied_action, applied = "auth.user.active", {"is_active": [before_active, target.is_active]}
         else:
             assert target is not None
             deleted, _rows = StaffTOTPDevice.objects.filter(pk=change.details.get("device"), user=target).delete()

@@ -82,20 +82,38 @@ def fx_max_deviation_percent() -> Decimal:
     return Decimal(str(getattr(settings, "FX_MAX_DEVIATION_PERCENT", 5)))
 
 
-def _deviation_check(*, base: str, quote: str, mid_rate: Decimal, override_reason: str) -> dict[str, str]:
-    """Compare with the pair's current APPROVED rate (or 1 / its inverse). Refuses a move above
-    ``FX_MAX_DEVIATION_PERCENT`` without an override reason; returns what the audit log keeps."""
+def _deviation_check(
+    *, base: str, quote: str, mid_rate: Decimal, spread_bps: int, override_reason: str
+) -> dict[str, str]:
+    """Compare with the pair's current APPROVED rate (or 1 / its inverse). The bound applies to the mid
+    AND to the customer rates (mid minus and plus the spread), so a spread change moves as little as a
+    mid change. Refuses a move above ``FX_MAX_DEVIATION_PERCENT`` without an override reason; returns
+    what the audit log keeps."""
     try:
         current, direct = fx_rate_current(base, quote)
     except FxRateUnavailable:
         return {}  # the pair's first rate: nothing to compare with
     previous = current.mid_rate if direct else (Decimal(1) / current.mid_rate)
-    deviation = (abs(mid_rate - previous) / previous * 100).quantize(Decimal("0.01"))
+
+    def sides(mid: Decimal, bps: int) -> tuple[Decimal, Decimal, Decimal]:
+        spread = Decimal(bps) / Decimal(10_000)
+        return mid, mid * (1 - spread), mid * (1 + spread)
+
+    deviation = max(
+        abs(new - old) / old * 100
+        for new, old in zip(sides(mid_rate, spread_bps), sides(previous, current.spread_bps), strict=True)
+        if old > 0
+    ).quantize(Decimal("0.01"))
     limit = fx_max_deviation_percent()
     if deviation > limit and len(override_reason.strip()) < 10:
         raise FxRateDeviationTooLarge(
             FxRateDeviationTooLarge.default_message % {"max": limit},
-            details={"previous": str(previous), "deviation_percent": str(deviation), "max_percent": str(limit)},
+            details={
+                "previous": str(previous),
+                "previous_spread_bps": current.spread_bps,
+                "deviation_percent": str(deviation),
+                "max_percent": str(limit),
+            },
         )
     return {"previous": str(previous), "deviation_percent": str(deviation)}
 
@@ -120,7 +138,9 @@ def fx_rate_propose(
         raise UnsupportedCurrency()
     if mid_rate <= 0:
         raise InvalidAmount(code="invalid_rate")
-    deviation = _deviation_check(base=base, quote=quote, mid_rate=mid_rate, override_reason=override_reason)
+    deviation = _deviation_check(
+        base=base, quote=quote, mid_rate=mid_rate, spread_bps=spread_bps, override_reason=override_reason
+    )
     with transaction.atomic():
         rate = FxRate.objects.create(
             base=base,
@@ -156,7 +176,11 @@ def fx_rate_approve(*, rate_id: int, checker: User, request: HttpRequest | None 
             raise DomainError(code="permission_denied", status_code=403)
         approver_ensure_independent(maker=rate.set_by, checker=checker)
         deviation = _deviation_check(
-            base=rate.base, quote=rate.quote, mid_rate=rate.mid_rate, override_reason=rate.override_reason
+            base=rate.base,
+            quote=rate.quote,
+            mid_rate=rate.mid_rate,
+            spread_bps=rate.spread_bps,
+            override_reason=rate.override_reason,
         )
         now = timezone.now()
         rate.status = FxRate.Status.APPROVED

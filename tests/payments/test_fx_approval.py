@@ -130,3 +130,23 @@ def test_fx_approver_must_be_independent_and_a_rate_is_decided_once() -> None:
     fx_rate_approve(rate_id=pending.pk, checker=checker)
     with pytest.raises(FxRateNotPending):
         fx_rate_approve(rate_id=pending.pk, checker=checker)
+
+
+def test_spread_change_is_bounded_like_the_mid_rate() -> None:
+    """Found (review 2): the deviation bound ignored spread_bps: a 50 -> 4999 bps spread passed with no reason."""
+    fx_rate_make("USD", "CNY", "7.1000", spread_bps=50)
+    maker = StaffFactory(roles=["ADMINISTRATOR"])
+    checker = StaffFactory(roles=["ADMINISTRATOR"])
+
+    with pytest.raises(FxRateDeviationTooLarge):
+        rate = fx_rate_propose(base="USD", quote="CNY", mid_rate=Decimal("7.1000"), spread_bps=4999, set_by=maker)
+        fx_rate_approve(rate_id=rate.pk, checker=checker)
+    assert not FxRate.objects.filter(spread_bps=4999, status=FxRate.Status.APPROVED).exists()
+    override = fx_rate_propose(
+        base="USD",
+        quote="CNY",
+        mid_rate=Decimal("7.1000"),
+        spread_bps=60,
+        set_by=maker,
+    )
+    assert fx_rate_approve(rate_id=override.pk, checker=checker).status == FxRate.Status.APPROVED
