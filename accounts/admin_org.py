@@ -337,7 +337,7 @@ class StaffChangeRequestForm(forms.ModelForm):
 
     def __init__(self, *args: Any, signed_in: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["device"].queryset = self.device_choices(
+        self.fields["device"].queryset = self.device_choices(  # type: ignore[attr-defined]
             signed_in, self.data.get("target") or self.initial.get("target")
         )
 

@@ -574,7 +574,7 @@ def staff_change_request_create(
         details = {"device": int(str(device_id))}
     elif kind == Kind.SET_BRANCH:
         branch_id = details.get("branch")
-        if not Branch.objects.filter(pk=branch_id).exists():
+        if branch_id is None or not Branch.objects.filter(pk=branch_id).exists():
             raise StaffChangeRefused(gettext("Choose the branch."), code="branch_required")
         details = {"branch": int(str(branch_id))}
     elif kind == Kind.SET_ACTIVE:
