@@ -130,3 +130,28 @@ def test_transfer_post_with_reversal_kind_bypasses_unwind(alice: Customer, bob: 
     except Exception:  # noqa: BLE001
         refused = True
     assert refused, "transfer_post let REFUND-kind transfers linked to t return more than t's amount"
+
+
+def test_withdrawal_payout_is_not_sent_after_a_freeze(alice: Customer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """withdrawal_create commits (hold placed), then risk freezes the customer to stop a cash-out.
+    withdrawal_submit (after commit, and the poller's re-submit) still sends the payout and the
+    capture debits the frozen customer's wallet: the freeze did not stop money leaving."""
+    from payments.integrations import GatewayResult
+    from payments.services import funding
+    from payments.services.funding import withdrawal_create, withdrawal_submit
+
+    wallet_fund(alice, "100.00")
+    with transaction.atomic():
+        withdrawal = withdrawal_create(customer=alice, card_public_id=card_for(alice).public_id,
+                                       amount=Money(80_00, "CNY"))
+    _freeze(alice)
+    sent: list[str] = []
+
+    class Bank:
+        def payout(self, *, card_token: str, amount: Money, reference: str) -> GatewayResult:
+            sent.append(reference)
+            return GatewayResult(status=GatewayStatus.SUCCEEDED, gateway_ref="SIMW", reference=reference)
+
+    monkeypatch.setattr(funding, "bank_gateway", lambda: Bank())
+    withdrawal_submit(withdrawal_id=withdrawal.pk)
+    assert not sent, f"payout sent for a frozen customer; wallet now {balance(wallet_of(alice))}"
