@@ -155,3 +155,23 @@ def test_withdrawal_payout_is_not_sent_after_a_freeze(alice: Customer, monkeypat
     monkeypatch.setattr(funding, "bank_gateway", lambda: Bank())
     withdrawal_submit(withdrawal_id=withdrawal.pk)
     assert not sent, f"payout sent for a frozen customer; wallet now {balance(wallet_of(alice))}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_app_role_cannot_add_postings_to_a_committed_transfer(alice: Customer, bob: Customer) -> None:
+    """Append-only is enforced per row (no UPDATE/DELETE), not per transfer: the app role can INSERT
+    a balanced pair of postings into a transfer committed long ago (its zero-sum trigger passes)."""
+    a = wallet_fund(alice, "10.00")
+    b = wallet_get_or_create(customer=bob, currency="CNY")
+    t = Transfer.objects.filter(postings__account=a).order_by("id").first()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO payments_posting (transfer_id, account_id, amount_minor, currency, created_at) "
+                "VALUES (%s, %s, -100000, 'CNY', now()), (%s, %s, 100000, 'CNY', now())",
+                [t.pk, a.pk, t.pk, b.pk],
+            )
+        added = True
+    except Exception:  # noqa: BLE001
+        added = False
+    assert not added, f"two postings were appended to committed transfer {t.pk} by the app role"
