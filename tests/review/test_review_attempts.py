@@ -63,3 +63,44 @@ def test_a_right_password_inside_a_burst_does_not_clear_the_lock(monkeypatch: py
     with pytest.raises(errors.LoginLocked):
         customer_login(phone=customer.phone, password="Wrong-after-burst-1", device_id="dev-attacker-0001")
     assert len(evaluated_wrong) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_staff_passwords_evaluate_at_most_the_axes_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staff sign-in (django-axes, AXES_FAILURE_LIMIT=5): 20 parallel wrong passwords from 20 addresses."""
+    from django.conf import settings
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.test import Client
+
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory(roles=[])
+    evaluated: list[int] = []
+    lock = threading.Lock()
+    real = AbstractBaseUser.check_password
+
+    def counted(self: Any, raw: str) -> bool:
+        with lock:
+            evaluated.append(1)
+        time.sleep(0.2)  # a slow hasher widens nothing that a loaded server does not
+        return real(self, raw)
+
+    monkeypatch.setattr(AbstractBaseUser, "check_password", counted)
+    barrier = threading.Barrier(PARALLEL)
+    statuses: list[int] = [0] * PARALLEL
+
+    def run(i: int) -> None:
+        try:
+            client = Client(REMOTE_ADDR=f"198.51.100.{i + 1}")
+            barrier.wait()
+            r = client.post("/admin/login/", {"username": staff.username, "password": f"wrong-{i}", "otp_token": "123456"})
+            statuses[i] = r.status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(PARALLEL)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(evaluated) <= settings.AXES_FAILURE_LIMIT, (len(evaluated), statuses)
