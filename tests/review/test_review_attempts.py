@@ -41,10 +41,14 @@ def test_a_right_password_inside_a_burst_does_not_clear_the_lock(monkeypatch: py
     def run(i: int) -> None:
         try:
             if i == 0:
-                results[i] = customer_login(phone=customer.phone, password=STRONG_PASSWORD, device_id="device-0001-abcdef")
+                results[i] = customer_login(
+                    phone=customer.phone, password=STRONG_PASSWORD, device_id="device-0001-abcdef"
+                )
             else:
                 right_taken.wait(5)  # ...while the attacker's burst takes every remaining attempt
-                results[i] = customer_login(phone=customer.phone, password=f"Wrong-{i:04d}-x", device_id="dev-attacker-0001")
+                results[i] = customer_login(
+                    phone=customer.phone, password=f"Wrong-{i:04d}-x", device_id="dev-attacker-0001"
+                )
         except Exception as exc:  # noqa: BLE001
             results[i] = exc
         finally:
@@ -93,7 +97,9 @@ def test_parallel_wrong_staff_passwords_evaluate_at_most_the_axes_limit(monkeypa
         try:
             client = Client(REMOTE_ADDR=f"198.51.100.{i + 1}")
             barrier.wait()
-            r = client.post("/admin/login/", {"username": staff.username, "password": f"wrong-{i}", "otp_token": "123456"})
+            r = client.post(
+                "/admin/login/", {"username": staff.username, "password": f"wrong-{i}", "otp_token": "123456"}
+            )
             statuses[i] = r.status_code
         finally:
             connection.close()

@@ -23,7 +23,7 @@ BODIES = [
     b'{"operation":"CHARGE","reference":"TUx","gateway_ref":"G","status":"SUCCEEDED","amount":"1.00","currency":"CNY","decline_code":"\\ud800"}',
     b'{"operation":["x"],"reference":"TUx","gateway_ref":"G","status":"SUCCEEDED","amount":"1.00","currency":"CNY"}',
     b'{"operation":"CHARGE","reference":"TUx","gateway_ref":"G","status":"SUCCEEDED","amount":"1.00","currency":{}}',
-    b'\xff\xfe',
+    b"\xff\xfe",
 ]
 
 
@@ -39,7 +39,8 @@ def test_signed_but_odd_callback_is_a_4xx_and_logged(body: bytes) -> None:
     client = APIClient(REMOTE_ADDR="203.0.113.5")
     client.raise_request_exception = False  # type: ignore[attr-defined]
     before = GatewayCallbackLog.objects.count()
-    response = client.post("/api/v1/gateway/callbacks/", body, content_type="application/json",
-                           HTTP_X_GATEWAY_SIGNATURE=_signed(body))
+    response = client.post(
+        "/api/v1/gateway/callbacks/", body, content_type="application/json", HTTP_X_GATEWAY_SIGNATURE=_signed(body)
+    )
     assert response.status_code < 500, (response.status_code, response.content[:200])
     assert GatewayCallbackLog.objects.count() == before + 1

@@ -60,7 +60,10 @@ def test_forged_gateway_callback_does_not_store_a_card_number() -> None:
     cache.clear()
     body = json.dumps({"operation": "CHARGE", "reference": f"card {VISA}", "status": "SUCCEEDED"}).encode()
     APIClient(REMOTE_ADDR="198.51.100.7").post(
-        "/api/v1/gateway/callbacks/", body, content_type="application/json", HTTP_X_GATEWAY_SIGNATURE="t=1,v1=" + "0" * 64
+        "/api/v1/gateway/callbacks/",
+        body,
+        content_type="application/json",
+        HTTP_X_GATEWAY_SIGNATURE="t=1,v1=" + "0" * 64,
     )
     bodies = list(GatewayCallbackLog.objects.values_list("body", flat=True))
     assert bodies and not any(card_numbers_in(b) for b in bodies), bodies
