@@ -304,8 +304,9 @@ def adjustment_approve(
             transfer = refund.transfer
         else:
             assert row.target_account is not None
-            if row.target_account.customer_id is not None:  # no credit to a frozen/closed customer
-                customer_ensure_can_transact(row.target_account.customer)
+            credited = row.target_account.customer
+            if credited is not None:  # no credit to a frozen/closed customer
+                customer_ensure_can_transact(credited)
             hold = row.holds.get()
             transfer = hold_capture(
                 hold=hold,
