@@ -57,3 +57,12 @@ def price_buy_amount(*, buy: Money, sell_currency: str, rate: Decimal) -> FxPric
     if priced.buy < buy:  # one minor unit short after double rounding: add one unit to the sell side
         priced = price_sell_amount(sell=sell + Money(1, sell_currency), buy_currency=buy.currency, rate=rate)
     return FxPrice(sell=priced.sell, buy=buy, rate=rate)
+
+
+def convert_at_mid(*, amount: Money, to_currency: str, units_per_one: Decimal, rounding: str) -> Money:
+    """``amount`` in ``to_currency`` at ``units_per_one`` (to_currency units per 1 unit of
+    ``amount``'s currency), no spread, rounded with the caller's explicit ``rounding``. KYC limits
+    use it with ROUND_UP (``payments.limits``): an equivalent is never understated."""
+    with localcontext() as ctx:
+        ctx.prec = 34
+        return Money.from_decimal(amount.to_decimal() * units_per_one, to_currency, rounding=rounding)

@@ -1,32 +1,48 @@
 """KYC tier limits (accounts.KycTier), enforced inside the money transaction.
 
-Limits are in CNY minor units and apply to CNY movements. Other currencies are not limited
-here: a customer only gets them through an FX conversion, whose CNY side is what the movements
-service passes to ``limits_check_outgoing`` (docs/ledger.md).
+Limits are in CNY minor units. A movement in another currency counts against the same limits
+and counters at its CNY equivalent: the amount converted at the current APPROVED mid rate
+(no spread), rounded UP (``cny_equivalent``; ``FxRateUnavailable`` when the currency has no
+approved rate, so nothing unpriced slips through). A tier whose per-transaction limit is 0
+(unverified) refuses every outgoing movement, whatever the currency (``KycRequired``). CNY
+movements take the same round trips as before: no rate is read for them.
 
 Daily and monthly totals live in ``CustomerSpendCounter`` rows moved by one atomic UPSERT
 whose ``WHERE`` refuses to pass the limit: no sum over postings, no read-modify-write, and two
 concurrent payments cannot both slip under the limit. The check *reserves* the amount: call it
 inside the savepoint of the payment, so a later failure rolls the counter back with it.
+
+The balance cap applies to each customer wallet on its own, converted to CNY the same way
+(docs/ledger.md, "KYC limits in other currencies").
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_UP, Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.money import Money
+from core.money import MAX_MINOR, Money, MoneyError
 from payments.errors import BalanceCapExceeded, KycRequired, LimitExceeded
-from payments.models import CustomerSpendCounter, LedgerAccount
+from payments.errors_movements import FxRateUnavailable
+from payments.fx import convert_at_mid
+from payments.models import CustomerSpendCounter, FxRate, LedgerAccount
 
 if TYPE_CHECKING:
     from accounts.models import Customer, KycTier
 
-__all__ = ["LIMITED_CURRENCY", "limits_check_incoming_balance", "limits_check_outgoing", "limits_release_outgoing"]
+__all__ = [
+    "LIMITED_CURRENCY",
+    "cny_equivalent",
+    "limits_check_incoming_balance",
+    "limits_check_outgoing",
+    "limits_release_outgoing",
+]
 
 LIMITED_CURRENCY = "CNY"
 
@@ -42,6 +58,46 @@ DO UPDATE SET spent_minor = payments_customerspendcounter.spent_minor + EXCLUDED
        <= CASE EXCLUDED.period WHEN 'DAY' THEN %(day_limit)s::bigint ELSE %(month_limit)s::bigint END
 RETURNING period
 """
+
+
+def _mid_rate_to_cny(currency: str) -> Decimal:
+    """CNY per 1 unit of ``currency`` from the current APPROVED rate of the pair (either
+    direction, the most recent ``valid_from`` not in the future, as ``fx_rate_current`` reads it);
+    ``FxRateUnavailable`` (400) if there is none. One query."""
+    row = (
+        FxRate.objects.filter(status=FxRate.Status.APPROVED, valid_from__lte=timezone.now())
+        .filter(
+            Q(base=currency, quote=LIMITED_CURRENCY) | Q(base=LIMITED_CURRENCY, quote=currency),
+        )
+        .order_by("-valid_from", "-pk")
+        .values_list("base", "mid_rate")
+        .first()
+    )
+    if row is None:
+        raise FxRateUnavailable(
+            _("Payments in this currency are unavailable: no exchange rate to check your limits."),
+            details={"pair": f"{currency}/{LIMITED_CURRENCY}"},
+        )
+    base, mid = row
+    if base == currency:
+        return Decimal(mid)
+    with localcontext() as ctx:
+        ctx.prec = 34
+        return 1 / Decimal(mid)
+
+
+def cny_equivalent(amount: Money) -> Money:
+    """``amount`` in CNY for the KYC limits: itself when CNY (no query), else converted at the
+    current APPROVED mid rate and rounded UP (``payments.fx.convert_at_mid``). Raises
+    ``FxRateUnavailable`` when the currency has no approved rate. An equivalent too large for
+    ``Money`` is returned as the largest representable CNY amount (it is over every limit)."""
+    if amount.currency == LIMITED_CURRENCY:
+        return amount
+    rate = _mid_rate_to_cny(amount.currency)
+    try:
+        return convert_at_mid(amount=amount, to_currency=LIMITED_CURRENCY, units_per_one=rate, rounding=ROUND_UP)
+    except MoneyError:
+        return Money(MAX_MINOR, LIMITED_CURRENCY)
 
 
 def _tier(customer: Customer) -> KycTier:
@@ -76,12 +132,14 @@ def _reserve(*, customer: Customer, amount: int, tier: KycTier) -> set[str]:
 def limits_check_outgoing(*, customer: Customer, amount: Money) -> None:
     """Check the per-transaction, daily and monthly limits of the customer's KYC tier and reserve
     ``amount`` in the day and month counters. Raises ``KycRequired`` (tier without limits) or
-    ``LimitExceeded`` (403, ``details.limit`` names which). Call inside the money transaction."""
-    if amount.currency != LIMITED_CURRENCY:
-        return
+    ``LimitExceeded`` (403, ``details.limit`` names which). Call inside the money transaction.
+
+    Any currency: tier 0 refuses first; another currency is then counted at its CNY equivalent
+    (``cny_equivalent``, rounded up; ``FxRateUnavailable`` without an approved rate)."""
     tier = _tier(customer)
     if tier.per_transaction_limit_minor == 0:
         raise KycRequired()
+    amount = cny_equivalent(amount)
     if amount.minor > tier.per_transaction_limit_minor:
         raise LimitExceeded(
             _("This payment is above your per-transaction limit."),
@@ -112,7 +170,10 @@ def limits_release_outgoing(*, customer_id: int, amount: Money, reserved_at: dat
     """Give back what ``limits_check_outgoing`` reserved for a movement that did not happen (a
     payout the bank declined). ``reserved_at`` is when the reservation was taken: the day and month
     counters of that moment are reduced. Call inside the transaction that records the failure, so
-    the release happens exactly once with it."""
+    the release happens exactly once with it.
+
+    CNY only (payouts settle in CNY, ``FUNDING_CURRENCIES``): a reservation of another currency is
+    not given back, since today's rate would not give back exactly what was reserved."""
     if amount.currency != LIMITED_CURRENCY or amount.minor <= 0:
         return
     day = timezone.localdate(reserved_at)
@@ -123,9 +184,12 @@ def limits_release_outgoing(*, customer_id: int, amount: Money, reserved_at: dat
 
 
 def limits_check_incoming_balance(*, account: LedgerAccount) -> None:
-    """After crediting a CNY customer wallet (its row is locked by the transfer), refuse a balance
-    above the owner's KYC balance cap (``BalanceCapExceeded``, 403). Other accounts: no cap."""
-    if account.kind != LedgerAccount.Kind.CUSTOMER_WALLET or account.currency != LIMITED_CURRENCY:
+    """After crediting a customer wallet (its row is locked by the transfer), refuse a balance
+    above the owner's KYC balance cap (``BalanceCapExceeded``, 403). The cap applies to each
+    wallet on its own: a CNY wallet as before (one query), a wallet in another currency at its
+    CNY equivalent (``cny_equivalent``, rounded up; ``FxRateUnavailable`` without an approved
+    rate). Other accounts: no cap."""
+    if account.kind != LedgerAccount.Kind.CUSTOMER_WALLET:
         return
     if account.customer_id is None:
         return
@@ -134,5 +198,7 @@ def limits_check_incoming_balance(*, account: LedgerAccount) -> None:
         .values_list("posted_minor", "customer__kyc_tier__balance_cap_minor")
         .get()
     )
+    if account.currency != LIMITED_CURRENCY and posted > 0:
+        posted = cny_equivalent(Money(posted, account.currency)).minor
     if posted > cap:
         raise BalanceCapExceeded(details={"cap": Money(cap, "CNY").amount_str()})

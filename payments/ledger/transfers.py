@@ -118,6 +118,12 @@ def _lock_for_legs(legs: Sequence[Leg]) -> dict[int, LedgerAccount]:
     return ledger_accounts_lock(pk for pk, account in accounts.items() if _needs_lock(account, net[pk]))
 
 
+# Kinds that give money of another transfer back: only the unwind operation
+# (``payments.ledger.unwind.transfer_unwind``) writes them, with ``reverses`` set, under the
+# original's unwind lock and after checking what is left to return.
+_UNWIND_ONLY_KINDS = frozenset({Transfer.Kind.REFUND, Transfer.Kind.REVERSAL})
+
+
 def transfer_post(
     *,
     kind: str,
@@ -130,6 +136,37 @@ def transfer_post(
     initiated_by: Customer | None = None,
 ) -> Transfer:
     """Write one balanced transfer. Call inside ``transaction.atomic()``.
+
+    Refuses (``ValueError``, a programming error) kind REFUND/REVERSAL and a non-null
+    ``reverses``: money of a posted transfer goes back only through ``transfer_unwind``, which
+    bounds it by what was paid (and only those kinds pass FROZEN accounts). See ``_transfer_post``.
+    """
+    if kind in _UNWIND_ONLY_KINDS or reverses is not None:
+        raise ValueError("refunds and reversals are posted through transfer_unwind, not transfer_post")
+    return _transfer_post(
+        kind=kind,
+        legs=legs,
+        reference=reference,
+        memo=memo,
+        metadata=metadata,
+        reason_code=reason_code,
+        initiated_by=initiated_by,
+    )
+
+
+def _transfer_post(
+    *,
+    kind: str,
+    legs: Sequence[Leg],
+    reference: str = "",
+    memo: str = "",
+    metadata: dict[str, Any] | None = None,
+    reverses: Transfer | None = None,
+    reason_code: str = "",
+    initiated_by: Customer | None = None,
+) -> Transfer:
+    """The write of ``transfer_post`` without its kind guard; only the ledger kernel calls it
+    (``transfer_unwind`` for REFUND/REVERSAL). Call inside ``transaction.atomic()``.
 
     Locks (pk order) every ordinary account and every hot account debited that may not go
     negative, re-checks available balance under the lock (``InsufficientFunds``, 422), moves

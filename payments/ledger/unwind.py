@@ -27,7 +27,7 @@ from core.money import Money
 from payments.errors import AlreadyReversed, TransferNotReversible, UnwindExceedsRemaining
 from payments.ledger.accounts import _require_atomic
 from payments.ledger.holds import holds_release
-from payments.ledger.transfers import Leg, transfer_post
+from payments.ledger.transfers import Leg, _transfer_post
 from payments.lock_objects import transfer_unwind_lock
 from payments.models import Hold, Transfer
 
@@ -117,7 +117,7 @@ def transfer_unwind(
     holds_release(holds=release_holds, reason=f"{kind.lower()} posted")
     try:
         with transaction.atomic():
-            return transfer_post(
+            return _transfer_post(
                 kind=kind,
                 legs=legs,
                 reference=original.reference,

@@ -51,6 +51,7 @@ from payments.errors_movements import (
 from payments.events import TOPIC_TRANSFER_REVERSED, transfer_event_publish
 from payments.ledger import (
     UNWIND_KINDS,
+    customer_ensure_can_transact,
     hold_capture,
     holds_authorize,
     holds_release,
@@ -270,7 +271,9 @@ def adjustment_approve(
     """A different staff member with ``payments.approve_adjustment`` approves: the adjustment posts.
 
     Raises ``MakerCannotApprove`` / ``ApprovalPermissionRequired`` (403), ``AdjustmentNotPending``
-    (409, decided or expired; also past the deadline), and the ledger's errors (nothing changes).
+    (409, decided or expired; also past the deadline), ``AccountFrozen`` / ``AccountClosed`` (403)
+    when a MANUAL_CREDIT / FEE_WAIVER / REFUND would credit a frozen or closed customer (a REVERSAL,
+    the bank's clawback, stays allowed), and the ledger's errors (nothing changes).
     """
     with transaction.atomic(durable=True):
         row = _claim(adjustment_id)
@@ -301,6 +304,9 @@ def adjustment_approve(
             transfer = refund.transfer
         else:
             assert row.target_account is not None
+            credited = row.target_account.customer
+            if credited is not None:  # no credit to a frozen/closed customer
+                customer_ensure_can_transact(credited)
             hold = row.holds.get()
             transfer = hold_capture(
                 hold=hold,

@@ -13,8 +13,8 @@ Transaction contract (Healthchecks habit: no network I/O while holding a lock or
    record with ``SELECT ... FOR UPDATE WHERE status IN ('PENDING', 'EXPIRED')``: a duplicate
    callback, a racing poll or a late success after a timeout applies at most once.
 
-A success that cannot be credited to the wallet (the wallet was frozen or closed meanwhile, or
-the credit would pass the KYC balance cap) is booked to SUSPENSE and the top-up marked
+A success that cannot be credited to the wallet (the customer or the wallet was frozen or closed
+meanwhile, or the credit would pass the KYC balance cap) is booked to SUSPENSE and the top-up marked
 ``SUSPENSE`` for operations: the bank holds that money, it is never dropped.
 """
 
@@ -163,6 +163,10 @@ def _gateway_submit(record: _Funding, operation: GatewayOperation, call: Callabl
     poller (a withdrawal's hold stays); a gateway error leaves it for the poller to resubmit."""
     if record.status not in OPEN_STATUSES:
         return record
+    if operation == GatewayOperation.PAYOUT and (blocked := _payout_blocked(record.pk)):
+        logger.warning("payout %s not sent: %s", record.reference, blocked)
+        withdrawal_apply_outcome(reference=record.reference, status=GatewayStatus.DECLINED, decline_code=blocked)
+        return _refreshed(record)
     try:
         result = call(
             card_token=record.card.gateway_token,
@@ -178,6 +182,23 @@ def _gateway_submit(record: _Funding, operation: GatewayOperation, call: Callabl
         return record
     _apply_sync_result(operation, record.reference, result)
     return _refreshed(record)
+
+
+def _payout_blocked(withdrawal_id: int) -> str:
+    """``"account_frozen"`` / ``"account_closed"`` when the withdrawal's customer or wallet is no
+    longer ACTIVE, else ``""``. One plain read (autocommit, no lock): the payout is then sent with
+    no lock held. Residual window: a freeze that commits after this read and before the bank
+    executes the payout does not stop that payout (milliseconds; docs/ledger.md)."""
+    from accounts.models import Customer as CustomerModel
+
+    customer_status, wallet_status = (
+        Withdrawal.objects.filter(pk=withdrawal_id).values_list("customer__status", "wallet__status").get()
+    )
+    if customer_status == CustomerModel.Status.FROZEN or wallet_status == LedgerAccount.Status.FROZEN:
+        return AccountFrozen.code
+    if customer_status != CustomerModel.Status.ACTIVE or wallet_status != LedgerAccount.Status.ACTIVE:
+        return AccountClosed.code
+    return ""
 
 
 def topup_submit(*, topup_id: int) -> TopUp:
@@ -280,6 +301,9 @@ def topup_apply_outcome(
         settlement = system_account(LedgerAccount.Kind.SETTLEMENT, topup.currency)
         try:
             with transaction.atomic():
+                # A customer frozen or closed since the request gets nothing (the wallet row may
+                # still be ACTIVE): AccountFrozen/AccountClosed send the money to SUSPENSE below.
+                customer_ensure_can_transact(topup.customer)
                 transfer = transfer_post(
                     kind=Transfer.Kind.TOPUP,
                     legs=[Leg(settlement, -money), Leg(topup.wallet, money)],

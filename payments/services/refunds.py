@@ -26,7 +26,7 @@ from core.money import Money
 from payments.errors import CurrencyMismatch, UnwindExceedsRemaining
 from payments.errors_movements import ReasonRequired, RefundExceedsPayment, RefundNotAllowed
 from payments.events import TOPIC_REFUND_COMPLETED, transfer_event_publish
-from payments.ledger import Leg, transfer_unwind, transfer_unwound
+from payments.ledger import Leg, customer_ensure_can_transact, transfer_unwind, transfer_unwound
 from payments.limits import limits_check_incoming_balance
 from payments.lock_objects import bill_payments_qs_select_for_update, merchant_payments_qs_select_for_update
 from payments.models import BillPayment, Hold, LedgerAccount, MerchantPayment, Refund, Transfer
@@ -133,7 +133,10 @@ def refund_post(
     Goes through the ledger's one unwind operation (``transfer_unwind``), so a payment already
     reversed, or refunded up to its amount, refuses (``RefundExceedsPayment`` 409, or
     ``AlreadyReversed`` 409). Also raises ``RefundNotAllowed`` (400, not a refundable payment),
-    ``ReasonRequired`` (400), ``CurrencyMismatch`` (400), the ledger's ``InsufficientFunds`` (422)
+    ``ReasonRequired`` (400), ``CurrencyMismatch`` (400), ``AccountFrozen`` / ``AccountClosed``
+    (403) when the customer who would get money back is frozen or closed (checked with
+    ``customer_ensure_can_transact``: FOR SHARE on the customer row, after the payment record's
+    lock), the ledger's ``InsufficientFunds`` (422)
     when the payee's account cannot cover it, and ``BalanceCapExceeded`` (403) when the money
     returned would lift the customer's wallet above their KYC balance cap. Writes the
     ``refund.completed`` event and an audit record.
@@ -165,6 +168,8 @@ def refund_post(
         customer_minor = amount.minor
         extra = {"biller": record.biller.code}
 
+    if customer_minor:  # a frozen or closed customer receives nothing (FOR SHARE until commit)
+        customer_ensure_can_transact(record.customer)
     legs = [Leg(payee_account, -amount), Leg(record.wallet, Money(customer_minor, record.currency))]
     if budget_minor:
         assert isinstance(record, MerchantPayment) and record.discount_account is not None

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Customer
+from accounts.services import staff as staff_services
 from core.models import AuditEvent
 from core.money import Money
-from payments.errors import InsufficientFunds
+from payments.errors import AccountFrozen, InsufficientFunds
 from payments.errors_movements import AdjustmentNotPending, ApprovalPermissionRequired, MakerCannotApprove
 from payments.ledger import Leg, system_account, transfer_post
 from payments.models import AdjustmentRequest, Hold, LedgerAccount, Transfer
@@ -165,3 +166,40 @@ def test_reversal_request_needs_the_money_to_still_be_there(alice: Customer, bob
         adjustment_request_create(maker=_staff_seeing(alice, bob), kind="REVERSAL", reason="x", target_transfer=p2p)
 
     assert Hold.objects.count() == holds and not AdjustmentRequest.objects.exists()
+
+
+def _freeze(customer: Customer) -> None:
+    officer = StaffFactory(roles=["RISK_OFFICER"])
+    staff_services.customer_status_change(staff=officer, customer=customer, action="freeze", reason="fraud")
+
+
+def test_manual_credit_to_a_frozen_customer_is_refused(alice: Customer) -> None:
+    """Review (medium): an approved MANUAL_CREDIT credited a frozen customer; now AccountFrozen."""
+    wallet = wallet_fund(alice, "1.00")
+    maker, checker = StaffFactory(roles=["TELLER"], branch=alice.home_branch), StaffFactory(roles=["BRANCH_MANAGER"])
+    req = _credit(maker, wallet, "10.00")
+    _freeze(alice)
+
+    with pytest.raises(AccountFrozen):
+        adjustment_approve(adjustment_id=req.pk, checker=checker)
+
+    assert balance(wallet_of(alice)) == 1_00
+    assert AdjustmentRequest.objects.get(pk=req.pk).status == AdjustmentRequest.Status.PENDING
+
+
+def test_reversal_clawback_from_a_frozen_customer_stays_allowed(alice: Customer, bob: Customer) -> None:
+    """Review (medium): the frozen-customer check is not applied to a dual-control REVERSAL."""
+    wallet_fund(alice, "50.00")
+    bob_wallet = wallet_fund(bob, "0.01")
+    with transaction.atomic():
+        p2p = transfer_post(
+            kind=Transfer.Kind.P2P,
+            legs=[Leg(wallet_of(alice), -Money(30_00, "CNY")), Leg(bob_wallet, Money(30_00, "CNY"))],
+        )
+    maker = _staff_seeing(alice, bob)
+    request = adjustment_request_create(maker=maker, kind="REVERSAL", reason="fraud", target_transfer=p2p)
+    _freeze(bob)
+
+    adjustment_approve(adjustment_id=request.pk, checker=StaffFactory(roles=["RISK_OFFICER"]))
+
+    assert balance(wallet_of(alice)) == 50_00 and balance(bob_wallet) == 1

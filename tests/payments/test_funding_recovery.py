@@ -11,19 +11,24 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import Customer
+from accounts.services import staff as staff_services
 from core.money import Money
-from payments.integrations import GatewayError, GatewayStatus
-from payments.models import Hold, TopUp, Withdrawal
+from payments.integrations import GatewayError, GatewayResult, GatewayStatus
+from payments.models import CustomerSpendCounter, Hold, TopUp, Withdrawal
+from payments.services import funding
 from payments.services.funding import (
     funding_poll,
+    topup_apply_outcome,
     topup_create,
     topup_submit,
     withdrawal_apply_outcome,
     withdrawal_create,
+    withdrawal_submit,
 )
 from payments.tasks_movements import gateway_sim_deliver_callbacks
+from tests.factories import StaffFactory
 from tests.payments.factories import wallet_fund
-from tests.payments.factories_movements import available, balance, card_for, wallet_of
+from tests.payments.factories_movements import available, balance, card_for, staff_roles_ensure, wallet_of
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +99,76 @@ def test_withdrawal_confirmed_after_its_hold_expired_debits_the_wallet_directly(
 
     assert Withdrawal.objects.get(pk=withdrawal.pk).status == "COMPLETED"
     assert (balance(wallet), available(wallet)) == (70_00, 70_00)
+
+
+def _freeze(customer: Customer) -> None:
+    staff_roles_ensure()
+    officer = StaffFactory(roles=["RISK_OFFICER"])
+    staff_services.customer_status_change(staff=officer, customer=customer, action="freeze", reason="fraud")
+    customer.refresh_from_db()
+    assert customer.status == Customer.Status.FROZEN
+
+
+def test_topup_confirmed_after_a_freeze_does_not_credit_the_frozen_customer(alice: Customer) -> None:
+    """Review (medium): a success confirmed after a freeze credited the frozen customer; now SUSPENSE."""
+    wallet_fund(alice, "1.00")
+    with transaction.atomic():
+        topup = topup_create(customer=alice, card_public_id=card_for(alice).public_id, amount=Money(50_00, "CNY"))
+    _freeze(alice)
+
+    assert topup_apply_outcome(reference=topup.reference, status=GatewayStatus.SUCCEEDED, gateway_ref="SIMX")
+
+    topup.refresh_from_db()
+    assert balance(wallet_of(alice)) == 1_00, "a frozen customer's wallet was credited by a top-up"
+    assert topup.status == "SUSPENSE", topup.status
+    assert topup.failure_code == "account_frozen"
+
+
+class _RecordingBank:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def payout(self, *, card_token: str, amount: Money, reference: str) -> GatewayResult:
+        self.sent.append(reference)
+        return GatewayResult(status=GatewayStatus.SUCCEEDED, gateway_ref="SIMW", reference=reference)
+
+
+def test_withdrawal_payout_is_not_sent_after_a_freeze(alice: Customer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review (medium): a payout was sent for a customer frozen after the request; now declined locally."""
+    wallet_fund(alice, "100.00")
+    with transaction.atomic():
+        withdrawal = withdrawal_create(
+            customer=alice, card_public_id=card_for(alice).public_id, amount=Money(80_00, "CNY")
+        )
+    _freeze(alice)
+    bank = _RecordingBank()
+    monkeypatch.setattr(funding, "bank_gateway", lambda: bank)
+
+    withdrawal_submit(withdrawal_id=withdrawal.pk)
+    withdrawal_submit(withdrawal_id=withdrawal.pk)  # a re-submit changes nothing more
+
+    withdrawal.refresh_from_db()
+    assert not bank.sent, f"payout sent for a frozen customer; wallet now {balance(wallet_of(alice))}"
+    assert (withdrawal.status, withdrawal.failure_code) == ("FAILED", "account_frozen")
+    assert Hold.objects.get(pk=withdrawal.hold_id).status == Hold.Status.VOIDED
+    assert (balance(wallet_of(alice)), available(wallet_of(alice))) == (100_00, 100_00)
+    spent = set(CustomerSpendCounter.objects.filter(customer=alice).values_list("spent_minor", flat=True))
+    assert spent == {0}, "the KYC reservation is given back exactly once"
+
+
+def test_withdrawal_of_an_active_customer_is_still_sent(alice: Customer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review (medium): the pre-payout check lets an active customer's payout through."""
+    wallet_fund(alice, "100.00")
+    with transaction.atomic():
+        withdrawal = withdrawal_create(
+            customer=alice, card_public_id=card_for(alice).public_id, amount=Money(80_00, "CNY")
+        )
+    bank = _RecordingBank()
+    monkeypatch.setattr(funding, "bank_gateway", lambda: bank)
+
+    withdrawal_submit(withdrawal_id=withdrawal.pk)
+
+    withdrawal.refresh_from_db()
+    assert bank.sent == [withdrawal.reference]
+    assert withdrawal.status == "COMPLETED"
+    assert balance(wallet_of(alice)) == 20_00

@@ -8,9 +8,10 @@ import pytest
 from django.db import connection, transaction
 
 from accounts.models import Customer
+from accounts.services import staff as staff_services
 from core.models import AuditEvent, OutboxEvent
 from core.money import Money
-from payments.errors import InsufficientFunds
+from payments.errors import AccountFrozen, InsufficientFunds
 from payments.errors_movements import RefundExceedsPayment, RefundNotAllowed
 from payments.ledger import Leg, system_account, transfer_post
 from payments.models import LedgerAccount, MerchantPayment, Refund, Transfer
@@ -178,3 +179,22 @@ def test_racing_refunds_never_exceed_the_amount_paid() -> None:
     assert Refund.objects.count() == 3
     assert balance(wallet_of(alice)) == 50_00 + 45_00
     assert balance(merchant_ledger_account(merchant, "CNY")) == 5_00
+
+
+@pytest.mark.django_db
+def test_refund_to_a_frozen_customer_is_refused(alice: Customer) -> None:
+    """Review (medium): a merchant refund credited a frozen customer's wallet; now AccountFrozen."""
+    staff_roles_ensure()
+    wallet_fund(alice, "100.00")
+    payment = _pay(alice, merchant_make(), "60.00")
+    officer = StaffFactory(roles=["RISK_OFFICER"])
+    staff_services.customer_status_change(staff=officer, customer=alice, action="freeze", reason="fraud")
+    before = balance(wallet_of(alice))
+
+    with pytest.raises(AccountFrozen):
+        refund_create(
+            payment_transfer=payment.transfer, amount=Money(60_00, "CNY"), reason="r", initiated_by_staff=None
+        )
+
+    assert balance(wallet_of(alice)) == before
+    assert not Refund.objects.filter(original_transfer=payment.transfer).exists()

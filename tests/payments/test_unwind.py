@@ -207,3 +207,30 @@ def test_reading_wallets_never_creates_one() -> None:
     assert not LedgerAccount.objects.filter(customer=customer).exists()
     wallet_fund(customer, "1.00")  # the first money movement opens it, with the id already shown
     assert str(wallet_of(customer).public_id) == listed.json()[0]["id"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [Transfer.Kind.REFUND, Transfer.Kind.REVERSAL, Transfer.Kind.P2P])
+def test_transfer_post_with_reversal_kind_bypasses_unwind(alice: Customer, bob: Customer, kind: str) -> None:
+    """Review (low): transfer_post took REFUND/REVERSAL and reverses= directly, outside transfer_unwind."""
+    a = wallet_fund(alice, "10.00")
+    b = wallet_fund(bob, "100.00")
+    with transaction.atomic():
+        t = transfer_post(kind=Transfer.Kind.P2P, legs=[Leg(a, -Money(10_00, "CNY")), Leg(b, Money(10_00, "CNY"))])
+    before = Transfer.objects.count()
+
+    with pytest.raises(ValueError, match="transfer_unwind"), transaction.atomic():
+        transfer_post(
+            kind=kind,
+            reverses=t,
+            reason_code="X",
+            legs=[Leg(wallet_of(bob), -Money(5_00, "CNY")), Leg(wallet_of(alice), Money(5_00, "CNY"))],
+        )
+    with pytest.raises(ValueError, match="transfer_unwind"), transaction.atomic():
+        transfer_post(
+            kind=Transfer.Kind.REFUND if kind == Transfer.Kind.P2P else kind,
+            legs=[Leg(wallet_of(bob), -Money(5_00, "CNY")), Leg(wallet_of(alice), Money(5_00, "CNY"))],
+        )
+
+    assert Transfer.objects.count() == before
+    assert balance(wallet_of(alice)) == 0 and balance(wallet_of(bob)) == 110_00

@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Customer
@@ -142,3 +142,49 @@ def test_seal_chain_links_every_transfer_in_order(alice: Customer, bob: Customer
     for previous, seal in pairwise(seals):
         assert seal.prev_hash == previous.hash
         assert seal.hash == seal_hash(previous.hash, seal.transfer.content_hash)
+
+
+def _as_app_role() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        assert cursor.fetchone()[0] == "tongbao_app"
+
+
+def test_app_role_update_of_posted_minor_is_reported_as_drift(alice: Customer, bob: Customer) -> None:
+    """Review: the app role may UPDATE posted_minor (known limit, docs/ledger.md); verify_ledger reports it."""
+    _busy_ledger(alice, bob)
+    wallet = wallet_get_or_create(customer=bob, currency="CNY")
+    _as_app_role()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE payments_ledgeraccount SET posted_minor = posted_minor + 100000000 WHERE id = %s", [wallet.pk]
+        )
+
+    report = ledger_verify()
+
+    assert any(f"{wallet.code}" in d and "postings sum to 600, balance says 100000600" in d for d in report.drifts), (
+        report.drifts
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_app_role_postings_appended_to_a_committed_transfer_are_reported_as_drift(
+    alice: Customer, bob: Customer
+) -> None:
+    """Review: the app role may INSERT a balanced pair into an old transfer (known limit); verify_ledger reports it."""
+    p2p = _busy_ledger(alice, bob)
+    a = wallet_get_or_create(customer=alice, currency="CNY")
+    b = wallet_get_or_create(customer=bob, currency="CNY")
+    _as_app_role()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO payments_posting (transfer_id, account_id, amount_minor, currency, created_at) "
+            "VALUES (%s, %s, -100000, 'CNY', now()), (%s, %s, 100000, 'CNY', now())",
+            [p2p.pk, a.pk, p2p.pk, b.pk],
+        )
+
+    report = ledger_verify()
+
+    assert not report.ok
+    assert any("content hash" in d for d in report.drifts), report.drifts
+    assert any("balance says" in d for d in report.drifts), report.drifts
