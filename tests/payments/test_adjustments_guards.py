@@ -242,5 +242,7 @@ def test_a_checker_promoted_by_the_maker_cannot_approve_the_makers_adjustment(al
     assert refused.value.code == "approver_promoted_by_maker"
     assert AdjustmentRequest.objects.get(pk=request.pk).status == "PENDING"
     assert balance(wallet) == 1_00
-    adjustment_approve(adjustment_id=request.pk, checker=StaffFactory(roles=["BRANCH_MANAGER"], branch=alice.home_branch))
+    adjustment_approve(
+        adjustment_id=request.pk, checker=StaffFactory(roles=["BRANCH_MANAGER"], branch=alice.home_branch)
+    )
     assert balance(wallet) == 6_00
