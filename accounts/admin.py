@@ -388,7 +388,7 @@ class CustomerAdmin(admin.ModelAdmin):
             form=form,
             revealed=revealed,
             revealed_field=dict(REVEAL_CHOICES).get(form.data.get("field", "")),
-            masked={f: customer_mask(customer, f) for f in REVEALABLE_FIELDS},
+            masked={dict(REVEAL_CHOICES).get(f, f): customer_mask(customer, f) for f in REVEALABLE_FIELDS},
         )
         response = TemplateResponse(request, "admin/accounts/customer/reveal.html", context)
         response["Cache-Control"] = "no-store"

@@ -237,12 +237,12 @@ class StaffUserAdmin(AuditedAdminMixin, UserAdmin):
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).prefetch_related("groups")
 
-    @admin.display(description="branch")
+    @admin.display(description=_("branch"))
     def staff_branch(self, obj: User) -> str:
         profile = getattr(obj, "staff_profile", None)
         return str(profile.branch) if profile is not None and profile.branch is not None else "-"
 
-    @admin.display(description="roles")
+    @admin.display(description=_("roles"))
     def roles(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())
 

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device as OtpDevice
 from django_otp.models import ThrottlingMixin, TimestampMixin
@@ -63,7 +64,9 @@ BANK_WIDE_ROLES = frozenset({StaffRole.RISK_OFFICER, StaffRole.MARKETING, StaffR
 
 
 class StaffProfile(TimeStampedModel):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("user")
+    )
     branch = models.ForeignKey(
         Branch, null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("branch")
     )
@@ -75,6 +78,10 @@ class StaffProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.employee_no} {self.user.get_username()}"
+
+
+# The names migration 0002 gives the seeded tiers: data, translated when shown (a renamed tier shows as typed).
+KYC_TIER_SEEDED_NAMES = (gettext_noop("Unverified"), gettext_noop("Basic"), gettext_noop("Full"))
 
 
 class KycTier(models.Model):
@@ -105,7 +112,8 @@ class KycTier(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.level} {self.name}"
+        name = gettext(self.name) if self.name in KYC_TIER_SEEDED_NAMES else self.name
+        return f"{self.level} {name}"
 
 
 class Customer(TimeStampedModel):
@@ -125,10 +133,12 @@ class Customer(TimeStampedModel):
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     phone = EncryptedTextField(_("phone"))  # E.164
-    phone_index = models.CharField(max_length=64, unique=True, editable=False)
+    phone_index = models.CharField(max_length=64, unique=True, editable=False, verbose_name=_("phone index"))
     legal_name = EncryptedTextField(_("legal name"), blank=True)
     national_id = EncryptedTextField(_("national ID number"), blank=True)
-    national_id_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    national_id_index = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False, verbose_name=_("national id index")
+    )
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     customer_type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.INDIVIDUAL)
     business_name = models.CharField(_("business name"), max_length=200, blank=True)
@@ -155,12 +165,16 @@ class Customer(TimeStampedModel):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     status_reason = models.TextField(_("status reason"), blank=True)
-    password = models.CharField(max_length=256, editable=False)  # Django hasher format (argon2)
-    payment_pin = models.CharField(max_length=256, blank=True, editable=False)
-    pin_failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
-    pin_locked_until = models.DateTimeField(null=True, blank=True, editable=False)
-    phone_verified_at = models.DateTimeField(null=True, blank=True)
-    kyc_verified_at = models.DateTimeField(null=True, blank=True)
+    password = models.CharField(
+        max_length=256, editable=False, verbose_name=_("password")
+    )  # Django hasher format (argon2)
+    payment_pin = models.CharField(max_length=256, blank=True, editable=False, verbose_name=_("payment pin"))
+    pin_failed_attempts = models.PositiveSmallIntegerField(
+        default=0, editable=False, verbose_name=_("pin failed attempts")
+    )
+    pin_locked_until = models.DateTimeField(null=True, blank=True, editable=False, verbose_name=_("pin locked until"))
+    phone_verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("phone verified at"))
+    kyc_verified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("kyc verified at"))
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
@@ -200,13 +214,13 @@ class Customer(TimeStampedModel):
 
 
 class Device(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="devices")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public id"))
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="devices", verbose_name=_("customer"))
     device_id = models.CharField(_("device id"), max_length=128)
     name = models.CharField(_("name"), max_length=100, blank=True)
     trusted = models.BooleanField(_("trusted"), default=False)
-    first_seen_at = models.DateTimeField(default=timezone.now)
-    last_seen_at = models.DateTimeField(default=timezone.now)
+    first_seen_at = models.DateTimeField(default=timezone.now, verbose_name=_("first seen at"))
+    last_seen_at = models.DateTimeField(default=timezone.now, verbose_name=_("last seen at"))
 
     class Meta:
         verbose_name = _("device")
@@ -220,13 +234,13 @@ class Device(models.Model):
 class CustomerToken(models.Model):
     """An API token: only its SHA-256 is stored; one live token per device."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="tokens")
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="tokens")
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("customer"))
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("device"))
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
 
     class Meta:
         verbose_name = _("customer token")
@@ -248,7 +262,9 @@ class Consent(models.Model):
         MARKETING = "MARKETING", _("Marketing")
         DATA_ANALYSIS = "DATA_ANALYSIS", _("Data analysis")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consents")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="consents", verbose_name=_("customer")
+    )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     version = models.CharField(_("text version"), max_length=20)
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
@@ -278,9 +294,9 @@ class LinkedCard(TimeStampedModel):
         ACTIVE = "ACTIVE", _("Active")
         REMOVED = "REMOVED", _("Removed")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cards")
-    gateway_token = models.CharField(max_length=128, unique=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public id"))
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cards", verbose_name=_("customer"))
+    gateway_token = models.CharField(max_length=128, unique=True, verbose_name=_("gateway token"))
     bank_name = models.CharField(_("bank"), max_length=100)
     last4 = models.CharField(_("last 4 digits"), max_length=4)
     card_type = models.CharField(_("card type"), max_length=10, choices=CardType.choices, default=CardType.DEBIT)
@@ -303,14 +319,14 @@ class OtpChallenge(models.Model):
         RESET_PASSWORD = "RESET_PASSWORD", _("Password reset")
         STEP_UP = "STEP_UP", _("Step-up verification")
 
-    phone_index = models.CharField(max_length=64, db_index=True)
-    purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    code_hash = models.CharField(max_length=256)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    consumed_at = models.DateTimeField(null=True, blank=True)
-    request_ip = models.GenericIPAddressField(null=True, blank=True)
+    phone_index = models.CharField(max_length=64, db_index=True, verbose_name=_("phone index"))
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, verbose_name=_("purpose"))
+    code_hash = models.CharField(max_length=256, verbose_name=_("code hash"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    consumed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("consumed at"))
+    request_ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("request ip"))
 
     class Meta:
         verbose_name = _("OTP challenge")
@@ -352,7 +368,12 @@ class KycReview(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
 
     class Meta:
@@ -402,7 +423,9 @@ class StaffChangeRequest(models.Model):
     )
     roles = models.JSONField(_("roles"), default=list, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
-    password_hash = models.CharField(max_length=256, blank=True, default="", editable=False)
+    password_hash = models.CharField(
+        max_length=256, blank=True, default="", editable=False, verbose_name=_("password hash")
+    )
     reason = models.TextField(_("reason"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
@@ -441,12 +464,12 @@ class StaffTOTPDevice(TimestampMixin, ThrottlingMixin, OtpDevice):
     """
 
     key = EncryptedTextField(_("secret key"), default=totp_default_key, validators=[totp_key_validator])
-    step = models.PositiveSmallIntegerField(default=30)
-    t0 = models.BigIntegerField(default=0)
-    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
-    tolerance = models.PositiveSmallIntegerField(default=1)
-    drift = models.SmallIntegerField(default=0)
-    last_t = models.BigIntegerField(default=-1)
+    step = models.PositiveSmallIntegerField(default=30, verbose_name=_("step"))
+    t0 = models.BigIntegerField(default=0, verbose_name=_("t0"))
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6, verbose_name=_("digits"))
+    tolerance = models.PositiveSmallIntegerField(default=1, verbose_name=_("tolerance"))
+    drift = models.SmallIntegerField(default=0, verbose_name=_("drift"))
+    last_t = models.BigIntegerField(default=-1, verbose_name=_("last t"))
 
     class Meta(OtpDevice.Meta):
         verbose_name = _("staff authenticator")

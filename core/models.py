@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         abstract = True
@@ -28,26 +29,32 @@ class AuditEvent(models.Model):
     card number in ``changes``.
     """
 
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("occurred at"))
     actor = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=True
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=True,
+        verbose_name=_("actor"),
     )
-    actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=100, db_index=True)
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=64, blank=True, db_index=True)
-    object_repr = models.CharField(max_length=200, blank=True)
-    reason = models.TextField(blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
+    actor_label = models.CharField(max_length=150, blank=True, verbose_name=_("actor label"))
+    action = models.CharField(max_length=100, db_index=True, verbose_name=_("action"))
+    object_type = models.CharField(max_length=100, blank=True, verbose_name=_("object type"))
+    object_id = models.CharField(max_length=64, blank=True, db_index=True, verbose_name=_("object id"))
+    object_repr = models.CharField(max_length=200, blank=True, verbose_name=_("object repr"))
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
+    changes = models.JSONField(default=dict, blank=True, verbose_name=_("changes"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("ip address"))
+    request_id = models.CharField(max_length=64, blank=True, verbose_name=_("request id"))
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        verbose_name = "audit event"
-        verbose_name_plural = "audit events"
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
         return (
@@ -67,16 +74,16 @@ class OutboxEvent(models.Model):
     idempotent (``ConsumedEvent``), so a second hand-over never acts twice.
     """
 
-    topic = models.CharField(max_length=100)
-    key = models.CharField(max_length=200, blank=True)
-    payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    topic = models.CharField(max_length=100, verbose_name=_("topic"))
+    key = models.CharField(max_length=200, blank=True, verbose_name=_("key"))
+    payload = models.JSONField(default=dict, verbose_name=_("payload"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
 
     class Meta:
-        verbose_name = "outbox event"
-        verbose_name_plural = "outbox events"
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
         indexes = [
             models.Index(fields=["id"], condition=models.Q(published_at__isnull=True), name="outbox_unpublished"),
             models.Index(fields=["topic", "created_at"], name="outbox_topic_created"),
@@ -89,13 +96,13 @@ class OutboxEvent(models.Model):
 class ConsumedEvent(models.Model):
     """One row per (consumer, event) whose effect committed: the consumer's idempotency key."""
 
-    consumer = models.CharField(max_length=100)
-    event_id = models.BigIntegerField()
-    consumed_at = models.DateTimeField(auto_now_add=True)
+    consumer = models.CharField(max_length=100, verbose_name=_("consumer"))
+    event_id = models.BigIntegerField(verbose_name=_("event id"))
+    consumed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("consumed at"))
 
     class Meta:
-        verbose_name = "consumed event"
-        verbose_name_plural = "consumed events"
+        verbose_name = _("consumed event")
+        verbose_name_plural = _("consumed events")
         constraints = [models.UniqueConstraint(fields=["consumer", "event_id"], name="consumed_event_unique")]
 
     def __str__(self) -> str:

@@ -54,11 +54,17 @@ class Biller(models.Model):
 class BillPayment(models.Model):
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     receipt_no = models.CharField(_("receipt number"), max_length=32, unique=True)
-    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="bill_payments")
-    biller = models.ForeignKey(Biller, on_delete=models.PROTECT, related_name="payments")
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.PROTECT, related_name="bill_payments", verbose_name=_("customer")
+    )
+    biller = models.ForeignKey(Biller, on_delete=models.PROTECT, related_name="payments", verbose_name=_("biller"))
     account_number = models.CharField(_("account number"), max_length=40)
-    wallet = models.ForeignKey("payments.LedgerAccount", on_delete=models.PROTECT, related_name="+")
-    transfer = models.OneToOneField("payments.Transfer", on_delete=models.PROTECT, related_name="bill_payment")
+    wallet = models.ForeignKey(
+        "payments.LedgerAccount", on_delete=models.PROTECT, related_name="+", verbose_name=_("wallet")
+    )
+    transfer = models.OneToOneField(
+        "payments.Transfer", on_delete=models.PROTECT, related_name="bill_payment", verbose_name=_("transfer")
+    )
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
     refunded_minor = models.BigIntegerField(_("refunded (minor units)"), default=0)

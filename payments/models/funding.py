@@ -32,16 +32,25 @@ class _FundingBase(models.Model):
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference sent to the bank"), max_length=40, unique=True)
-    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="+")
-    card = models.ForeignKey("accounts.LinkedCard", on_delete=models.PROTECT, related_name="+")
-    wallet = models.ForeignKey("payments.LedgerAccount", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    card = models.ForeignKey("accounts.LinkedCard", on_delete=models.PROTECT, related_name="+", verbose_name=_("card"))
+    wallet = models.ForeignKey(
+        "payments.LedgerAccount", on_delete=models.PROTECT, related_name="+", verbose_name=_("wallet")
+    )
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(_("status"), max_length=10, choices=FundingStatus.choices, default=FundingStatus.PENDING)
     gateway_ref = models.CharField(_("bank reference"), max_length=64, blank=True)
     failure_code = models.CharField(_("failure code"), max_length=40, blank=True)
     transfer = models.OneToOneField(
-        "payments.Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "payments.Transfer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("transfer"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -71,7 +80,7 @@ class TopUp(_FundingBase):
 
 
 class Withdrawal(_FundingBase):
-    hold = models.OneToOneField("payments.Hold", on_delete=models.PROTECT, related_name="+")
+    hold = models.OneToOneField("payments.Hold", on_delete=models.PROTECT, related_name="+", verbose_name=_("hold"))
 
     class Meta:
         verbose_name = _("withdrawal")

@@ -77,17 +77,24 @@ class FxQuote(models.Model):
         USED = "USED", _("Used")
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="fx_quotes")
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.PROTECT, related_name="fx_quotes", verbose_name=_("customer")
+    )
     sell_currency = models.CharField(_("sell currency"), max_length=3)
     buy_currency = models.CharField(_("buy currency"), max_length=3)
     sell_minor = models.BigIntegerField(_("sell amount (minor units)"))
     buy_minor = models.BigIntegerField(_("buy amount (minor units)"))
     rate = models.DecimalField(_("customer rate (buy per 1 sell)"), max_digits=24, decimal_places=12)
-    rate_source = models.ForeignKey(FxRate, on_delete=models.PROTECT, related_name="+")
+    rate_source = models.ForeignKey(FxRate, on_delete=models.PROTECT, related_name="+", verbose_name=_("rate source"))
     expires_at = models.DateTimeField(_("expires at"))
     status = models.CharField(_("status"), max_length=6, choices=Status.choices, default=Status.OPEN)
     transfer = models.OneToOneField(
-        "payments.Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "payments.Transfer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("transfer"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)

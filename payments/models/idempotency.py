@@ -16,13 +16,15 @@ class IdempotencyRecord(models.Model):
     ``expires_at`` (at least 24 h after creation).
     """
 
-    customer = models.ForeignKey("accounts.Customer", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
     key = models.CharField(_("idempotency key"), max_length=255)
-    request_fingerprint = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(db_index=True)
+    request_fingerprint = models.CharField(max_length=64, verbose_name=_("request fingerprint"))
+    response_status = models.PositiveSmallIntegerField(verbose_name=_("response status"))
+    response_body = models.JSONField(verbose_name=_("response body"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("expires at"))
 
     class Meta:
         verbose_name = _("idempotency record")

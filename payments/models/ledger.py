@@ -152,11 +152,21 @@ class Posting(models.Model):
     ``counterparty_account`` is the main opposite leg, denormalised for history and its filter.
     """
 
-    transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="postings")
+    transfer = models.ForeignKey(
+        Transfer, on_delete=models.PROTECT, related_name="postings", verbose_name=_("transfer")
+    )
     # Indexed by the composite (account, id) below; a separate index on account alone is redundant.
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="postings", db_index=False)
+    account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="postings", db_index=False, verbose_name=_("account")
+    )
     counterparty_account = models.ForeignKey(
-        LedgerAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        LedgerAccount,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("counterparty account"),
     )
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
@@ -185,11 +195,15 @@ class HotAccountDelta(models.Model):
     commits late is folded on the next run: no commit-order race.
     """
 
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+", db_index=False)
-    posting = models.OneToOneField(Posting, on_delete=models.PROTECT, related_name="+")
-    amount_minor = models.BigIntegerField()
+    account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("account")
+    )
+    posting = models.OneToOneField(Posting, on_delete=models.PROTECT, related_name="+", verbose_name=_("posting"))
+    amount_minor = models.BigIntegerField(verbose_name=_("amount minor"))
 
     class Meta:
+        verbose_name = _("hot account delta")
+        verbose_name_plural = _("hot account deltas")
         indexes = [models.Index(fields=["account"], name="hot_delta_account")]
 
     def __str__(self) -> str:
@@ -206,15 +220,19 @@ class Hold(models.Model):
         EXPIRED = "EXPIRED", _("Expired")
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="holds")
+    account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="holds", verbose_name=_("account")
+    )
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.AUTHORIZED)
     captured_minor = models.BigIntegerField(_("captured (minor units)"), default=0)
-    capture_transfer = models.ForeignKey(Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    capture_transfer = models.ForeignKey(
+        Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("capture transfer")
+    )
     kind = models.CharField(_("kind"), max_length=30)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
-    metadata = models.JSONField(default=dict, blank=True)
+    metadata = models.JSONField(default=dict, blank=True, verbose_name=_("metadata"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     expires_at = models.DateTimeField(_("expires at"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -246,11 +264,11 @@ class LedgerSeal(models.Model):
     path never serializes on a chain head. Append-only (database trigger).
     """
 
-    seq = models.BigIntegerField(primary_key=True)
-    transfer = models.OneToOneField(Transfer, on_delete=models.PROTECT, related_name="seal")
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-    sealed_at = models.DateTimeField(auto_now_add=True)
+    seq = models.BigIntegerField(primary_key=True, verbose_name=_("seq"))
+    transfer = models.OneToOneField(Transfer, on_delete=models.PROTECT, related_name="seal", verbose_name=_("transfer"))
+    prev_hash = models.CharField(max_length=64, verbose_name=_("prev hash"))
+    hash = models.CharField(max_length=64, verbose_name=_("hash"))
+    sealed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("sealed at"))
 
     class Meta:
         verbose_name = _("ledger seal")
@@ -267,12 +285,16 @@ class CustomerSpendCounter(models.Model):
         DAY = "DAY", _("Day")
         MONTH = "MONTH", _("Month")
 
-    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="+")
-    period = models.CharField(max_length=5, choices=Period.choices)
-    period_start = models.DateField()
-    spent_minor = models.BigIntegerField(default=0)
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.PROTECT, related_name="+", verbose_name=_("customer")
+    )
+    period = models.CharField(max_length=5, choices=Period.choices, verbose_name=_("period"))
+    period_start = models.DateField(verbose_name=_("period start"))
+    spent_minor = models.BigIntegerField(default=0, verbose_name=_("spent minor"))
 
     class Meta:
+        verbose_name = _("customer spend counter")
+        verbose_name_plural = _("customer spend counters")
         constraints = [
             models.UniqueConstraint(fields=["customer", "period", "period_start"], name="spend_counter_unique"),
         ]

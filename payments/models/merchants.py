@@ -98,7 +98,7 @@ class MerchantOrder(models.Model):
         CANCELLED = "CANCELLED", _("Cancelled")
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="orders")
+    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="orders", verbose_name=_("merchant"))
     merchant_reference = models.CharField(_("merchant's order number"), max_length=64, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
@@ -126,15 +126,30 @@ class MerchantPayment(models.Model):
     """
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="merchant_payments")
-    merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="payments")
-    order = models.OneToOneField(MerchantOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="payment")
-    wallet = models.ForeignKey("payments.LedgerAccount", on_delete=models.PROTECT, related_name="+")
-    transfer = models.OneToOneField("payments.Transfer", on_delete=models.PROTECT, related_name="merchant_payment")
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.PROTECT, related_name="merchant_payments", verbose_name=_("customer")
+    )
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="payments", verbose_name=_("merchant")
+    )
+    order = models.OneToOneField(
+        MerchantOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="payment", verbose_name=_("order")
+    )
+    wallet = models.ForeignKey(
+        "payments.LedgerAccount", on_delete=models.PROTECT, related_name="+", verbose_name=_("wallet")
+    )
+    transfer = models.OneToOneField(
+        "payments.Transfer", on_delete=models.PROTECT, related_name="merchant_payment", verbose_name=_("transfer")
+    )
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     discount_minor = models.BigIntegerField(_("instant discount (minor units)"), default=0)
     discount_account = models.ForeignKey(
-        "payments.LedgerAccount", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "payments.LedgerAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("discount account"),
     )
     currency = models.CharField(_("currency"), max_length=3)
     refunded_minor = models.BigIntegerField(_("refunded (minor units)"), default=0)

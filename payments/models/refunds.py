@@ -17,15 +17,31 @@ class Refund(models.Model):
     wallet and ``budget_amount_minor`` returns to the campaign budget that paid an instant discount."""
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="refunds")
-    original_transfer = models.ForeignKey("payments.Transfer", on_delete=models.PROTECT, related_name="refunds")
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.PROTECT, related_name="refunds", verbose_name=_("customer")
+    )
+    original_transfer = models.ForeignKey(
+        "payments.Transfer", on_delete=models.PROTECT, related_name="refunds", verbose_name=_("original transfer")
+    )
     merchant_payment = models.ForeignKey(
-        "payments.MerchantPayment", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+        "payments.MerchantPayment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("merchant payment"),
     )
     bill_payment = models.ForeignKey(
-        "payments.BillPayment", null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+        "payments.BillPayment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("bill payment"),
     )
-    transfer = models.OneToOneField("payments.Transfer", on_delete=models.PROTECT, related_name="refund")
+    transfer = models.OneToOneField(
+        "payments.Transfer", on_delete=models.PROTECT, related_name="refund", verbose_name=_("transfer")
+    )
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     customer_amount_minor = models.BigIntegerField(_("to the customer (minor units)"))
     budget_amount_minor = models.BigIntegerField(_("back to the campaign budget (minor units)"), default=0)

@@ -58,7 +58,8 @@ def test_what_the_sms_says_for_known_and_unknown_phones(known_customer, sms_outb
         APIClient().post("/api/v1/auth/otp", {"phone": phone, "purpose": "LOGIN"})
     login = {m.phone: m.body for m in sms_outbox}
 
-    assert "Tongbao account" in register[KNOWN] and not re.search(r"\d{6}", register[KNOWN])
+    # The SMS is in the default language, Simplified Chinese: "this number already has a Tongbao account".
+    assert "已注册通宝账户" in register[KNOWN] and not re.search(r"\d{6}", register[KNOWN])
     assert re.search(r"\d{6}", register[UNKNOWN])
     assert set(login) == {KNOWN}
 

@@ -168,7 +168,13 @@ def test_a_reversal_whose_money_is_gone_says_so(zhang: Customer, here) -> None:
     )
 
     texts = " ".join(str(m.message) for m in done.context["messages"])
-    assert "no longer available in the receiving account" in texts
+    assert (
+        gettext(
+            "The money this transfer credited is no longer available in the receiving account, "
+            "so it cannot be held for the reversal."
+        )
+        in texts
+    )
     assert not AdjustmentRequest.objects.exists()
 
 
@@ -216,7 +222,11 @@ def test_a_teller_cannot_file_a_request_against_another_branchs_wallet(zhang: Cu
 
     assert page.status_code == 200
     errors = page.context["adminform"].form.errors
-    assert "target_account" in errors and "outside your scope" in str(errors["target_account"])
+    outside = gettext(
+        "%(value)s is not one of the objects you may act on: it does not exist or belongs to a branch "
+        "outside your scope."
+    ) % {"value": wallet.pk}
+    assert "target_account" in errors and outside in str(errors["target_account"])
     assert not AdjustmentRequest.objects.exists()
 
 
