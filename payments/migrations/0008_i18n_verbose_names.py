@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_i18n_verbose_names'),
+        ('accounts', '0008_i18n_verbose_names'),
         ('payments', '0007_staffsod_fx_rate_approval'),
     ]
 

@@ -12,7 +12,7 @@ import psycopg
 from django.db import connection
 
 from core import outbox
-from core.db_roles import owner_settings
+from core.db_roles import app_role_name, owner_settings
 from core.models import OutboxEvent
 
 EFFECT_TABLE = "drill_effect"
@@ -50,6 +50,11 @@ def effect_table_create() -> None:
         autocommit=True,
     ) as owner_db:
         owner_db.execute(_CREATE_SQL)
+        app_role = app_role_name()
+        if app_role:  # explicit grants: the table may predate the owner's default privileges
+            quoted = '"' + app_role.replace('"', '""') + '"'
+            owner_db.execute(f"GRANT SELECT, INSERT, DELETE ON {EFFECT_TABLE} TO {quoted}")
+            owner_db.execute(f"GRANT USAGE, SELECT ON SEQUENCE {EFFECT_TABLE}_id_seq TO {quoted}")
 
 
 def effect_table_clear() -> None:

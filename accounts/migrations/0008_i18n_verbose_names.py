@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_staffsod_staff_change_requests'),
+        ('accounts', '0007_fix_sod_staff_branch_active'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
