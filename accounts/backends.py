@@ -21,7 +21,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
@@ -49,10 +48,16 @@ def _address_key(address: str) -> str:
     return f"acc:staff-login:addr:{address}"
 
 
-class AttemptLimitBackend(BaseBackend):
-    """Authenticates nobody; takes the attempt and refuses it when over the limit (see module)."""
+class AttemptLimitBackend:
+    """Authenticates nobody; takes the attempt and refuses it when over the limit (see module).
 
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> None:
+    Deliberately not a ``BaseBackend``: without ``get_user`` it is never the backend a session is
+    bound to (``force_login`` and ``login`` pick the first backend that has one), and without
+    the permission methods it answers no permission question."""
+
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> None:
         if username is None or password is None:
             return None
         keys = [_username_key(str(username))]

@@ -188,7 +188,11 @@ def callback_parse(body: bytes) -> GatewayCallback:
     # malformed and logged, instead of failing in PostgreSQL after the signature was accepted.
     if not isinstance(reference, str) or not _PRINTABLE_ASCII.fullmatch(reference) or len(reference) > 64:
         raise ValueError("callback reference is malformed")
-    if not isinstance(gateway_ref, str) or not _PRINTABLE_ASCII_OR_EMPTY.fullmatch(gateway_ref) or len(gateway_ref) > 64:
+    if (
+        not isinstance(gateway_ref, str)
+        or not _PRINTABLE_ASCII_OR_EMPTY.fullmatch(gateway_ref)
+        or len(gateway_ref) > 64
+    ):
         raise ValueError("callback gateway_ref is malformed")
     decline_code = str(data.get("decline_code", ""))[:40]
     if not _PRINTABLE_ASCII_OR_EMPTY.fullmatch(decline_code):
