@@ -51,7 +51,7 @@ RAW_BODIES: list[tuple[bytes, str]] = [
     (b"[" * 5000, "application/json"),
     (b"a=1&b=2", "application/x-www-form-urlencoded"),
     (b"hello", "text/plain"),
-    (b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n', "multipart/form-data; boundary=x"),
+    (b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--\r\n", "multipart/form-data; boundary=x"),
     (b"{}", "application/json; charset=latin-1"),
     (b"{}", "application/json; charset=bogus"),
     (SURROGATE.encode(), "application/json"),

@@ -30,21 +30,13 @@ def test_no_store_on_every_api_answer(alice: Customer, bob: Customer) -> None:
         c.delete("/api/v1/wallets/"),
         anon.get("/api/v1/me"),
         anon.get("/api/v1/schema/"),
-        c.post(
-            "/api/v1/transfers/", b"x" * (2 * 1024 * 1024), content_type="application/json", HTTP_IDEMPOTENCY_KEY="big"
-        ),
-        c.post(
-            "/api/v1/transfers/",
-            {"to_phone": bob.phone, "amount": "99999.00", "currency": "CNY", "pin": PAYMENT_PIN},
-            format="json",
-            HTTP_IDEMPOTENCY_KEY="k",
-        ),
+        c.post("/api/v1/transfers/", b"x" * (2 * 1024 * 1024), content_type="application/json",
+               HTTP_IDEMPOTENCY_KEY="big"),
+        c.post("/api/v1/transfers/", {"to_phone": bob.phone, "amount": "99999.00", "currency": "CNY",
+                                      "pin": PAYMENT_PIN}, format="json", HTTP_IDEMPOTENCY_KEY="k"),
     ]
-    bad = [
-        (r.status_code, r.request["PATH_INFO"], r.get("Cache-Control"))
-        for r in answers
-        if "no-store" not in (r.get("Cache-Control") or "")
-    ]
+    bad = [(r.status_code, r.request["PATH_INFO"], r.get("Cache-Control")) for r in answers
+           if "no-store" not in (r.get("Cache-Control") or "")]
     assert not bad, bad
 
 

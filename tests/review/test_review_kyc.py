@@ -29,7 +29,5 @@ def test_kyc_answer_is_the_same_whether_or_not_the_id_is_already_a_customers() -
     assert a.status_code == b.status_code == 200, (a.json(), b.json())
     ja, jb = a.json(), b.json()
     assert (ja["tier"], ja["review_pending"], ja["verified_at"] is None) == (
-        jb["tier"],
-        jb["review_pending"],
-        jb["verified_at"] is None,
+        jb["tier"], jb["review_pending"], jb["verified_at"] is None,
     ), f"held ID answers {ja}, fresh ID answers {jb}"

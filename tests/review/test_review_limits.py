@@ -22,17 +22,9 @@ def test_unverified_customer_cannot_send_usd_without_limit() -> None:
     friend = CustomerFactory()
     wallet_fund(mule, "1000000.00", currency="USD")  # e.g. received by P2P from a verified customer
     client = customer_client(mule)
-    cny = client.post(
-        "/api/v1/transfers/",
-        {"to_phone": friend.phone, "amount": "1.00", "currency": "CNY", "pin": PAYMENT_PIN},
-        format="json",
-        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
-    )
-    usd = client.post(
-        "/api/v1/transfers/",
-        {"to_phone": friend.phone, "amount": "900000.00", "currency": "USD", "pin": PAYMENT_PIN},
-        format="json",
-        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
-    )
+    cny = client.post("/api/v1/transfers/", {"to_phone": friend.phone, "amount": "1.00", "currency": "CNY",
+                                            "pin": PAYMENT_PIN}, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+    usd = client.post("/api/v1/transfers/", {"to_phone": friend.phone, "amount": "900000.00", "currency": "USD",
+                                            "pin": PAYMENT_PIN}, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
     assert cny.status_code == 403, cny.json()
     assert usd.status_code == 403, f"tier 0 sent 900,000.00 USD P2P: {usd.status_code} {usd.json()}"

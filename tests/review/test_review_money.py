@@ -64,9 +64,7 @@ def test_refund_to_a_frozen_customer_is_refused(alice: Customer) -> None:
     _freeze(alice)
     before = balance(wallet_of(alice))
     with pytest.raises(AccountFrozen):
-        refund_create(
-            payment_transfer=payment.transfer, amount=Money(60_00, "CNY"), reason="r", initiated_by_staff=None
-        )
+        refund_create(payment_transfer=payment.transfer, amount=Money(60_00, "CNY"), reason="r", initiated_by_staff=None)
     assert balance(wallet_of(alice)) == before
 
 
@@ -75,10 +73,7 @@ def test_manual_credit_to_a_frozen_customer_is_refused(alice: Customer) -> None:
     wallet = wallet_fund(alice, "1.00")
     maker, checker = StaffFactory(roles=["TELLER"], branch=alice.home_branch), StaffFactory(roles=["BRANCH_MANAGER"])
     req = adjustment_request_create(
-        maker=maker,
-        kind=AdjustmentRequest.Kind.MANUAL_CREDIT,
-        reason="goodwill",
-        amount=Money(10_00, "CNY"),
+        maker=maker, kind=AdjustmentRequest.Kind.MANUAL_CREDIT, reason="goodwill", amount=Money(10_00, "CNY"),
         target_account=wallet,
     )
     _freeze(alice)
@@ -107,10 +102,8 @@ def test_app_role_cannot_mint_spendable_balance(alice: Customer, bob: Customer) 
         with transaction.atomic():
             transfer_post(
                 kind=Transfer.Kind.P2P,
-                legs=[
-                    Leg(LedgerAccount.objects.get(pk=wallet.pk), -Money(500_000_00, "CNY")),
-                    Leg(dest, Money(500_000_00, "CNY")),
-                ],
+                legs=[Leg(LedgerAccount.objects.get(pk=wallet.pk), -Money(500_000_00, "CNY")),
+                      Leg(dest, Money(500_000_00, "CNY"))],
             )
     assert not minted, "app role raised a wallet's posted balance by 1,000,000.00 with one UPDATE and spent it"
 
@@ -126,24 +119,12 @@ def test_transfer_post_with_reversal_kind_bypasses_unwind(alice: Customer, bob: 
     try:
         with transaction.atomic():
             for _ in range(2):  # two "refunds" of the whole payment, outside transfer_unwind
-                transfer_post(
-                    kind=Transfer.Kind.REFUND,
-                    reverses=t,
-                    reason_code="X",
-                    legs=[
-                        Leg(LedgerAccount.objects.get(pk=b.pk), -Money(5_00, "CNY")),
-                        Leg(LedgerAccount.objects.get(pk=a.pk), Money(5_00, "CNY")),
-                    ],
-                )
-            transfer_post(
-                kind=Transfer.Kind.REFUND,
-                reverses=t,
-                reason_code="X",
-                legs=[
-                    Leg(LedgerAccount.objects.get(pk=b.pk), -Money(1, "CNY")),
-                    Leg(LedgerAccount.objects.get(pk=a.pk), Money(1, "CNY")),
-                ],
-            )
+                transfer_post(kind=Transfer.Kind.REFUND, reverses=t, reason_code="X",
+                              legs=[Leg(LedgerAccount.objects.get(pk=b.pk), -Money(5_00, "CNY")),
+                                    Leg(LedgerAccount.objects.get(pk=a.pk), Money(5_00, "CNY"))])
+            transfer_post(kind=Transfer.Kind.REFUND, reverses=t, reason_code="X",
+                          legs=[Leg(LedgerAccount.objects.get(pk=b.pk), -Money(1, "CNY")),
+                                Leg(LedgerAccount.objects.get(pk=a.pk), Money(1, "CNY"))])
     except InsufficientFunds:
         raise
     except Exception:  # noqa: BLE001
@@ -161,9 +142,8 @@ def test_withdrawal_payout_is_not_sent_after_a_freeze(alice: Customer, monkeypat
 
     wallet_fund(alice, "100.00")
     with transaction.atomic():
-        withdrawal = withdrawal_create(
-            customer=alice, card_public_id=card_for(alice).public_id, amount=Money(80_00, "CNY")
-        )
+        withdrawal = withdrawal_create(customer=alice, card_public_id=card_for(alice).public_id,
+                                       amount=Money(80_00, "CNY"))
     _freeze(alice)
     sent: list[str] = []
 
