@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from accounts import backends  # noqa: F401 -- connects the staff sign-in count reset
         from accounts.api import schema  # noqa: F401 -- registers the OpenAPI auth scheme

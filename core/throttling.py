@@ -11,6 +11,8 @@
   (DRF's own throttles read the history, then write it back: 15 of 15 passed a 10/min limit.)
 - ``attempt_take`` is the atomic counter behind attempt limits kept in Redis (login failures, KYC
   checks): INCR first, then compare, so parallel guesses are counted before any is evaluated.
+  ``attempt_reset`` clears it after a success only while it is still within the limit (one
+  script), so a success compared before a burst cannot lift the lock the burst reached.
 """
 
 from __future__ import annotations
@@ -80,6 +82,16 @@ if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n
 """
 
+# KEYS[1] a counter; ARGV[1] the limit. Deletes the counter only while it is at or below the limit.
+_ATTEMPT_RESET_LUA = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n <= tonumber(ARGV[1]) then
+    redis.call('DEL', KEYS[1])
+    return 1
+end
+return 0
+"""
+
 
 def _redis_for(key: str, store: Any = None) -> tuple[Any, str]:
     """The raw client and the full (prefixed, versioned) key of Django's Redis cache backend."""
@@ -93,10 +105,20 @@ def attempt_take(key: str, window_seconds: int) -> int:
 
     The counter lives ``window_seconds`` from its first attempt (a fixed window). Take the attempt
     BEFORE evaluating the guess and refuse when the result exceeds the limit; reset with
-    ``cache.delete(key)`` after a success. The value stays readable with ``cache.get(key)``.
+    ``attempt_reset(key, limit=...)`` after a success. The value stays readable with ``cache.get(key)``.
     """
     client, full_key = _redis_for(key)
     return int(client.eval(_ATTEMPT_TAKE_LUA, 1, full_key, int(window_seconds)))
+
+
+def attempt_reset(key: str, *, limit: int) -> bool:
+    """After a success: clear ``key`` if its count is still at most ``limit``; True if cleared.
+
+    Atomic (one script): a count already over the limit (a burst took the lock while the right
+    answer was being compared) stays until it expires.
+    """
+    client, full_key = _redis_for(key)
+    return bool(client.eval(_ATTEMPT_RESET_LUA, 1, full_key, int(limit)))
 
 
 class GuardedScopedRateThrottle(ScopedRateThrottle):

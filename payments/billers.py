@@ -12,6 +12,11 @@ biller remains the authority on whether the account exists.
 | ``mobile``      | a valid mainland China mobile number (normalised to 11 digits)        |
 | ``broadband``   | 6-20 letters/digits/hyphens, starting with a letter or digit          |
 | ``generic``     | 4-30 letters/digits                                                   |
+
+The free-form kinds (``broadband``, ``generic``) also refuse an account number holding a card
+number (``core.validators.card_numbers_in``): the account number is stored and echoed on the
+receipt, and card numbers are never stored. The check-digit kinds are at most 13 digits of their
+own scheme and are not second-guessed.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
 from core.errors import DomainError
+from core.validators import contains_card_number
 
 
 class BillAccountInvalid(DomainError):
@@ -115,10 +121,16 @@ _BROADBAND = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{5,19}$")
 _GENERIC = re.compile(r"^[A-Za-z0-9]{4,30}$")
 
 
+def _not_a_card_number(value: str) -> None:
+    if contains_card_number(value):
+        raise BillAccountInvalid(details={"reason": "card_number"})
+
+
 def broadband(raw: str) -> str:
     value = raw.strip()
     if not _BROADBAND.fullmatch(value):
         raise BillAccountInvalid(details={"expected": "6-20 letters, digits or hyphens"})
+    _not_a_card_number(value)
     return value.upper()
 
 
@@ -126,6 +138,7 @@ def generic(raw: str) -> str:
     value = _SEPARATORS.sub("", raw)
     if not _GENERIC.fullmatch(value):
         raise BillAccountInvalid(details={"expected": "4-30 letters or digits"})
+    _not_a_card_number(value)
     return value.upper()
 
 

@@ -22,6 +22,7 @@ from django.core.cache import cache
 from rest_framework.exceptions import Throttled
 
 from core.throttling import STORE_ERRORS
+from core.validators import card_numbers_masked
 from payments.errors_movements import GatewayCallbackMalformed, GatewaySignatureInvalid
 from payments.models import GatewayCallbackLog
 from payments.services.funding import gateway_callback_process
@@ -66,7 +67,7 @@ def gateway_callback_receive(*, body: bytes, signature: str, address: str | None
         raise Throttled(wait=_WINDOW_SECONDS - int(time.time()) % _WINDOW_SECONDS)
     try:
         if len(body) > CALLBACK_MAX_BODY_BYTES:
-            text = body[:4000].decode("utf-8", errors="replace")
+            text = card_numbers_masked(body[:4000].decode("utf-8", errors="replace"))
             GatewayCallbackLog.objects.create(outcome=GatewayCallbackLog.Outcome.MALFORMED, body=text)
             raise GatewayCallbackMalformed()
         return gateway_callback_process(body=body, signature=signature)

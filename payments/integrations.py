@@ -164,6 +164,10 @@ def callback_signature_is_valid(body: bytes, signature: str, *, now: float | Non
     return hmac.compare_digest(expected, mac)
 
 
+_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]+")
+_PRINTABLE_ASCII_OR_EMPTY = re.compile(r"[\x20-\x7e]*")
+
+
 def callback_parse(body: bytes) -> GatewayCallback:
     """Parse a (verified) callback body; raises ``ValueError`` on anything unexpected."""
     try:
@@ -180,17 +184,26 @@ def callback_parse(body: bytes) -> GatewayCallback:
         amount = Money.parse(data["amount"], data["currency"])
     except (KeyError, TypeError, ArithmeticError) as exc:
         raise ValueError(f"callback field missing or malformed: {type(exc).__name__}") from None
-    if not isinstance(reference, str) or not reference or len(reference) > 64:
+    # Printable ASCII only: a NUL or a lone surrogate (valid JSON escapes) is refused here, as
+    # malformed and logged, instead of failing in PostgreSQL after the signature was accepted.
+    if not isinstance(reference, str) or not _PRINTABLE_ASCII.fullmatch(reference) or len(reference) > 64:
         raise ValueError("callback reference is malformed")
-    if not isinstance(gateway_ref, str) or len(gateway_ref) > 64:
+    if (
+        not isinstance(gateway_ref, str)
+        or not _PRINTABLE_ASCII_OR_EMPTY.fullmatch(gateway_ref)
+        or len(gateway_ref) > 64
+    ):
         raise ValueError("callback gateway_ref is malformed")
+    decline_code = str(data.get("decline_code", ""))[:40]
+    if not _PRINTABLE_ASCII_OR_EMPTY.fullmatch(decline_code):
+        raise ValueError("callback decline_code is malformed")
     return GatewayCallback(
         operation=operation,
         reference=reference,
         gateway_ref=gateway_ref,
         status=status,
         amount=amount,
-        decline_code=str(data.get("decline_code", ""))[:40],
+        decline_code=decline_code,
     )
 
 

@@ -192,7 +192,10 @@ ADJUSTMENT_MAX_DEADLINE_HOURS = env_int("ADJUSTMENT_MAX_DEADLINE_HOURS", 72, min
 
 # --- Authentication and passwords -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first, so a locked-out account is refused early
+    # First: takes the attempt atomically (Redis) before any password is compared, so parallel
+    # tries cannot all pass axes' check-then-count (accounts/backends.py).
+    "accounts.backends.AttemptLimitBackend",
+    "axes.backends.AxesStandaloneBackend",  # then a locked-out account is refused early
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [

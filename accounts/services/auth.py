@@ -27,7 +27,7 @@ from accounts.pii import phone_index
 from accounts.selectors import customer_get_by_public_id
 from accounts.services.events import event_publish
 from accounts.services.otp import otp_check, otp_consume, phone_normalize_or_error
-from core.throttling import attempt_take
+from core.throttling import attempt_reset, attempt_take
 
 TOKEN_TTL = timedelta(days=getattr(settings, "ACCOUNTS_TOKEN_TTL_DAYS", 30))
 LOGIN_MAX_FAILURES = getattr(settings, "ACCOUNTS_LOGIN_MAX_FAILURES", 5)
@@ -189,7 +189,9 @@ def customer_login(
 
     The attempt is taken before the password is compared (an atomic Redis INCR per phone), so of
     any number of parallel tries at most ``LOGIN_MAX_FAILURES`` are compared; a right password
-    resets the counter. Tries in flight at once count against each other, right ones included.
+    resets the counter unless it is already over the limit (a burst that reached the lock while the
+    right one was compared keeps it). Tries in flight at once count against each other, right ones
+    included.
     """
     e164 = phone_normalize_or_error(phone)
     index = phone_index(e164)
@@ -202,7 +204,8 @@ def customer_login(
     )
     if customer is None or not password_ok:
         raise errors.InvalidCredentials()
-    cache.delete(_login_fail_key(index))  # the password was right: the count of wrong ones restarts
+    # The password was right: the count restarts, unless a burst took the lock meanwhile.
+    attempt_reset(_login_fail_key(index), limit=LOGIN_MAX_FAILURES)
     if customer.status == Customer.Status.CLOSED:
         raise errors.AccountNotActive()
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.money import Money
+from core.validators import card_numbers_masked
 from payments.errors import AccountClosed, AccountFrozen, BalanceCapExceeded, HoldNotActive, InsufficientFunds
 from payments.errors_movements import (
     CardNotFound,
@@ -456,9 +457,10 @@ def gateway_callback_process(*, body: bytes, signature: str) -> str:
 
     Raises ``GatewaySignatureInvalid`` (401), ``GatewayCallbackMalformed`` (400),
     ``GatewayReferenceUnknown`` (404), ``GatewayAmountMismatch`` (409). Every call leaves a
-    ``GatewayCallbackLog`` row (committed on its own, whatever happens next).
+    ``GatewayCallbackLog`` row (committed on its own, whatever happens next); card numbers in
+    what it stores are masked (anyone can post this endpoint).
     """
-    text = body.decode("utf-8", errors="replace")[:4000]
+    text = card_numbers_masked(body.decode("utf-8", errors="replace")[:4000])
     if not bank_gateway().verify_callback_signature(body=body, signature=signature):
         GatewayCallbackLog.objects.create(outcome=GatewayCallbackLog.Outcome.BAD_SIGNATURE, body=text)
         raise GatewaySignatureInvalid()
@@ -468,7 +470,7 @@ def gateway_callback_process(*, body: bytes, signature: str) -> str:
         GatewayCallbackLog.objects.create(outcome=GatewayCallbackLog.Outcome.MALFORMED, body=text)
         raise GatewayCallbackMalformed() from None
     apply = topup_apply_outcome if callback.operation == GatewayOperation.CHARGE else withdrawal_apply_outcome
-    log = {"reference": callback.reference, "status": str(callback.status), "body": text}
+    log = {"reference": card_numbers_masked(callback.reference), "status": str(callback.status), "body": text}
     try:
         changed = apply(
             reference=callback.reference,

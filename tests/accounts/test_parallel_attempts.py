@@ -9,6 +9,7 @@ never mocked.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,14 +22,14 @@ from accounts.hashers import PaymentPinHasher
 from accounts.integrations import KycResult, SimulatedKycVerifier
 from accounts.models import Customer, KycTier, OtpChallenge
 from accounts.pii import phone_index
-from accounts.services import customer_kyc_submit, customer_login, customer_payment_pin_verify
+from accounts.services import auth, customer_kyc_submit, customer_login, customer_payment_pin_verify
 from accounts.services.auth import LOGIN_MAX_FAILURES
 from accounts.services.kyc import KYC_MAX_FAILURES_PER_DAY
 from accounts.services.otp import OTP_MAX_ATTEMPTS, otp_check
 from accounts.services.pin import PIN_MAX_ATTEMPTS
 from tests.accounts.conftest import STRONG_PASSWORD, otp_for
 from tests.accounts.factories import national_id
-from tests.factories import PAYMENT_PIN, CustomerFactory
+from tests.factories import CUSTOMER_PASSWORD, PAYMENT_PIN, CustomerFactory
 
 PARALLEL = 20
 
@@ -194,3 +195,97 @@ def test_parallel_logins_pass_the_login_throttle_exactly_up_to_its_rate(settings
 
     assert limit < PARALLEL
     assert sum(1 for status in results if status != 429) == limit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_right_password_inside_a_burst_does_not_clear_the_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Customer login: a right password compared while a burst took the lock must not reset the counter."""
+    customer = CustomerFactory()
+    real_check = auth.check_password
+    right_taken = threading.Event()
+    evaluated_wrong = []
+
+    def check(password: str, encoded: str) -> bool:
+        ok = real_check(password, encoded)
+        if password == CUSTOMER_PASSWORD:
+            right_taken.set()
+            time.sleep(1.5)  # argon2 on a loaded machine: the right try is still comparing...
+        else:
+            evaluated_wrong.append(password)
+        return ok
+
+    monkeypatch.setattr(auth, "check_password", check)
+    results: list[Any] = [None] * PARALLEL
+
+    def run(i: int) -> None:
+        try:
+            if i == 0:
+                results[i] = customer_login(
+                    phone=customer.phone, password=CUSTOMER_PASSWORD, device_id="device-0001-abcdef"
+                )
+            else:
+                right_taken.wait(5)  # ...while the attacker's burst takes every remaining attempt
+                results[i] = customer_login(
+                    phone=customer.phone, password=f"Wrong-{i:04d}-x", device_id="dev-attacker-0001"
+                )
+        except Exception as exc:  # noqa: BLE001
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(PARALLEL)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    locked_in_burst = sum(isinstance(r, errors.LoginLocked) for r in results)
+    assert locked_in_burst >= PARALLEL - LOGIN_MAX_FAILURES, results  # the burst did reach the lock
+    # The phone was locked by the burst. The right password's success (compared before the lock)
+    # must not unlock it for the attacker: the next wrong guess must still be refused unevaluated.
+    before = len(evaluated_wrong)
+    with pytest.raises(errors.LoginLocked):
+        customer_login(phone=customer.phone, password="Wrong-after-burst-1", device_id="dev-attacker-0001")
+    assert len(evaluated_wrong) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_staff_passwords_evaluate_at_most_the_axes_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staff sign-in: 20 parallel wrong passwords (20 addresses) compared 14 times past axes' limit of 5."""
+    from django.conf import settings
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.test import Client
+
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory(roles=[])
+    evaluated: list[int] = []
+    lock = threading.Lock()
+    real = AbstractBaseUser.check_password
+
+    def counted(self: Any, raw: str) -> bool:
+        with lock:
+            evaluated.append(1)
+        time.sleep(0.2)  # a slow hasher widens nothing that a loaded server does not
+        return real(self, raw)
+
+    monkeypatch.setattr(AbstractBaseUser, "check_password", counted)
+    barrier = threading.Barrier(PARALLEL)
+    statuses: list[int] = [0] * PARALLEL
+
+    def run(i: int) -> None:
+        try:
+            client = Client(REMOTE_ADDR=f"198.51.100.{i + 1}")
+            barrier.wait()
+            r = client.post(
+                "/admin/login/", {"username": staff.username, "password": f"wrong-{i}", "otp_token": "123456"}
+            )
+            statuses[i] = r.status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(PARALLEL)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(evaluated) <= settings.AXES_FAILURE_LIMIT, (len(evaluated), statuses)

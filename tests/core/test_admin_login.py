@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -108,3 +109,36 @@ def test_with_two_devices_the_form_asks_which(staff: User) -> None:
 
     assert response.status_code == 200
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_completed_sign_in_restarts_the_attempt_count(staff: User) -> None:
+    """4 wrong passwords, a full sign-in, then 4 wrong again: the attempt count (Redis) restarted."""
+    from django.conf import settings
+
+    from accounts.backends import _username_key
+
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    for i in range(settings.AXES_FAILURE_LIMIT - 1):
+        login(Client(REMOTE_ADDR=f"192.0.2.{i + 1}"), "teller1", "wrong")
+    client = Client(REMOTE_ADDR="192.0.2.50")
+    assert login(client, "teller1", PASSWORD, current_code(device), device.persistent_id).status_code == 302
+
+    assert cache.get(_username_key("teller1")) is None
+
+
+def test_once_the_attempts_are_taken_a_right_password_is_not_compared(staff: User) -> None:
+    """Attempts taken from many addresses (e.g. in parallel) refuse even the right password, unevaluated."""
+    from django.conf import settings
+
+    from accounts.backends import _username_key
+    from core.throttling import attempt_take
+
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt_take(_username_key("TELLER1"), 60)  # the same username, however it is spelt
+    client = Client(REMOTE_ADDR="192.0.2.60")
+
+    login(client, "teller1", PASSWORD, current_code(device), device.persistent_id)
+
+    assert client.get("/admin/").status_code == 302
+    assert cache.get(_username_key("teller1")) == settings.AXES_FAILURE_LIMIT + 1  # not reset

@@ -82,3 +82,18 @@ def test_non_string_or_empty_or_too_long_is_refused(value: object) -> None:
 def test_unknown_validator_is_refused() -> None:
     with pytest.raises(BillAccountInvalid):
         bill_account_validate(validator="nope", account_number="12345678")
+
+
+@pytest.mark.parametrize(
+    ("validator", "account"),
+    [("generic", "4111111111111111"), ("generic", "00004111111111111111"), ("broadband", "4111-1111-1111-1111")],
+)
+def test_free_form_billers_refuse_a_card_number(validator: str, account: str) -> None:
+    with pytest.raises(BillAccountInvalid) as caught:
+        bill_account_validate(validator=validator, account_number=account)
+    assert caught.value.details == {"reason": "card_number"}
+
+
+@pytest.mark.parametrize(("validator", "account"), [("generic", "ACC4111111111"), ("broadband", "BJ-0101-88817")])
+def test_free_form_billers_keep_ordinary_account_numbers(validator: str, account: str) -> None:
+    assert bill_account_validate(validator=validator, account_number=account) == account

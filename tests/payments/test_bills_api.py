@@ -121,3 +121,14 @@ def test_biller_list(alice: Customer) -> None:
 
     assert response.status_code == 200
     assert response.json()[0]["code"] == "SGCC-BJ"
+
+
+def test_generic_biller_account_number_cannot_be_a_card_number(alice: Customer) -> None:
+    """Review: a generic/broadband biller stored a card number typed as the bill account number."""
+    wallet_fund(alice, "100.00")
+    biller = biller_make(code="GEN-1", category="OTHER", validator="generic")
+    client = customer_client(alice)
+    response = _pay(client, biller.code, "4111111111111111", amount="10.00")
+    stored = list(BillPayment.objects.values_list("account_number", flat=True))
+    assert response.status_code == 400 and "4111111111111111" not in stored, (response.status_code, stored)
+    assert response.json()["details"] == {"reason": "card_number"}

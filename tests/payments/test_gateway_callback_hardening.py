@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from core.validators import card_numbers_in
 from payments.callback_guard import CALLBACK_MAX_BODY_BYTES
 from payments.integrations import callback_signature_is_valid, callback_signature_parse
 from payments.models import GatewayCallbackLog
@@ -84,3 +88,41 @@ def test_forged_callbacks_from_one_address_are_throttled_before_anything_is_stor
     assert throttled.status_code == 429 and throttled.json()["code"] == "throttled"
     assert other_address.status_code == 401
     assert GatewayCallbackLog.objects.count() == 4  # the throttled attempt stored nothing
+
+
+ODD_SIGNED_BODIES = [
+    b'{"operation":"CHARGE","reference":"TU\\u0000x","gateway_ref":"G","status":"SUCCEEDED","amount":"1.00","currency":"CNY"}',
+    b'{"operation":"CHARGE","reference":"TU\\ud800","gateway_ref":"G","status":"SUCCEEDED","amount":"1.00","currency":"CNY"}',
+    b'{"operation":"CHARGE","reference":"TUx","gateway_ref":"G\\u0000","status":"SUCCEEDED","amount":"1.00","currency":"CNY"}',
+    b'{"operation":"CHARGE","reference":"TUx","gateway_ref":"G","status":"DECLINED","amount":"1.00","currency":"CNY","decline_code":"\\u0000"}',
+    b'{"operation":"CHARGE","reference":"TUx","gateway_ref":"G","status":"SUCCEEDED","amount":"1.00","currency":"CNY","decline_code":"\\ud800"}',
+    b'{"operation":["x"],"reference":"TUx","gateway_ref":"G","status":"SUCCEEDED","amount":"1.00","currency":"CNY"}',
+    b'{"operation":"CHARGE","reference":"TUx","gateway_ref":"G","status":"SUCCEEDED","amount":"1.00","currency":{}}',
+    b"\xff\xfe",
+]
+
+
+def _signed_now(body: bytes) -> str:
+    t = str(int(time.time()))
+    mac = hmac.new(settings.BANK_GATEWAY_CALLBACK_SECRET.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={t},v1={mac}"
+
+
+@pytest.mark.parametrize("body", ODD_SIGNED_BODIES)
+def test_signed_but_odd_callback_is_a_4xx_and_logged(body: bytes) -> None:
+    """Review: a signed callback with a NUL or lone surrogate in reference reached PostgreSQL and 500'd unlogged."""
+    client = APIClient(REMOTE_ADDR="203.0.113.5")
+    client.raise_request_exception = False  # type: ignore[attr-defined]
+    before = GatewayCallbackLog.objects.count()
+    response = client.post(URL, body, content_type="application/json", HTTP_X_GATEWAY_SIGNATURE=_signed_now(body))
+    assert response.status_code < 500, (response.status_code, response.content[:200])
+    assert GatewayCallbackLog.objects.count() == before + 1
+
+
+def test_forged_gateway_callback_does_not_store_a_card_number() -> None:
+    """Review: anyone can POST the callback; its body (a card number included) was stored as sent."""
+    visa = "4111111111111111"
+    body = json.dumps({"operation": "CHARGE", "reference": f"card {visa}", "status": "SUCCEEDED"}).encode()
+    _post("t=1,v1=" + MAC, body=body, address="198.51.100.7")
+    bodies = list(GatewayCallbackLog.objects.values_list("body", flat=True))
+    assert bodies and not any(card_numbers_in(b) for b in bodies), bodies
