@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Customer
 from accounts.pii import InvalidPhone, normalize_phone, phone_index
-from accounts.selectors import branch_descendant_ids, customer_qs_visible_to_staff, staff_is_bank_wide
+from accounts.selectors import branch_descendant_ids, customer_qs_browsable, staff_is_bank_wide
 from core.admin_scope import ScopedForeignKeysMixin
 from core.errors import DomainError
 from core.models import OutboxEvent
@@ -151,10 +151,12 @@ _OUT_OF_SCOPE_CUSTOMER = _("a customer outside your branch")
 
 
 def _visible_customer_ids(request: HttpRequest) -> QuerySet[Any] | None:
-    """None for bank-wide staff (no filter), else the ids of the customers the user may see."""
+    """None for bank-wide staff (no filter), else the ids of the customers the user BROWSES
+    (``customer_qs_browsable``: their branch tree plus whom their exact searches just found), never
+    the wider search scope."""
     if staff_is_bank_wide(request.user):
         return None
-    return customer_qs_visible_to_staff(request.user).values("pk")
+    return customer_qs_browsable(request).values("pk")
 
 
 def _account_in_scope(request: HttpRequest, account_id: int) -> bool:
