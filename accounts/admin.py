@@ -29,6 +29,8 @@ from accounts.selectors import (
     customer_exact_term_kind,
     customer_filter_exact,
     customer_qs_browsable,
+    staff_branch_ids,
+    staff_is_bank_wide,
     staff_may_read_dev_sms,
 )
 from accounts.services import customer_pii_reveal, customer_register_at_counter, customer_status_change
@@ -250,11 +252,15 @@ class CustomerAdmin(admin.ModelAdmin):
 
         ``queryset`` is what the staff member browses (``customer_qs_browsable``): their branch tree
         plus whom their audited exact searches found (``changelist_view`` runs that search first,
-        so the customer it found is in ``queryset``). A throttled search shows nobody."""
+        so the customer it found is in ``queryset``). Without a term the list is the branch tree
+        only. A throttled search shows nobody."""
         if getattr(request, "_desk_search_refused", False):
             return queryset.none(), False
         if not search_term.strip():
-            return queryset, False
+            # The list itself shows the branch tree only; whom a search found opens from its result.
+            if staff_is_bank_wide(request.user):
+                return queryset, False
+            return queryset.filter(home_branch_id__in=staff_branch_ids(request.user)), False
         return customer_filter_exact(queryset, *customer_exact_term_kind(search_term)), False
 
     # --- permissions ---------------------------------------------------------------------------
