@@ -94,6 +94,7 @@ def test_home_page_search_posts_and_an_exact_match_is_audited_and_gives_back_its
         assert found["Location"] == f"{CHANGELIST}{customer.pk}/change/"
 
     assert f'method="post" action="{SEARCH}"' in home
+    assert f'method="post" action="{SEARCH}"' in client.get(CHANGELIST).content.decode()  # the list's box too
     event = AuditEvent.objects.filter(actor=teller, action="accounts.customer.search").last()
     assert event is not None and event.changes["matched"] is True and event.object_id == str(customer.pk)
     assert event.changes["term_index"] == phone_index(PHONE)
