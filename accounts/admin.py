@@ -6,9 +6,7 @@ Staff, branches and KYC tiers are in ``accounts.admin_org``.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,20 +21,25 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts import admin_org  # noqa: F401 -- registers staff, branch and KYC tier admins
-from accounts.errors import InvalidPhone
 from accounts.integrations import dev_sms_recent
 from accounts.models import Branch, Consent, Customer, Device, LinkedCard
-from accounts.pii import InvalidPhone as PiiInvalidPhone
-from accounts.pii import national_id_index, normalize_phone, phone_index
 from accounts.selectors import (
     branch_list_assignable_by_staff,
     customer_age_band,
-    customer_qs_visible_to_staff,
+    customer_exact_term_kind,
+    customer_filter_exact,
+    customer_qs_browsable,
     staff_branch_ids,
     staff_is_bank_wide,
+    staff_may_read_dev_sms,
 )
 from accounts.services import customer_pii_reveal, customer_register_at_counter, customer_status_change
-from accounts.services.desk import customer_home_branch_change
+from accounts.services.desk import (
+    REVEAL_REASON_MIN_LENGTH,
+    customer_exact_search,
+    customer_home_branch_change,
+    reveal_attempt_take,
+)
 from accounts.services.staff import REVEALABLE_FIELDS, customer_mask
 from core.errors import DomainError
 from core.validators import reject_card_numbers
@@ -113,6 +116,14 @@ class ReasonForm(forms.Form):
 
 class RevealForm(ReasonForm):
     field = forms.ChoiceField(label=_("Field"), choices=REVEAL_CHOICES)
+
+    def clean_reason(self) -> str:
+        reason = str(self.cleaned_data["reason"]).strip()
+        if len(reason) < REVEAL_REASON_MIN_LENGTH:
+            raise forms.ValidationError(
+                _("Give a reason of at least %(n)d characters.") % {"n": REVEAL_REASON_MIN_LENGTH}
+            )
+        return reason
 
 
 class HomeBranchForm(ReasonForm):
@@ -201,7 +212,10 @@ class CustomerAdmin(admin.ModelAdmin):
     # --- scoping and display -----------------------------------------------------------------
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
-        return customer_qs_visible_to_staff(request.user)
+        """Browse scope: branch tree (bank-wide roles: all) plus customers found by this staff
+        member's exact searches in the last 15 minutes. The search scope is wider (customer service:
+        bank-wide; tellers: also unattributed app customers) but only answers exact searches."""
+        return customer_qs_browsable(request)
 
     @admin.display(description=_("Home branch"))
     def home_branch_or_app(self, obj: Customer) -> str:
@@ -234,24 +248,20 @@ class CustomerAdmin(admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Customer], search_term: str
     ) -> tuple[QuerySet[Customer], bool]:
-        """Exact look-up through the blind indexes; personal data is never searched in clear."""
-        term = search_term.strip().replace(" ", "")
-        if not term:
-            # Browsing shows the staff member's own branch tree; customers not attributed to a
-            # branch (app) and, for customer service, any customer are found by exact search only.
+        """Exact look-up through the blind indexes; personal data is never searched in clear.
+
+        ``queryset`` is what the staff member browses (``customer_qs_browsable``): their branch tree
+        plus whom their audited exact searches found (``changelist_view`` runs that search first,
+        so the customer it found is in ``queryset``). Without a term the list is the branch tree
+        only. A throttled search shows nobody."""
+        if getattr(request, "_desk_search_refused", False):
+            return queryset.none(), False
+        if not search_term.strip():
+            # The list itself shows the branch tree only; whom a search found opens from its result.
             if staff_is_bank_wide(request.user):
                 return queryset, False
             return queryset.filter(home_branch_id__in=staff_branch_ids(request.user)), False
-        try:
-            return queryset.filter(public_id=uuid.UUID(term)), False
-        except ValueError:
-            pass
-        if len(term) == 18 and term[:17].isdigit():
-            return queryset.filter(national_id_index=national_id_index(term.upper())), False
-        try:
-            return queryset.filter(phone_index=phone_index(normalize_phone(term))), False
-        except (PiiInvalidPhone, InvalidPhone):
-            return queryset.none(), False
+        return customer_filter_exact(queryset, *customer_exact_term_kind(search_term)), False
 
     # --- permissions ---------------------------------------------------------------------------
 
@@ -263,16 +273,43 @@ class CustomerAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def _exact_search(self, request: HttpRequest, term: str) -> list[Customer] | None:
+        """The audited, rate-limited exact search (``customer_exact_search``); None when refused
+        (the message says why)."""
+        try:
+            return customer_exact_search(staff=request.user, term=term, request=request)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return None
+
+    def search_view(self, request: HttpRequest) -> HttpResponse:
+        """The home page's and the list's search box (POST, so full phone and ID numbers stay out
+        of URLs and access logs): one customer found opens their page, otherwise the list."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:accounts_customer_changelist"))
+        term = request.POST.get("q", "").strip()[:64]
+        found = self._exact_search(request, term) if term else []
+        if found is not None and len(found) == 1:
+            return HttpResponseRedirect(reverse("admin:accounts_customer_change", args=[found[0].pk]))
+        if found is not None and term and not found:
+            self.message_user(request, _("No customer found for this number."), messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:accounts_customer_changelist"))
+
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        """The home page's search (``?q=...&open=1``): one customer found opens their page straight
-        away; otherwise the list shows the results."""
-        if OPEN_ONE_PARAM in request.GET:
-            term = request.GET.get("q", "").strip()
-            if term and self.has_view_permission(request):
-                found = list(self.get_search_results(request, self.get_queryset(request), term)[0][:2])
-                if len(found) == 1:
+        """A search in the URL (``?q=``, older links and bookmarks) is the same audited,
+        rate-limited exact search; ``&open=1`` opens the one customer found straight away."""
+        term = request.GET.get("q", "").strip()
+        if term and self.has_view_permission(request):
+            found = self._exact_search(request, term)
+            request._desk_search_refused = found is None  # type: ignore[attr-defined]
+            if OPEN_ONE_PARAM in request.GET:
+                if found is not None and len(found) == 1:
                     return HttpResponseRedirect(reverse("admin:accounts_customer_change", args=[found[0].pk]))
-            return HttpResponseRedirect(f"{request.path}?{urlencode({'q': term})}")
+                return HttpResponseRedirect(request.path)
+        elif OPEN_ONE_PARAM in request.GET:
+            return HttpResponseRedirect(request.path)
         return super().changelist_view(request, extra_context)
 
     def changeform_view(
@@ -300,6 +337,7 @@ class CustomerAdmin(admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path("dev-sms/", self.admin_site.admin_view(self.dev_sms_view), name="{}_{}_dev_sms".format(*info)),
+            path("search/", self.admin_site.admin_view(self.search_view), name="{}_{}_search".format(*info)),
             path(
                 "<path:object_id>/branch/",
                 self.admin_site.admin_view(self.home_branch_view),
@@ -377,7 +415,7 @@ class CustomerAdmin(admin.ModelAdmin):
                     customer=customer,
                     request=request,
                     field=form.cleaned_data["field"],
-                    reason=form.cleaned_data["reason"],
+                    reason=reveal_attempt_take(staff=request.user, reason=form.cleaned_data["reason"]),
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -425,6 +463,8 @@ class CustomerAdmin(admin.ModelAdmin):
 
         if getattr(settings, "IS_PRODUCTION", True):
             raise Http404
+        if not staff_may_read_dev_sms(request.user):
+            raise PermissionDenied
         context = self._context(request, None, _("SMS codes (development only)"), messages_sent=dev_sms_recent())
         return TemplateResponse(request, "admin/accounts/customer/dev_sms.html", context)
 

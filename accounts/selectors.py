@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -131,6 +132,68 @@ def customer_qs_in_branch_tree(user: Any) -> QuerySet[Customer]:
     return qs.filter(home_branch_id__in=branch_ids) if branch_ids else qs.none()
 
 
+SEARCH_GRANT_SESSION_KEY = "desk_found_customers"  # {customer pk: unix time the exact search found them}
+SEARCH_GRANT_SECONDS = 15 * 60
+
+
+def customer_ids_found_by_search(request: Any) -> set[int]:
+    """Customers this session's staff member found by an exact search in the last
+    ``SEARCH_GRANT_SECONDS`` (``accounts.services.desk.customer_exact_search`` records them; the
+    session belongs to one signed-in staff member and is flushed at login and logout)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return set()
+    found = session.get(SEARCH_GRANT_SESSION_KEY) or {}
+    oldest = time.time() - SEARCH_GRANT_SECONDS
+    return {int(pk) for pk, at in found.items() if isinstance(at, (int, float)) and at >= oldest}
+
+
+def customer_qs_browsable(request: Any) -> QuerySet[Customer]:
+    """What a staff member may open and browse (the customer pages, every payments list and panel):
+    their branch tree (``customer_qs_in_branch_tree``; all for bank-wide roles) plus the customers
+    their own exact searches found in the last 15 minutes, while those stay in the search scope
+    (``customer_qs_visible_to_staff``). Counting up ids in URLs opens nothing else."""
+    user = request.user
+    if staff_is_bank_wide(user):
+        return customer_qs_in_branch_tree(user)
+    found = customer_ids_found_by_search(request)
+    tree = Q(home_branch_id__in=staff_branch_ids(user))
+    if not found:
+        return customer_qs_in_branch_tree(user)
+    searched = customer_qs_visible_to_staff(user).filter(pk__in=found).values("pk")
+    return Customer.objects.select_related("kyc_tier", "home_branch").filter(tree | Q(pk__in=searched))
+
+
+def customer_exact_term_kind(term: str) -> tuple[str, str]:
+    """``(kind, key)`` of an exact search term: ``("public_id", uuid)``, ``("national_id", blind
+    index)``, ``("phone", blind index)`` or ``("invalid", "")``. Personal data is never searched in
+    clear; ``key`` is safe to log."""
+    term = term.strip().replace(" ", "")
+    if not term:
+        return "invalid", ""
+    try:
+        return "public_id", str(uuid.UUID(term))
+    except ValueError:
+        pass
+    if len(term) == 18 and term[:17].isdigit():
+        return "national_id", national_id_index(term.upper())
+    try:
+        return "phone", phone_index(normalize_phone(term))
+    except InvalidPhone:
+        return "invalid", ""
+
+
+def customer_filter_exact(qs: QuerySet[Customer], kind: str, key: str) -> QuerySet[Customer]:
+    """``qs`` narrowed to the customer an exact term (``customer_exact_term_kind``) names."""
+    if kind == "public_id":
+        return qs.filter(public_id=key)
+    if kind == "national_id":
+        return qs.filter(national_id_index=key)
+    if kind == "phone":
+        return qs.filter(phone_index=key)
+    return qs.none()
+
+
 def staff_branch_ids(user: Any) -> set[int]:
     """The staff member's branch and its sub-branches (empty without a branch)."""
     profile = getattr(user, "staff_profile", None)
@@ -154,6 +217,14 @@ def staff_is_bank_wide(user: Any) -> bool:
 def staff_searches_bank_wide(user: Any) -> bool:
     """Bank-wide roles and customer service find (and open) any customer by an exact identifier."""
     return staff_is_bank_wide(user) or staff_has_role(user, StaffRole.CUSTOMER_SERVICE)
+
+
+def staff_may_read_dev_sms(user: Any) -> bool:
+    """The development SMS codes page (one-time codes of every customer): superusers and
+    administrators only."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff", False):
+        return False
+    return bool(user.is_superuser) or staff_has_role(user, StaffRole.ADMINISTRATOR)
 
 
 def branch_list_assignable_by_staff(user: Any) -> QuerySet[Branch]:

@@ -12,6 +12,7 @@ branch tree only; bank-wide roles see everything (``accounts.selectors``).
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any, cast
 
@@ -33,8 +34,9 @@ from django.utils.translation import ngettext
 
 from accounts.models import Customer
 from accounts.pii import InvalidPhone, normalize_phone, phone_index
-from accounts.selectors import branch_descendant_ids, customer_qs_visible_to_staff, staff_is_bank_wide
+from accounts.selectors import branch_descendant_ids, customer_qs_browsable, staff_is_bank_wide
 from core.admin_scope import ScopedForeignKeysMixin
+from core.audit import audit_record
 from core.errors import DomainError
 from core.models import OutboxEvent
 from core.money import Money, MoneyError
@@ -151,10 +153,12 @@ _OUT_OF_SCOPE_CUSTOMER = _("a customer outside your branch")
 
 
 def _visible_customer_ids(request: HttpRequest) -> QuerySet[Any] | None:
-    """None for bank-wide staff (no filter), else the ids of the customers the user may see."""
+    """None for bank-wide staff (no filter), else the ids of the customers the user BROWSES
+    (``customer_qs_browsable``: their branch tree plus whom their exact searches just found), never
+    the wider search scope."""
     if staff_is_bank_wide(request.user):
         return None
-    return customer_qs_visible_to_staff(request.user).values("pk")
+    return customer_qs_browsable(request).values("pk")
 
 
 def _account_in_scope(request: HttpRequest, account_id: int) -> bool:
@@ -580,6 +584,44 @@ class FxQuoteAdmin(CustomerScopedAdmin):
 
 
 # --- merchants and billers ---------------------------------------------------------------------
+_MERCHANT_AUDITED = ("name", "mcc", "signing_branch_id", "currencies", "status")
+_BILLER_AUDITED = (
+    "code",
+    "name",
+    "category",
+    "validator",
+    "currency",
+    "status",
+    "min_amount_minor",
+    "max_amount_minor",
+)
+
+
+def _audit_reference_change(request: HttpRequest, obj: Any, fields: tuple[str, ...], before: dict[str, Any]) -> None:
+    """``payments.<model>.add|change`` with ``{field: [before, after]}`` of what changed (call in
+    the admin's transaction, after the save)."""
+    after = type(obj).objects.filter(pk=obj.pk).values(*fields).first() or {}
+    changes = {
+        name: [before.get(name), after.get(name)]
+        for name in fields
+        if not before or before.get(name) != after.get(name)
+    }
+    if before and not changes:
+        return
+    opts = obj._meta
+    audit_record(
+        action=f"{opts.app_label}.{opts.model_name}.{'change' if before else 'add'}",
+        actor=request.user,
+        obj=obj,
+        changes=json.loads(json.dumps(changes, default=str)),
+        request=request,
+    )
+
+
+def _audit_before(model: Any, pk: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return (model.objects.filter(pk=pk).values(*fields).first() or {}) if pk is not None else {}
+
+
 @admin.register(Merchant)
 class MerchantAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
     list_display = ("name", "mcc", "category", "signing_branch", "status", "created_at")
@@ -627,10 +669,13 @@ class MerchantAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
         return merchant_qr_response(merchant, currency if merchant.accepts(currency) else "CNY", fmt)
 
     def save_model(self, request: HttpRequest, obj: Merchant, form: Any, change: bool) -> None:
+        """Saved and audited (``payments.merchant.add|change`` with the changed fields)."""
+        before = _audit_before(Merchant, obj.pk if change else None, _MERCHANT_AUDITED)
         if not change:
             obj.signed_by = request.user  # type: ignore[assignment]
             obj.currencies = obj.currencies or ["CNY"]
         super().save_model(request, obj, form, change)
+        _audit_reference_change(request, obj, _MERCHANT_AUDITED, before)
         for currency in obj.currencies or ["CNY"]:
             merchant_ledger_account(obj, currency)
 
@@ -719,10 +764,13 @@ class BillerAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Biller, form: Any, change: bool) -> None:
+        """Saved and audited (``payments.biller.add|change`` with the changed fields)."""
         if change:
+            before = _audit_before(Biller, obj.pk, _BILLER_AUDITED)
             obj.min_amount_minor = form.cleaned_data["min_amount_minor"]
             obj.max_amount_minor = form.cleaned_data["max_amount_minor"]
             super().save_model(request, obj, form, change)
+            _audit_reference_change(request, obj, _BILLER_AUDITED, before)
             return
         data = form.cleaned_data
         created = biller_create(
@@ -736,6 +784,7 @@ class BillerAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
         )
         obj.pk = created.pk
         obj.ledger_account = created.ledger_account
+        _audit_reference_change(request, created, _BILLER_AUDITED, {})
 
 
 # --- FX rates ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Customer
-from accounts.selectors import customer_qs_visible_to_staff, staff_is_bank_wide
+from accounts.selectors import customer_qs_browsable, staff_is_bank_wide
 from core.money import Money
 from payments.models import AdjustmentRequest, BillPayment, Hold, LedgerAccount, MerchantPayment, Posting, Transfer
 from payments.selectors import WALLET_KINDS, wallet_balance
@@ -130,7 +130,7 @@ def approval_queue(*, request: HttpRequest, customer: Customer | None = None) ->
         return ""
     qs = AdjustmentRequest.objects.filter(status=AdjustmentRequest.Status.PENDING).exclude(maker_id=user.pk)
     if not staff_is_bank_wide(user):
-        visible = customer_qs_visible_to_staff(user).values("pk")
+        visible = customer_qs_browsable(request).values("pk")
         touched = Transfer.objects.filter(postings__account__customer__in=visible).values("pk")
         qs = qs.filter(Q(target_account__customer__in=visible) | Q(target_transfer__in=touched)).distinct()
     pending = [

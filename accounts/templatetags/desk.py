@@ -38,3 +38,12 @@ def desk_panels(context: dict[str, Any], setting_name: str, customer: Any = None
 def desk_is_development() -> bool:
     """True outside production: the home page links the development SMS codes page."""
     return not getattr(settings, "IS_PRODUCTION", True)
+
+
+@register.simple_tag(takes_context=True)
+def desk_may_read_dev_sms(context: dict[str, Any]) -> bool:
+    """Outside production, for superusers and administrators only: link the SMS codes page."""
+    from accounts.selectors import staff_may_read_dev_sms
+
+    request = context.get("request")
+    return request is not None and desk_is_development() and staff_may_read_dev_sms(request.user)

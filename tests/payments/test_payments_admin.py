@@ -3,6 +3,7 @@ actions, FX rates through the audited service."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -19,7 +20,14 @@ from payments.models import AdjustmentRequest, FxRate, LedgerAccount, Refund, To
 from payments.services.merchant_payments import merchant_payment_create, merchant_static_qr
 from tests.factories import BranchFactory, CustomerFactory, LinkedCardFactory, StaffFactory
 from tests.payments.factories import wallet_fund
-from tests.payments.factories_movements import admin_client_for, balance, merchant_make, staff_roles_ensure, wallet_of
+from tests.payments.factories_movements import (
+    admin_client_for,
+    balance,
+    biller_make,
+    merchant_make,
+    staff_roles_ensure,
+    wallet_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +234,45 @@ def test_hot_account_balance_is_shown_with_deltas(superuser: User, alice: Custom
     page = admin_client_for(superuser).get(f"/admin/payments/ledgeraccount/{settlement.pk}/change/")
 
     assert "-10.00 CNY" in page.content.decode()
+
+
+def test_a_biller_limit_change_in_the_admin_is_audited() -> None:
+    """Found: biller (and merchant) changes in the admin never reached the append-only audit log."""
+    biller = biller_make()
+    admin = StaffFactory(roles=["ADMINISTRATOR"])
+
+    response = admin_client_for(admin).post(
+        f"/admin/payments/biller/{biller.pk}/change/",
+        {
+            "name": biller.name,
+            "category": biller.category,
+            "validator": biller.validator,
+            "status": biller.status,
+            "min_amount": "0.01",
+            "max_amount": "9999999.00",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+
+    event = AuditEvent.objects.get(action="payments.biller.change", actor=admin)
+    assert event.object_id == str(biller.pk)
+    assert event.changes["max_amount_minor"][1] == 999_999_900
+
+
+def test_a_merchant_change_in_the_admin_is_audited(superuser: User) -> None:
+    """Found: re-activating or suspending a merchant in the admin left no audit event."""
+    merchant = merchant_make()
+    response = admin_client_for(superuser).post(
+        f"/admin/payments/merchant/{merchant.pk}/change/",
+        {
+            "name": merchant.name,
+            "mcc": merchant.mcc,
+            "signing_branch": merchant.signing_branch_id,
+            "currencies": json.dumps(merchant.currencies or ["CNY"]),
+            "status": "SUSPENDED",
+        },
+    )
+
+    assert response.status_code == 302, response.content[:3000]
+    event = AuditEvent.objects.get(action="payments.merchant.change")
+    assert event.changes == {"status": ["ACTIVE", "SUSPENDED"]}

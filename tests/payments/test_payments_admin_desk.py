@@ -381,3 +381,36 @@ def test_a_second_reversal_request_for_the_same_transfer_is_refused_by_the_form(
     assert second.status_code == 200 and "target_transfer" in second.context["adminform"].form.errors
     assert AdjustmentRequest.objects.count() == 1
     assert available(LedgerAccount.objects.get(customer=other)) == 1
+
+
+# --- review 2: payments lists browse the branch tree, not the search scope ------------------------
+
+
+def _listed(client, url: str) -> set[int]:  # type: ignore[no-untyped-def]
+    response = client.get(url)
+    assert response.status_code == 200
+    return {obj.pk for obj in response.context["cl"].result_list}
+
+
+def test_customer_service_cannot_browse_other_branches_wallets_and_transfers(alice: Customer) -> None:
+    """Found: every payments list used the bank-wide search scope, so customer service browsed all wallets."""
+    branch_a, branch_b = BranchFactory(), BranchFactory()
+    Customer.objects.filter(pk=alice.pk).update(home_branch=branch_b)
+    wallet = wallet_fund(alice, "88.00")
+    topup = Transfer.objects.filter(postings__account=wallet).first()
+    client = admin_client_for(StaffFactory(roles=["CUSTOMER_SERVICE"], branch=branch_a))
+
+    assert alice.pk not in _listed(client, "/admin/accounts/customer/")
+    assert wallet.pk not in _listed(client, "/admin/payments/ledgeraccount/")
+    assert topup.pk not in _listed(client, "/admin/payments/transfer/")
+
+
+def test_teller_cannot_browse_unattributed_app_customers_wallets(alice: Customer) -> None:
+    """Found: every branch's tellers browsed all app customers' wallets and balances."""
+    Customer.objects.filter(pk=alice.pk).update(home_branch=None)
+    wallet = wallet_fund(alice, "88.00")
+    client = admin_client_for(StaffFactory(roles=["TELLER"], branch=BranchFactory()))
+
+    assert alice.pk not in _listed(client, "/admin/accounts/customer/")
+    assert wallet.pk not in _listed(client, "/admin/payments/ledgeraccount/")
+    assert LedgerAccount.objects.filter(pk=wallet.pk).exists()
