@@ -31,6 +31,7 @@ from accounts.models import Branch, KycTier, StaffChangeRequest, StaffProfile, S
 from accounts.services import kyc_tier_update, staff_change_record
 from accounts.services.staff import staff_change_approve, staff_change_reject, staff_change_request_create
 from core.errors import DomainError
+from core.validators import reject_card_numbers
 
 _SECRET_FIELDS = {"password", "key", "token", "bin_key"}  # never copied into the audit log
 
@@ -316,8 +317,12 @@ class StaffChangeRequestForm(forms.ModelForm):
         label=_("New password again"), required=False, strip=False, widget=forms.PasswordInput(render_value=False)
     )
     username = forms.CharField(label=_("Username (new staff)"), required=False, max_length=150)
-    first_name = forms.CharField(label=_("First name (new staff)"), required=False, max_length=150)
-    last_name = forms.CharField(label=_("Last name (new staff)"), required=False, max_length=150)
+    first_name = forms.CharField(
+        label=_("First name (new staff)"), required=False, max_length=150, validators=[reject_card_numbers]
+    )
+    last_name = forms.CharField(
+        label=_("Last name (new staff)"), required=False, max_length=150, validators=[reject_card_numbers]
+    )
     email = forms.EmailField(label=_("E-mail (new staff)"), required=False)
     branch = forms.ModelChoiceField(
         queryset=Branch.objects.all(), required=False, label=_("Branch (new staff, or move to)")
@@ -330,7 +335,9 @@ class StaffChangeRequestForm(forms.ModelForm):
         label=_("Active status"),
     )
     employee_no = forms.CharField(label=_("Employee number (new staff)"), required=False, max_length=30)
-    device_name = forms.CharField(label=_("Authenticator name (enrol)"), required=False, max_length=64)
+    device_name = forms.CharField(
+        label=_("Authenticator name (enrol)"), required=False, max_length=64, validators=[reject_card_numbers]
+    )
     device = forms.ModelChoiceField(
         queryset=StaffTOTPDevice.objects.none(), required=False, label=_("Authenticator (remove)")
     )
@@ -363,6 +370,9 @@ class StaffChangeRequestForm(forms.ModelForm):
         if data.get("new_password1") != data.get("new_password2"):
             raise forms.ValidationError(_("The two passwords differ."))
         return data
+
+
+StaffChangeRequestForm.base_fields["reason"].validators.append(reject_card_numbers)
 
 
 @admin.register(StaffChangeRequest)

@@ -799,6 +799,9 @@ class FxRateForm(forms.ModelForm):
         }
 
 
+FxRateForm.base_fields["override_reason"].validators.append(reject_card_numbers)
+
+
 @admin.register(FxRate)
 class FxRateAdmin(admin.ModelAdmin):
     """A rate change is a new PENDING row (history kept, audit-logged); a second, independent staff

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.admin import CounterRegistrationForm, ReasonForm
-from core.validators import card_numbers_in, card_numbers_masked
+from core.validators import card_numbers_in, card_numbers_masked, reject_card_numbers
 from payments.admin import RefundForm
 
 UNIONPAY = "6222021234567890128"  # Luhn-valid, 19 digits
@@ -78,3 +78,21 @@ def test_staff_reason_fields_refuse_card_numbers() -> None:
     assert not freeze.is_valid() and freeze.errors.as_data()["reason"][0].code == "card_number_in_text"
     assert fine.is_valid()
     assert "business_name" in CounterRegistrationForm(data={"business_name": VISA}).errors
+
+
+@pytest.mark.parametrize(
+    ("module", "form", "field"),
+    [
+        ("payments.admin", "FxRateForm", "override_reason"),
+        ("accounts.admin_org", "StaffChangeRequestForm", "reason"),
+        ("accounts.admin_org", "StaffChangeRequestForm", "first_name"),
+        ("accounts.admin_org", "StaffChangeRequestForm", "device_name"),
+    ],
+)
+@pytest.mark.django_db
+def test_staff_free_text_fields_refuse_card_numbers(module: str, form: str, field: str) -> None:
+    import importlib
+
+    form_class = getattr(importlib.import_module(module), form)
+    validators = form_class.base_fields[field].validators
+    assert reject_card_numbers in validators, f"{module}.{form}.{field} stores a card number unchecked"

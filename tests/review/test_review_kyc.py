@@ -17,6 +17,13 @@ from tests.factories import CustomerFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Known, accepted for now (closing note of issue 9): a verified ID already held by another "
+    "customer goes to a branch review instead of tier 1, which tells a holder of a stolen name+ID that "
+    "the person banks here. Bounded by the OTP-verified account and 5 KYC attempts a day; the fix "
+    "(every first verification answered the same, asynchronously) needs a product decision.",
+)
 def test_kyc_answer_is_the_same_whether_or_not_the_id_is_already_a_customers() -> None:
     held, fresh = national_id("11010519950307123"), national_id("11010519880214123")
     CustomerFactory(national_id=held, national_id_index=national_id_index(held))
