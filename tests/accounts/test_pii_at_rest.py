@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from io import StringIO
@@ -139,9 +140,35 @@ def card_numbers_at_rest() -> list[tuple[str, str, str]]:
     """(table, column, card number) for every Luhn-valid 13–19 digit sequence, spaced or not, in any text cell."""
     found = []
     for table, column, value in rows_matching(r"[0-9０-９]"):
-        cleaned = _HEX_TOKEN.sub(lambda m: "#" if re.search(r"[a-f]", m.group(), re.I) else m.group(), value)
-        found += [(table, column, number) for number in card_numbers_in(cleaned)]
+        for text in _texts(value):  # a JSON cell is scanned value by value: '"…9765", "0000"' is two values
+            cleaned = _HEX_TOKEN.sub(lambda m: "#" if re.search(r"[a-f]", m.group(), re.I) else m.group(), text)
+            found += [(table, column, number) for number in card_numbers_in(cleaned)]
     return found
+
+
+def _texts(value: str) -> list[str]:
+    """The cell itself, or each key and leaf value of a JSON cell."""
+    if value[:1] not in ("{", "["):
+        return [value]
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return [value]
+    texts: list[str] = []
+    stack = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            texts += [str(key) for key in item]
+            stack += list(item.values())
+        elif isinstance(item, list):
+            stack += item
+        elif item is not None and not _ISO_DATETIME.fullmatch(str(item)):  # "11:20:34.179724+00:00" is a time
+            texts.append(str(item))
+    return texts
+
+
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?)?")
 
 
 def test_card_numbers_typed_into_free_text_reach_no_column():
