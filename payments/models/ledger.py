@@ -184,7 +184,11 @@ class Posting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account_id} {self.amount_minor:+d} {self.currency}"
+        # What a person reads on a transfer page: the amount in yuan with its sign, never minor units.
+        from core.money import Money
+
+        amount = Money(self.amount_minor, self.currency).amount_str()
+        return f"{'+' if self.amount_minor > 0 else ''}{amount} {self.currency}"
 
 
 class HotAccountDelta(models.Model):
