@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django.contrib import admin
@@ -43,11 +44,12 @@ def _minor_columns(model: Any) -> dict[str, tuple[str, str]]:
     return found
 
 
+# "(minor units)" and its translations ("（最小货币单位）", "（最小单位）"): the value shown is in yuan.
+_UNITS_SUFFIX = re.compile(r"\s*[(（][^()（）]*(minor units|最小[^()（）]*单位)[^()（）]*[)）]\s*$")
+
+
 def _strip_units(verbose_name: Any) -> str:
-    text = str(verbose_name)
-    for suffix in (" (minor units)", "（最小单位）", "(最小单位)"):
-        text = text.replace(suffix, "")
-    return text
+    return _UNITS_SUFFIX.sub("", str(verbose_name))
 
 
 def _money_label(field: Any) -> Any:
