@@ -41,6 +41,7 @@ from accounts.services.desk import (
     reveal_attempt_take,
 )
 from accounts.services.staff import REVEALABLE_FIELDS, customer_mask
+from core.admin_scope import ViewOnlyInline
 from core.errors import DomainError
 from core.validators import reject_card_numbers
 
@@ -54,19 +55,7 @@ STATUS_ACTIONS = {
 }
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+_ReadOnlyInline = ViewOnlyInline
 
 
 class LinkedCardInline(_ReadOnlyInline):

@@ -94,3 +94,23 @@ class ScopedForeignKeysMixin:
         if formfield is not None and queryset is not None and isinstance(formfield, forms.ModelMultipleChoiceField):
             formfield.error_messages["invalid_choice"] = OUT_OF_SCOPE_MESSAGE
         return formfield
+
+
+class ViewOnlyMixin:
+    """No add, change or delete from the admin, whatever the user's permissions: records that
+    only services write (the ledger, movements, a customer's cards and devices)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ViewOnlyInline(ViewOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Customer
 from accounts.selectors import customer_qs_browsable, staff_is_bank_wide
-from core.admin_scope import ScopedForeignKeysMixin
+from core.admin_scope import ScopedForeignKeysMixin, ViewOnlyInline, ViewOnlyMixin
 from payments.display import money_display
 from payments.models import (
     LedgerAccount,
@@ -171,19 +171,10 @@ class ScopedDetailMixin:
         return [*super().get_readonly_fields(request, obj), *extra]  # type: ignore[misc]
 
 
-class ReadOnlyAdmin(ScopedDetailMixin, MoneyColumnsMixin, ScopedForeignKeysMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ViewOnlyMixin, ScopedDetailMixin, MoneyColumnsMixin, ScopedForeignKeysMixin, admin.ModelAdmin):
     """View only: the ledger is changed by services, never by hand."""
 
     actions = None
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class CustomerScopedAdmin(ReadOnlyAdmin):
@@ -197,19 +188,7 @@ class CustomerScopedAdmin(ReadOnlyAdmin):
         return qs if visible is None else qs.filter(**{f"{self.customer_path}__in": visible})
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+_ReadOnlyInline = ViewOnlyInline
 
 
 # --- the ledger ---------------------------------------------------------------------------------
