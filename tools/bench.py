@@ -1,15 +1,20 @@
 """``make bench``: throughput and latency of the hot paths, each next to its baseline, in one run.
 
     python -m tools.bench                      # everything (about 10 minutes on 2 cores)
-    python -m tools.bench transfers hot        # only some scenario groups
+    python -m tools.bench transfers hot        # only some scenario groups (or scenario names)
+    python -m tools.bench --report-only        # print, but exit 0 even if a target is missed
     BENCH_SECONDS=5 BENCH_HISTORY_POSTINGS=1000000 python -m tools.bench
 
-Prints a table and writes ``bench-results.json`` (``BENCH_OUTPUT``). Every figure of a run comes
-from one dedicated database on the configured server (``tools.bench_world``), so the baseline and
-the layers above it share tables, server and machine noise; ratios are what to compare across runs.
+Prints a results table, a cost-per-request table (CPU ms by process group, round trips) and the
+list of missed targets; writes ``bench-results.json`` (``BENCH_OUTPUT``). **Exits 1 when a
+target is missed** (or a scenario with a target crashed), unless ``--report-only`` or
+``BENCH_REPORT_ONLY=1``. ``BENCH_TARGETS="api_vs_baseline=0.9"`` overrides targets (e.g. to see
+one fail). Every figure of a run comes from one dedicated database on the configured server
+(``tools.bench_world``), so the baseline and the layers above it share tables, triggers, server
+and machine noise; ratios are what to compare across runs.
 
-Scenarios are a registry (``@scenario``): promotions and risk add theirs in ``tools/bench_*.py``
-modules listed in ``EXTRA_MODULES`` (or BENCH_MODULES), without editing this file's logic.
+Scenarios are a registry (``@scenario``) in ``tools/bench_*.py`` modules (``MODULES``, plus
+BENCH_MODULES). A row misses its target when it carries ``met`` (or any ``*_met``) = False.
 """
 
 from __future__ import annotations
@@ -19,14 +24,13 @@ import importlib
 import os
 import random
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools import bench_world, loadlib
+from tools import bench_cost, bench_world, loadlib
 
 if __name__ == "__main__":  # scenario modules import ``tools.bench``: share this module, not a copy
     sys.modules.setdefault("tools.bench", sys.modules[__name__])
@@ -37,16 +41,25 @@ CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "1000"))
 HISTORY_POSTINGS = int(os.environ.get("BENCH_HISTORY_POSTINGS", "10000000"))
 HISTORY_BUDGET_S = float(os.environ.get("BENCH_HISTORY_BUDGET_S", "180"))
 EVENT_RATE = float(os.environ.get("BENCH_EVENT_RATE", "200"))
+SAMPLE_REQUESTS = int(os.environ.get("BENCH_SAMPLE_REQUESTS", "60"))  # round-trip sampling window
+PROCS = int(os.environ.get("BENCH_PROCS", str(os.cpu_count() or 1)))  # multi-process service bench
 OUTPUT = os.environ.get("BENCH_OUTPUT", "bench-results.json")
+MODULES = ["tools.bench_transfers", "tools.bench_hot", "tools.bench_events", "tools.bench_history"]
 EXTRA_MODULES = [m for m in os.environ.get("BENCH_MODULES", "").split(",") if m]
 
+# Ratios are against the raw-SQL baseline of the same run at the same concurrency, except
+# hot_vs_ordinary (one hot merchant against fifty ordinary ones, at the same layer).
 TARGETS = {
-    "service_vs_baseline": 0.5,
-    "api_vs_baseline": 0.35,
-    "hot_vs_uniform": 0.8,
-    "event_p95_ms": 200.0,
-    "history_p95_ms": 30.0,
+    "service_vs_baseline": 0.5,  # service-layer P2P, threaded and one process per core
+    "api_vs_baseline": 0.2,  # POST /api/v1/transfers/, everything on
+    "api_payment_vs_baseline": 0.2,  # POST /api/v1/payments/ (static QR) vs the raw payment
+    "hot_vs_ordinary": 0.8,
+    "event_p95_ms": 200.0,  # tools/bench_events.py
+    "history_p95_ms": 30.0,  # tools/bench_history.py
 }
+for _item in filter(None, os.environ.get("BENCH_TARGETS", "").split(",")):
+    _key, _, _value = _item.partition("=")
+    TARGETS[_key.strip()] = float(_value)
 
 
 # --- registry ----------------------------------------------------------------------------------
@@ -81,6 +94,8 @@ class Bench:
     memory: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     _web: loadlib.Service | None = None
+    _sample: tuple[loadlib.Service, bench_cost.PgWireRelay] | None = None
+    _pg_pid: list[int | None] = field(default_factory=list)
 
     def row(
         self,
@@ -95,9 +110,15 @@ class Bench:
         note: str = "",
         **extra: Any,
     ) -> dict[str, Any]:
+        """One result row; ``ratio`` = throughput / ``baseline``, ``met`` = ratio >= ``target``.
+
+        Extra keys are kept (``vs``: what the ratio is against; ``cpu_*_ms``, round trips ...).
+        A target with no ratio (nothing measured) is a miss, not a pass.
+        """
         summary = result.summary() if result is not None else {}
         tput = summary.get("throughput_per_s")
         ratio = round(tput / baseline, 2) if tput and baseline else None
+        met = None if target is None else (ratio is not None and ratio >= target)
         row = {
             "group": group,
             "name": name,
@@ -107,22 +128,41 @@ class Bench:
             "baseline_per_s": baseline,
             "ratio": ratio,
             "target_ratio": target,
-            "met": (ratio >= target) if (ratio is not None and target is not None) else None,
+            "met": met,
             "note": note,
             **extra,
         }
         self.rows.append(row)
-        shown = {k: row.get(k) for k in ("throughput_per_s", "p50_ms", "p95_ms", "p99_ms", "ratio", "target_ratio")}
-        loadlib.log(f"{group}/{name} [{layer}, {clients} clients] {shown} {note}")
+        shown = {k: row.get(k) for k in ("throughput_per_s", "p50_ms", "p95_ms", "ratio", "target_ratio")}
+        costs = {k: v for k, v in row.items() if k.startswith(("cpu_", "pg_", "redis_")) and v is not None}
+        loadlib.log(f"{group}/{name} [{layer}, {clients} clients] {shown} {costs or ''} {note}")
         return row
 
     def web(self) -> loadlib.Service:
-        """One gunicorn for the whole run (its peak RSS is the figure reported)."""
+        """One gunicorn for the whole run, configured as deployed (its peak RSS is the figure reported)."""
         if self._web is None or self._web.proc.poll() is not None:
-            self._web = loadlib.start_gunicorn(workers=2, threads=4)
+            self._web = loadlib.start_gunicorn_deployed()
         return self._web
 
+    def sample_web(self) -> tuple[loadlib.Service, bench_cost.PgWireRelay]:
+        """A second gunicorn (deploy conf, one worker) whose PostgreSQL traffic goes through a
+        counting relay: the round-trip sampling server (never used for throughput)."""
+        if self._sample is None or self._sample[0].proc.poll() is not None:
+            url = os.environ["DATABASE_URL"]
+            relay = bench_cost.relay_for(url)
+            env = loadlib.child_env(DATABASE_URL=bench_cost.relayed_url(url, relay), WEB_CONCURRENCY="1")
+            self._sample = (loadlib.start_gunicorn_deployed(env=env, name="sample"), relay)
+        return self._sample
+
+    def pg_pid(self) -> int | None:
+        if not self._pg_pid:
+            self._pg_pid.append(bench_cost.postmaster_pid(self.dsn))
+        return self._pg_pid[0]
+
     def stop(self) -> None:
+        if self._sample is not None:
+            self._sample[0].stop()
+            self._sample[1].close()
         if self._web is not None:
             self._web.stop()
             self.memory["web_worker_peak_rss_mb"] = round(self._web.sampler.peak_child_mb, 1)
@@ -137,41 +177,33 @@ def find(bench: Bench, group: str, name: str, clients: int | None) -> float | No
 
 # --- operations at each layer ------------------------------------------------------------------
 def service_transfer_op(bench: Bench, seed: int) -> Callable[[], str | None]:
-    """A P2P transfer through the Python service (no HTTP); falls back to the ledger API itself."""
+    """A P2P transfer through the public service (no HTTP), as the view calls it: both customers
+    loaded, ``transfer_p2p_create`` in one durable transaction."""
     from django.db import transaction
 
+    from accounts.models import Customer as CustomerModel
     from core.errors import DomainError
     from core.money import Money
-    from payments import ledger
-    from payments.models import LedgerAccount, Transfer
 
     rng = random.Random(seed)
     service = bench_world.p2p_service()
-    from accounts.models import Customer as CustomerModel
+    if service is None:
+        raise RuntimeError("no P2P service found (bench_world.P2P_SERVICE_CANDIDATES)")
 
     def op() -> str | None:
         a, b = bench.world.pair(rng)
         amount = Money(rng.randint(1, 100), "CNY")
         try:
-            if service is not None:
-                # What the view does around the service: load both customers, one durable transaction.
-                people = CustomerModel.objects.select_related("kyc_tier").in_bulk([a.customer_id, b.customer_id])
-                with transaction.atomic(durable=True):
-                    bench_world.call_with_supported(
-                        service,
-                        customer=people[a.customer_id],
-                        sender=people[a.customer_id],
-                        recipient=people[b.customer_id],
-                        amount=amount,
-                        memo="bench",
-                    )
-            else:
-                with transaction.atomic(durable=True):
-                    accounts = LedgerAccount.objects.in_bulk([a.wallet_id, b.wallet_id])
-                    ledger.transfer_post(
-                        kind=Transfer.Kind.P2P,
-                        legs=[ledger.Leg(accounts[a.wallet_id], -amount), ledger.Leg(accounts[b.wallet_id], amount)],
-                    )
+            people = CustomerModel.objects.select_related("kyc_tier").in_bulk([a.customer_id, b.customer_id])
+            with transaction.atomic(durable=True):
+                bench_world.call_with_supported(
+                    service,
+                    customer=people[a.customer_id],
+                    sender=people[a.customer_id],
+                    recipient=people[b.customer_id],
+                    amount=amount,
+                    memo="bench",
+                )
         except DomainError as exc:
             return exc.code
         return None
@@ -179,26 +211,24 @@ def service_transfer_op(bench: Bench, seed: int) -> Callable[[], str | None]:
     return op
 
 
-def service_payment_op(bench: Bench, seed: int, merchants: list[int]) -> Callable[[], str | None]:
+def service_payment_op(bench: Bench, seed: int, codes: list[str]) -> Callable[[], str | None]:
+    """A static-QR merchant payment through ``merchant_payment_create`` (one of ``codes``), as the view calls it."""
     from django.db import transaction
 
+    from accounts.models import Customer as CustomerModel
     from core.errors import DomainError
     from core.money import Money
-    from payments import ledger
-    from payments.models import LedgerAccount, Transfer
+    from payments.services.merchant_payments import merchant_payment_create
 
     rng = random.Random(seed)
 
     def op() -> str | None:
         payer = rng.choice(bench.world.customers)
-        merchant = rng.choice(merchants)
-        amount = Money(rng.randint(1, 100), "CNY")
         try:
+            customer = CustomerModel.objects.select_related("kyc_tier").get(pk=payer.customer_id)
             with transaction.atomic(durable=True):
-                accounts = LedgerAccount.objects.in_bulk([payer.wallet_id, merchant])
-                ledger.transfer_post(
-                    kind=Transfer.Kind.MERCHANT_PAYMENT,
-                    legs=[ledger.Leg(accounts[payer.wallet_id], -amount), ledger.Leg(accounts[merchant], amount)],
+                merchant_payment_create(
+                    customer=customer, qr=rng.choice(codes), amount=Money(rng.randint(1, 99), "CNY")
                 )
         except DomainError as exc:
             return exc.code
@@ -230,24 +260,33 @@ def api_transfer_op(bench: Bench, seed: int, port: int) -> Callable[[], str | No
     return op
 
 
+def api_payment_op(bench: Bench, seed: int, port: int, codes: list[str]) -> Callable[[], str | None]:
+    rng = random.Random(seed)
+    client = loadlib.HttpClient(port)
+
+    def op() -> str | None:
+        payer = rng.choice(bench.world.customers)
+        status, _, body = client.request(
+            "POST",
+            "/api/v1/payments/",
+            {
+                "qr": rng.choice(codes),
+                "amount": f"0.{rng.randint(1, 99):02d}",
+                "currency": "CNY",
+                "pin": bench.world.pin,
+            },
+            {"Authorization": f"Bearer {payer.token}", "Idempotency-Key": str(uuid.uuid4())},
+        )
+        return None if status in (200, 201) else bench_world.error_label(status, body)
+
+    return op
+
+
 def run_django_load(
     make: Callable[[int], Callable[[], str | None]], clients: int, seconds: float, **kwargs: Any
 ) -> loadlib.LoadResult:
     """``run_load`` for workers using the Django ORM: each thread closes its own connection at the end."""
-    from django.db import connection
-
-    def make_worker(i: int) -> Callable[[], str | None]:
-        op = make(i)
-        count = {"n": 0}
-
-        def wrapped() -> str | None:
-            count["n"] += 1
-            return op()
-
-        threading.current_thread().__dict__["_evidence_close"] = connection.close
-        return wrapped
-
-    return loadlib.run_load(make_worker, clients=clients, seconds=seconds, on_exit=_close_connection, **kwargs)
+    return loadlib.run_load(make, clients=clients, seconds=seconds, on_exit=_close_connection, **kwargs)
 
 
 def _close_connection() -> None:
@@ -256,218 +295,52 @@ def _close_connection() -> None:
     connection.close()
 
 
-# --- scenarios ---------------------------------------------------------------------------------
-@scenario("baseline", group="transfers", order=10)
-def transfers_baseline(bench: Bench) -> None:
-    from tools import bench_raw
-
-    wallets = [c.wallet_id for c in bench.world.customers]
-    for clients in CLIENTS:
-        closers: list[Callable[[], None]] = []
-
-        def make(i: int, closers: list[Callable[[], None]] = closers) -> Callable[[], str | None]:
-            op, close = bench_raw.transfer_op(bench.dsn, wallets, seed=i)
-            closers.append(close)
-            return op
-
-        result = loadlib.run_load(make, clients=clients, seconds=SECONDS)
-        for close in closers:
-            close()
-        bench.row(group="transfers", name="baseline", layer="raw SQL (psycopg)", clients=clients, result=result)
+# --- cost per request --------------------------------------------------------------------------
+def measure(
+    bench: Bench,
+    run: Callable[[], loadlib.LoadResult],
+    *,
+    web: loadlib.Service | None = None,
+) -> tuple[loadlib.LoadResult, dict[str, Any]]:
+    """Run ``run()`` inside a CPU window (web tree, PostgreSQL tree, this process); returns the
+    result and the CPU ms per request (requests = successes + failures)."""
+    window = bench_cost.CpuWindow(web_pid=web.pid if web else None, pg_pid=bench.pg_pid())
+    with window:
+        result = run()
+    return result, window.per_request(result.ok + result.failed)
 
 
-@scenario("service", group="transfers", order=20)
-def transfers_service(bench: Bench) -> None:
-    service = bench_world.p2p_service()
-    note = "" if service else "P2P service not found: ledger.transfer_post in atomic(durable=True)"
-    for clients in CLIENTS:
-        result = run_django_load(lambda i: service_transfer_op(bench, i), clients, SECONDS)
-        base = find(bench, "transfers", "baseline", clients)
-        bench.row(
-            group="transfers",
-            name="service",
-            layer="Django service",
-            clients=clients,
-            result=result,
-            baseline=base,
-            target=TARGETS["service_vs_baseline"],
-            note=note,
-        )
+def sample_round_trips(
+    relay: bench_cost.PgWireRelay, make: Callable[[int], Callable[[], str | None]], *, on_exit: Any = None
+) -> dict[str, Any]:
+    """PostgreSQL round trips / statements and Redis commands per operation: one client, warmed
+    up by 10 operations, then ``SAMPLE_REQUESTS`` counted (BEGIN, COMMIT, SELECT 1 included)."""
+    loadlib.run_load(make, clients=1, seconds=60, max_ops=10, on_exit=on_exit)
+    relay.reset()
+    redis_before = bench_cost.redis_calls()
+    result = loadlib.run_load(make, clients=1, seconds=120, max_ops=SAMPLE_REQUESTS, on_exit=on_exit)
+    return round_trip_fields(relay, result.ok + result.failed, redis_before)
 
 
-@scenario("api", group="transfers", order=30)
-def transfers_api(bench: Bench) -> None:
-    if not bench_world.api_has("/api/v1/transfers/"):
-        bench.row(
-            group="transfers",
-            name="api",
-            layer="HTTP gunicorn",
-            clients=None,
-            note="skipped: POST /api/v1/transfers/ not in the URL conf yet",
-        )
-        return
-    web = bench.web()
-    for clients in CLIENTS:
-        result = loadlib.run_load(lambda i: api_transfer_op(bench, i, web.port or 0), clients=clients, seconds=SECONDS)
-        base = find(bench, "transfers", "baseline", clients)
-        bench.row(
-            group="transfers",
-            name="api",
-            layer="HTTP gunicorn -w2 --threads4",
-            clients=clients,
-            result=result,
-            baseline=base,
-            target=TARGETS["api_vs_baseline"],
-            note="auth + idempotency + risk pre-check + promotions quote + PIN",
-        )
+def round_trip_fields(relay: bench_cost.PgWireRelay, requests: int, redis_before: int | None) -> dict[str, Any]:
+    redis_after = bench_cost.redis_calls()
+    trips, statements = relay.counts()
+    n = max(1, requests)
+    return {
+        "pg_round_trips": round(trips / n, 1),
+        "pg_statements": round(statements / n, 1),
+        "redis_cmds": round((redis_after - redis_before) / n, 1)
+        if redis_after is not None and redis_before is not None
+        else None,
+    }
 
 
-@scenario("api-cheap-pin", group="transfers", order=35)
-def transfers_api_cheap_pin(bench: Bench) -> None:
-    """Diagnostic: the same API run with the PIN hashed by a cheap hasher, to attribute the API's cost.
-
-    Not a production configuration: it shows how much of the gap to the baseline is the argon2 PIN
-    check (Django's default argon2 parameters: 100 MiB, parallelism 8) versus everything else.
-    """
-    if not bench_world.api_has("/api/v1/transfers/"):
-        return
-    from django.contrib.auth.hashers import MD5PasswordHasher
-
-    from accounts.models import Customer as CustomerModel
-
-    ids = [c.customer_id for c in bench.world.customers]
-    original = dict(CustomerModel.objects.filter(pk__in=ids).values_list("pk", "payment_pin"))
-    CustomerModel.objects.filter(pk__in=ids).update(
-        payment_pin=MD5PasswordHasher().encode(bench.world.pin, "benchsalt")
-    )
-    web = loadlib.start_gunicorn(
-        workers=2, threads=4, env=loadlib.child_env(DJANGO_SETTINGS_MODULE="tools.drill_settings")
-    )
-    try:
-        for clients in CLIENTS:
-            result = loadlib.run_load(
-                lambda i: api_transfer_op(bench, i, web.port or 0), clients=clients, seconds=SECONDS
-            )
-            base = find(bench, "transfers", "baseline", clients)
-            bench.row(
-                group="transfers",
-                name="api, cheap PIN hash (diagnostic)",
-                layer="HTTP gunicorn -w2 --threads4",
-                clients=clients,
-                result=result,
-                baseline=base,
-                target=TARGETS["api_vs_baseline"],
-                note="PIN hasher swapped for MD5: NOT production; attributes the argon2 cost",
-            )
-    finally:
-        web.stop()
-        for pk, pin_hash in original.items():
-            CustomerModel.objects.filter(pk=pk).update(payment_pin=pin_hash)
-
-
-@scenario("hot-merchant", group="hot", order=40)
-def hot_merchant(bench: Bench) -> None:
-    from tools import bench_raw
-
-    wallets = [c.wallet_id for c in bench.world.customers]
-    uniform, hot = bench.world.merchant_accounts, [bench.world.hot_merchant_account or 0]
-    clients = max(CLIENTS)
-    raw: dict[str, float | None] = {}
-    for label, merchants, mode in [
-        ("uniform", uniform, "locked"),
-        ("hot-locked", hot, "locked"),
-        ("hot-append", hot, "append"),
-    ]:
-        closers: list[Callable[[], None]] = []
-
-        def make(
-            i: int, merchants: list[int] = merchants, mode: str = mode, closers: list[Callable[[], None]] = closers
-        ) -> Callable[[], str | None]:
-            op, close = bench_raw.payment_op(bench.dsn, wallets, merchants, seed=i, mode=mode)
-            closers.append(close)
-            return op
-
-        result = loadlib.run_load(make, clients=clients, seconds=SECONDS)
-        for close in closers:
-            close()
-        row = bench.row(
-            group="hot",
-            name=f"raw {label}",
-            layer="raw SQL (psycopg)",
-            clients=clients,
-            result=result,
-            baseline=raw.get("uniform"),
-            target=TARGETS["hot_vs_uniform"] if label != "uniform" else None,
-            note="row lock on the merchant (what not to do)" if label == "hot-locked" else "",
-        )
-        raw[label] = row.get("throughput_per_s")
-    svc: dict[str, float | None] = {}
-    for label, merchants in [("uniform", uniform), ("hot", hot)]:
-        result = run_django_load(lambda i, m=merchants: service_payment_op(bench, i, m), clients, SECONDS)
-        row = bench.row(
-            group="hot",
-            name=f"service {label}",
-            layer="Django ledger",
-            clients=clients,
-            result=result,
-            baseline=svc.get("uniform"),
-            target=TARGETS["hot_vs_uniform"] if label == "hot" else None,
-        )
-        svc[label] = row.get("throughput_per_s")
-    if not bench_world.api_has("/api/v1/payments/") or not bench.world.merchants:
-        bench.row(
-            group="hot",
-            name="api hot",
-            layer="HTTP gunicorn",
-            clients=None,
-            note="skipped: POST /api/v1/payments/ (or the Merchant table) not there yet",
-        )
-        return
-    from payments.qr import QrPayload, qr_sign
-
-    codes = {m.pk: qr_sign(QrPayload(merchant_public_id=m.public_id, currency="CNY")) for m in bench.world.merchants}
-    web = bench.web()
-    api: dict[str, float | None] = {}
-    for label, merchant_codes in [("uniform", list(codes.values())), ("hot", [codes[bench.world.hot_merchant.pk]])]:
-
-        def make(i: int, merchant_codes: list[str] = merchant_codes) -> Callable[[], str | None]:
-            rng = random.Random(500 + i)
-            client = loadlib.HttpClient(web.port or 0)
-
-            def op() -> str | None:
-                payer = rng.choice(bench.world.customers)
-                status, _, body = client.request(
-                    "POST",
-                    "/api/v1/payments/",
-                    {
-                        "qr": rng.choice(merchant_codes),
-                        "amount": f"0.{rng.randint(1, 99):02d}",
-                        "currency": "CNY",
-                        "pin": bench.world.pin,
-                    },
-                    {"Authorization": f"Bearer {payer.token}", "Idempotency-Key": str(uuid.uuid4())},
-                )
-                return None if status in (200, 201) else bench_world.error_label(status, body)
-
-            return op
-
-        result = loadlib.run_load(make, clients=clients, seconds=SECONDS)
-        row = bench.row(
-            group="hot",
-            name=f"api {label}",
-            layer="HTTP gunicorn (static QR)",
-            clients=clients,
-            result=result,
-            baseline=api.get("uniform"),
-            target=TARGETS["hot_vs_uniform"] if label == "hot" else None,
-        )
-        api[label] = row.get("throughput_per_s")
-
-
+# --- run ---------------------------------------------------------------------------------------
 def main(argv: list[str]) -> int:
     loadlib.exit_on_sigterm()
-    groups = set(argv)
-    for module in ["tools.bench_events", "tools.bench_history", *EXTRA_MODULES]:
+    report_only = "--report-only" in argv or os.environ.get("BENCH_REPORT_ONLY") == "1"
+    groups = {a for a in argv if not a.startswith("--")}
+    for module in [*MODULES, *EXTRA_MODULES]:
         with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(module)
     selected = sorted(
@@ -478,13 +351,9 @@ def main(argv: list[str]) -> int:
     loadlib.setup_django()
     bench: Bench | None = None
     try:
-        from tools import bench_raw
-
-        loadlib.log(f"building the world: {CUSTOMERS} funded customers, 50 merchants")
+        loadlib.log(f"building the world: {CUSTOMERS} funded customers, 50 ordinary merchants + 1 hot")
         world = bench_world.build_world(CUSTOMERS)
-        dsn = bench_world.libpq_dsn()
-        bench_raw.create_schema(dsn)
-        bench = Bench(world=world, dsn=dsn)
+        bench = Bench(world=world, dsn=bench_world.libpq_dsn())
         for item in selected:
             loadlib.log(f"--- {item.group}/{item.name}")
             try:
@@ -501,34 +370,73 @@ def main(argv: list[str]) -> int:
         if bench is not None:
             bench.stop()
         bench_world.drop_database(db_name)
-    report(bench, time.time() - started)
-    return 0
-
-
-def report(bench: Bench | None, elapsed: float) -> None:
     if bench is None:
-        return
-    columns = [
-        "group",
-        "name",
-        "layer",
-        "clients",
-        "throughput_per_s",
-        "p50_ms",
-        "p95_ms",
-        "p99_ms",
-        "ratio",
-        "target_ratio",
-        "met",
-        "note",
-    ]
+        return 2
+    missed = report(bench, time.time() - started)
+    if missed and report_only:
+        print(f"{len(missed)} target(s) missed; exit 0 (report only)")
+        return 0
+    return 1 if missed else 0
+
+
+def missed_targets(rows: list[dict[str, Any]]) -> list[str]:
+    """Rows whose ``met`` / ``*_met`` is False, and crashed scenarios (nothing measured)."""
+    missed = []
+    for row in rows:
+        flags = [k for k, v in row.items() if (k == "met" or k.endswith("_met")) and v is False]
+        crashed = str(row.get("note", "")).startswith("ERROR")
+        if flags or crashed:
+            what = "crashed" if crashed else ", ".join(_miss_text(row, k) for k in flags)
+            missed.append(f"{row['group']}/{row['name']} [{row.get('clients')} clients]: {what}")
+    return missed
+
+
+def _miss_text(row: dict[str, Any], flag: str) -> str:
+    if flag == "met":
+        return f"ratio {row.get('ratio')} < target {row.get('target_ratio')} (vs {row.get('vs') or 'baseline'})"
+    return f"{flag} is False ({row.get('note', '')})"
+
+
+COLUMNS = ["group", "name", "layer", "clients", "throughput_per_s", "p50_ms", "p95_ms", "p99_ms"]
+COLUMNS += ["vs", "ratio", "target_ratio", "met", "note"]
+COST_COLUMNS = [
+    "group",
+    "name",
+    "clients",
+    "throughput_per_s",
+    "ratio",
+    "cpu_web_ms",
+    "cpu_pg_ms",
+    "cpu_client_ms",
+    "cpu_total_ms",
+]
+COST_COLUMNS += ["busy_cores", "machine_busy_cores", "ceiling_per_s", "pg_round_trips", "pg_statements", "redis_cmds"]
+
+
+COST_LEGEND = """\
+  web = gunicorn master + workers, pg = postmaster + all its children, client = the bench process
+  (for in-process service rows: the whole application). throughput ~= busy_cores x 1000 / cpu_total_ms;
+  ceiling_per_s = every core of the machine / cpu_total_ms (what a dedicated, CPU-bound machine would
+  reach); machine_busy_cores - busy_cores = CPU other processes on the machine took in the window.
+  pg_round_trips = Query + Sync messages (BEGIN, COMMIT, SELECT 1 count); redis_cmds = INFO commandstats delta."""
+
+
+def report(bench: Bench, elapsed: float) -> list[str]:
+    """Print the tables and the missed targets, write the JSON; returns the missed targets."""
     print()
-    print(loadlib.table(bench.rows, columns))
+    print(loadlib.table(bench.rows, COLUMNS))
+    costed = [r for r in bench.rows if r.get("cpu_total_ms") is not None or r.get("pg_round_trips") is not None]
+    if costed:
+        print(
+            "\ncost per request (CPU ms by process group over the timed window; round trips from a one-client sample)"
+        )
+        print(loadlib.table(costed, COST_COLUMNS))
     print()
     for key, value in bench.memory.items():
         print(f"{key}: {value} MB")
     for note in bench.notes:
         print(f"note: {note}")
+    missed = missed_targets(bench.rows)
     print(f"elapsed: {elapsed:.0f} s")
     loadlib.write_json(
         OUTPUT,
@@ -539,6 +447,7 @@ def report(bench: Bench | None, elapsed: float) -> None:
             "customers": CUSTOMERS,
             "targets": TARGETS,
             "rows": bench.rows,
+            "missed": missed,
             "memory_mb": bench.memory,
             "notes": bench.notes,
             "elapsed_s": round(elapsed, 1),
@@ -546,6 +455,13 @@ def report(bench: Bench | None, elapsed: float) -> None:
         },
     )
     print(f"wrote {OUTPUT}")
+    if missed:
+        print(f"\nTARGETS MISSED ({len(missed)}):")
+        for line in missed:
+            print(f"  - {line}")
+    else:
+        print("\nall targets met")
+    return missed
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ import importlib
 import inspect
 import os
 import random
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,10 +84,10 @@ class Customer:
 @dataclass
 class World:
     customers: list[Customer]
-    merchant_accounts: list[int] = field(default_factory=list)  # LedgerAccount pks (uniform set)
-    hot_merchant_account: int | None = None
-    merchants: list[Any] = field(default_factory=list)  # payments.models.Merchant, when the model exists
-    hot_merchant: Any = None
+    merchant_accounts: list[int] = field(default_factory=list)  # ORDINARY merchants' LedgerAccount pks (row-locked)
+    hot_merchant_account: int | None = None  # the hot merchant's LedgerAccount pk (append-only credits)
+    merchants: list[Any] = field(default_factory=list)  # the ordinary payments.models.Merchant rows
+    hot_merchant: Any = None  # the hot Merchant row
     pin: str = "246810"
 
     def pair(self, rng: random.Random) -> tuple[Customer, Customer]:
@@ -98,8 +97,9 @@ class World:
 
 def build_world(customers: int, fund: str = "1000.00", merchants: int = 50) -> World:
     # 1,000.00 each: inside the KYC tier-2 balance cap, and ample for transfers of 0.01-1.00.
-    """Customers with tokens and funded wallets, plus merchant ledger accounts (one of them the hot one)."""
-    from payments import ledger
+    """Customers with tokens and funded wallets; ``merchants`` ORDINARY merchants (their CNY ledger
+    account opened with ``is_hot=False``: every payment locks and updates its row) and ONE hot
+    merchant (``merchant_create``: a hot account, credits appended without a lock)."""
     from payments.management.commands.loadtest_customers import LOADTEST_PIN, create_customers, fund_customers
     from payments.models import LedgerAccount
 
@@ -113,47 +113,41 @@ def build_world(customers: int, fund: str = "1000.00", merchants: int = 50) -> W
         ],
         pin=LOADTEST_PIN,
     )
-    from django.db import transaction
-
-    with transaction.atomic():
-        for i in range(merchants):
-            account = ledger.account_open(
-                kind=LedgerAccount.Kind.MERCHANT,
-                currency="CNY",
-                code=f"bench-merchant:{uuid.uuid4()}",
-                name=f"Bench merchant {i}",
-                is_hot=True,
-            )
-            world.merchant_accounts.append(account.pk)
-    world.hot_merchant_account = world.merchant_accounts[0]
-    world.merchants = _make_merchants(merchants)
-    world.hot_merchant = world.merchants[0] if world.merchants else None
+    _make_merchants(world, merchants)
     return world
 
 
-def _make_merchants(count: int) -> list[Any]:
-    """Merchant rows for QR payments (movements helper's model), when it exists."""
-    try:
-        from payments.models import Merchant
-    except ImportError:
-        return []
-    from django.db import DatabaseError, transaction
+def _make_merchants(world: World, count: int) -> None:
+    from django.db import transaction
 
     from accounts.models import Branch
+    from payments import ledger
+    from payments.models import LedgerAccount, Merchant
+    from payments.services.merchant_payments import merchant_create
 
     branch, _ = Branch.objects.get_or_create(code="LOADTEST", defaults={"name": "Load test", "region": "-"})
-    try:
-        with transaction.atomic():
-            return _merchant_rows(Merchant, branch, count)
-    except DatabaseError:  # the model exists before its migration does
-        return []
-
-
-def _merchant_rows(Merchant: Any, branch: Any, count: int) -> list[Any]:
-    return [
-        Merchant.objects.create(name=f"Bench merchant {i}", mcc="5812", signing_branch=branch, currencies=["CNY"])
-        for i in range(count)
-    ]
+    with transaction.atomic():
+        for i in range(count):
+            merchant = Merchant.objects.create(
+                name=f"Bench merchant {i}", mcc="5812", signing_branch=branch, currencies=["CNY"]
+            )
+            # Opened before the first payment: the payment service finds it and keeps it ordinary.
+            account = ledger.account_open(
+                kind=LedgerAccount.Kind.MERCHANT,
+                currency="CNY",
+                code=merchant.ledger_account_code("CNY"),
+                name=merchant.name,
+                is_hot=False,
+            )
+            world.merchants.append(merchant)
+            world.merchant_accounts.append(account.pk)
+        hot = merchant_create(name="Bench hot merchant", mcc="5812", signing_branch=branch, currencies=["CNY"])
+    world.hot_merchant = hot
+    world.hot_merchant_account = LedgerAccount.objects.get(code=hot.ledger_account_code("CNY")).pk
+    if count and LedgerAccount.objects.filter(pk__in=world.merchant_accounts, is_hot=True).exists():
+        raise RuntimeError("an ordinary bench merchant's account came out hot")
+    if not LedgerAccount.objects.get(pk=world.hot_merchant_account).is_hot:
+        raise RuntimeError("the hot bench merchant's account is not hot")
 
 
 # --- adapters to the code under test ------------------------------------------------------------

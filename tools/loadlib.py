@@ -155,6 +155,15 @@ class Service:
     sampler: RssSampler
     port: int | None = None
     log_path: Path | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """``gunicorn deploy conf: 4 workers x 1 thread (gthread)`` for a deployed-config server."""
+        c = self.config
+        if not c:
+            return self.name
+        return f"gunicorn deploy conf: {c.get('live_workers')} workers x {c.get('threads')} thread(s) ({c.get('worker_class')})"
 
     @property
     def pid(self) -> int:
@@ -229,6 +238,57 @@ def start_gunicorn(
     for _ in range(workers * threads):
         with contextlib.suppress(Exception):
             http_call(port, "GET", "/health/", timeout=5)
+    return service
+
+
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
+
+
+def gunicorn_settings(env: dict[str, str]) -> dict[str, Any]:
+    """The effective settings of ``deploy/gunicorn.conf.py`` under ``env`` (it reads os.environ)."""
+    import runpy
+
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        conf = runpy.run_path(str(GUNICORN_CONF))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {k: conf.get(k) for k in ("workers", "threads", "worker_class", "keepalive", "max_requests")}
+
+
+def start_gunicorn_deployed(
+    *, port: int | None = None, env: dict[str, str] | None = None, timeout: float = 60, name: str = "web"
+) -> Service:
+    """gunicorn as deployed (docker-compose, ``make run``): ``-c deploy/gunicorn.conf.py wallet_site.wsgi``.
+
+    Only the bind address (``GUNICORN_BIND``) and the access log (off: ``GUNICORN_ACCESS_LOG=""``)
+    differ; workers and threads are the file's defaults unless ``env`` sets WEB_CONCURRENCY /
+    WEB_THREADS. ``service.config`` holds the effective settings and the live worker count.
+    """
+    port = port or free_port()
+    log_path = _log_file(f"gunicorn-{name}-{port}")
+    env = dict(env or child_env())
+    env.update(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="", GUNICORN_LOG_LEVEL="warning")
+    config = gunicorn_settings(env)
+    cmd = [PYTHON, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "wallet_site.wsgi"]
+    with open(log_path, "wb") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    service = Service(name, proc, RssSampler(proc.pid).start(), port=port, log_path=log_path)
+    _STARTED.append(service)
+    if not wait_port(port, timeout):
+        service.stop()
+        raise RuntimeError(f"gunicorn did not start; see {log_path}")
+    workers = int(config.get("workers") or 1)
+    deadline = time.time() + timeout
+    while len(service.children()) < workers and time.time() < deadline:
+        time.sleep(0.1)
+    for _ in range(4 * workers * int(config.get("threads") or 1)):  # warm: imports, URL resolver, pool
+        with contextlib.suppress(Exception):
+            http_call(port, "GET", "/health/", timeout=5)
+    service.config = {**config, "live_workers": len(service.children())}
     return service
 
 
