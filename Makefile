@@ -46,7 +46,7 @@ audit: venv
 	$(BIN)/python -m tools.audit
 
 bench: venv
-	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.bench
+	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 drill: venv
 	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.drill

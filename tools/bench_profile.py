@@ -2,8 +2,10 @@
 
     python -m tools.bench_profile            # PROFILE_TRANSFERS=300
 
-Prints: SQL statements per transfer (with their share of time), the slowest statements, and the
-top functions by cumulative and own time (cProfile, standard library: no extra dependency).
+Prints: PostgreSQL round trips per transfer (every Query/Sync on the wire, BEGIN, COMMIT and
+SAVEPOINTs included: ``bench_cost.PgWireRelay``, through which this process connects), the SQL
+statements Django saw (with their time), and the top functions by cumulative and own time
+(cProfile, standard library: no extra dependency).
 This is the "measure before optimising" step behind the figures of ``make bench``.
 """
 
@@ -18,13 +20,15 @@ import sys
 import time
 import uuid
 
-from tools import bench_world, loadlib
+from tools import bench_cost, bench_world, loadlib
 
 TRANSFERS = int(os.environ.get("PROFILE_TRANSFERS", "300"))
 
 
 def main(argv: list[str]) -> int:
     db_name = bench_world.provision_database("profile")
+    relay = bench_cost.relay_for(os.environ["DATABASE_URL"])
+    os.environ["DATABASE_URL"] = bench_cost.relayed_url(os.environ["DATABASE_URL"], relay)
     loadlib.setup_django()
     try:
         from django.db import connection, transaction
@@ -64,9 +68,12 @@ def main(argv: list[str]) -> int:
 
         for label, fn, count in [("service", one_service, TRANSFERS), ("api (in-process, no gunicorn)", one_api, 20)]:
             fn()  # warm
+            relay.reset()
             with CaptureQueriesContext(connection) as ctx:
                 fn()
-            print(f"\n=== {label}: {len(ctx.captured_queries)} SQL statements per transfer")
+            trips, statements = relay.counts()
+            print(f"\n=== {label}: {trips} PostgreSQL round trips ({statements} statements on the wire),")
+            print(f"    {len(ctx.captured_queries)} SQL statements seen by Django (no BEGIN/COMMIT):")
             for q in ctx.captured_queries:
                 print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:150]}")
             profiler = cProfile.Profile()
@@ -84,6 +91,7 @@ def main(argv: list[str]) -> int:
             print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:9000])
     finally:
         bench_world.drop_database(db_name)
+        relay.close()
     return 0
 
 
