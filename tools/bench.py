@@ -405,6 +405,7 @@ COST_COLUMNS = [
     "clients",
     "throughput_per_s",
     "ratio",
+    "cpu_ratio",
     "cpu_web_ms",
     "cpu_pg_ms",
     "cpu_client_ms",
@@ -417,14 +418,32 @@ COST_LEGEND = """\
   web = gunicorn master + workers, pg = postmaster + all its children, client = the bench process
   (for in-process service rows: the whole application). throughput ~= busy_cores x 1000 / cpu_total_ms;
   ceiling_per_s = every core of the machine / cpu_total_ms (what a dedicated, CPU-bound machine would
-  reach); machine_busy_cores - busy_cores = CPU other processes on the machine took in the window.
+  reach); cpu_ratio = the compared row's cpu_total_ms / this row's (the ratio such a machine would
+  show); machine_busy_cores - busy_cores = CPU other processes on the machine took in the window.
   pg_round_trips = Query + Sync messages (BEGIN, COMMIT, SELECT 1 count); redis_cmds = INFO commandstats delta."""
+
+
+def cpu_ratios(rows: list[dict[str, Any]]) -> None:
+    """``cpu_ratio`` = CPU ms per request of the row it is compared with (``vs``) / its own: the
+    ratio a dedicated CPU-bound machine would show, far less sensitive to other load on the box."""
+    for row in rows:
+        vs, own = row.get("vs"), row.get("cpu_total_ms")
+        base = next(
+            (
+                r.get("cpu_total_ms")
+                for r in rows
+                if r["group"] == row["group"] and r["name"] == vs and r.get("clients") == row.get("clients")
+            ),
+            None,
+        )
+        row["cpu_ratio"] = round(base / own, 2) if vs and own and base else None
 
 
 def report(bench: Bench, elapsed: float) -> list[str]:
     """Print the tables and the missed targets, write the JSON; returns the missed targets."""
     print()
     print(loadlib.table(bench.rows, COLUMNS))
+    cpu_ratios(bench.rows)
     costed = [r for r in bench.rows if r.get("cpu_total_ms") is not None or r.get("pg_round_trips") is not None]
     if costed:
         print(

@@ -2,7 +2,8 @@
 
 ``CpuWindow``: CPU seconds of process trees before and after a timed window (psutil; utime + stime
 of every live process plus the ``children_*`` time of processes their parent has reaped, so a
-backend or worker that exits inside the window is still counted). The PostgreSQL tree is the
+backend or worker that exits inside the window is still counted; each snapshot waits ``SETTLE_S``
+for exiting processes to be reaped, outside the wall time of the window). The PostgreSQL tree is the
 postmaster and all its children (backends, WAL writer, checkpointer, autovacuum), found from
 ``pg_backend_pid()``; the embedded server runs as system user ``tongbao_pg``: reading its
 processes needs root or the same user (else the figure is None and the note says so).
@@ -32,6 +33,9 @@ from typing import Any
 import psutil
 
 SSL_REQUEST, GSSENC_REQUEST = 80877103, 80877104
+# A process that exits while a snapshot is read is counted neither live nor as reaped: windows
+# start and end on a quiet tree (connections closed by the load have exited and been reaped).
+SETTLE_S = 0.5
 
 
 # --- CPU -----------------------------------------------------------------------------------------
@@ -89,16 +93,17 @@ class CpuWindow:
             "web": tree_cpu_s(self.web_pid) if self.web_pid else 0.0,
             "pg": tree_cpu_s(self.pg_pid),
             "client": self_cpu_s(),
-            "machine": machine_busy_s(),
-            "wall": time.perf_counter(),
         }
 
     def __enter__(self) -> CpuWindow:
-        self._start = self._snap()
+        time.sleep(SETTLE_S)  # backends/processes closed just before have exited and been reaped
+        self._start = {**self._snap(), "machine": machine_busy_s(), "wall": time.perf_counter()}
         return self
 
     def __exit__(self, *exc: object) -> None:
-        end = self._snap()
+        ends = {"machine": machine_busy_s(), "wall": time.perf_counter()}
+        time.sleep(SETTLE_S)  # connections closed at the end of the load: let them exit and be reaped
+        end = {**self._snap(), **ends}
         delta: dict[str, float | None] = {}
         for key, before in self._start.items():
             after = end[key]

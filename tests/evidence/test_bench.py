@@ -147,3 +147,13 @@ def test_targets_are_the_issues() -> None:
         "history_p95_ms": 30.0,
     }
     assert {k: bench.TARGETS[k] for k in expected} == expected
+
+
+def test_cpu_ratio_compares_cpu_per_request_with_the_row_named_in_vs() -> None:
+    rows: list[dict[str, Any]] = [
+        {"group": "t", "name": "baseline", "clients": 8, "cpu_total_ms": 2.0},
+        {"group": "t", "name": "api", "clients": 8, "cpu_total_ms": 40.0, "vs": "baseline"},
+        {"group": "t", "name": "api", "clients": 16, "cpu_total_ms": 40.0, "vs": "baseline"},  # no 16-client baseline
+    ]
+    bench.cpu_ratios(rows)
+    assert [r["cpu_ratio"] for r in rows] == [None, 0.05, None]
