@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
                 fn()
             trips, statements = relay.counts()
             print(f"\n=== {label}: {trips} PostgreSQL round trips ({statements} statements on the wire),")
-            print(f"    {len(ctx.captured_queries)} SQL statements seen by Django (no BEGIN/COMMIT):")
+            print(f"    {len(ctx.captured_queries)} SQL statements logged by Django:")
             for q in ctx.captured_queries:
                 print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:150]}")
             profiler = cProfile.Profile()
