@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from psycopg.types.json import Jsonb
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
-from core.money import Money
 from core.errors import DomainError
+from core.money import Money
 from payments.errors import (
     AccountClosed,
     AccountFrozen,
@@ -185,6 +185,100 @@ def _transfer_post(
     Customer-level checks (frozen customer, limits, risk) are the calling service's job.
     """
     _require_atomic()
+    prepared = transfer_prepare(
+        kind=kind,
+        legs=legs,
+        reference=reference,
+        memo=memo,
+        metadata=metadata,
+        reverses=reverses,
+        reason_code=reason_code,
+        initiated_by=initiated_by,
+    )
+    transfer = prepared.transfer
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LEDGER_POST_SQL,
+            [
+                kind,
+                transfer.public_id,
+                reference,
+                memo,
+                Jsonb(transfer.metadata),
+                reverses.pk if reverses is not None else None,
+                reason_code,
+                initiated_by.pk if initiated_by is not None else None,
+                transfer.created_at,
+                transfer.content_hash,
+                *prepared.leg_arrays(),
+            ],
+        )
+        result = json.loads(cursor.fetchone()[0])  # Django's psycopg loaders hand jsonb over as text
+    if "error" in result:
+        raise ledger_refusal(result)
+    return prepared.written(result)
+
+
+@dataclass(frozen=True)
+class PreparedTransfer:
+    """A transfer validated and hashed in Python, ready for ``payments_ledger_post`` (directly, or
+    inside ``payments_pay``): the unsaved ``Transfer`` (public id, ``created_at``, content hash) and
+    each leg's counterparty account."""
+
+    transfer: Transfer
+    legs: Sequence[Leg]
+    counterparties: list[int | None]
+
+    def leg_arrays(self) -> tuple[list[int], list[int], list[str], list[int | None]]:
+        """Accounts, amounts, currencies and counterparties: the function's four arrays."""
+        return (
+            [leg.account.pk for leg in self.legs],
+            [leg.amount.minor for leg in self.legs],
+            [leg.amount.currency for leg in self.legs],
+            self.counterparties,
+        )
+
+    def written(self, result: dict[str, Any]) -> Transfer:
+        """The transfer as the function wrote it (its ids and balances after), with
+        ``written_postings`` so callers render without a query."""
+        transfer = self.transfer
+        transfer.pk = int(result["transfer_id"])
+        transfer._state.adding = False
+        transfer._state.db = connection.alias
+        postings = []
+        for leg, counterparty_id, posting_id, balance_after in zip(
+            self.legs, self.counterparties, result["posting_ids"], result["balances_after"], strict=True
+        ):
+            posting = Posting(
+                pk=int(posting_id),
+                transfer=transfer,
+                account_id=leg.account.pk,
+                counterparty_account_id=counterparty_id,
+                amount_minor=leg.amount.minor,
+                currency=leg.amount.currency,
+                balance_after_minor=balance_after,
+                created_at=transfer.created_at,
+            )
+            posting._state.adding = False
+            posting._state.db = connection.alias
+            postings.append(posting)
+        transfer.written_postings = postings  # type: ignore[attr-defined]
+        return transfer
+
+
+def transfer_prepare(
+    *,
+    kind: str,
+    legs: Sequence[Leg],
+    reference: str = "",
+    memo: str = "",
+    metadata: dict[str, Any] | None = None,
+    reverses: Transfer | None = None,
+    reason_code: str = "",
+    initiated_by: Customer | None = None,
+) -> PreparedTransfer:
+    """Validate the legs (balanced, non-zero, currencies) and build the unsaved transfer with its
+    content hash. Writes nothing; ``payments_ledger_post`` re-checks under its locks."""
     _validate_legs(legs)
     now = timezone.now()
     metadata = dict(metadata or {})
@@ -210,53 +304,7 @@ def _transfer_post(
         created_at=now,
         postings=[(leg.account.code, leg.amount.minor, leg.amount.currency) for leg in legs],
     )
-    counterparties = _counterparties(legs)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _LEDGER_POST_SQL,
-            [
-                kind,
-                transfer.public_id,
-                reference,
-                memo,
-                Jsonb(metadata),
-                reverses.pk if reverses is not None else None,
-                reason_code,
-                initiated_by.pk if initiated_by is not None else None,
-                now,
-                transfer.content_hash,
-                [leg.account.pk for leg in legs],
-                [leg.amount.minor for leg in legs],
-                [leg.amount.currency for leg in legs],
-                counterparties,
-            ],
-        )
-        result = json.loads(cursor.fetchone()[0])  # Django's psycopg loaders hand jsonb over as text
-    if "error" in result:
-        raise ledger_refusal(result)
-    transfer.pk = int(result["transfer_id"])
-    transfer._state.adding = False
-    transfer._state.db = connection.alias
-    postings = [
-        Posting(
-            pk=int(posting_id),
-            transfer=transfer,
-            account_id=leg.account.pk,
-            counterparty_account_id=counterparty_id,
-            amount_minor=leg.amount.minor,
-            currency=leg.amount.currency,
-            balance_after_minor=balance_after,
-            created_at=now,
-        )
-        for leg, counterparty_id, posting_id, balance_after in zip(
-            legs, counterparties, result["posting_ids"], result["balances_after"], strict=True
-        )
-    ]
-    for posting in postings:
-        posting._state.adding = False
-        posting._state.db = connection.alias
-    transfer.written_postings = postings  # type: ignore[attr-defined]  # callers render without a query
-    return transfer
+    return PreparedTransfer(transfer=transfer, legs=legs, counterparties=_counterparties(legs))
 
 
 # One round trip: the database function of payments 0009 locks, checks, writes and moves balances.

@@ -244,6 +244,21 @@ BEGIN
                 END IF;
             END IF;
         END IF;
+        IF failure IS NULL AND p ? 'open_accounts' THEN  -- a wallet's first movement opens it
+            FOR rec IN SELECT * FROM jsonb_to_recordset(p->'open_accounts')
+                           AS x(id bigint, public_id uuid, code text, kind text, currency text, customer bigint)
+            LOOP
+                INSERT INTO payments_ledgeraccount (id, public_id, code, kind, currency, customer_id, name,
+                                                    allow_negative, is_hot, status, posted_minor,
+                                                    pending_debit_minor, created_at)
+                VALUES (rec.id, rec.public_id, rec.code, rec.kind, rec.currency, rec.customer, '', false, false,
+                        'ACTIVE', 0, 0, v_now)
+                ON CONFLICT DO NOTHING;
+                IF NOT FOUND THEN  -- opened meanwhile by another payment: the caller reads again and retries
+                    RAISE EXCEPTION 'ledger account % was opened concurrently', rec.code USING ERRCODE = 'TB002';
+                END IF;
+            END LOOP;
+        END IF;
         IF failure IS NULL THEN
             posted := payments_ledger_post(
                 t->>'kind', (t->>'public_id')::uuid, t->>'reference', t->>'memo', t->'metadata', NULL,
