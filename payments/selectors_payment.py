@@ -7,6 +7,7 @@ and only the personal data the answer shows (phone, legal name) decrypted.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,20 +17,19 @@ from django.db import connection
 from accounts.pii import InvalidPhone, normalize_phone, phone_index
 from accounts.rows import customer_columns, customer_from_row, customer_row_width
 from payments.ledger import wallet_code
-from payments.models import LedgerAccount
+from payments.models import LedgerAccount, Merchant
 
 if TYPE_CHECKING:
     from accounts.models import Customer
 
-__all__ = ["P2PParties", "p2p_parties_get"]
+__all__ = ["MerchantPaymentParties", "P2PParties", "merchant_payment_parties_get", "p2p_parties_get"]
 
 _PII = ("phone", "legal_name")
 # In the model's field order, as ``Model.from_db`` takes a subset of fields.
 _WALLET_FIELDS = [
     f.attname
     for f in LedgerAccount._meta.concrete_fields
-    if f.attname
-    in {"id", "public_id", "code", "kind", "currency", "customer_id", "status", "is_hot", "allow_negative"}
+    if f.attname in {"id", "public_id", "code", "kind", "currency", "customer_id", "status", "is_hot", "allow_negative"}
 ]
 _WALLET_COLUMNS = ", ".join(f"{{a}}.{name}" for name in _WALLET_FIELDS)
 
@@ -101,3 +101,51 @@ def p2p_parties_get(
     if to_wallet is not None and to_wallet.currency != currency:
         return P2PParties(recipient=recipient, currency_mismatch=True)
     return P2PParties(recipient=recipient, wallets=(from_wallet, to_wallet))
+
+
+_MERCHANT_FIELDS = [f.attname for f in Merchant._meta.concrete_fields]
+_MERCHANT_SQL = f"""
+SELECT {", ".join(f"m.{name}" for name in _MERCHANT_FIELDS)}, {_wallet_columns("ma")}, {_wallet_columns("w")}
+  FROM payments_merchant m
+  LEFT JOIN payments_ledgeraccount ma ON ma.code = 'MERCHANT:' || m.public_id::text || ':' || %(currency)s
+  LEFT JOIN payments_ledgeraccount w ON w.code = %(wallet)s
+ WHERE m.public_id = %(merchant)s
+"""  # noqa: S608 (column names come from model metadata; values are parameters)
+
+
+@dataclass(frozen=True)
+class MerchantPaymentParties:
+    """The merchant (None: unknown), its ledger account in the currency and the payer's wallet
+    (each None when not opened yet)."""
+
+    merchant: Merchant | None
+    merchant_account: LedgerAccount | None = None
+    wallet: LedgerAccount | None = None
+
+
+def merchant_payment_parties_get(
+    *, customer: Customer, merchant_public_id: uuid.UUID, currency: str
+) -> MerchantPaymentParties:
+    """The merchant of a QR code, its account and the payer's wallet in ``currency``: one query."""
+    params = {"merchant": merchant_public_id, "currency": currency, "wallet": wallet_code(customer, currency)}
+    with connection.cursor() as cursor:
+        cursor.execute(_MERCHANT_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
+        return MerchantPaymentParties(merchant=None)
+    width, n = len(_MERCHANT_FIELDS), len(_WALLET_FIELDS)
+    merchant = Merchant.from_db(connection.alias, _MERCHANT_FIELDS, _merchant_values(row[:width]))
+    return MerchantPaymentParties(
+        merchant=merchant,
+        merchant_account=_wallet(list(row[width : width + n])),
+        wallet=_wallet(list(row[width + n : width + 2 * n])),
+    )
+
+
+def _merchant_values(values: Any) -> list[Any]:
+    """Column values as the model's fields hold them (JSON columns come back as text here)."""
+    result = list(values)
+    for i, f in enumerate(Merchant._meta.concrete_fields):
+        if f.get_internal_type() == "JSONField" and isinstance(result[i], str):
+            result[i] = json.loads(result[i])
+    return result

@@ -23,11 +23,12 @@ import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
@@ -69,7 +70,7 @@ class MoneyStep:
     another currency) must hold after the transfer."""
 
     payer: Customer
-    prepared: PreparedTransfer
+    prepared: PreparedTransfer | None  # None: a refusal only (``refusal_only``)
     event_topic: str
     event_extra: dict[str, Any]
     tier: KycTier
@@ -81,6 +82,13 @@ class MoneyStep:
     cap_exponent: int = 2
     merchant_payment: dict[str, Any] | None = None
     refused_after_status: DomainError | None = None  # the risk pre-check's refusal, an FX rate missing
+    claim_order: dict[str, Any] | None = None  # a dynamic QR's order, paid at most once
+
+    @classmethod
+    def refusal_only(cls, *, payer: Customer, tier: KycTier) -> MoneyStep:
+        """A request refused before any money (its ``MoneyRequest.refused_early``): the statement
+        still checks the key and the PIN, then stores the refusal."""
+        return cls(payer=payer, prepared=None, event_topic="", event_extra={}, tier=tier)
 
 
 @dataclass
@@ -136,13 +144,25 @@ def _refusals(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Callab
         )
     if step.refused_after_status is not None:
         refusals["risk"] = lambda: step.refused_after_status  # type: ignore[return-value]
+    if step.claim_order is not None:
+        from payments.errors_movements import OrderAlreadyPaid, OrderCancelled
+        from payments.qr import QrExpired, QrInvalid
+
+        refusals.update(
+            qr_invalid=QrInvalid,
+            qr_expired=QrExpired,
+            order_already_paid=OrderAlreadyPaid,
+            order_cancelled=OrderCancelled,
+        )
     if request is not None and request.refused_early is not None:
+        if step.prepared is None:  # nothing else can happen
+            return {"early": lambda: request.refused_early}  # type: ignore[dict-item,return-value]
         refusals["early"] = lambda: request.refused_early  # type: ignore[return-value]
     return refusals
 
 
 def _currency(step: MoneyStep) -> str:
-    return step.prepared.legs[0].amount.currency
+    return step.prepared.legs[0].amount.currency if step.prepared is not None else "CNY"
 
 
 def money_step_refusal(step: MoneyStep, failure: str, details: dict[str, Any]) -> DomainError:
@@ -153,6 +173,16 @@ def money_step_refusal(step: MoneyStep, failure: str, details: dict[str, Any]) -
 
 
 def _document(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Any]:
+    if step.prepared is None:
+        assert request is not None and request.refused_early is not None
+        now = timezone.now()
+        return {
+            "customer": step.payer.pk,
+            "now": now.isoformat(),
+            "lock_customers": [step.payer.pk],
+            "failure_early": "early",
+            **_request_part(step, request, now, None),
+        }
     transfer = step.prepared.transfer
     accounts, amounts, currencies, counterparties = step.prepared.leg_arrays()
     doc: dict[str, Any] = {
@@ -204,24 +234,35 @@ def _document(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Any]:
             doc["cap"].update(rate=str(step.cap_rate), exponent=step.cap_exponent)
     if step.merchant_payment is not None:
         doc["merchant_payment"] = step.merchant_payment
+    if step.claim_order is not None:
+        doc["claim_order"] = step.claim_order
     if request is not None:
-        doc.update(idem_key=request.key, fingerprint=request.fingerprint, idem_ttl_s=request.ttl_seconds)
-        if request.pin_candidate is not None:
-            doc.update(
-                pin=request.pin_candidate,
-                pin_max=request.pin_max,
-                pin_lock_until=(transfer.created_at + request.pin_lock).isoformat(),
-            )
         if request.refused_early is not None:
             doc["failure_early"] = "early"
+        doc.update(_request_part(step, request, transfer.created_at, transfer))
+    return doc
+
+
+def _request_part(step: MoneyStep, request: MoneyRequest, now: datetime, transfer: Transfer | None) -> dict[str, Any]:
+    """The request's fields of the document: key, PIN, the answer and every refusal's answer."""
+    doc: dict[str, Any] = {
+        "idem_key": request.key,
+        "fingerprint": request.fingerprint,
+        "idem_ttl_s": request.ttl_seconds,
+    }
+    if request.pin_candidate is not None:
+        doc.update(
+            pin=request.pin_candidate, pin_max=request.pin_max, pin_lock_until=(now + request.pin_lock).isoformat()
+        )
+    if transfer is not None:
         status, body = request.render(transfer)
         doc.update(status=status, body=body)
         if request.balance_leg is not None:
             doc["balance_leg"] = request.balance_leg
-        doc["failures"] = {}
-        for name, make in _refusals(step, request).items():
-            error = make()
-            doc["failures"][name] = {"status": error.status_code, "body": error.as_body()}
+    doc["failures"] = {}
+    for name, make in _refusals(step, request).items():
+        error = make()
+        doc["failures"][name] = {"status": error.status_code, "body": error.as_body()}
     return doc
 
 
@@ -246,6 +287,7 @@ def money_step_run(step: MoneyStep, request: MoneyRequest | None = None) -> Mone
         raise
     outcome = raw["outcome"]
     if outcome == "done":
+        assert step.prepared is not None
         transfer = step.prepared.written(raw["posted"])
         transaction.on_commit(outbox_events_written)
         return MoneyStepResult(outcome, int(raw.get("status") or 0), raw.get("body") or {}, transfer, raw)

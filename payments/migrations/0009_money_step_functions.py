@@ -141,7 +141,7 @@ DECLARE
     cap jsonb := p->'cap';
     rec record;
     payer record;
-    recipient record;
+    v_recipient_status text;
     posted jsonb;
     failure text;
     details jsonb := '{}';
@@ -149,6 +149,7 @@ DECLARE
     v_body jsonb;
     v_count integer;
     v_periods text[];
+    v_order bigint;
     v_amount bigint;
     v_balance bigint;
 BEGIN
@@ -174,7 +175,7 @@ BEGIN
         SELECT c.id, c.status, c.payment_pin, c.pin_failed_attempts, c.pin_locked_until
           FROM accounts_customer c WHERE c.id = ANY(v_customers) ORDER BY c.id FOR NO KEY UPDATE
     LOOP
-        IF rec.id = v_customer THEN payer := rec; ELSE recipient := rec; END IF;
+        IF rec.id = v_customer THEN payer := rec; ELSE v_recipient_status := rec.status; END IF;
     END LOOP;
 
     -- 3. The payment PIN: under the payer's row lock, so parallel guesses queue and each sees the
@@ -205,11 +206,33 @@ BEGIN
     -- 4. The money, all or nothing: the EXCEPTION clause rolls the block back (counters included).
     BEGIN
         failure := p->>'failure_early';  -- refused before anything (unknown recipient, ...)
+        IF failure IS NULL AND p ? 'claim_order' THEN  -- a dynamic QR: the order is paid at most once
+            UPDATE payments_merchantorder SET status = 'PAID', paid_at = v_now
+             WHERE public_id = (p->'claim_order'->>'public_id')::uuid
+               AND merchant_id = (p->'claim_order'->>'merchant')::bigint
+               AND status = 'OPEN' AND expires_at > v_now
+            RETURNING id, amount_minor, currency INTO rec;
+            IF FOUND THEN
+                v_order := rec.id;
+                IF rec.amount_minor <> (p->'claim_order'->>'amount')::bigint
+                   OR rec.currency <> p->'claim_order'->>'currency' THEN
+                    failure := 'qr_invalid';  -- the signed amount must be the order's
+                END IF;
+            ELSE
+                SELECT status INTO rec FROM payments_merchantorder
+                 WHERE public_id = (p->'claim_order'->>'public_id')::uuid
+                   AND merchant_id = (p->'claim_order'->>'merchant')::bigint;
+                failure := CASE WHEN NOT FOUND THEN 'qr_invalid'
+                                WHEN rec.status = 'PAID' THEN 'order_already_paid'
+                                WHEN rec.status = 'CANCELLED' THEN 'order_cancelled'
+                                ELSE 'qr_expired' END;
+            END IF;
+        END IF;
         IF failure IS NULL AND payer.status IS DISTINCT FROM 'ACTIVE' THEN
             failure := CASE WHEN payer.status = 'FROZEN' THEN 'sender_frozen' ELSE 'sender_closed' END;
         END IF;
-        IF failure IS NULL AND p ? 'recipient' AND recipient.status IS DISTINCT FROM 'ACTIVE' THEN
-            failure := CASE WHEN recipient.status = 'FROZEN' THEN 'recipient_frozen' ELSE 'recipient_closed' END;
+        IF failure IS NULL AND p ? 'recipient' AND v_recipient_status IS DISTINCT FROM 'ACTIVE' THEN
+            failure := CASE WHEN v_recipient_status = 'FROZEN' THEN 'recipient_frozen' ELSE 'recipient_closed' END;
         END IF;
         IF failure IS NULL THEN
             failure := p->>'failure_after_status';  -- the risk pre-check's refusal
@@ -286,7 +309,7 @@ BEGIN
                                                   transfer_id, amount_minor, currency, discount_minor,
                                                   discount_account_id, refunded_minor, customer_refunded_minor,
                                                   created_at)
-            SELECT (m->>'public_id')::uuid, v_customer, (m->>'merchant')::bigint, (m->>'order')::bigint,
+            SELECT (m->>'public_id')::uuid, v_customer, (m->>'merchant')::bigint, v_order,
                    (m->>'wallet')::bigint, (posted->>'transfer_id')::bigint, (m->>'amount')::bigint, m->>'currency',
                    (m->>'discount')::bigint, (m->>'discount_account')::bigint, 0, 0, v_now
               FROM (SELECT p->'merchant_payment' AS m) s;
