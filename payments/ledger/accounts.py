@@ -279,11 +279,9 @@ def account_balance(account: LedgerAccount) -> Balance:
     return Balance(Money(posted, currency), Money(pending, currency), Money(posted - pending, currency))
 
 
-_FOLD_SQL = """
-WITH folded AS (DELETE FROM payments_hotaccountdelta WHERE account_id = %s RETURNING amount_minor)
-UPDATE payments_ledgeraccount SET posted_minor = posted_minor + COALESCE((SELECT SUM(amount_minor) FROM folded), 0)
- WHERE id = %s RETURNING posted_minor
-"""
+# The database function of payments 0010 (run as the schema owner: the application role may not
+# update posted_minor nor delete deltas itself).
+_FOLD_SQL = "SELECT payments_hot_account_fold(%s)"
 
 
 def hot_account_fold(account: LedgerAccount) -> int:
@@ -294,7 +292,7 @@ def hot_account_fold(account: LedgerAccount) -> int:
     """
     _require_atomic()
     with connection.cursor() as cursor:
-        cursor.execute(_FOLD_SQL, [account.pk, account.pk])
+        cursor.execute(_FOLD_SQL, [account.pk])
         row = cursor.fetchone()
     account.posted_minor = int(row[0])
     return account.posted_minor
