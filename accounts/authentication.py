@@ -5,12 +5,25 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from accounts.models import Customer, CustomerToken
+from accounts.rows import customer_columns, customer_from_row
+
+_TOKEN_FIELDS = [f.attname for f in CustomerToken._meta.concrete_fields]
+# One statement, no ORM: the token, its customer (personal data left encrypted and deferred: a
+# view that needs it loads it) and the customer's KYC tier. Revoked and expired tokens never match.
+_TOKEN_SQL = f"""
+SELECT {", ".join(f"t.{name}" for name in _TOKEN_FIELDS)}, {customer_columns("c", "k")}
+  FROM accounts_customertoken t
+  JOIN accounts_customer c ON c.id = t.customer_id
+  JOIN accounts_kyctier k ON k.level = c.kyc_tier_id
+ WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s
+"""  # noqa: S608 (column names come from model metadata; values are parameters)
 
 
 def token_hash(raw: str) -> str:
@@ -28,19 +41,21 @@ class CustomerTokenAuthentication(authentication.BaseAuthentication):
         if len(parts) != 2 or parts[0] != self.keyword or len(parts[1]) > 200:
             raise exceptions.AuthenticationFailed(_("Malformed Authorization header."))
         now = timezone.now()
-        token = (
-            CustomerToken.objects.select_related("customer", "customer__kyc_tier")
-            .filter(key_hash=token_hash(parts[1]), revoked_at__isnull=True, expires_at__gt=now)
-            .first()
-        )
-        if token is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_TOKEN_SQL, [token_hash(parts[1]), now])
+            row = cursor.fetchone()
+        if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
-        if token.customer.status == Customer.Status.CLOSED:
+        token = CustomerToken.from_db(connection.alias, _TOKEN_FIELDS, list(row[: len(_TOKEN_FIELDS)]))
+        customer = customer_from_row(row[len(_TOKEN_FIELDS) :])
+        token._state.fields_cache["customer"] = customer
+        if customer.status == Customer.Status.CLOSED:
             raise exceptions.AuthenticationFailed(_("This account is closed."))
         # Touch at most once a minute: no write on every request.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            CustomerToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.customer, token
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE accounts_customertoken SET last_used_at = %s WHERE id = %s", [now, token.pk])
+        return customer, token
 
     def authenticate_header(self, request: Any) -> str:
         return self.keyword

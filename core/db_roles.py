@@ -1,8 +1,9 @@
 """Two database roles: the owner runs migrations, the application owns nothing.
 
-The application role (``DATABASE_URL``) may read and write ordinary tables, but on the ledger it
-may only append: no UPDATE, DELETE or TRUNCATE of transfers, postings, seals or audit events, and
-only the balance and status columns of ledger accounts change. It owns no table, so it can neither
+The application role (``DATABASE_URL``) may read and write ordinary tables, but the ledger it
+writes only through the kernel's functions (transfers, postings, posted balances and hot-account
+deltas are SELECT-only to it), seals and audit events it may only append, and of a ledger account
+it may change the held amount, the status and the name. It owns no table, so it can neither
 ``ALTER TABLE ... DISABLE TRIGGER`` nor drop the append-only triggers, and, not being a superuser,
 it cannot ``SET session_replication_role``.
 
@@ -26,6 +27,7 @@ from django.db import connections
 __all__ = [
     "APPEND_ONLY_TABLES",
     "COLUMN_UPDATE_TABLES",
+    "KERNEL_WRITTEN_TABLES",
     "NO_DELETE_TABLES",
     "app_role_grant",
     "app_role_name",
@@ -33,11 +35,14 @@ __all__ = [
     "owner_settings",
 ]
 
+# SELECT only: written by the ledger kernel's SECURITY DEFINER functions (payments 0009/0010,
+# ``payments_ledger_post``, ``payments_hot_account_fold``), never by the application role itself.
+KERNEL_WRITTEN_TABLES = frozenset({"payments_transfer", "payments_posting", "payments_hotaccountdelta"})
 # INSERT and SELECT only (the append-only triggers refuse the rest even to the owner).
-APPEND_ONLY_TABLES = frozenset({"payments_transfer", "payments_posting", "payments_ledgerseal", "core_auditevent"})
-# UPDATE limited to these columns; no DELETE.
+APPEND_ONLY_TABLES = frozenset({"payments_ledgerseal", "core_auditevent"})
+# UPDATE limited to these columns; no DELETE. ``posted_minor`` moves only in the kernel's functions.
 COLUMN_UPDATE_TABLES = {
-    "payments_ledgeraccount": ("posted_minor", "pending_debit_minor", "status", "name"),
+    "payments_ledgeraccount": ("pending_debit_minor", "status", "name"),
 }
 # Everything else: SELECT, INSERT, UPDATE, DELETE, but DELETE is refused on these money records.
 NO_DELETE_TABLES = frozenset({"payments_hold"})
@@ -108,7 +113,9 @@ def app_role_grant(app_role: str, alias: str = "default") -> int:
         for table in tables:
             quoted = _quote(table)
             statements.append(f"REVOKE ALL ON TABLE {quoted} FROM {role}")
-            if table in APPEND_ONLY_TABLES:
+            if table in KERNEL_WRITTEN_TABLES:
+                statements.append(f"GRANT SELECT ON TABLE {quoted} TO {role}")
+            elif table in APPEND_ONLY_TABLES:
                 statements.append(f"GRANT SELECT, INSERT ON TABLE {quoted} TO {role}")
             elif table in COLUMN_UPDATE_TABLES:
                 columns = ", ".join(_quote(c) for c in COLUMN_UPDATE_TABLES[table])

@@ -49,6 +49,7 @@ __all__ = [
     "event_publish",
     "outbox_deliver",
     "outbox_event_deliver",
+    "outbox_events_written",
     "outbox_relay",
     "outbox_relay_run",
 ]
@@ -156,6 +157,12 @@ def event_publish(*, topic: str, payload: dict[str, Any], key: str = "") -> Outb
     event = OutboxEvent.objects.create(topic=topic, key=key[:200], payload=payload)
     transaction.on_commit(_kick_relay)
     return event
+
+
+def outbox_events_written() -> None:
+    """Events were inserted by SQL (the database's money step, ``payments_pay``) in the current
+    transaction: wake the relay after commit, as ``event_publish`` does."""
+    transaction.on_commit(_kick_relay)
 
 
 # --- relaying and consuming -----------------------------------------------------------------

@@ -40,16 +40,57 @@ def _ident(request: Any) -> str:
     return client_address(request) or ""
 
 
+# KEYS[1] the window's counter; ARGV[1] the window in ms. Counts this request and returns
+# {count including it, ms until the window ends}: one round trip, no read-then-write race.
+_FIXED_WINDOW_LUA = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {n, redis.call('PTTL', KEYS[1])}
+"""
+_scripts: dict[str, Any] = {}
+
+
+def _script(client: Any, source: str) -> Any:
+    """A registered script (EVALSHA, loaded on first use): the script is not resent every call."""
+    script = _scripts.get(source)
+    if script is None:
+        script = _scripts[source] = client.register_script(source)
+    return script
+
+
 class _FailOpenMixin:
+    """DRF's rate throttles counted in one atomic Redis call per request (a fixed window of the
+    rate's duration): DRF's own read the history, then write it back (two round trips, and
+    parallel requests all pass). Redis unreachable: the request goes through (logged)."""
+
+    _wait_ms: int | None = None
+
     def get_ident(self, request: Any) -> str:
         return _ident(request)
 
     def allow_request(self, request: Any, view: Any) -> bool:
+        if self.rate is None:  # type: ignore[attr-defined]
+            return True
+        key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        if key is None:
+            return True
         try:
-            return bool(super().allow_request(request, view))  # type: ignore[misc]
+            client, full_key = _redis_for(key, self.cache)  # type: ignore[attr-defined]
+            count, ttl_ms = _script(client, _FIXED_WINDOW_LUA)(
+                keys=[full_key],
+                args=[int(self.duration) * 1000],
+                client=client,  # type: ignore[attr-defined]
+            )
         except STORE_ERRORS as exc:
             logger.warning("Throttle skipped: rate-limit store unavailable (%s)", type(exc).__name__)
             return True
+        if int(count) > int(self.num_requests):  # type: ignore[attr-defined]
+            self._wait_ms = max(int(ttl_ms), 0)
+            return False
+        return True
+
+    def wait(self) -> float | None:
+        return self._wait_ms / 1000 if self._wait_ms is not None else None
 
 
 class FailOpenUserRateThrottle(_FailOpenMixin, UserRateThrottle):

@@ -12,6 +12,7 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from core.errors import DomainError
 from payments.errors import RiskRefused, StepUpRequired
 from payments.interfaces import PaymentContext, PromotionQuote, PromotionsQuoteFn, RiskDecision, RiskPrecheckFn
 
@@ -21,6 +22,7 @@ __all__ = [
     "risk_precheck",
     "risk_precheck_allow_all",
     "risk_precheck_enforce",
+    "risk_refusal",
 ]
 
 
@@ -51,12 +53,20 @@ def promotions_quote(ctx: PaymentContext) -> PromotionQuote:
     return fn(ctx)
 
 
-def risk_precheck_enforce(ctx: PaymentContext) -> RiskDecision:
-    """Call the pre-check and raise on refusal: ``RiskRefused`` (403, the decision's readable reason)
-    or ``StepUpRequired`` (403). Call inside the money transaction, before any posting."""
-    decision = risk_precheck(ctx)
+def risk_refusal(decision: RiskDecision) -> DomainError | None:
+    """The error a decision stands for: ``RiskRefused`` (403, the decision's readable reason),
+    ``StepUpRequired`` (403), or None when the payment may go ahead."""
     if not decision.allowed:
-        raise RiskRefused(decision.message or None, details={"reason_code": decision.reason_code})
+        return RiskRefused(decision.message or None, details={"reason_code": decision.reason_code})
     if decision.requires_step_up:
-        raise StepUpRequired(decision.message or None, details={"reason_code": decision.reason_code})
+        return StepUpRequired(decision.message or None, details={"reason_code": decision.reason_code})
+    return None
+
+
+def risk_precheck_enforce(ctx: PaymentContext) -> RiskDecision:
+    """Call the pre-check and raise its refusal (``risk_refusal``). Call before any posting."""
+    decision = risk_precheck(ctx)
+    refusal = risk_refusal(decision)
+    if refusal is not None:
+        raise refusal
     return decision

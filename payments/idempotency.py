@@ -24,7 +24,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -37,6 +37,7 @@ from payments.models import IdempotencyRecord
 
 if TYPE_CHECKING:
     from accounts.models import Customer
+    from payments.ledger.money_step import MoneyStepResult
 
 __all__ = [
     "IDEMPOTENCY_KEY_MAX_LENGTH",
@@ -44,6 +45,7 @@ __all__ = [
     "IdempotentResult",
     "idempotency_records_purge",
     "idempotency_replay_lookup",
+    "idempotent_answer",
     "idempotent_execute",
     "request_fingerprint",
 ]
@@ -94,6 +96,29 @@ def idempotency_replay_lookup(*, customer: Customer, key: str, fingerprint: str)
     if isinstance(body, str):  # psycopg returns jsonb decoded; a text cast would not be
         body = json.loads(body)
     return _replay(int(status), body)
+
+
+def idempotent_answer(result: MoneyStepResult) -> IdempotentResult:
+    """The answer to a request the database's money step ran (``payments_pay``): its stored or
+    replayed response, or the error for a key in flight (409), a key reused with another body
+    (422) or the payment PIN (``accounts.services.payment_pin_refusal``)."""
+    from accounts.services import payment_pin_refusal
+
+    outcome = result.outcome
+    if outcome in ("done", "failed"):
+        return IdempotentResult(result.status, result.body, replayed=False)
+    if outcome == "replay":
+        return _replay(result.status, result.body)
+    if outcome == "in_flight":
+        raise IdempotencyInFlight()
+    if outcome == "reused":
+        raise IdempotencyKeyReused()
+    locked_until = result.raw.get("locked_until")
+    raise payment_pin_refusal(
+        outcome,
+        failed=int(result.raw.get("failed") or 0),
+        locked_until=datetime.fromisoformat(locked_until) if locked_until else None,
+    )
 
 
 def request_fingerprint(*, method: str, path: str, body: Any) -> str:

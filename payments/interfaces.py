@@ -2,8 +2,12 @@
 
 ``risk`` and ``promotions`` implement ``risk_precheck(ctx) -> RiskDecision`` and
 ``promotions_quote(ctx) -> PromotionQuote`` and register them by dotted path in settings
-(``PAYMENTS_RISK_PRECHECK`` / ``PAYMENTS_PROMOTIONS_QUOTE``). Both are called inside the money
-transaction, so they must be quick, do no network I/O and raise nothing but ``DomainError``.
+(``PAYMENTS_RISK_PRECHECK`` / ``PAYMENTS_PROMOTIONS_QUOTE``). Both are called on the payment's
+path just before its money step (``payments.ledger.money_step``: one database statement), on what
+the request has read: they must be quick, do no network I/O, write nothing (a refused payment must
+leave nothing behind) and raise nothing but ``DomainError``. What they decide on that can change
+(the customer frozen, balances, limits) is checked again under lock by the money step; a discount
+is funded in the payment's own transfer (the budget account is debited under its lock).
 """
 
 from __future__ import annotations

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import ROUND_UP, Decimal, localcontext
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from core.money import MAX_MINOR, Money, MoneyError
 from payments.errors import BalanceCapExceeded, KycRequired, LimitExceeded
 from payments.errors_movements import FxRateUnavailable
@@ -38,10 +39,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LIMITED_CURRENCY",
+    "LIMIT_FAILURES",
+    "balance_cap_rate",
     "cny_equivalent",
+    "limit_refusal",
     "limits_check_incoming_balance",
     "limits_check_outgoing",
     "limits_release_outgoing",
+    "limits_step_input",
 ]
 
 LIMITED_CURRENCY = "CNY"
@@ -129,6 +134,44 @@ def _reserve(*, customer: Customer, amount: int, tier: KycTier) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+def limit_refusal(failure: str, tier: KycTier) -> DomainError:
+    """The error for a limit refusal named by ``limits_check_outgoing`` or by the database's
+    money step (``payments_pay``): one set of messages for both."""
+    if failure == "kyc_required":
+        return KycRequired()
+    if failure == "limit_per_transaction":
+        return LimitExceeded(
+            _("This payment is above your per-transaction limit."),
+            details={"limit": "per_transaction", "max": Money(tier.per_transaction_limit_minor, "CNY").amount_str()},
+        )
+    if failure == "limit_daily":
+        return LimitExceeded(_("This payment is above your daily limit."), details={"limit": "daily"})
+    if failure == "limit_monthly":
+        return LimitExceeded(_("This payment is above your monthly limit."), details={"limit": "monthly"})
+    raise ValueError(f"not a limit refusal: {failure!r}")
+
+
+LIMIT_FAILURES = ("kyc_required", "limit_per_transaction", "limit_daily", "limit_monthly")
+
+
+def limits_step_input(*, customer: Customer, amount: Money) -> dict[str, Any]:
+    """The limits part of the money step's input (``payments.ledger.money_step``): the amount
+    counted (its CNY equivalent; ``FxRateUnavailable`` without a rate), the tier's limits, and
+    today's and this month's counter periods. The database checks and reserves them in the order
+    of ``limits_check_outgoing``; a tier without limits is refused before any conversion."""
+    tier = _tier(customer)
+    counted = cny_equivalent(amount).minor if tier.per_transaction_limit_minor else 0
+    today = timezone.localdate()
+    return {
+        "amount": counted,
+        "per_transaction": tier.per_transaction_limit_minor,
+        "daily": tier.daily_limit_minor,
+        "monthly": tier.monthly_limit_minor,
+        "day": today.isoformat(),
+        "month": today.replace(day=1).isoformat(),
+    }
+
+
 def limits_check_outgoing(*, customer: Customer, amount: Money) -> None:
     """Check the per-transaction, daily and monthly limits of the customer's KYC tier and reserve
     ``amount`` in the day and month counters. Raises ``KycRequired`` (tier without limits) or
@@ -138,22 +181,19 @@ def limits_check_outgoing(*, customer: Customer, amount: Money) -> None:
     (``cny_equivalent``, rounded up; ``FxRateUnavailable`` without an approved rate)."""
     tier = _tier(customer)
     if tier.per_transaction_limit_minor == 0:
-        raise KycRequired()
+        raise limit_refusal("kyc_required", tier)
     amount = cny_equivalent(amount)
     if amount.minor > tier.per_transaction_limit_minor:
-        raise LimitExceeded(
-            _("This payment is above your per-transaction limit."),
-            details={"limit": "per_transaction", "max": Money(tier.per_transaction_limit_minor, "CNY").amount_str()},
-        )
+        raise limit_refusal("limit_per_transaction", tier)
     if amount.minor > tier.daily_limit_minor:
-        raise LimitExceeded(_("This payment is above your daily limit."), details={"limit": "daily"})
+        raise limit_refusal("limit_daily", tier)
     if amount.minor > tier.monthly_limit_minor:
-        raise LimitExceeded(_("This payment is above your monthly limit."), details={"limit": "monthly"})
+        raise limit_refusal("limit_monthly", tier)
     accepted = _reserve(customer=customer, amount=amount.minor, tier=tier)
     if CustomerSpendCounter.Period.DAY not in accepted:
-        raise LimitExceeded(_("This payment is above your daily limit."), details={"limit": "daily"})
+        raise limit_refusal("limit_daily", tier)
     if CustomerSpendCounter.Period.MONTH not in accepted:
-        raise LimitExceeded(_("This payment is above your monthly limit."), details={"limit": "monthly"})
+        raise limit_refusal("limit_monthly", tier)
 
 
 # Give back a reservation in the periods it was taken in (not today's: a payout declined on the 1st
@@ -181,6 +221,12 @@ def limits_release_outgoing(*, customer_id: int, amount: Money, reserved_at: dat
         cursor.execute(
             _RELEASE, {"customer": customer_id, "amount": amount.minor, "day": day, "month": day.replace(day=1)}
         )
+
+
+def balance_cap_rate(currency: str) -> Decimal | None:
+    """CNY per unit of ``currency`` for the balance cap of a wallet in it (None for CNY, which
+    needs no rate); ``FxRateUnavailable`` when there is no approved rate."""
+    return None if currency == LIMITED_CURRENCY else _mid_rate_to_cny(currency)
 
 
 def limits_check_incoming_balance(*, account: LedgerAccount) -> None:

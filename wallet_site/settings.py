@@ -79,6 +79,23 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
+# The customer API's lean lane (core.wsgi_lanes): the same stack without what only the admin uses.
+ADMIN_ONLY_MIDDLEWARE = frozenset(
+    {
+        "csp.middleware.CSPMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django_otp.middleware.OTPMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "axes.middleware.AxesMiddleware",
+    }
+)
+API_MIDDLEWARE = [name for name in MIDDLEWARE if name not in ADMIN_ONLY_MIDDLEWARE]
+API_LANE_PREFIX = "/api/"
+API_LANE_EXCLUDED = ("/api/v1/docs/", "/api/v1/redoc/")  # HTML pages: they keep CSP and framing rules
+
 ROOT_URLCONF = "wallet_site.urls"
 WSGI_APPLICATION = "wallet_site.wsgi.application"
 TEMPLATES = [

@@ -1,6 +1,10 @@
+"""WSGI entry point (gunicorn ``wallet_site.wsgi``): the customer API on its lean middleware lane,
+everything else on the full stack (``core.wsgi_lanes``)."""
+
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wallet_site.settings")
-application = get_wsgi_application()
+
+from core.wsgi_lanes import lanes_application
+
+application = lanes_application()

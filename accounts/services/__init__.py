@@ -20,6 +20,8 @@ from accounts.services.pin import (
     customer_payment_pin_change,
     customer_payment_pin_set,
     customer_payment_pin_verify,
+    payment_pin_candidate,
+    payment_pin_refusal,
     payment_pin_validate,
 )
 from accounts.services.profile import (
@@ -76,6 +78,8 @@ __all__ = [
     "otp_request",
     "otp_request_step_up",
     "password_validate",
+    "payment_pin_candidate",
+    "payment_pin_refusal",
     "payment_pin_validate",
     "staff_change_approve",
     "staff_change_record",

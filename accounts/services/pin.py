@@ -175,3 +175,28 @@ def customer_payment_pin_change(
         code="payment_pin_verification_required",
         status_code=400,
     )
+
+
+def payment_pin_candidate(*, stored: str, pin: object) -> str | None:
+    """The stored form ``pin`` would have under the stored PIN's salt and key, for the database to
+    compare under the customer's row lock while it counts the attempt (``payments_pay``).
+
+    None when that comparison cannot be made: no PIN on the snapshot (it may have been set since),
+    or one stored by an earlier scheme or under an older key (the caller then verifies with
+    ``customer_payment_pin_verify``, which re-hashes). A malformed PIN gets a form that never
+    matches, so it counts as a wrong try, as in ``customer_payment_pin_verify``."""
+    if not stored or _pin_needs_rehash(stored):
+        return None
+    if not isinstance(pin, str) or not _PIN_RE.fullmatch(pin):
+        return "-"
+    return PaymentPinHasher().encode(pin, PaymentPinHasher().decode(stored)["salt"])
+
+
+def payment_pin_refusal(outcome: str, *, failed: int = 0, locked_until: datetime | None = None) -> Exception:
+    """The error for the database's PIN answer (``pin_not_set``, ``pin_locked``, ``pin_invalid``),
+    the same as ``customer_payment_pin_verify`` raises."""
+    if outcome == "pin_not_set":
+        return PaymentPinNotSet()
+    if outcome == "pin_locked" or failed >= PIN_MAX_ATTEMPTS:
+        return _locked_error(locked_until or timezone.now() + PIN_LOCK_DURATION)
+    return PaymentPinInvalid(details={"attempts_left": PIN_MAX_ATTEMPTS - failed})

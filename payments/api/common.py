@@ -21,14 +21,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.services import customer_payment_pin_verify, payment_pin_candidate
+from accounts.services.pin import PIN_LOCK_DURATION, PIN_MAX_ATTEMPTS
 from core.money import Money, MoneyError
 from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount
 from payments.idempotency import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
+    IDEMPOTENCY_TTL,
+    IdempotentResult,
     idempotency_replay_lookup,
     idempotent_execute,
     request_fingerprint,
 )
+from payments.ledger.money_step import MoneyRequest
 
 __all__ = [
     "IDEMPOTENCY_KEY_PARAMETER",
@@ -149,6 +154,39 @@ class IdempotentMoneyApi(APIView):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def money_request(
+        self, request: Request, *, key: str, fingerprint: str, pin: str
+    ) -> MoneyRequest | IdempotentResult:
+        """The request part of a one-statement money step (``payments.ledger.money_step``): the
+        database compares the PIN under the payer's row lock when the stored PIN allows it; for a
+        PIN under an older key, a stored answer is looked up and the PIN verified here first (and
+        re-hashed), as ``post`` does. Returns a replayed result when there is one."""
+        customer = request.user
+        candidate = payment_pin_candidate(stored=customer.payment_pin, pin=pin)  # type: ignore[union-attr]
+        if candidate is None:
+            replay = idempotency_replay_lookup(customer=customer, key=key, fingerprint=fingerprint)  # type: ignore[arg-type]
+            if replay is not None:
+                return replay
+            customer_payment_pin_verify(customer=customer, pin=pin)  # type: ignore[arg-type]
+        return MoneyRequest(
+            customer_id=customer.pk,  # type: ignore[union-attr]
+            key=key,
+            fingerprint=fingerprint,
+            ttl_seconds=int(IDEMPOTENCY_TTL.total_seconds()),
+            render=_unset_render,
+            pin_candidate=candidate,
+            pin_max=PIN_MAX_ATTEMPTS,
+            pin_lock=PIN_LOCK_DURATION,
+        )
+
+    def answer(self, result: IdempotentResult) -> Response:
+        response = Response(result.body, status=result.status)
+        if result.replayed:
+            response[REPLAYED_HEADER] = "true"
+            if result.original_request_id:
+                response[ORIGINAL_REQUEST_ID_HEADER] = result.original_request_id
+        return response
+
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = self.idempotency_key(request)
         fingerprint = self.fingerprint(request)
@@ -163,9 +201,8 @@ class IdempotentMoneyApi(APIView):
                 fingerprint=fingerprint,
                 operation=lambda: self.perform(request, data),
             )
-        response = Response(result.body, status=result.status)
-        if result.replayed:
-            response[REPLAYED_HEADER] = "true"
-            if result.original_request_id:
-                response[ORIGINAL_REQUEST_ID_HEADER] = result.original_request_id
-        return response
+        return self.answer(result)
+
+
+def _unset_render(transfer: Any) -> tuple[int, dict[str, Any]]:
+    raise RuntimeError("the service sets MoneyRequest.render")

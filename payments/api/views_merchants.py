@@ -13,7 +13,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from accounts.services import customer_payment_pin_verify
 from core.fields import StrictCharField
 from core.money import Money
 from payments.api.common import (
@@ -26,15 +25,20 @@ from payments.api.common import (
 )
 from payments.errors import DomainError
 from payments.errors_movements import UnsupportedCurrency
-from payments.models import Merchant, MerchantPayment
+from payments.idempotency import IdempotentResult, idempotent_answer
+from payments.models import Merchant, MerchantPayment, Transfer
 from payments.qr import qr_png, qr_svg
-from payments.services.merchant_payments import merchant_payment_create, merchant_static_qr
+from payments.services.merchant_payments import merchant_payment_request, merchant_static_qr
 
 __all__ = ["MerchantPaymentCreateApi", "MerchantQrImageApi", "merchant_payment_body", "merchant_qr_response"]
 
 
-def merchant_payment_body(payment: MerchantPayment) -> dict[str, Any]:
+def merchant_payment_body(payment: MerchantPayment, *, order_public_id: str | None = None) -> dict[str, Any]:
+    """The answer for a merchant payment; ``order_public_id`` when the order is not loaded (the
+    payment is being written by the same statement that stores this answer)."""
     amount = Money(payment.amount_minor, payment.currency)
+    if order_public_id is None and payment.order_id is not None:
+        order_public_id = str(payment.order.public_id)
     paid = Money(payment.customer_paid_minor, payment.currency)
     return {
         "id": str(payment.public_id),
@@ -45,7 +49,7 @@ def merchant_payment_body(payment: MerchantPayment) -> dict[str, Any]:
             "name": payment.merchant.name,
             "category": payment.merchant.category,
         },
-        "order_id": str(payment.order.public_id) if payment.order else None,
+        "order_id": order_public_id,
         "amount": amount.as_dict(),
         "discount": Money(payment.discount_minor, payment.currency).as_dict(),
         "paid": paid.as_dict(),
@@ -85,18 +89,6 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         paid = MoneySerializer()
         created_at = serializers.DateTimeField()
 
-    def before_execute(self, request: Request, data: Any) -> None:
-        customer_payment_pin_verify(customer=request.user, pin=data["pin"])  # type: ignore[arg-type]
-
-    def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
-        payment = merchant_payment_create(
-            customer=request.user,  # type: ignore[arg-type]
-            qr=data["qr"],
-            amount=data["money"],
-            currency=data.get("currency"),
-        )
-        return status.HTTP_201_CREATED, merchant_payment_body(payment)
-
     @extend_schema(
         operation_id="merchant_payments_create",
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
@@ -109,7 +101,26 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         ),
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        return super().post(request, *args, **kwargs)
+        key = self.idempotency_key(request)
+        fingerprint = self.fingerprint(request)
+        data = self.validate_input(request)
+        prepared = self.money_request(request, key=key, fingerprint=fingerprint, pin=data["pin"])
+        if isinstance(prepared, IdempotentResult):
+            return self.answer(prepared)
+
+        def render(transfer: Transfer, payment: MerchantPayment) -> tuple[int, dict[str, Any]]:
+            payment.transfer = transfer
+            return status.HTTP_201_CREATED, merchant_payment_body(payment, order_public_id=transfer.metadata["order"])
+
+        result = merchant_payment_request(
+            customer=request.user,  # type: ignore[arg-type]
+            qr=data["qr"],
+            amount=data["money"],
+            currency=data.get("currency"),
+            request=prepared,
+            render=render,
+        )
+        return self.answer(idempotent_answer(result))
 
 
 class MerchantQrImageApi(APIView):

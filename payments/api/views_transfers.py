@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
@@ -12,8 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.pii import mask_name, mask_phone
-from accounts.selectors import customer_get_by_phone
-from accounts.services import customer_payment_pin_verify
 from core.fields import StrictCharField
 from core.money import CURRENCY_EXPONENTS
 from core.validators import reject_card_numbers
@@ -25,11 +23,15 @@ from payments.api.common import (
     error_responses,
     money_parse,
 )
-from payments.errors import CurrencyMismatch, InvalidAmount, RecipientNotFound
+from payments.errors import InvalidAmount
+from payments.idempotency import IdempotentResult, idempotent_answer
 from payments.ledger import Balance
-from payments.models import LedgerAccount
+from payments.models import LedgerAccount, Transfer
 from payments.selectors import wallet_balance, wallet_get_for_customer, wallet_list_for_customer
-from payments.services.transfers import transfer_p2p_create
+from payments.services.transfers import transfer_p2p_request
+
+if TYPE_CHECKING:
+    from accounts.models import Customer
 
 
 class BalanceSerializer(serializers.Serializer):
@@ -110,43 +112,6 @@ class TransferCreateApi(IdempotentMoneyApi):
         created_at = serializers.DateTimeField()
         balance_after = MoneySerializer()
 
-    def before_execute(self, request: Request, data: Any) -> None:
-        # Commits its own failure counter: must run outside the money transaction.
-        customer_payment_pin_verify(customer=request.user, pin=data["pin"])  # type: ignore[arg-type]
-
-    def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
-        sender = request.user
-        money = data["money"]
-        if data.get("to_phone"):
-            recipient = customer_get_by_phone(data["to_phone"])
-        else:
-            wallet = (
-                LedgerAccount.objects.select_related("customer")
-                .filter(public_id=data["to_wallet_id"], kind=LedgerAccount.Kind.CUSTOMER_WALLET)
-                .first()
-            )
-            recipient = wallet.customer if wallet is not None else None
-            if wallet is not None and wallet.currency != money.currency:
-                raise CurrencyMismatch(_("The recipient's wallet holds another currency."))
-        if recipient is None:
-            raise RecipientNotFound()
-        transfer = transfer_p2p_create(sender=sender, recipient=recipient, amount=money, memo=data["memo"])  # type: ignore[arg-type]
-        source = next(p for p in transfer.written_postings if p.amount_minor < 0)  # type: ignore[attr-defined]
-        body = {
-            "id": str(transfer.public_id),
-            "status": "COMPLETED",
-            "kind": transfer.kind,
-            "amount": money.as_dict(),
-            "to": {"name": mask_name(recipient.legal_name or ""), "phone": mask_phone(recipient.phone)},
-            "memo": transfer.memo,
-            "created_at": transfer.created_at.isoformat(),
-            "balance_after": {
-                "amount": _minor_str(source.balance_after_minor, money.currency),
-                "currency": money.currency,
-            },
-        }
-        return status.HTTP_201_CREATED, body
-
     @extend_schema(
         operation_id="transfers_create",
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
@@ -155,13 +120,36 @@ class TransferCreateApi(IdempotentMoneyApi):
         description="Send money to another customer. `amount` is a decimal string; JSON numbers are refused.",
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+        key = self.idempotency_key(request)
+        fingerprint = self.fingerprint(request)
+        data = self.validate_input(request)
+        prepared = self.money_request(request, key=key, fingerprint=fingerprint, pin=data["pin"])
+        if isinstance(prepared, IdempotentResult):
+            return self.answer(prepared)
+        money = data["money"]
 
+        def render(transfer: Transfer, recipient: Customer) -> tuple[int, dict[str, Any]]:
+            return status.HTTP_201_CREATED, {
+                "id": str(transfer.public_id),
+                "status": "COMPLETED",
+                "kind": transfer.kind,
+                "amount": money.as_dict(),
+                "to": {"name": mask_name(recipient.legal_name or ""), "phone": mask_phone(recipient.phone)},
+                "memo": transfer.memo,
+                "created_at": transfer.created_at.isoformat(),
+                "balance_after": {"amount": None, "currency": money.currency},  # filled by the database
+            }
 
-def _minor_str(minor: int | None, currency: str) -> str | None:
-    from core.money import Money
-
-    return Money(minor, currency).amount_str() if minor is not None else None
+        result = transfer_p2p_request(
+            sender=request.user,  # type: ignore[arg-type]
+            amount=money,
+            memo=data["memo"],
+            request=prepared,
+            render=render,
+            to_phone=data.get("to_phone"),
+            to_wallet_id=data.get("to_wallet_id"),
+        )
+        return self.answer(idempotent_answer(result))
 
 
 __all__ = ["TransferCreateApi", "WalletDetailApi", "WalletListApi"]

@@ -177,6 +177,45 @@ def wallets_get_or_create(*, customers: Sequence[Customer], currency: str) -> li
     ]
 
 
+_RESERVE_IDS_SQL = "SELECT nextval(pg_get_serial_sequence('payments_ledgeraccount', 'id')) FROM generate_series(1, %s)"
+
+
+def wallets_for_payment(*, customers: Sequence[Customer], currency: str) -> list[LedgerAccount]:
+    """The wallets of several customers in ``currency``, in the given order, without writing: the
+    existing ones (one query), and for a customer who has none yet an UNSAVED wallet whose id is
+    reserved from the sequence (``opening = True``). The database's money step opens it in the
+    payment's own block (``payments_pay``, ``open_accounts``), so a refused payment opens nothing."""
+    codes = [wallet_code(customer, currency) for customer in customers]
+    found = {account.code: account for account in LedgerAccount.objects.filter(code__in=codes)}
+    return wallets_complete(customers=customers, currency=currency, found=[found.get(code) for code in codes])
+
+
+def wallets_complete(
+    *, customers: Sequence[Customer], currency: str, found: Sequence[LedgerAccount | None]
+) -> list[LedgerAccount]:
+    """``wallets_for_payment`` for wallets already read: the missing ones get a reserved id."""
+    missing = [i for i, account in enumerate(found) if account is None]
+    if not missing:
+        return [account for account in found if account is not None]
+    with connection.cursor() as cursor:
+        cursor.execute(_RESERVE_IDS_SQL, [len(missing)])
+        ids = [int(row[0]) for row in cursor.fetchall()]
+    result = list(found)
+    for i, pk in zip(missing, ids, strict=True):
+        customer = customers[i]
+        wallet = LedgerAccount(
+            pk=pk,
+            public_id=wallet_public_id(customer, currency),
+            kind=Kind.POINTS_WALLET if currency == "PTS" else Kind.CUSTOMER_WALLET,
+            currency=currency,
+            code=wallet_code(customer, currency),
+            customer=customer,
+        )
+        wallet.opening = True  # type: ignore[attr-defined]
+        result[i] = wallet
+    return [account for account in result if account is not None]
+
+
 _CUSTOMER_STATUS_SHARE_SQL = "SELECT id, status FROM accounts_customer WHERE id = ANY(%s) ORDER BY id FOR SHARE"
 
 
@@ -240,11 +279,9 @@ def account_balance(account: LedgerAccount) -> Balance:
     return Balance(Money(posted, currency), Money(pending, currency), Money(posted - pending, currency))
 
 
-_FOLD_SQL = """
-WITH folded AS (DELETE FROM payments_hotaccountdelta WHERE account_id = %s RETURNING amount_minor)
-UPDATE payments_ledgeraccount SET posted_minor = posted_minor + COALESCE((SELECT SUM(amount_minor) FROM folded), 0)
- WHERE id = %s RETURNING posted_minor
-"""
+# The database function of payments 0010 (run as the schema owner: the application role may not
+# update posted_minor nor delete deltas itself).
+_FOLD_SQL = "SELECT payments_hot_account_fold(%s)"
 
 
 def hot_account_fold(account: LedgerAccount) -> int:
@@ -255,7 +292,7 @@ def hot_account_fold(account: LedgerAccount) -> int:
     """
     _require_atomic()
     with connection.cursor() as cursor:
-        cursor.execute(_FOLD_SQL, [account.pk, account.pk])
+        cursor.execute(_FOLD_SQL, [account.pk])
         row = cursor.fetchone()
     account.posted_minor = int(row[0])
     return account.posted_minor

@@ -13,15 +13,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BigIntegerField, Case, F, Value, When
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
+from core.errors import DomainError
 from core.money import Money
-from payments.errors import CurrencyMismatch, InsufficientFunds, InvalidAmount, UnbalancedTransfer
-from payments.ledger.accounts import _ensure_account_usable, _require_atomic, hot_account_fold
+from payments.errors import (
+    AccountClosed,
+    AccountFrozen,
+    CurrencyMismatch,
+    InsufficientFunds,
+    InvalidAmount,
+    UnbalancedTransfer,
+)
+from payments.ledger.accounts import _require_atomic
 from payments.lock_objects import ledger_accounts_lock
-from payments.models import HotAccountDelta, LedgerAccount, Posting, Transfer
+from payments.models import LedgerAccount, Posting, Transfer
 
 if TYPE_CHECKING:
     from accounts.models import Customer
@@ -176,26 +185,101 @@ def _transfer_post(
     Customer-level checks (frozen customer, limits, risk) are the calling service's job.
     """
     _require_atomic()
-    accounts, net = _validate_legs(legs)
-    lock_ids = [pk for pk, account in accounts.items() if _needs_lock(account, net[pk])]
-    locked = ledger_accounts_lock(lock_ids)
-    for pk, account in accounts.items():
-        _ensure_account_usable(locked.get(pk, account), kind)
+    prepared = transfer_prepare(
+        kind=kind,
+        legs=legs,
+        reference=reference,
+        memo=memo,
+        metadata=metadata,
+        reverses=reverses,
+        reason_code=reason_code,
+        initiated_by=initiated_by,
+    )
+    transfer = prepared.transfer
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LEDGER_POST_SQL,
+            [
+                kind,
+                transfer.public_id,
+                reference,
+                memo,
+                Jsonb(transfer.metadata),
+                reverses.pk if reverses is not None else None,
+                reason_code,
+                initiated_by.pk if initiated_by is not None else None,
+                transfer.created_at,
+                transfer.content_hash,
+                *prepared.leg_arrays(),
+            ],
+        )
+        result = json.loads(cursor.fetchone()[0])  # Django's psycopg loaders hand jsonb over as text
+    if "error" in result:
+        raise ledger_refusal(result)
+    return prepared.written(result)
 
-    for pk in lock_ids:
-        row = locked[pk]
-        if row.is_hot:
-            hot_account_fold(row)
-        if net[pk] < 0 and not row.allow_negative and row.posted_minor - row.pending_debit_minor + net[pk] < 0:
-            raise InsufficientFunds(
-                details={
-                    "currency": row.currency,
-                    "available": Money(row.posted_minor - row.pending_debit_minor, row.currency).amount_str(),
-                }
-                if row.customer_id is not None
-                else {"currency": row.currency}
+
+@dataclass(frozen=True)
+class PreparedTransfer:
+    """A transfer validated and hashed in Python, ready for ``payments_ledger_post`` (directly, or
+    inside ``payments_pay``): the unsaved ``Transfer`` (public id, ``created_at``, content hash) and
+    each leg's counterparty account."""
+
+    transfer: Transfer
+    legs: Sequence[Leg]
+    counterparties: list[int | None]
+
+    def leg_arrays(self) -> tuple[list[int], list[int], list[str], list[int | None]]:
+        """Accounts, amounts, currencies and counterparties: the function's four arrays."""
+        return (
+            [leg.account.pk for leg in self.legs],
+            [leg.amount.minor for leg in self.legs],
+            [leg.amount.currency for leg in self.legs],
+            self.counterparties,
+        )
+
+    def written(self, result: dict[str, Any]) -> Transfer:
+        """The transfer as the function wrote it (its ids and balances after), with
+        ``written_postings`` so callers render without a query."""
+        transfer = self.transfer
+        transfer.pk = int(result["transfer_id"])
+        transfer._state.adding = False
+        transfer._state.db = connection.alias
+        postings = []
+        for leg, counterparty_id, posting_id, balance_after in zip(
+            self.legs, self.counterparties, result["posting_ids"], result["balances_after"], strict=True
+        ):
+            posting = Posting(
+                pk=int(posting_id),
+                transfer=transfer,
+                account_id=leg.account.pk,
+                counterparty_account_id=counterparty_id,
+                amount_minor=leg.amount.minor,
+                currency=leg.amount.currency,
+                balance_after_minor=balance_after,
+                created_at=transfer.created_at,
             )
+            posting._state.adding = False
+            posting._state.db = connection.alias
+            postings.append(posting)
+        transfer.written_postings = postings  # type: ignore[attr-defined]
+        return transfer
 
+
+def transfer_prepare(
+    *,
+    kind: str,
+    legs: Sequence[Leg],
+    reference: str = "",
+    memo: str = "",
+    metadata: dict[str, Any] | None = None,
+    reverses: Transfer | None = None,
+    reason_code: str = "",
+    initiated_by: Customer | None = None,
+) -> PreparedTransfer:
+    """Validate the legs (balanced, non-zero, currencies) and build the unsaved transfer with its
+    content hash. Writes nothing; ``payments_ledger_post`` re-checks under its locks."""
+    _validate_legs(legs)
     now = timezone.now()
     metadata = dict(metadata or {})
     transfer = Transfer(
@@ -208,25 +292,6 @@ def _transfer_post(
         initiated_by=initiated_by,
         created_at=now,
     )
-    running = {pk: locked[pk].posted_minor for pk in lock_ids}
-    counterparties = _counterparties(legs)
-    postings: list[Posting] = []
-    for leg, counterparty_id in zip(legs, counterparties, strict=True):
-        pk = leg.account.pk
-        balance_after: int | None = None
-        if pk in running:
-            running[pk] += leg.amount.minor
-            balance_after = running[pk]
-        postings.append(
-            Posting(
-                account_id=pk,
-                counterparty_account_id=counterparty_id,
-                amount_minor=leg.amount.minor,
-                currency=leg.amount.currency,
-                balance_after_minor=balance_after,
-                created_at=now,
-            )
-        )
     transfer.content_hash = transfer_content_hash(
         public_id=str(transfer.public_id),
         kind=kind,
@@ -239,25 +304,24 @@ def _transfer_post(
         created_at=now,
         postings=[(leg.account.code, leg.amount.minor, leg.amount.currency) for leg in legs],
     )
-    transfer.save(force_insert=True)
-    for posting in postings:
-        posting.transfer = transfer
-    Posting.objects.bulk_create(postings)
+    return PreparedTransfer(transfer=transfer, legs=legs, counterparties=_counterparties(legs))
 
-    moved = {pk: net[pk] for pk in lock_ids if net[pk]}
-    if moved:  # one UPDATE for every locked account, each moved by F() + its net amount
-        LedgerAccount.objects.filter(pk__in=moved).update(
-            posted_minor=F("posted_minor")
-            + Case(*(When(pk=pk, then=Value(amount)) for pk, amount in moved.items()), output_field=BigIntegerField())
-        )
-        for pk, amount in moved.items():
-            locked[pk].posted_minor += amount
-    deltas = [
-        HotAccountDelta(account_id=p.account_id, posting_id=p.pk, amount_minor=p.amount_minor)
-        for p in postings
-        if p.account_id not in running
-    ]
-    if deltas:
-        HotAccountDelta.objects.bulk_create(deltas)
-    transfer.written_postings = postings  # type: ignore[attr-defined]  # callers render without a query
-    return transfer
+
+# One round trip: the database function of payments 0009 locks, checks, writes and moves balances.
+_LEDGER_POST_SQL = "SELECT payments_ledger_post(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+
+
+def ledger_refusal(result: dict[str, Any]) -> DomainError:
+    """The domain error for a refusal ``payments_ledger_post`` returned (nothing was written)."""
+    error = result["error"]
+    if error == "insufficient_funds":
+        currency = str(result["currency"])
+        details: dict[str, str] = {"currency": currency}
+        if result.get("customer_account"):
+            details["available"] = Money(int(result["available_minor"]), currency).amount_str()
+        return InsufficientFunds(details=details)
+    if error == "account_frozen":
+        return AccountFrozen()
+    if error == "account_closed":
+        return AccountClosed()
+    raise RuntimeError(f"payments_ledger_post: unknown refusal {error!r}")

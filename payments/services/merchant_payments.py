@@ -1,42 +1,44 @@
 """Merchant payments by QR code (static: the customer types the amount; dynamic: an order).
 
-``merchant_payment_create`` runs inside the request's durable transaction (``idempotent_execute``);
-the payment PIN is verified before it, outside any transaction.
+``merchant_payment_create`` (the service) and ``merchant_payment_request`` (the API's, with the
+Idempotency-Key and the PIN) run the money step as one database statement
+(``payments.ledger.money_step``).
 """
 
 from __future__ import annotations
 
 import secrets
+import uuid
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.utils import timezone
-
+from core.errors import DomainError
 from core.money import Money
 from payments.errors import CurrencyMismatch
 from payments.errors_movements import (
     AmountMismatch,
     AmountRequired,
+    FxRateUnavailable,
     MerchantUnavailable,
-    OrderAlreadyPaid,
-    OrderCancelled,
     UnsupportedCurrency,
 )
-from payments.events import TOPIC_PAYMENT_COMPLETED, transfer_event_publish
-from payments.hooks import promotions_quote, risk_precheck_enforce
+from payments.events import TOPIC_PAYMENT_COMPLETED
+from payments.hooks import promotions_quote, risk_precheck, risk_refusal
 from payments.interfaces import PaymentContext, PromotionQuote
-from payments.ledger import (
-    Leg,
-    account_balance,
-    account_open,
-    customer_ensure_can_transact,
-    transfer_post,
-    wallet_get_or_create,
+from payments.ledger import Leg, account_balance, account_open, wallets_complete
+from payments.ledger.money_step import (
+    MoneyRequest,
+    MoneyStep,
+    MoneyStepResult,
+    WalletOpenedConcurrently,
+    money_step_run,
 )
-from payments.limits import limits_check_outgoing
+from payments.ledger.transfers import transfer_prepare
+from payments.limits import limits_step_input
 from payments.models import LedgerAccount, Merchant, MerchantOrder, MerchantPayment, Transfer
-from payments.qr import QrExpired, QrInvalid, QrPayload, qr_sign, qr_verify
+from payments.qr import QrInvalid, QrPayload, qr_sign, qr_verify
+from payments.selectors_payment import merchant_payment_parties_get
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -49,6 +51,7 @@ __all__ = [
     "merchant_order_create",
     "merchant_order_qr",
     "merchant_payment_create",
+    "merchant_payment_request",
     "merchant_static_qr",
 ]
 
@@ -109,27 +112,6 @@ def merchant_order_qr(order: MerchantOrder) -> str:
     )
 
 
-def _claim_order(payload: QrPayload, merchant: Merchant) -> MerchantOrder:
-    """Mark the order PAID (conditional UPDATE, so two payers cannot both pay it); explain a refusal."""
-    assert payload.order_public_id is not None
-    now = timezone.now()
-    claimed = MerchantOrder.objects.filter(
-        public_id=payload.order_public_id, merchant=merchant, status=MerchantOrder.Status.OPEN, expires_at__gt=now
-    ).update(status=MerchantOrder.Status.PAID, paid_at=now)
-    order = MerchantOrder.objects.filter(public_id=payload.order_public_id, merchant=merchant).first()
-    if order is None:
-        raise QrInvalid()
-    if not claimed:
-        if order.status == MerchantOrder.Status.PAID:
-            raise OrderAlreadyPaid()
-        if order.status == MerchantOrder.Status.CANCELLED:
-            raise OrderCancelled()
-        raise QrExpired()
-    if Money(order.amount_minor, order.currency) != payload.amount:
-        raise QrInvalid()  # the signed amount must be the order's: never trust one without the other
-    return order
-
-
 def _usable_discount(quote: PromotionQuote, amount: Money) -> tuple[Money, LedgerAccount] | None:
     """The quote's instant discount if it is funded: a budget account, same currency, less than
     the amount, and (checked now; the ledger re-checks under the lock) enough budget left."""
@@ -149,92 +131,172 @@ def _usable_discount(quote: PromotionQuote, amount: Money) -> tuple[Money, Ledge
     return discount, budget
 
 
-def merchant_payment_create(
-    *, customer: Customer, qr: object, amount: Money | None, currency: str | None = None
-) -> MerchantPayment:
-    """Pay the merchant of a scanned QR code. Call inside a transaction (the request's).
+def _merchant_step(*, customer: Customer, qr: object, amount: Money | None, currency: str | None) -> MoneyStep:
+    """The money step of a merchant payment, or a ``DomainError`` for a QR code refused before any
+    money (forged or altered, expired, unknown or closed merchant, currency, amount).
 
-    Static QR: ``amount`` required (``AmountRequired``). Dynamic QR: ``amount`` may be None, else
-    it must equal the order's (``AmountMismatch``); the order is claimed at most once
-    (``OrderAlreadyPaid`` 409). Forged/altered → ``QrInvalid``, past expiry → ``QrExpired`` (400).
-    In the transaction: risk pre-check, promotions quote (instant discount funded by a campaign
-    budget), KYC limits on what the customer pays, the transfer (wallet debited under its lock,
-    merchant's hot account credited without a lock), the ``MerchantPayment`` row and the
-    ``payment.completed`` event.
-    """
+    Reads the merchant, its account and the payer's wallet in one query; the risk pre-check and
+    the promotions quote run on what was read; the database then claims the order of a dynamic QR
+    (at most once), checks the payer under lock, reserves the limits, writes the transfer (an
+    instant discount debits the campaign budget in the same transfer), the ``MerchantPayment`` row
+    and the ``payment.completed`` event."""
     payload = qr_verify(qr)
     if currency is not None and currency != payload.currency:
         raise CurrencyMismatch()
     if amount is not None and amount.currency != payload.currency:
         raise CurrencyMismatch()
-    with transaction.atomic():
-        merchant = Merchant.objects.filter(public_id=payload.merchant_public_id).first()
-        if merchant is None:
-            raise QrInvalid()
-        if merchant.status != Merchant.Status.ACTIVE or not merchant.accepts(payload.currency):
-            raise MerchantUnavailable()
-        order = None
-        if payload.is_dynamic:
-            assert payload.amount is not None
-            if amount is not None and amount != payload.amount:
-                raise AmountMismatch(details={"order_amount": payload.amount.as_dict()})
-            amount = payload.amount
-            order = _claim_order(payload, merchant)
-        elif amount is None:
-            raise AmountRequired()
-        customer_ensure_can_transact(customer)
-        wallet = wallet_get_or_create(customer=customer, currency=amount.currency)
-        merchant_account = merchant_ledger_account(merchant, amount.currency)
-        ctx = PaymentContext(
-            customer=customer,
-            kind=Transfer.Kind.MERCHANT_PAYMENT,
-            amount=amount,
-            counterparty_account=merchant_account,
-            merchant_id=str(merchant.public_id),
-            metadata={"mcc": merchant.mcc, "order": str(order.public_id) if order else None},
+    parties = merchant_payment_parties_get(
+        customer=customer, merchant_public_id=payload.merchant_public_id, currency=payload.currency
+    )
+    merchant = parties.merchant
+    if merchant is None:
+        raise QrInvalid()
+    if merchant.status != Merchant.Status.ACTIVE or not merchant.accepts(payload.currency):
+        raise MerchantUnavailable()
+    order_public_id = None
+    if payload.is_dynamic:
+        assert payload.amount is not None
+        if amount is not None and amount != payload.amount:
+            raise AmountMismatch(details={"order_amount": payload.amount.as_dict()})
+        amount = payload.amount
+        order_public_id = str(payload.order_public_id)
+    elif amount is None:
+        raise AmountRequired()
+    merchant_account = parties.merchant_account or merchant_ledger_account(merchant, amount.currency)
+    (wallet,) = wallets_complete(customers=[customer], currency=amount.currency, found=[parties.wallet])
+    ctx = PaymentContext(
+        customer=customer,
+        kind=Transfer.Kind.MERCHANT_PAYMENT,
+        amount=amount,
+        counterparty_account=merchant_account,
+        merchant_id=str(merchant.public_id),
+        metadata={"mcc": merchant.mcc, "order": order_public_id},
+    )
+    refused: DomainError | None = risk_refusal(risk_precheck(ctx))
+    quote = promotions_quote(ctx)
+    discount = _usable_discount(quote, amount)
+    customer_pays = amount - discount[0] if discount else amount
+    limits = None
+    if refused is None:
+        try:
+            limits = limits_step_input(customer=customer, amount=customer_pays)
+        except FxRateUnavailable as exc:
+            refused = exc
+    legs = [Leg(wallet, -customer_pays), Leg(merchant_account, amount)]
+    if discount:
+        legs.append(Leg(discount[1], -discount[0]))
+    prepared = transfer_prepare(
+        kind=Transfer.Kind.MERCHANT_PAYMENT,
+        legs=legs,
+        reference=f"MP{secrets.token_hex(8).upper()}",
+        memo=merchant.name[:200],
+        metadata={"merchant": str(merchant.public_id), "mcc": merchant.mcc, "order": order_public_id},
+        initiated_by=customer,
+    )
+    payment_public_id = uuid.uuid4()
+    step = MoneyStep(
+        payer=customer,
+        prepared=prepared,
+        event_topic=TOPIC_PAYMENT_COMPLETED,
+        event_extra={
+            "payment_type": "MERCHANT",
+            "payment_id": str(payment_public_id),
+            "customer": str(customer.public_id),
+            "merchant": str(merchant.public_id),
+            "mcc": merchant.mcc,
+            "amount": amount.as_dict(),
+            "paid_by_customer": customer_pays.as_dict(),
+            "discount": discount[0].as_dict() if discount else None,
+            "benefits": quote.benefits,
+        },
+        tier=customer.kyc_tier,
+        limits=limits,
+        merchant_payment={
+            "public_id": str(payment_public_id),
+            "merchant": merchant.pk,
+            "wallet": wallet.pk,
+            "amount": amount.minor,
+            "currency": amount.currency,
+            "discount": discount[0].minor if discount else 0,
+            "discount_account": discount[1].pk if discount else None,
+        },
+        refused_after_status=refused,
+    )
+    if payload.is_dynamic:
+        step.claim_order = {
+            "public_id": order_public_id,
+            "merchant": merchant.pk,
+            "amount": amount.minor,
+            "currency": amount.currency,
+        }
+    step.merchant = merchant  # type: ignore[attr-defined]  # for the answer
+    return step
+
+
+def merchant_payment_create(
+    *, customer: Customer, qr: object, amount: Money | None, currency: str | None = None
+) -> MerchantPayment:
+    """Pay the merchant of a scanned QR code (the service; the API uses ``merchant_payment_request``).
+
+    Static QR: ``amount`` required (``AmountRequired``). Dynamic QR: ``amount`` may be None, else
+    it must equal the order's (``AmountMismatch``); the order is claimed at most once
+    (``OrderAlreadyPaid`` 409). Forged/altered → ``QrInvalid``, past expiry → ``QrExpired`` (400).
+    Then, in one statement (``payments_pay``): the order claimed, the payer checked under lock,
+    KYC limits on what the customer pays, the transfer (wallet debited under its lock, merchant's
+    hot account credited without a lock, an instant discount from a campaign budget), the
+    ``MerchantPayment`` row and the ``payment.completed`` event. Autocommit or inside a transaction.
+    """
+    for attempt in range(2):
+        step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency)
+        if step.refused_after_status is not None:
+            raise step.refused_after_status
+        try:
+            result = money_step_run(step)
+        except WalletOpenedConcurrently:
+            if attempt:
+                raise
+            continue
+        assert result.transfer is not None
+        return MerchantPayment.objects.select_related("merchant", "order", "transfer").get(
+            transfer_id=result.transfer.pk
         )
-        risk_precheck_enforce(ctx)
-        quote = promotions_quote(ctx)
-        discount = _usable_discount(quote, amount)
-        customer_pays = amount - discount[0] if discount else amount
-        limits_check_outgoing(customer=customer, amount=customer_pays)
-        legs = [Leg(wallet, -customer_pays), Leg(merchant_account, amount)]
-        if discount:
-            legs.append(Leg(discount[1], -discount[0]))
-        transfer = transfer_post(
-            kind=Transfer.Kind.MERCHANT_PAYMENT,
-            legs=legs,
-            reference=f"MP{secrets.token_hex(8).upper()}",
-            memo=merchant.name[:200],
-            metadata={
-                "merchant": str(merchant.public_id),
-                "mcc": merchant.mcc,
-                "order": str(order.public_id) if order else None,
-            },
-            initiated_by=customer,
-        )
-        payment = MerchantPayment.objects.create(
+    raise AssertionError("unreachable")
+
+
+def merchant_payment_request(
+    *,
+    customer: Customer,
+    qr: object,
+    amount: Money | None,
+    currency: str | None,
+    request: MoneyRequest,
+    render: Callable[[Transfer, MerchantPayment], tuple[int, dict[str, Any]]],
+) -> MoneyStepResult:
+    """The API's merchant payment: ``merchant_payment_create``'s step with the request's
+    Idempotency-Key and PIN in one statement. A QR code refused before any money is a refusal stored
+    under the key (after the PIN), as before."""
+    for attempt in range(2):
+        try:
+            step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency)
+        except DomainError as exc:
+            request.refused_early = exc
+            return money_step_run(MoneyStep.refusal_only(payer=customer, tier=customer.kyc_tier), request)
+        merchant: Merchant = step.merchant  # type: ignore[attr-defined]
+        mp = step.merchant_payment or {}
+        transfer = step.prepared.transfer
+        payment = MerchantPayment(
+            public_id=uuid.UUID(mp["public_id"]),
             customer=customer,
             merchant=merchant,
-            order=order,
-            wallet=wallet,
-            transfer=transfer,
-            amount_minor=amount.minor,
-            currency=amount.currency,
-            discount_minor=discount[0].minor if discount else 0,
-            discount_account=discount[1] if discount else None,
+            amount_minor=mp["amount"],
+            discount_minor=mp["discount"],
+            currency=mp["currency"],
+            created_at=transfer.created_at,
         )
-        transfer_event_publish(
-            topic=TOPIC_PAYMENT_COMPLETED,
-            transfer=transfer,
-            payment_type="MERCHANT",
-            payment_id=str(payment.public_id),
-            customer=str(customer.public_id),
-            merchant=str(merchant.public_id),
-            mcc=merchant.mcc,
-            amount=amount.as_dict(),
-            paid_by_customer=customer_pays.as_dict(),
-            discount=discount[0].as_dict() if discount else None,
-            benefits=quote.benefits,
-        )
-        return payment
+        request.render = lambda transfer, payment=payment: render(transfer, payment)  # type: ignore[misc]
+        try:
+            return money_step_run(step, request)
+        except WalletOpenedConcurrently:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")

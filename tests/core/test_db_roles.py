@@ -102,3 +102,21 @@ def test_the_owner_is_refused_by_the_append_only_triggers() -> None:
         ):
             with pytest.raises(Exception, match="append-only"):
                 cursor.execute(sql, [event.pk])
+
+
+@pytest.mark.parametrize("table", ["payments_transfer", "payments_posting", "payments_hotaccountdelta"])
+def test_the_ledger_is_written_only_by_the_kernel_functions(table: str) -> None:
+    """Payments 0010: transfers, postings and hot-account deltas are SELECT-only to the application
+    role (the kernel's SECURITY DEFINER functions write them), so no posting can be appended to an
+    old transfer and no delta invented."""
+    assert "permission denied" in _refused(f"INSERT INTO {table} DEFAULT VALUES")
+
+
+def test_posted_balances_move_only_in_the_kernel_functions() -> None:
+    assert "permission denied" in _refused("UPDATE payments_ledgeraccount SET posted_minor = posted_minor + 1")
+    refused = _refused(
+        "INSERT INTO payments_ledgeraccount (public_id, code, kind, currency, name, allow_negative, is_hot, status,"
+        " posted_minor, pending_debit_minor, created_at) VALUES (gen_random_uuid(), 'minted', 'SUSPENSE', 'CNY',"
+        " '', false, false, 'ACTIVE', 100000000, 0, now())"
+    )
+    assert "must open with a zero balance" in refused

@@ -1,8 +1,9 @@
 """A freeze that has committed stops every payment that has not yet committed (issue 8, item 2).
 
 Two connections (two threads) on real PostgreSQL. The contract (``payments.ledger.
-customer_ensure_can_transact``): the payment reads the customer's status ``FOR SHARE`` and keeps
-that lock until it commits; the freeze changes it under ``FOR UPDATE``.
+customer_ensure_can_transact``, and ``payments_pay`` for P2P and merchant payments): the payment
+reads the customer's status under a row lock (``FOR SHARE``; ``FOR NO KEY UPDATE`` in the money
+step) and keeps it until it commits; the freeze changes it under ``FOR UPDATE``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from accounts.services import staff as staff_services
 from core.money import Money
 from payments.errors import AccountFrozen
 from payments.models import MerchantPayment
-from payments.services import merchant_payments
 from payments.services.merchant_payments import merchant_payment_create, merchant_static_qr
 from tests.factories import StaffFactory
 from tests.payments.factories import wallet_fund
@@ -61,25 +61,29 @@ def _freeze(customer: Customer) -> Any:
     )
 
 
-def test_freeze_cannot_commit_under_a_payment_past_its_status_check(
-    alice: Customer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_freeze_cannot_commit_under_a_payment_past_its_status_check(alice: Customer) -> None:
+    """The payment's money step (``payments_pay``) checks the status and writes in one statement,
+    holding the customer's row lock to its commit: a freeze arriving after the check, while the
+    payment's transaction is still open, waits for it (the payment is paused right after its step,
+    before COMMIT)."""
     wallet_fund(alice, "100.00")
     merchant = merchant_make()
     freeze = _freeze(alice)
     paused, release = threading.Event(), threading.Event()
-    original = merchant_payments.wallet_get_or_create
 
-    def pause_after_status_check(**kwargs: Any) -> Any:  # called right after customer_ensure_can_transact
-        paused.set()
-        release.wait(10)
-        return original(**kwargs)
+    def pay_then_pause_before_commit() -> MerchantPayment:
+        with transaction.atomic():
+            payment = merchant_payment_create(
+                customer=alice, qr=merchant_static_qr(merchant), amount=Money(60_00, "CNY"), currency="CNY"
+            )
+            paused.set()
+            release.wait(10)
+            return payment
 
-    monkeypatch.setattr(merchant_payments, "wallet_get_or_create", pause_after_status_check)
     payment_box: dict[str, Any] = {}
     freeze_box: dict[str, Any] = {}
 
-    payment_thread = _in_thread(_pay(alice, merchant), payment_box)
+    payment_thread = _in_thread(pay_then_pause_before_commit, payment_box)
     assert paused.wait(10)
     freeze_thread = _in_thread(freeze, freeze_box)
     freeze_thread.join(1.0)
@@ -89,13 +93,10 @@ def test_freeze_cannot_commit_under_a_payment_past_its_status_check(
     freeze_thread.join(10)
 
     assert "error" not in freeze_box, freeze_box
+    assert "result" in payment_box, payment_box
     assert Customer.objects.get(pk=alice.pk).status == Customer.Status.FROZEN
-    if freeze_committed_while_paused:  # then the payment must not have gone through
-        assert isinstance(payment_box.get("error"), AccountFrozen), payment_box
-        assert balance(wallet_of(alice)) == 100_00 and not MerchantPayment.objects.exists()
-    else:  # the freeze waited (held by the payment's share lock) and committed after the payment
-        assert "result" in payment_box, payment_box
-    assert not freeze_committed_while_paused, "the freeze must wait for the payment's share lock"
+    assert not freeze_committed_while_paused, "the freeze must wait for the payment's row lock"
+    assert balance(wallet_of(alice)) == 40_00
 
 
 def test_payment_waits_for_a_freeze_in_progress_then_fails_and_moves_nothing(

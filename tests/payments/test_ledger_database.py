@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
+import psycopg
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -12,6 +16,7 @@ from accounts.models import Customer
 from core.money import Money
 from payments.ledger import Leg, transfer_post, wallet_get_or_create
 from payments.models import LedgerAccount, Posting, Transfer
+from tests.conftest import owner_db
 from tests.payments.factories import wallet_fund
 
 
@@ -60,6 +65,25 @@ def test_orm_update_is_refused_too(alice: Customer, bob: Customer) -> None:
         Posting.objects.filter(transfer=transfer).update(amount_minor=1)
 
 
+@contextlib.contextmanager
+def _owner_cursor() -> Iterator[psycopg.Cursor[Any]]:
+    """Raw SQL as the schema OWNER, in one transaction: since payments 0010 the application role
+    may not insert transfers or postings at all (``test_app_role_cannot_write_a_raw_transfer``), so
+    the triggers are proved against the one role that could."""
+    db = owner_db()
+    with db.transaction(), db.cursor() as cursor:
+        yield cursor
+
+
+@pytest.mark.django_db
+def test_app_role_cannot_write_a_raw_transfer(alice: Customer, bob: Customer) -> None:
+    a = wallet_fund(alice, "100.00")
+    b = wallet_get_or_create(customer=bob, currency="CNY")
+
+    with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic(), connection.cursor() as cursor:
+        _raw_transfer(cursor, [(a.pk, -5_00, "CNY"), (b.pk, 5_00, "CNY")])
+
+
 def _raw_transfer(cursor, postings: list[tuple[int, int, str]]) -> int:  # type: ignore[no-untyped-def]
     now = timezone.now()
     cursor.execute(
@@ -85,7 +109,7 @@ def test_unbalanced_transfer_written_by_raw_sql_fails_at_commit(alice: Customer,
 
     inside: list[int] = []
 
-    with pytest.raises(DatabaseError, match="do not sum to zero"), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(psycopg.Error, match="do not sum to zero"), _owner_cursor() as cursor:
         tid = _raw_transfer(cursor, [(a.pk, -5_00, "CNY"), (b.pk, 4_00, "CNY")])
         # Inside the transaction the rows exist; only COMMIT runs the deferred check.
         cursor.execute("SELECT COUNT(*) FROM payments_posting WHERE transfer_id = %s", [tid])
@@ -96,23 +120,23 @@ def test_unbalanced_transfer_written_by_raw_sql_fails_at_commit(alice: Customer,
     assert Transfer.objects.count() == transfers_before
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_transfer_with_a_single_posting_or_none_is_refused_by_the_deferred_check(alice: Customer) -> None:
     a = wallet_fund(alice, "100.00")
 
     # SET CONSTRAINTS ALL IMMEDIATE runs the deferred checks now, as COMMIT would.
     for postings in ([(a.pk, 1, "CNY")], []):
-        with pytest.raises(DatabaseError, match="at least 2"), transaction.atomic(), connection.cursor() as cursor:
+        with pytest.raises(psycopg.Error, match="at least 2"), _owner_cursor() as cursor:
             _raw_transfer(cursor, postings)
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_balanced_raw_transfer_passes_the_deferred_check(alice: Customer, bob: Customer) -> None:
     a = wallet_fund(alice, "100.00")
     b = wallet_get_or_create(customer=bob, currency="CNY")
 
-    with transaction.atomic(), connection.cursor() as cursor:
+    with _owner_cursor() as cursor:
         tid = _raw_transfer(cursor, [(a.pk, -5_00, "CNY"), (b.pk, 5_00, "CNY")])
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -120,19 +144,22 @@ def test_balanced_raw_transfer_passes_the_deferred_check(alice: Customer, bob: C
     assert Posting.objects.filter(transfer_id=tid).count() == 2
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_posting_in_another_currency_than_its_account_is_refused(alice: Customer) -> None:
     a = wallet_fund(alice, "100.00")
 
-    with pytest.raises(DatabaseError, match="currency"), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(psycopg.Error, match="currency"), _owner_cursor() as cursor:
         _raw_transfer(cursor, [(a.pk, -5_00, "USD"), (a.pk, 5_00, "USD")])
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_wallet_row_cannot_go_below_zero_available(alice: Customer) -> None:
     a = wallet_fund(alice, "10.00")
 
-    with pytest.raises(DatabaseError), transaction.atomic():
+    # posted_minor: the app role may not update it at all (0010); the owner is held by the CHECK.
+    with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
         LedgerAccount.objects.filter(pk=a.pk).update(posted_minor=-1)
+    with pytest.raises(psycopg.Error, match="ledger_account_available_non_negative"), _owner_cursor() as cursor:
+        cursor.execute("UPDATE payments_ledgeraccount SET posted_minor = -1 WHERE id = %s", [a.pk])
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerAccount.objects.filter(pk=a.pk).update(pending_debit_minor=10_01)

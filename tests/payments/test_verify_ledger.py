@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Customer
@@ -114,9 +114,14 @@ def test_deleted_seal_breaks_the_chain(alice: Customer, bob: Customer) -> None:
     assert any("expected seq 2" in d for d in report.drifts)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_balance_drift_on_the_account_row_is_detected(alice: Customer, bob: Customer) -> None:
     _busy_ledger(alice, bob)
-    LedgerAccount.objects.filter(customer=bob).update(posted_minor=1_000_00)
+    _tamper(
+        "UPDATE payments_ledgeraccount SET posted_minor = 100000 WHERE customer_id = %s",
+        [bob.pk],
+        "payments_ledgeraccount",
+    )
 
     report = ledger_verify()
 
@@ -150,15 +155,19 @@ def _as_app_role() -> None:
         assert cursor.fetchone()[0] == "tongbao_app"
 
 
-def test_app_role_update_of_posted_minor_is_reported_as_drift(alice: Customer, bob: Customer) -> None:
-    """Review: the app role may UPDATE posted_minor (known limit, docs/ledger.md); verify_ledger reports it."""
+@pytest.mark.django_db(transaction=True)
+def test_an_update_of_posted_minor_is_refused_to_the_app_role_and_reported_as_drift(
+    alice: Customer, bob: Customer
+) -> None:
+    """Review: the app role may not UPDATE posted_minor (payments 0010); the owner could, and
+    verify_ledger reports it."""
     _busy_ledger(alice, bob)
     wallet = wallet_get_or_create(customer=bob, currency="CNY")
     _as_app_role()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE payments_ledgeraccount SET posted_minor = posted_minor + 100000000 WHERE id = %s", [wallet.pk]
-        )
+    sql = "UPDATE payments_ledgeraccount SET posted_minor = posted_minor + 100000000 WHERE id = %s"
+    with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [wallet.pk])
+    _tamper(sql, [wallet.pk], "payments_ledgeraccount")
 
     report = ledger_verify()
 
@@ -168,20 +177,25 @@ def test_app_role_update_of_posted_minor_is_reported_as_drift(alice: Customer, b
 
 
 @pytest.mark.django_db(transaction=True)
-def test_app_role_postings_appended_to_a_committed_transfer_are_reported_as_drift(
+def test_postings_appended_to_a_committed_transfer_are_refused_to_the_app_role_and_reported_as_drift(
     alice: Customer, bob: Customer
 ) -> None:
-    """Review: the app role may INSERT a balanced pair into an old transfer (known limit); verify_ledger reports it."""
+    """Review: the app role may not INSERT postings (payments 0010: only the kernel's functions
+    write them); the owner could append a balanced pair to an old transfer, and verify_ledger
+    reports it."""
     p2p = _busy_ledger(alice, bob)
     a = wallet_get_or_create(customer=alice, currency="CNY")
     b = wallet_get_or_create(customer=bob, currency="CNY")
     _as_app_role()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO payments_posting (transfer_id, account_id, amount_minor, currency, created_at) "
-            "VALUES (%s, %s, -100000, 'CNY', now()), (%s, %s, 100000, 'CNY', now())",
-            [p2p.pk, a.pk, p2p.pk, b.pk],
-        )
+    sql = (
+        "INSERT INTO payments_posting (transfer_id, account_id, amount_minor, currency, created_at) "
+        "VALUES (%s, %s, -100000, 'CNY', now()), (%s, %s, 100000, 'CNY', now())"
+    )
+    with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [p2p.pk, a.pk, p2p.pk, b.pk])
+    with owner_triggers_disabled("payments_posting") as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys' checks now, before the triggers return
+        cursor.execute(sql, [p2p.pk, a.pk, p2p.pk, b.pk])
 
     report = ledger_verify()
 

@@ -17,12 +17,6 @@ from tests.payments.factories import wallet_fund
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known limit (docs/ledger.md, Deviations): the app role may update balance columns and append "
-    "postings; verify_ledger detects it (tests/payments/test_verify_ledger.py). Fixed by issue 11's money "
-    "step as one SECURITY DEFINER function with UPDATE on balances revoked from the app role.",
-)
 def test_app_role_cannot_mint_spendable_balance(alice: Customer, bob: Customer) -> None:
     """The application role may UPDATE posted_minor directly (column grant); the ledger then lets
     the customer spend money no posting ever gave them. Only the nightly verify sees it."""
@@ -52,12 +46,6 @@ def test_app_role_cannot_mint_spendable_balance(alice: Customer, bob: Customer) 
     assert not minted, "app role raised a wallet's posted balance by 1,000,000.00 with one UPDATE and spent it"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known limit (docs/ledger.md, Deviations): the app role may update balance columns and append "
-    "postings; verify_ledger detects it (tests/payments/test_verify_ledger.py). Fixed by issue 11's money "
-    "step as one SECURITY DEFINER function with UPDATE on balances revoked from the app role.",
-)
 @pytest.mark.django_db(transaction=True)
 def test_app_role_cannot_add_postings_to_a_committed_transfer(alice: Customer, bob: Customer) -> None:
     """Append-only is enforced per row (no UPDATE/DELETE), not per transfer: the app role can INSERT

@@ -1,0 +1,300 @@
+"""A customer payment's money step in one round trip: the database function ``payments_pay``
+(payments 0009; docs/ledger.md, "The money step in the database").
+
+The services describe the payment (``MoneyStep``: payer, legs, limits, balance cap, event, and for
+a merchant payment its record) and ``money_step_run`` sends it as one JSON document. The database
+then, in one statement: locks the customers in id order, checks their status, reserves the KYC
+limits, writes the transfer through ``payments_ledger_post`` (the same write every other transfer
+takes), checks the recipient's balance cap, writes the merchant payment row and the outbox event.
+A business refusal rolls all of it back (the function's EXCEPTION block stands in for the
+savepoint) and comes back by name; ``money_step_refusal`` turns the name into the domain error.
+
+A request from the API adds ``MoneyRequest``: the Idempotency-Key (checked and stored by the same
+statement, so a business failure is stored and replayed like a success), the payment PIN
+(compared by the database under the payer's row lock, the attempt counted before the answer is
+known), the answer to store on success, and the errors to store on refusal, rendered beforehand
+in the request's language. Called in autocommit, the request is then one transaction; called
+inside a transaction (services, tests), it joins it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
+
+from core.errors import DomainError
+from core.money import Money, currency_exponent
+from core.outbox import outbox_events_written
+from payments.errors import AccountClosed, AccountFrozen, BalanceCapExceeded
+from payments.events import transfer_event_payload
+from payments.ledger.transfers import PreparedTransfer, ledger_refusal
+from payments.models import Transfer
+
+if TYPE_CHECKING:
+    from accounts.models import Customer, KycTier
+
+
+class WalletOpenedConcurrently(Exception):
+    """A wallet the step was to open was opened by another payment meanwhile; nothing was written."""
+
+
+__all__ = [
+    "MoneyRequest",
+    "MoneyStep",
+    "MoneyStepResult",
+    "WalletOpenedConcurrently",
+    "money_step_refusal",
+    "money_step_run",
+]
+
+_PAY_SQL = "SELECT payments_pay(%s)"
+
+_LEDGER_FAILURES = ("insufficient_funds", "account_frozen", "account_closed")
+
+
+@dataclass
+class MoneyStep:
+    """What one customer payment does to the money. ``limits`` comes from
+    ``payments.limits.limits_step_input``; ``cap_account`` is a customer wallet credited here
+    whose KYC balance cap (``cap_minor``, CNY; ``cap_rate`` CNY per unit when the wallet holds
+    another currency) must hold after the transfer."""
+
+    payer: Customer
+    prepared: PreparedTransfer | None  # None: a refusal only (``refusal_only``)
+    event_topic: str
+    event_extra: dict[str, Any]
+    tier: KycTier
+    recipient: Customer | None = None
+    limits: dict[str, Any] | None = None
+    cap_account_id: int | None = None
+    cap_minor: int | None = None
+    cap_rate: Decimal | None = None
+    cap_exponent: int = 2
+    merchant_payment: dict[str, Any] | None = None
+    refused_after_status: DomainError | None = None  # the risk pre-check's refusal, an FX rate missing
+    claim_order: dict[str, Any] | None = None  # a dynamic QR's order, paid at most once
+
+    @classmethod
+    def refusal_only(cls, *, payer: Customer, tier: KycTier) -> MoneyStep:
+        """A request refused before any money (its ``MoneyRequest.refused_early``): the statement
+        still checks the key and the PIN, then stores the refusal."""
+        return cls(payer=payer, prepared=None, event_topic="", event_extra={}, tier=tier)
+
+
+@dataclass
+class MoneyRequest:
+    """The API request around a money step: its Idempotency-Key and body fingerprint, the payment
+    PIN's candidate form (``accounts.services.payment_pin_candidate``; None when the PIN was
+    already verified in Python), and ``render(transfer) -> (status, body)`` for the answer."""
+
+    customer_id: int
+    key: str
+    fingerprint: str
+    ttl_seconds: int
+    render: Callable[[Transfer], tuple[int, dict[str, Any]]]
+    pin_candidate: str | None = None
+    pin_max: int = 5
+    pin_lock: timedelta = timedelta(minutes=30)
+    refused_early: DomainError | None = None  # refused before anything: unknown recipient, ...
+    balance_leg: int | None = None  # which leg's balance after goes into ``body.balance_after.amount``
+
+
+@dataclass(frozen=True)
+class MoneyStepResult:
+    """``outcome``: done, failed, replay, in_flight, reused, pin_not_set, pin_locked, pin_invalid."""
+
+    outcome: str
+    status: int = 0
+    body: dict[str, Any] = field(default_factory=dict)
+    transfer: Transfer | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def _refusals(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Callable[[], DomainError]]:
+    refusals: dict[str, Callable[[], DomainError]] = {
+        "sender_frozen": AccountFrozen,
+        "sender_closed": AccountClosed,
+        "account_frozen": AccountFrozen,
+        "account_closed": AccountClosed,
+        "insufficient_funds": lambda: ledger_refusal({"error": "insufficient_funds", "currency": _currency(step)}),
+    }
+    if step.recipient is not None:
+        refusals["recipient_frozen"] = lambda: AccountFrozen(
+            _("The recipient's account cannot receive money at the moment.")
+        )
+        refusals["recipient_closed"] = lambda: AccountClosed(_("The recipient's account is closed."))
+    if step.limits is not None:
+        from payments.limits import LIMIT_FAILURES, limit_refusal
+
+        for name in LIMIT_FAILURES:
+            refusals[name] = lambda name=name: limit_refusal(name, step.tier)  # type: ignore[misc]
+    if step.cap_account_id is not None:
+        refusals["balance_cap"] = lambda: BalanceCapExceeded(
+            details={"cap": Money(step.cap_minor or 0, "CNY").amount_str()}
+        )
+    if step.refused_after_status is not None:
+        refusals["risk"] = lambda: step.refused_after_status  # type: ignore[return-value]
+    if step.claim_order is not None:
+        from payments.errors_movements import OrderAlreadyPaid, OrderCancelled
+        from payments.qr import QrExpired, QrInvalid
+
+        refusals.update(
+            qr_invalid=QrInvalid,
+            qr_expired=QrExpired,
+            order_already_paid=OrderAlreadyPaid,
+            order_cancelled=OrderCancelled,
+        )
+    if request is not None and request.refused_early is not None:
+        if step.prepared is None:  # nothing else can happen
+            return {"early": lambda: request.refused_early}  # type: ignore[dict-item,return-value]
+        refusals["early"] = lambda: request.refused_early  # type: ignore[return-value]
+    return refusals
+
+
+def _currency(step: MoneyStep) -> str:
+    return step.prepared.legs[0].amount.currency if step.prepared is not None else "CNY"
+
+
+def money_step_refusal(step: MoneyStep, failure: str, details: dict[str, Any]) -> DomainError:
+    """The domain error for a refusal ``payments_pay`` named."""
+    if failure in _LEDGER_FAILURES and details:
+        return ledger_refusal(details)
+    return _refusals(step, None)[failure]()
+
+
+def _document(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Any]:
+    if step.prepared is None:
+        assert request is not None and request.refused_early is not None
+        now = timezone.now()
+        return {
+            "customer": step.payer.pk,
+            "now": now.isoformat(),
+            "lock_customers": [step.payer.pk],
+            "failure_early": "early",
+            **_request_part(step, request, now, None),
+        }
+    transfer = step.prepared.transfer
+    accounts, amounts, currencies, counterparties = step.prepared.leg_arrays()
+    doc: dict[str, Any] = {
+        "customer": step.payer.pk,
+        "now": transfer.created_at.isoformat(),
+        "lock_customers": [step.payer.pk] + ([step.recipient.pk] if step.recipient is not None else []),
+        "transfer": {
+            "kind": transfer.kind,
+            "public_id": str(transfer.public_id),
+            "reference": transfer.reference,
+            "memo": transfer.memo,
+            "metadata": transfer.metadata,
+            "initiated_by": transfer.initiated_by_id,
+            "created_at": transfer.created_at.isoformat(),
+            "content_hash": transfer.content_hash,
+            "accounts": accounts,
+            "amounts": amounts,
+            "currencies": currencies,
+            "counterparties": counterparties,
+        },
+        "limits": step.limits,
+        "event": {
+            "topic": step.event_topic,
+            "key": str(transfer.public_id),
+            "payload": transfer_event_payload(transfer, **step.event_extra),
+        },
+        "exponent": currency_exponent(_currency(step)),
+    }
+    opening = [leg.account for leg in step.prepared.legs if getattr(leg.account, "opening", False)]
+    if opening:
+        doc["open_accounts"] = [
+            {
+                "id": account.pk,
+                "public_id": str(account.public_id),
+                "code": account.code,
+                "kind": account.kind,
+                "currency": account.currency,
+                "customer": account.customer_id,
+            }
+            for account in {account.pk: account for account in opening}.values()
+        ]
+    if step.recipient is not None:
+        doc["recipient"] = True
+    if step.refused_after_status is not None:
+        doc["failure_after_status"] = "risk"
+    if step.cap_account_id is not None:
+        doc["cap"] = {"account": step.cap_account_id, "cap": step.cap_minor, "cny_exponent": 2}
+        if step.cap_rate is not None:
+            doc["cap"].update(rate=str(step.cap_rate), exponent=step.cap_exponent)
+    if step.merchant_payment is not None:
+        doc["merchant_payment"] = step.merchant_payment
+    if step.claim_order is not None:
+        doc["claim_order"] = step.claim_order
+    if request is not None:
+        if request.refused_early is not None:
+            doc["failure_early"] = "early"
+        doc.update(_request_part(step, request, transfer.created_at, transfer))
+    return doc
+
+
+def _request_part(step: MoneyStep, request: MoneyRequest, now: datetime, transfer: Transfer | None) -> dict[str, Any]:
+    """The request's fields of the document: key, PIN, the answer and every refusal's answer."""
+    doc: dict[str, Any] = {
+        "idem_key": request.key,
+        "fingerprint": request.fingerprint,
+        "idem_ttl_s": request.ttl_seconds,
+    }
+    if request.pin_candidate is not None:
+        doc.update(
+            pin=request.pin_candidate, pin_max=request.pin_max, pin_lock_until=(now + request.pin_lock).isoformat()
+        )
+    if transfer is not None:
+        status, body = request.render(transfer)
+        doc.update(status=status, body=body)
+        if request.balance_leg is not None:
+            doc["balance_leg"] = request.balance_leg
+    doc["failures"] = {}
+    for name, make in _refusals(step, request).items():
+        error = make()
+        doc["failures"][name] = {"status": error.status_code, "body": error.as_body()}
+    return doc
+
+
+def money_step_run(step: MoneyStep, request: MoneyRequest | None = None) -> MoneyStepResult:
+    """Run the money step in one statement. Without ``request`` (a service call), a refusal is
+    raised as its domain error and success returns the written transfer; with one, every outcome
+    is returned for the caller to answer (``payments.services.payment_requests``).
+
+    Autocommit or inside a transaction; the outbox relay is woken after commit. Raises
+    ``WalletOpenedConcurrently`` when a wallet this step opens was opened meanwhile (nothing was
+    written: read again and retry)."""
+    document = Jsonb(_document(step, request), dumps=_dumps)
+    opens = "open_accounts" in document.obj
+    try:
+        # A savepoint only when opening a wallet (a concurrent opening aborts the statement).
+        with transaction.atomic() if opens else contextlib.nullcontext(), connection.cursor() as cursor:
+            cursor.execute(_PAY_SQL, [document])
+            raw = json.loads(cursor.fetchone()[0])  # Django's psycopg loaders hand jsonb over as text
+    except DatabaseError as exc:
+        if opens and getattr(exc.__cause__, "sqlstate", None) == "TB002":
+            raise WalletOpenedConcurrently() from exc
+        raise
+    outcome = raw["outcome"]
+    if outcome == "done":
+        assert step.prepared is not None
+        transfer = step.prepared.written(raw["posted"])
+        transaction.on_commit(outbox_events_written)
+        return MoneyStepResult(outcome, int(raw.get("status") or 0), raw.get("body") or {}, transfer, raw)
+    if outcome == "failed" and request is None:
+        raise money_step_refusal(step, raw["failure"], raw.get("details") or {})
+    return MoneyStepResult(outcome, int(raw.get("status") or 0), raw.get("body") or {}, None, raw)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
