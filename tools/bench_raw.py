@@ -1,8 +1,10 @@
 """The baseline: the same double-entry transfer in plain SQL through psycopg, no Django.
 
 It runs on the REAL ledger tables of the bench's throwaway database (``payments_ledgeraccount``,
-``payments_transfer``, ``payments_posting``, ``payments_hotaccountdelta``) as the application
-role, so it pays for exactly the database work the application pays for: every trigger the
+``payments_transfer``, ``payments_posting``, ``payments_hotaccountdelta``) as the schema owner (the
+application role may write them only through the kernel's functions since payments 0010; the owner
+is held by the same triggers and constraints), so it pays for exactly the database work the
+application pays for: every trigger the
 migrations attach (the commit-time balanced-transfer constraint trigger, the posting-currency
 check, append-only guards, and whatever a later migration adds), every constraint, index and
 foreign key. Copies of the tables could not do that truthfully: ``LIKE … INCLUDING ALL`` copies no
