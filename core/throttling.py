@@ -78,8 +78,8 @@ class _FailOpenMixin:
             client, full_key = _redis_for(key, self.cache)  # type: ignore[attr-defined]
             count, ttl_ms = _script(client, _FIXED_WINDOW_LUA)(
                 keys=[full_key],
-                args=[int(self.duration) * 1000],
-                client=client,  # type: ignore[attr-defined]
+                args=[int(self.duration) * 1000],  # type: ignore[attr-defined]
+                client=client,
             )
         except STORE_ERRORS as exc:
             logger.warning("Throttle skipped: rate-limit store unavailable (%s)", type(exc).__name__)

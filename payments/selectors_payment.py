@@ -127,7 +127,11 @@ def merchant_payment_parties_get(
     *, customer: Customer, merchant_public_id: uuid.UUID, currency: str
 ) -> MerchantPaymentParties:
     """The merchant of a QR code, its account and the payer's wallet in ``currency``: one query."""
-    params = {"merchant": merchant_public_id, "currency": currency, "wallet": wallet_code(customer, currency)}
+    params: dict[str, Any] = {
+        "merchant": merchant_public_id,
+        "currency": currency,
+        "wallet": wallet_code(customer, currency),
+    }
     with connection.cursor() as cursor:
         cursor.execute(_MERCHANT_SQL, params)
         row = cursor.fetchone()

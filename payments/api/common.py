@@ -169,7 +169,7 @@ class IdempotentMoneyApi(APIView):
                 return replay
             customer_payment_pin_verify(customer=customer, pin=pin)  # type: ignore[arg-type]
         return MoneyRequest(
-            customer_id=customer.pk,  # type: ignore[union-attr]
+            customer_id=customer.pk,  # type: ignore[union-attr,arg-type]
             key=key,
             fingerprint=fingerprint,
             ttl_seconds=int(IDEMPOTENCY_TTL.total_seconds()),

@@ -37,7 +37,7 @@ def merchant_payment_body(payment: MerchantPayment, *, order_public_id: str | No
     """The answer for a merchant payment; ``order_public_id`` when the order is not loaded (the
     payment is being written by the same statement that stores this answer)."""
     amount = Money(payment.amount_minor, payment.currency)
-    if order_public_id is None and payment.order_id is not None:
+    if order_public_id is None and payment.order is not None:
         order_public_id = str(payment.order.public_id)
     paid = Money(payment.customer_paid_minor, payment.currency)
     return {

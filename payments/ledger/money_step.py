@@ -142,8 +142,9 @@ def _refusals(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Callab
         refusals["balance_cap"] = lambda: BalanceCapExceeded(
             details={"cap": Money(step.cap_minor or 0, "CNY").amount_str()}
         )
-    if step.refused_after_status is not None:
-        refusals["risk"] = lambda: step.refused_after_status  # type: ignore[return-value]
+    refused_after_status = step.refused_after_status
+    if refused_after_status is not None:
+        refusals["risk"] = lambda: refused_after_status
     if step.claim_order is not None:
         from payments.errors_movements import OrderAlreadyPaid, OrderCancelled
         from payments.qr import QrExpired, QrInvalid
@@ -154,10 +155,11 @@ def _refusals(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Callab
             order_already_paid=OrderAlreadyPaid,
             order_cancelled=OrderCancelled,
         )
-    if request is not None and request.refused_early is not None:
+    refused_early = request.refused_early if request is not None else None
+    if refused_early is not None:
         if step.prepared is None:  # nothing else can happen
-            return {"early": lambda: request.refused_early}  # type: ignore[dict-item,return-value]
-        refusals["early"] = lambda: request.refused_early  # type: ignore[return-value]
+            return {"early": lambda: refused_early}
+        refusals["early"] = lambda: refused_early
     return refusals
 
 
@@ -279,7 +281,7 @@ def money_step_run(step: MoneyStep, request: MoneyRequest | None = None) -> Mone
     try:
         # A savepoint only when opening a wallet (a concurrent opening aborts the statement).
         with transaction.atomic() if opens else contextlib.nullcontext(), connection.cursor() as cursor:
-            cursor.execute(_PAY_SQL, [document])
+            cursor.execute(_PAY_SQL, [document])  # type: ignore[list-item]  # psycopg adapts Jsonb
             raw = json.loads(cursor.fetchone()[0])  # Django's psycopg loaders hand jsonb over as text
     except DatabaseError as exc:
         if opens and getattr(exc.__cause__, "sqlstate", None) == "TB002":

@@ -204,7 +204,7 @@ def _transfer_post(
                 transfer.public_id,
                 reference,
                 memo,
-                Jsonb(transfer.metadata),
+                Jsonb(transfer.metadata),  # type: ignore[list-item]  # psycopg adapts Jsonb
                 reverses.pk if reverses is not None else None,
                 reason_code,
                 initiated_by.pk if initiated_by is not None else None,

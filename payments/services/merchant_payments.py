@@ -283,6 +283,7 @@ def merchant_payment_request(
             return money_step_run(MoneyStep.refusal_only(payer=customer, tier=customer.kyc_tier), request)
         merchant: Merchant = step.merchant  # type: ignore[attr-defined]
         mp = step.merchant_payment or {}
+        assert step.prepared is not None
         transfer = step.prepared.transfer
         payment = MerchantPayment(
             public_id=uuid.UUID(mp["public_id"]),
