@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import (
@@ -20,6 +21,7 @@ from accounts.models import (
     StaffRole,
 )
 from accounts.pii import InvalidPhone, national_id_index, normalize_phone, phone_index
+from accounts.rows import customer_columns, customer_from_row
 
 
 def customer_get_by_phone(phone: str) -> Customer | None:
@@ -31,6 +33,21 @@ def customer_get_by_phone(phone: str) -> Customer | None:
     except InvalidPhone:
         return None
     return Customer.objects.select_related("kyc_tier", "home_branch").filter(phone_index=phone_index(e164)).first()
+
+
+_CUSTOMERS_LEAN_SQL = (
+    f"SELECT {customer_columns('c', 'k')} FROM accounts_customer c "  # noqa: S608 (model metadata)
+    "JOIN accounts_kyctier k ON k.level = c.kyc_tier_id WHERE c.id = ANY(%s)"
+)
+
+
+def customers_for_payment(ids: Iterable[int]) -> dict[int, Customer]:
+    """Customers by id with their KYC tier, as the API's token authentication loads the payer:
+    one raw statement, personal data left encrypted and deferred (``accounts.rows``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CUSTOMERS_LEAN_SQL, [list(ids)])
+        customers = [customer_from_row(row) for row in cursor.fetchall()]
+    return {customer.pk: customer for customer in customers}
 
 
 def customer_get_by_national_id(national_id: str) -> Customer | None:

@@ -181,7 +181,7 @@ def service_transfer_op(bench: Bench, seed: int) -> Callable[[], str | None]:
     loaded, ``transfer_p2p_create`` in one durable transaction."""
     from django.db import transaction
 
-    from accounts.models import Customer as CustomerModel
+    from accounts.selectors import customers_for_payment
     from core.errors import DomainError
     from core.money import Money
 
@@ -194,7 +194,7 @@ def service_transfer_op(bench: Bench, seed: int) -> Callable[[], str | None]:
         a, b = bench.world.pair(rng)
         amount = Money(rng.randint(1, 100), "CNY")
         try:
-            people = CustomerModel.objects.select_related("kyc_tier").in_bulk([a.customer_id, b.customer_id])
+            people = customers_for_payment([a.customer_id, b.customer_id])  # as token auth loads the payer
             with transaction.atomic(durable=True):
                 bench_world.call_with_supported(
                     service,
@@ -215,7 +215,7 @@ def service_payment_op(bench: Bench, seed: int, codes: list[str]) -> Callable[[]
     """A static-QR merchant payment through ``merchant_payment_create`` (one of ``codes``), as the view calls it."""
     from django.db import transaction
 
-    from accounts.models import Customer as CustomerModel
+    from accounts.selectors import customers_for_payment
     from core.errors import DomainError
     from core.money import Money
     from payments.services.merchant_payments import merchant_payment_create
@@ -225,7 +225,7 @@ def service_payment_op(bench: Bench, seed: int, codes: list[str]) -> Callable[[]
     def op() -> str | None:
         payer = rng.choice(bench.world.customers)
         try:
-            customer = CustomerModel.objects.select_related("kyc_tier").get(pk=payer.customer_id)
+            customer = customers_for_payment([payer.customer_id])[payer.customer_id]  # as token auth loads it
             with transaction.atomic(durable=True):
                 merchant_payment_create(
                     customer=customer, qr=rng.choice(codes), amount=Money(rng.randint(1, 99), "CNY")

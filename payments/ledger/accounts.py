@@ -186,8 +186,18 @@ def wallets_for_payment(*, customers: Sequence[Customer], currency: str) -> list
     reserved from the sequence (``opening = True``). The database's money step opens it in the
     payment's own block (``payments_pay``, ``open_accounts``), so a refused payment opens nothing."""
     codes = [wallet_code(customer, currency) for customer in customers]
-    found = {account.code: account for account in LedgerAccount.objects.filter(code__in=codes)}
+    with connection.cursor() as cursor:  # one raw statement: the ORM would cost ~1 ms of CPU here
+        cursor.execute(_ACCOUNTS_BY_CODE_SQL, [codes])
+        rows = cursor.fetchall()
+    found = {
+        account.code: account
+        for account in (LedgerAccount.from_db(connection.alias, _ACCOUNT_FIELDS, list(r)) for r in rows)
+    }
     return wallets_complete(customers=customers, currency=currency, found=[found.get(code) for code in codes])
+
+
+_ACCOUNT_FIELDS = [f.attname for f in LedgerAccount._meta.concrete_fields]
+_ACCOUNTS_BY_CODE_SQL = f"SELECT {', '.join(_ACCOUNT_FIELDS)} FROM payments_ledgeraccount WHERE code = ANY(%s)"  # noqa: S608 (model metadata)
 
 
 def wallets_complete(

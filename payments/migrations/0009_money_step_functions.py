@@ -150,6 +150,7 @@ DECLARE
     v_count integer;
     v_periods text[];
     v_order bigint;
+    v_payment bigint;
     v_amount bigint;
     v_balance bigint;
 BEGIN
@@ -312,7 +313,8 @@ BEGIN
             SELECT (m->>'public_id')::uuid, v_customer, (m->>'merchant')::bigint, v_order,
                    (m->>'wallet')::bigint, (posted->>'transfer_id')::bigint, (m->>'amount')::bigint, m->>'currency',
                    (m->>'discount')::bigint, (m->>'discount_account')::bigint, 0, 0, v_now
-              FROM (SELECT p->'merchant_payment' AS m) s;
+              FROM (SELECT p->'merchant_payment' AS m) s
+            RETURNING id INTO v_payment;
         END IF;
         INSERT INTO core_outboxevent (topic, key, payload, created_at, attempts)
         VALUES (p->'event'->>'topic', p->'event'->>'key', p->'event'->'payload', v_now, 0);
@@ -352,7 +354,7 @@ BEGIN
     END IF;
     RETURN jsonb_build_object('outcome', CASE WHEN failure IS NULL THEN 'done' ELSE 'failed' END,
                               'status', v_status, 'body', v_body, 'failure', failure, 'details', details,
-                              'posted', posted);
+                              'posted', posted, 'payment_id', v_payment, 'order_id', v_order);
 END;
 $$;
 """

@@ -233,6 +233,29 @@ def _merchant_step(*, customer: Customer, qr: object, amount: Money | None, curr
     return step
 
 
+def _payment_written(step: MoneyStep, result: MoneyStepResult) -> MerchantPayment:
+    """The ``MerchantPayment`` the money step wrote, built from what the step sent and returned
+    (its id, the order it claimed): no read after the write."""
+    mp = step.merchant_payment or {}
+    payment = MerchantPayment(
+        pk=int(result.raw["payment_id"]),
+        public_id=uuid.UUID(mp["public_id"]),
+        customer=step.payer,
+        merchant=step.merchant,  # type: ignore[attr-defined]
+        order_id=result.raw.get("order_id"),
+        wallet_id=mp["wallet"],
+        transfer=result.transfer,
+        amount_minor=mp["amount"],
+        discount_minor=mp["discount"],
+        discount_account_id=mp["discount_account"],
+        currency=mp["currency"],
+        created_at=result.transfer.created_at if result.transfer is not None else None,
+    )
+    payment._state.adding = False
+    payment._state.db = "default"
+    return payment
+
+
 def merchant_payment_create(
     *, customer: Customer, qr: object, amount: Money | None, currency: str | None = None
 ) -> MerchantPayment:
@@ -257,9 +280,7 @@ def merchant_payment_create(
                 raise
             continue
         assert result.transfer is not None
-        return MerchantPayment.objects.select_related("merchant", "order", "transfer").get(
-            transfer_id=result.transfer.pk
-        )
+        return _payment_written(step, result)
     raise AssertionError("unreachable")
 
 
