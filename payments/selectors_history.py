@@ -41,6 +41,7 @@ __all__ = [
     "InvalidCursor",
     "history_entries",
     "history_page",
+    "history_statement",
 ]
 
 WALLET_KINDS = [LedgerAccount.Kind.CUSTOMER_WALLET.value, LedgerAccount.Kind.POINTS_WALLET.value]
@@ -180,6 +181,15 @@ ORDER BY page.created_at {order}, page.id {order}"""  # noqa: S608
     return sql, params
 
 
+def history_statement(
+    *, customer_id: int, query: HistoryQuery, cursor: HistoryCursor | None = None, size: int = 20
+) -> tuple[str, dict[str, Any]]:
+    """The page's SQL and parameters (``tools/bench_history.py`` EXPLAINs exactly this)."""
+    sql, params = _page_sql(query, cursor)
+    params["customer"], params["limit"] = customer_id, size + 1
+    return sql, params
+
+
 _LEGAL_NAME = Customer._meta.get_field("legal_name")
 _PHONE = Customer._meta.get_field("phone")
 
@@ -219,8 +229,7 @@ def history_page(
     ``next`` is set when more entries follow (going older); ``previous`` when the page was reached
     through a cursor and newer entries exist (DRF's CursorPagination contract, without its OFFSET).
     """
-    sql, params = _page_sql(query, cursor)
-    params["customer"], params["limit"] = customer_id, size + 1
+    sql, params = history_statement(customer_id=customer_id, query=query, cursor=cursor, size=size)
     with connections[read_alias()].cursor() as db:
         db.execute(sql, params)
         rows = db.fetchall()

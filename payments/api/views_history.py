@@ -170,6 +170,12 @@ def _cursor(request: Request) -> HistoryCursor | None:
         raise DomainError(code="not_found", message=gettext("Invalid cursor"), status_code=404) from None
 
 
+def _customer_id(request: Request) -> int:
+    pk = request.user.pk  # token authentication: the user is a saved Customer
+    assert pk is not None
+    return int(pk)
+
+
 def _link(request: Request, cursor: HistoryCursor | None) -> str | None:
     if cursor is None:
         return None
@@ -234,7 +240,7 @@ class TransactionListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         query, cursor, size = history_query(request), _cursor(request), _page_size(request)
-        page = history_page(customer_id=request.user.pk, query=query, cursor=cursor, size=size)
+        page = history_page(customer_id=_customer_id(request), query=query, cursor=cursor, size=size)
         return Response(
             {
                 "next": _link(request, page.next),
@@ -317,7 +323,7 @@ class TransactionExportApi(APIView):
         description="CSV of your wallet entries with the same filters as the list (streamed).",
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        query, customer_id = history_query(request), request.user.pk
+        query, customer_id = history_query(request), _customer_id(request)
         writer = csv.writer(_Echo())
 
         def rows() -> Iterator[str]:
