@@ -1,7 +1,6 @@
 """Reads of the payments app: wallets, history, transfer detail. Every query is scoped to a customer.
 
-History reads postings of the customer's wallets through the ``(account, id)`` index, with the
-transfer and the denormalised counterparty joined in the same query: one query per page.
+History pages are in ``selectors_history`` (one raw statement per page).
 """
 
 from __future__ import annotations
@@ -9,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
 from accounts.pii import mask_name, mask_phone
 from core.money import CURRENCY_EXPONENTS
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "WALLET_KINDS",
     "account_display",
-    "posting_history_qs",
+    "counterparty_display",
     "transfer_get_for_customer",
     "wallet_balance",
     "wallet_get_for_customer",
@@ -75,38 +74,33 @@ def wallet_balance(wallet: LedgerAccount) -> Balance:
     return Balance(posted, pending, posted - pending)
 
 
+def counterparty_display(
+    *, public_id: str, kind: str, name: str, customer_id: int | None, legal_name: str | None, phone: str | None
+) -> dict[str, str]:
+    """How the other side of a posting is shown to a customer: masked for people, named for the bank side.
+    From plain values, so the raw history page (``selectors_history``) and ``account_display`` agree."""
+    if customer_id is not None and kind in WALLET_KINDS:
+        return {
+            "id": public_id,
+            "kind": kind,
+            "name": mask_name(legal_name or ""),
+            "phone": mask_phone(phone) if phone else "",
+        }
+    return {"id": public_id, "kind": kind, "name": name or str(LedgerAccount.Kind(kind).label), "phone": ""}
+
+
 def account_display(account: LedgerAccount | None) -> dict[str, str] | None:
-    """How the other side of a posting is shown to a customer: masked for people, named for the bank side."""
+    """``counterparty_display`` of an account (select ``customer`` with it)."""
     if account is None:
         return None
-    if account.customer_id is not None and account.kind in WALLET_KINDS:
-        customer = account.customer
-        name = mask_name(customer.legal_name or "") if customer is not None else ""
-        phone = mask_phone(customer.phone) if customer is not None and customer.phone else ""
-        return {"id": str(account.public_id), "kind": account.kind, "name": name, "phone": phone}
-    return {
-        "id": str(account.public_id),
-        "kind": account.kind,
-        "name": account.name or str(LedgerAccount.Kind(account.kind).label),
-        "phone": "",
-    }
-
-
-def posting_history_qs(*, customer: Customer) -> QuerySet[Posting]:
-    """Postings of the customer's wallets, newest first, with transfer and counterparty joined.
-
-    The wallet ids are resolved first (one small query) and passed as literals: with a sub-select
-    the planner walked the postings primary key backwards and filtered, scanning the whole table
-    for a customer with few entries (1.5-2.5 s at 4 M postings, docs/evidence.md); with literal ids
-    it reads the ``(account_id, id)`` index backwards and stops at the page size.
-    """
-    wallet_ids = list(
-        LedgerAccount.objects.filter(customer=customer, kind__in=WALLET_KINDS).values_list("pk", flat=True)
-    )
-    return (
-        Posting.objects.filter(account_id__in=wallet_ids)
-        .select_related("transfer", "account", "counterparty_account", "counterparty_account__customer")
-        .order_by("-id")
+    customer = account.customer if account.customer_id is not None else None
+    return counterparty_display(
+        public_id=str(account.public_id),
+        kind=account.kind,
+        name=account.name,
+        customer_id=account.customer_id,
+        legal_name=customer.legal_name if customer is not None else None,
+        phone=customer.phone if customer is not None else None,
     )
 
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Count, F, Sum
 
 from accounts.pii import mask_name
+from core.db_router import replica_reads
 from core.money import Money
 from payments.errors_movements import InvalidMonth, StatementNotFound
 from payments.models import (
@@ -65,6 +66,7 @@ class SpendingLine:
     count: int
 
 
+@replica_reads
 def spending_by_category(*, customer: Customer, month: str) -> list[SpendingLine]:
     """Spending of ``month`` per (category, currency), largest first. Four queries."""
     start, end = month_bounds(month)
@@ -122,6 +124,7 @@ def _describe(posting: Posting, names: dict[int, str]) -> str:
     return f"{label} {detail}".strip()
 
 
+@replica_reads
 def statement_sections(*, customer: Customer, month: str) -> list[StatementSection]:
     """One section per wallet of the customer (money wallets, not points) that existed by the end
     of ``month``: opening and closing posted balances and every posting of the month, oldest first.

@@ -145,6 +145,23 @@ _database_owner_url = env_url("DATABASE_OWNER_URL", None, ("postgres", "postgres
 DATABASE_OWNER = dj_database_url.parse(_database_owner_url) if _database_owner_url else None
 DATABASE_APP_USER = DATABASES["default"].get("USER")  # granted its privileges by `migrate` (core.db_roles)
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_tongbao")}
+
+# Read replica (core.db_router, docs/scaling.md): history pages, statements and spending insight read
+# from it when DATABASE_REPLICA_URL is set; everything else, and every write, uses the primary. Under
+# test the alias always exists as a mirror of the test database, routed to only by the tests that
+# turn READ_REPLICA_ALIAS on (tests/payments/test_history_replica.py).
+_database_replica_url = env_url("DATABASE_REPLICA_URL", None, ("postgres", "postgresql"))
+if _database_replica_url or DJANGO_ENV == "test":
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **(dj_database_url.parse(_database_replica_url) if _database_replica_url else {}),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+        "TEST": {"MIRROR": "default"},
+    }
+READ_REPLICA_ALIAS = "replica" if _database_replica_url else None
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, broker, rate limits ------------------------------------------------------

@@ -1,7 +1,7 @@
 """Transaction history: cursor-paginated list with filters, detail with postings, streaming CSV export.
 
 Every query is scoped to the authenticated customer's wallets; another customer's transaction is a 404.
-A page is one query (postings joined with transfer and counterparty): query counts are pinned in tests.
+A page is one statement (``payments.selectors_history``) after the token lookup: pinned in tests.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,16 +21,24 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from core.money import Money
 from payments.api.common import MoneySerializer, error_responses, money_parse
 from payments.errors import DomainError
-from payments.models import LedgerAccount, Posting, Transfer
-from payments.selectors import WALLET_KINDS, account_display, posting_history_qs, transfer_get_for_customer
+from payments.models import Posting, Transfer
+from payments.selectors import WALLET_KINDS, account_display, transfer_get_for_customer
+from payments.selectors_history import (
+    HistoryCursor,
+    HistoryEntry,
+    HistoryQuery,
+    InvalidCursor,
+    history_entries,
+    history_page,
+)
 
 __all__ = ["TransactionDetailApi", "TransactionExportApi", "TransactionListApi"]
 
@@ -63,90 +70,116 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 class HistoryFilter(django_filters.FilterSet):
     """``kind``, ``date_from``/``date_to`` (local dates, inclusive), ``created_after``/``created_before``,
     ``min_amount``/``max_amount`` (decimal strings, on the absolute amount), ``direction`` (in/out),
-    ``currency``, ``counterparty`` (the counterparty id shown in history items)."""
+    ``currency``, ``counterparty`` (the counterparty id shown in history items).
 
-    kind = django_filters.CharFilter(method="filter_kind")  # repeatable and/or comma-separated
-    date_from = django_filters.DateFilter(method="filter_date_from")
-    date_to = django_filters.DateFilter(method="filter_date_to")
-    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    min_amount = django_filters.CharFilter(method="filter_min_amount")
-    max_amount = django_filters.CharFilter(method="filter_max_amount")
-    direction = django_filters.ChoiceFilter(choices=[("in", "in"), ("out", "out")], method="filter_direction")
-    currency = django_filters.CharFilter(field_name="currency")
-    counterparty = django_filters.UUIDFilter(method="filter_counterparty")
+    Used to validate and parse the query string only (its form); ``history_query`` turns the cleaned
+    values into the selector's ``HistoryQuery``: the page is one raw statement, not this queryset."""
+
+    kind = django_filters.CharFilter()  # repeatable and/or comma-separated
+    date_from = django_filters.DateFilter()
+    date_to = django_filters.DateFilter()
+    created_after = UtcIsoDateTimeFilter()
+    created_before = UtcIsoDateTimeFilter()
+    min_amount = django_filters.CharFilter()
+    max_amount = django_filters.CharFilter()
+    direction = django_filters.ChoiceFilter(choices=[("in", "in"), ("out", "out")])
+    currency = django_filters.CharFilter()
+    counterparty = django_filters.UUIDFilter()
 
     class Meta:
         model = Posting
         fields: list[str] = []
 
-    def _currency(self) -> str:
-        return str(self.data.get("currency") or "CNY")
 
-    def _money(self, value: str) -> Money:
-        return money_parse(value, self._currency(), positive=False)
-
-    def filter_kind(self, qs: QuerySet[Posting], name: str, value: str) -> QuerySet[Posting]:
-        values = self.data.getlist("kind") if hasattr(self.data, "getlist") else [value]
-        kinds = {k.strip().upper() for v in values for k in str(v).split(",") if k.strip()}
-        return qs.filter(transfer__kind__in=kinds) if kinds else qs
-
-    def filter_date_from(self, qs: QuerySet[Posting], name: str, value: Any) -> QuerySet[Posting]:
-        start = timezone.make_aware(datetime.combine(value, time.min))
-        return qs.filter(created_at__gte=start)
-
-    def filter_date_to(self, qs: QuerySet[Posting], name: str, value: Any) -> QuerySet[Posting]:
-        end = timezone.make_aware(datetime.combine(value + timedelta(days=1), time.min))
-        return qs.filter(created_at__lt=end)
-
-    def filter_min_amount(self, qs: QuerySet[Posting], name: str, value: str) -> QuerySet[Posting]:
-        minor = abs(self._money(value).minor)
-        return qs.filter(Q(amount_minor__gte=minor) | Q(amount_minor__lte=-minor))
-
-    def filter_max_amount(self, qs: QuerySet[Posting], name: str, value: str) -> QuerySet[Posting]:
-        minor = abs(self._money(value).minor)
-        return qs.filter(amount_minor__lte=minor, amount_minor__gte=-minor)
-
-    def filter_direction(self, qs: QuerySet[Posting], name: str, value: str) -> QuerySet[Posting]:
-        return qs.filter(amount_minor__gt=0) if value == "in" else qs.filter(amount_minor__lt=0)
-
-    def filter_counterparty(self, qs: QuerySet[Posting], name: str, value: uuid.UUID) -> QuerySet[Posting]:
-        return qs.filter(counterparty_account__in=LedgerAccount.objects.filter(public_id=value).values("pk"))
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max(a, b) if a is not None and b is not None else a or b
 
 
-def _filtered(request: Request) -> QuerySet[Posting]:
-    qs = posting_history_qs(customer=request.user)  # type: ignore[arg-type]
-    filterset = HistoryFilter(data=request.query_params, queryset=qs, request=request)
+def _earlier(a: datetime | None, b: datetime | None) -> datetime | None:
+    return min(a, b) if a is not None and b is not None else a or b
+
+
+def history_query(request: Request) -> HistoryQuery:
+    """The validated filters of a history request; a 400 for any invalid one."""
+    filterset = HistoryFilter(data=request.query_params, queryset=Posting.objects.none(), request=request)
     if not filterset.is_valid():
         raise DomainError(code="invalid_filter", message=str(filterset.errors.as_text()), details=filterset.errors)
-    return filterset.qs
+    data = filterset.form.cleaned_data
+    raw_kinds = request.query_params.getlist("kind")
+    kinds = sorted({k.strip().upper() for v in raw_kinds for k in str(v).split(",") if k.strip()})
+    currency = data.get("currency") or None
+    amount_currency = str(currency or "CNY")
+
+    def abs_minor(value: str | None) -> int | None:
+        return abs(money_parse(value, amount_currency, positive=False).minor) if value else None
+
+    start = end = None
+    if data.get("date_from") is not None:
+        start = timezone.make_aware(datetime.combine(data["date_from"], time.min))
+    if data.get("date_to") is not None:
+        end = timezone.make_aware(datetime.combine(data["date_to"] + timedelta(days=1), time.min))
+    return HistoryQuery(
+        kinds=tuple(kinds),
+        currency=currency,
+        created_from=_later(start, data.get("created_after")),
+        created_before=_earlier(end, data.get("created_before")),
+        min_abs_minor=abs_minor(data.get("min_amount")),
+        max_abs_minor=abs_minor(data.get("max_amount")),
+        direction=data.get("direction") or None,
+        counterparty=str(data["counterparty"]) if data.get("counterparty") else None,
+    )
 
 
 def _amount(minor: int | None, currency: str) -> dict[str, str] | None:
     return Money(minor, currency).as_dict() if minor is not None else None
 
 
-def history_item(posting: Posting) -> dict[str, Any]:
-    transfer = posting.transfer
+def history_item(entry: HistoryEntry) -> dict[str, Any]:
     return {
-        "transaction_id": str(transfer.public_id),
-        "entry_id": posting.pk,
-        "kind": transfer.kind,
-        "direction": "in" if posting.amount_minor > 0 else "out",
-        "amount": _amount(posting.amount_minor, posting.currency),
-        "balance_after": _amount(posting.balance_after_minor, posting.currency),
-        "counterparty": account_display(posting.counterparty_account),
-        "memo": transfer.memo,
-        "reason_code": transfer.reason_code,
-        "created_at": posting.created_at.isoformat(),
+        "transaction_id": entry.transaction_id,
+        "entry_id": entry.entry_id,
+        "kind": entry.kind,
+        "direction": "in" if entry.amount_minor > 0 else "out",
+        "amount": _amount(entry.amount_minor, entry.currency),
+        "balance_after": _amount(entry.balance_after_minor, entry.currency),
+        "counterparty": entry.counterparty,
+        "memo": entry.memo,
+        "reason_code": entry.reason_code,
+        "created_at": entry.created_at.isoformat(),
     }
 
 
-class HistoryPagination(CursorPagination):
-    ordering = "-id"  # posting ids are unique and increasing: a stable cursor
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
+PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
+
+
+def _page_size(request: Request) -> int:
+    try:
+        size = int(request.query_params.get("page_size", PAGE_SIZE))
+    except ValueError:
+        return PAGE_SIZE
+    return min(size, MAX_PAGE_SIZE) if size > 0 else PAGE_SIZE
+
+
+def _cursor(request: Request) -> HistoryCursor | None:
+    token = request.query_params.get("cursor")
+    if not token:
+        return None
+    try:
+        return HistoryCursor.decode(token)
+    except InvalidCursor:
+        raise DomainError(code="not_found", message=gettext("Invalid cursor"), status_code=404) from None
+
+
+def _customer_id(request: Request) -> int:
+    pk = request.user.pk  # token authentication: the user is a saved Customer
+    assert pk is not None
+    return int(pk)
+
+
+def _link(request: Request, cursor: HistoryCursor | None) -> str | None:
+    if cursor is None:
+        return None
+    return replace_query_param(request.build_absolute_uri(), "cursor", cursor.encode())
 
 
 class CounterpartySerializer(serializers.Serializer):
@@ -206,9 +239,15 @@ class TransactionListApi(APIView):
         description="Your wallet entries, newest first, cursor-paginated (`next`/`previous` links).",
     )
     def get(self, request: Request) -> Response:
-        paginator = HistoryPagination()
-        page = paginator.paginate_queryset(_filtered(request), request, view=self)
-        return paginator.get_paginated_response([history_item(p) for p in page or []])
+        query, cursor, size = history_query(request), _cursor(request), _page_size(request)
+        page = history_page(customer_id=_customer_id(request), query=query, cursor=cursor, size=size)
+        return Response(
+            {
+                "next": _link(request, page.next),
+                "previous": _link(request, page.previous),
+                "results": [history_item(entry) for entry in page.entries],
+            }
+        )
 
 
 @extend_schema_serializer(component_name="TransactionPosting")
@@ -284,7 +323,7 @@ class TransactionExportApi(APIView):
         description="CSV of your wallet entries with the same filters as the list (streamed).",
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        qs = _filtered(request)
+        query, customer_id = history_query(request), _customer_id(request)
         writer = csv.writer(_Echo())
 
         def rows() -> Iterator[str]:
@@ -302,8 +341,8 @@ class TransactionExportApi(APIView):
                     "memo",
                 ]
             )
-            for posting in qs.iterator(chunk_size=2000):
-                item = history_item(posting)
+            for entry in history_entries(customer_id=customer_id, query=query):
+                item = history_item(entry)
                 counterparty = item["counterparty"] or {}
                 yield writer.writerow(
                     [
@@ -312,7 +351,7 @@ class TransactionExportApi(APIView):
                         item["kind"],
                         item["direction"],
                         item["amount"]["amount"],
-                        posting.currency,
+                        entry.currency,
                         item["balance_after"]["amount"] if item["balance_after"] else "",
                         _csv_safe(counterparty.get("name", "")),
                         _csv_safe(item["memo"]),
