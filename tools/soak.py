@@ -128,8 +128,16 @@ def connecting_processes(root_pid: int) -> list[str]:
             continue
         if "gunicorn" in cmdline and "gunicorn" not in table.get(ppid, (0, ""))[1]:
             continue  # the master
-        found.append(cmdline[:100])
+        found.append(_label(cmdline))
     return found
+
+
+def _label(cmdline: str) -> str:
+    if "gunicorn" in cmdline:
+        return "gunicorn worker"
+    if "celery" in cmdline:
+        return "celery beat" if " beat " in cmdline else "celery worker"
+    return " ".join(part for part in cmdline.split(" ")[1:4] if part)  # e.g. manage.py outbox_relay
 
 
 # --- customers and the connection sampler --------------------------------------------------------
@@ -241,7 +249,10 @@ def report(tally: Tally, samples: list[int], elapsed: float, bound: int, process
         f"connections of {devstack.DB_APP}: max {max(samples)}, mean {sum(samples) / len(samples):.1f} "
         f"over {len(samples)} samples; bound {bound}"
     )
-    log(f"processes that may connect ({len(processes)}): " + "; ".join(sorted({p.split(" -")[0] for p in processes})))
+    log(
+        f"processes that may connect ({len(processes)}): "
+        + ", ".join(f"{name} x{n}" for name, n in sorted(Counter(processes).items()))
+    )
     errors = sum(n for name, n in tally.statuses.items() if name.split(" ", 1)[1][:1] in {"5", "c"})
     moved = tally.statuses.get("transfer 201", 0)
     ok = sum(n for name, n in tally.statuses.items() if name.split(" ", 1)[1][:1] == "2")

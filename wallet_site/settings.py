@@ -156,6 +156,12 @@ if _pool_max_size:
     }
 DATABASES["default"]["OPTIONS"] = _database_options
 DATABASE_POOL_MAX_SIZE = _pool_max_size  # per process; tools/soak.py and the docs compute the total from it
+# The application role's direct URL, for what a transaction pooler cannot carry (LISTEN, the outbox
+# relay's wake-up). Same as DATABASE_URL when that is direct; behind PgBouncer, DATABASE_DIRECT_URL
+# or None (then there is no direct way: poll).
+DATABASE_DIRECT_URL = env_url("DATABASE_DIRECT_URL", None, ("postgres", "postgresql")) or (
+    None if DATABASE_PGBOUNCER else _database_url
+)
 # Migrations (and only migrations, plus the test harness) connect as the role that owns the
 # schema; the application's role owns nothing. Unset: migrations use DATABASE_URL.
 _database_owner_url = env_url("DATABASE_OWNER_URL", None, ("postgres", "postgresql")) or env_url(
