@@ -13,6 +13,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.mark.django_db
 def test_the_application_connects_through_pgbouncer_in_transaction_mode() -> None:
     params = connection.get_connection_params()
     with connection.cursor() as cursor:
