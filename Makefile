@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>
 STACK := $(BIN)/python tools/devstack.py
 PYTEST_ARGS ?=
 
-.PHONY: run test check bench drill fuzz venv lock messages totp shell clean-data browser audit
+.PHONY: run soak test check bench drill fuzz venv lock messages totp shell clean-data browser audit
 
 venv: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt
@@ -18,6 +18,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 ## Run the product: embedded PostgreSQL + Redis, migrations, demo data, web + worker + beat.
 run: venv
 	$(STACK) run
+
+## `make run` under load: 50 clients for 5 minutes (SOAK_SECONDS, SOAK_CLIENTS), its own stack in .data/soak;
+## fails on any 5xx or more database connections than the pool bound (tools/soak.py).
+soak: venv
+	$(BIN)/python -m tools.soak
 
 ## Debian's chromium and the CJK font statements embed and screenshots need (fonts-wqy-microhei) for tests/browser: installed with apt
 ## when missing and we are root; otherwise the browser tests skip and say why.

@@ -81,7 +81,9 @@ def owner_connection(alias: str = "default") -> Iterator[None]:
     saved = {key: connection.settings_dict.get(key) for key in (*owner, "OPTIONS")}
     connection.close()
     connection.settings_dict.update(owner)
-    connection.settings_dict["OPTIONS"] = {**(saved["OPTIONS"] or {}), "options": _OWNER_OPTIONS}
+    # Direct and unpooled: a short single-threaded command must not take the application's pool.
+    options = {key: value for key, value in (saved["OPTIONS"] or {}).items() if key != "pool"}
+    connection.settings_dict["OPTIONS"] = {**options, "options": _OWNER_OPTIONS}
     try:
         yield
     finally:

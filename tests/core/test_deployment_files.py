@@ -12,8 +12,7 @@ def test_compose_has_the_production_services_with_their_commands() -> None:
     services = compose["services"]
 
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
-    assert services["web"]["command"][0] == "gunicorn"
-    assert services["web"]["command"][1] == "wallet_site.wsgi"
+    assert services["web"]["command"] == ["gunicorn", "-c", "deploy/gunicorn.conf.py", "wallet_site.wsgi"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "wallet_site", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "wallet_site", "beat"]
     assert "DatabaseScheduler" in " ".join(services["beat"]["command"])
