@@ -11,13 +11,16 @@ import psycopg
 import pytest
 from django.db import connection
 
+from core.db_roles import owner_settings
 from payments.ledger.verify import ledger_verify
 from payments.models import HotAccountDelta, Transfer
 from tools import bench, bench_cost, bench_raw, bench_world, loadlib
 
 
 def _dsn() -> str:
-    s = connection.settings_dict
+    """The baseline's connection: the schema owner, as ``make bench`` runs it (the application role
+    writes the ledger only through the kernel's functions since payments 0010)."""
+    s = {**connection.settings_dict, **{k: v for k, v in (owner_settings() or {}).items() if v}}
     return psycopg.conninfo.make_conninfo(
         host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"], password=s["PASSWORD"]
     )
