@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -11,6 +12,7 @@ from django import db
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from prometheus_client import Histogram
 
 from core.errors import database_unavailable_response, error_response
 from core.request_context import reset_request_id, set_request_id
@@ -78,6 +80,35 @@ class RequestSizeLimitMiddleware:
 
 
 _PRIVATE_PREFIXES = ("/api/", "/admin/")
+
+
+API_REQUEST_SECONDS = Histogram(
+    "tongbao_api_request_seconds",
+    "Customer API requests served on the lean lane (core.wsgi_lanes), by route, method and status class.",
+    ["route", "method", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+
+
+class ApiMetricsMiddleware:
+    """Request metrics of the customer API lane, at one histogram observation per request.
+
+    The full stack's django-prometheus middlewares record about a dozen series per request (0.6-1 ms
+    of CPU here, measured on the payment path); the API lane keeps latency and counts by route
+    pattern (bounded cardinality), method and status class, exported on /metrics with the rest."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        route = match.route if match is not None else "unmatched"
+        API_REQUEST_SECONDS.labels(route, request.method or "", f"{response.status_code // 100}xx").observe(
+            time.perf_counter() - started
+        )
+        return response
 
 
 class NoStoreMiddleware:

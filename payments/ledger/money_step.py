@@ -290,8 +290,9 @@ def money_step_run(step: MoneyStep, request: MoneyRequest | None = None) -> Mone
     outcome = raw["outcome"]
     if outcome == "done":
         assert step.prepared is not None
-        transfer = step.prepared.written(raw["posted"])
         transaction.on_commit(outbox_events_written)
+        # A request's answer is the stored body; only a service caller gets the written transfer.
+        transfer = step.prepared.written(raw["posted"]) if request is None else None
         return MoneyStepResult(outcome, int(raw.get("status") or 0), raw.get("body") or {}, transfer, raw)
     if outcome == "failed" and request is None:
         raise money_step_refusal(step, raw["failure"], raw.get("details") or {})

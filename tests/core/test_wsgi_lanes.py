@@ -104,6 +104,17 @@ def test_a_payment_through_the_api_lane_is_answered_in_full(alice: Customer, bob
     assert "Content-Security-Policy" not in response_headers  # JSON: the admin's CSP is not needed
 
 
+def test_the_lane_counts_its_requests_on_the_metrics_endpoint(settings: Any) -> None:
+    _call("/api/v1/no-such-thing/")
+    _call("/api/v1/wallets/")  # 401: no token
+
+    status, _, content = _call("/metrics", headers={"Authorization": f"Bearer {settings.METRICS_TOKEN}"})
+
+    assert status == 200
+    assert b'tongbao_api_request_seconds_count{method="GET",route="api/v1/wallets/",status="4xx"}' in content
+    assert b'route="unmatched"' in content
+
+
 def test_api_errors_keep_their_format_on_the_lane() -> None:
     status, _, content = _call("/api/v1/no-such-thing/")
 
