@@ -138,8 +138,9 @@ if _database_url is None:
 #   processes x max_size whatever the load. The tests run without it (DATABASE_POOL_MAX_SIZE=0:
 #   thread tests open a connection per thread), and then DATABASE_CONN_MAX_AGE applies.
 # - DATABASE_PGBOUNCER=1: DATABASE_URL points at PgBouncer in transaction pooling mode (the dev
-#   stack's PGBOUNCER=1). One pooler only, so Django's pool is off and connections close after
-#   each request (PgBouncer keeps the server connections); no server-side cursors and no prepared
+#   stack's PGBOUNCER=1). One pooler only, so Django's pool is off; each process keeps its client
+#   connection to PgBouncer (DATABASE_CONN_MAX_AGE: no SCRAM handshake per request) while PgBouncer
+#   lends server connections per transaction; no server-side cursors and no prepared
 #   statements (a transaction-mode server connection is not ours between transactions); no
 #   startup "options" (PgBouncer 1.18 refuses them): the role's ALTER ROLE ... SET defaults and
 #   PgBouncer's connect_query set the session timeouts.
@@ -153,7 +154,7 @@ _pool_max_size = (
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url,
-        conn_max_age=0 if _pool_max_size or DATABASE_PGBOUNCER else env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        conn_max_age=0 if _pool_max_size else env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=False,
     )
 }

@@ -74,7 +74,7 @@ def test_behind_pgbouncer_there_is_one_pooler_and_nothing_that_needs_a_session()
     database = _settings_in_subprocess(DATABASE_PGBOUNCER="1", DATABASE_POOL_MAX_SIZE="8")
 
     assert "pool" not in database["options"]  # PgBouncer is the pool
-    assert database["max_age"] == 0
+    assert database["max_age"] == 60  # one persistent client connection to PgBouncer per process
     assert database["no_ssc"] is True  # a WITH HOLD cursor outlives the transaction
     assert database["options"]["prepare_threshold"] is None  # PgBouncer 1.18 cannot route prepared statements
     assert "options" not in database["options"]  # PgBouncer refuses the startup parameter
