@@ -158,11 +158,21 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    "core.outbox_deliver": {"queue": "events"},  # deliveries name their queue; this is the default
     "risk.*": {"queue": "risk"},
     "promotions.*": {"queue": "promotions"},
     "feedback.*": {"queue": "notifications"},
     "notifications.*": {"queue": "notifications"},
 }
+# Outbox deliveries (core.outbox) have their own queue and worker pool (`celery worker -Q events
+# --prefetch-multiplier 16`, docs/foundation.md): deliveries are idempotent (ConsumedEvent), so a
+# prefetch above 1 is safe there, and scheduled work never waits behind a burst of events.
+OUTBOX_DELIVERY_QUEUE = "events"
+OUTBOX_DELIVERY_ROUTES: dict[str, str] = {}  # consumer-name pattern -> queue, for a consumer needing its own pool
+# The relay process LISTENs for commits on a session connection to PostgreSQL itself: behind a
+# transaction-pooling PgBouncer set DATABASE_DIRECT_URL (same role and database, PostgreSQL's own
+# host and port); unset, it uses DATABASES["default"] (NOTIFY itself works through PgBouncer).
+OUTBOX_LISTEN_DATABASE_URL = env_url("DATABASE_DIRECT_URL", None, ("postgres", "postgresql"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Asia/Shanghai"
