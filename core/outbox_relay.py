@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from core.models import OutboxEvent
 from core.outbox import (
@@ -38,28 +38,40 @@ logger = logging.getLogger("core.outbox")
 __all__ = ["listen_conninfo", "outbox_redeliver_stale", "outbox_relay_run", "relay_listen"]
 
 
+# Claim and mark in one statement. The mark's commit need not be durable (``synchronous_commit =
+# off`` for this transaction only): lost in a crash, the event is simply relayed again, and
+# consumers are idempotent.
+_RELAY_CLAIM_SQL = """
+UPDATE core_outboxevent SET published_at = now()
+ WHERE id IN (SELECT id FROM core_outboxevent WHERE published_at IS NULL
+               ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
+RETURNING id, topic
+"""
+
+
 def outbox_relay_run(*, batch_size: int = 500, max_batches: int = 20) -> int:
     """Hand unpublished events to Celery; return how many were published. Stops at the first broker
     error: the claimed rows stay unpublished (``attempts`` + 1 on the first) for the next run."""
     published = 0
     for _ in range(max_batches):
+        failed: int | None = None
         with transaction.atomic():
-            rows = list(
-                OutboxEvent.objects.filter(published_at__isnull=True)
-                .order_by("id")
-                .select_for_update(skip_locked=True)
-                .values_list("id", "topic")[:batch_size]
-            )
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+                cursor.execute(_RELAY_CLAIM_SQL, [batch_size])
+                rows = sorted(cursor.fetchall())
             if not rows:
                 return published
             try:
                 deliveries_send(rows)
             except BROKER_ERRORS as exc:
                 logger.warning("Outbox relay stopped: broker unavailable (%s); %d event(s) wait", exc, len(rows))
-                OutboxEvent.objects.filter(pk=rows[0][0]).update(attempts=F("attempts") + 1)
-                return published
-            OutboxEvent.objects.filter(pk__in=[pk for pk, _ in rows]).update(published_at=timezone.now())
-            published += len(rows)
+                transaction.set_rollback(True)
+                failed = rows[0][0]
+        if failed is not None:
+            OutboxEvent.objects.filter(pk=failed).update(attempts=F("attempts") + 1)
+            return published
+        published += len(rows)
         if len(rows) < batch_size:
             return published
     return published
@@ -129,7 +141,9 @@ def _relay_once() -> bool:
         return False
 
 
-def relay_listen(*, poll_seconds: float = 1.0, stop: threading.Event | None = None) -> None:
+def relay_listen(
+    *, poll_seconds: float = 1.0, stop: threading.Event | None = None, on_listen: Callable[[], None] | None = None
+) -> None:
     """Relay on every commit notification, and every ``poll_seconds`` without one, until ``stop``.
     On (re)connecting it relays at once: commits made while it was not listening notified no one."""
     stop = stop or threading.Event()
@@ -141,6 +155,8 @@ def relay_listen(*, poll_seconds: float = 1.0, stop: threading.Event | None = No
                 conn = _listen_connect()
                 if conn is None:
                     stop.wait(poll_seconds)
+                elif on_listen is not None:
+                    on_listen()
             else:
                 try:
                     _wait_for_notify(conn, poll_seconds)

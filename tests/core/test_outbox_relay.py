@@ -190,3 +190,23 @@ def test_a_poison_event_does_not_hold_back_the_rest_of_its_batch() -> None:
         ids[0],
         ids[2],
     }
+
+
+def test_make_run_and_compose_start_the_relay_and_the_events_worker_alike() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from tools.devstack import _run_processes
+
+    processes = _run_processes("8000")
+    services = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())["services"]
+
+    assert processes["relay"][1:] == ["manage.py", "outbox_relay", "--listen"]
+    assert services["relay"]["command"][1:] == ["manage.py", "outbox_relay", "--listen"]
+    for command in (processes["events"], services["events"]["command"]):
+        queues = command[command.index("-Q") + 1]
+        assert queues == "events"
+        assert int(command[command.index("--prefetch-multiplier") + 1]) > 1
+    for command in (processes["worker"], services["worker"]["command"]):
+        assert "events" not in command[command.index("-Q") + 1].split(",")

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from core.outbox import NOTIFY_CHANNEL
 from core.outbox_relay import outbox_relay_run, relay_listen
 
 
@@ -24,4 +25,9 @@ class Command(BaseCommand):
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
-        relay_listen(poll_seconds=max(0.05, options["poll"]), stop=stop)
+
+        def listening() -> None:  # on stdout whatever LOG_LEVEL says: the bench and operators wait for it
+            self.stdout.write(f"Outbox relay: listening on {NOTIFY_CHANNEL}")
+            self.stdout.flush()
+
+        relay_listen(poll_seconds=max(0.05, options["poll"]), stop=stop, on_listen=listening)
