@@ -217,7 +217,7 @@ def consume(event_id: int, consumer: str) -> bool:
     commit or roll back together."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO core_consumedevent (consumer, event_id, consumed_at) VALUES (%s, %s, now()) "
+            "INSERT INTO core_consumedevent (consumer, event_id, consumed_at) VALUES (%s, %s, clock_timestamp()) "
             "ON CONFLICT (consumer, event_id) DO NOTHING RETURNING id",
             [consumer, event_id],
         )
@@ -229,19 +229,36 @@ def consume_many(event_ids: Sequence[int], consumer: str) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO core_consumedevent (consumer, event_id, consumed_at)"
-            " SELECT %s, unnest(%s::bigint[]), now() ORDER BY 2"
+            " SELECT %s, unnest(%s::bigint[]), clock_timestamp() ORDER BY 2"
             " ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id",
             [consumer, list(event_ids)],
         )
         return {int(row[0]) for row in cursor.fetchall()}
 
 
-def _deliver_one(registered: EventConsumer, event: OutboxEvent) -> bool:
+def _deliver_each(registered: EventConsumer, events: list[OutboxEvent]) -> int:
+    """One transaction for the whole batch (one durable commit, not one per event) and a savepoint
+    per event, so an event whose consumer raises leaves neither its effect nor its ``ConsumedEvent``
+    while the others commit. The first such error is raised after the rest ran (a transient database
+    error at once: the task retries, skipping what committed)."""
+    handled = 0
+    first_error: Exception | None = None
     with transaction.atomic():
-        if not consume(event.pk, registered.name):
-            return False
-        registered.fn([event] if registered.batch else event)
-    return True
+        for event in events:
+            try:
+                with transaction.atomic():
+                    if not consume(event.pk, registered.name):
+                        continue
+                    registered.fn([event] if registered.batch else event)
+                handled += 1
+            except OperationalError:
+                raise
+            except Exception as exc:
+                logger.exception("Outbox: consumer %s failed on event %s", registered.name, event.pk)
+                first_error = first_error or exc
+    if first_error is not None:
+        raise first_error
+    return handled
 
 
 def outbox_event_deliver(*, event_id: int, consumer: str) -> bool:
@@ -252,10 +269,10 @@ def outbox_event_deliver(*, event_id: int, consumer: str) -> bool:
 def outbox_events_deliver(*, event_ids: Sequence[int], consumer: str) -> int:
     """Run one consumer for events, each at most once; return how many it handled now.
 
-    A batch consumer gets the events not handled yet in one transaction (falling back to one
-    transaction per event if that raises). Any other consumer: one transaction per event; an event
-    whose consumer raises is skipped (the redelivery sweep sends it again) and the first error is
-    raised after the others ran, except a transient database error, raised at once for a retry."""
+    A batch consumer gets the events not handled yet in one call and transaction (falling back to
+    one event at a time if that raises). Any other consumer is called once per event, each event
+    under its own savepoint of one transaction (``_deliver_each``); an event whose consumer raised is
+    left unconsumed for the redelivery sweep."""
     registered = consumer_get(consumer)
     if registered is None:
         logger.error("Outbox: no consumer named %s (events %s)", consumer, list(event_ids)[:10])
@@ -273,19 +290,7 @@ def outbox_events_deliver(*, event_ids: Sequence[int], consumer: str) -> int:
             raise
         except Exception:
             logger.exception("Outbox: batch of %d for %s failed; retrying event by event", len(events), consumer)
-    handled = 0
-    first_error: Exception | None = None
-    for event in events:
-        try:
-            handled += 1 if _deliver_one(registered, event) else 0
-        except OperationalError:
-            raise
-        except Exception as exc:
-            logger.exception("Outbox: consumer %s failed on event %s", consumer, event.pk)
-            first_error = first_error or exc
-    if first_error is not None:
-        raise first_error
-    return handled
+    return _deliver_each(registered, events)
 
 
 @shared_task(

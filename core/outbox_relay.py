@@ -185,18 +185,17 @@ REDELIVER_BACKOFF_MAX_SECONDS = 15 * 60
 REDELIVER_WINDOW_SECONDS = 60 * 60
 REDELIVER_MAX_EVENTS = 1000  # per run: a sweep never floods the broker
 
-_PAIRS = "unnest(%(topics)s::text[], %(consumers)s::text[]) AS p(topic, consumer)"
-_UNCONSUMED = (
-    f"SELECT array_agg(p.consumer) FROM {_PAIRS} WHERE p.topic = e.topic AND NOT EXISTS "
-    "(SELECT 1 FROM core_consumedevent c WHERE c.consumer = p.consumer AND c.event_id = e.id)"
-)
-_CLAIM_SQL = f"""
+# Claims due events and returns, for each, the consumers of its topic with no ConsumedEvent yet.
+_CLAIM_SQL = """
 WITH due AS (
     SELECT e.id FROM core_outboxevent e
      WHERE e.created_at >= now() - make_interval(secs => %(window)s)
        AND e.published_at < now() - make_interval(secs => %(after)s)
        AND (e.redeliver_at IS NULL OR e.redeliver_at <= now())
-       AND ({_UNCONSUMED}) IS NOT NULL
+       AND EXISTS (
+           SELECT 1 FROM unnest(%(topics)s::text[], %(consumers)s::text[]) AS p(topic, consumer)
+            WHERE p.topic = e.topic AND NOT EXISTS (
+                SELECT 1 FROM core_consumedevent c WHERE c.consumer = p.consumer AND c.event_id = e.id))
      ORDER BY e.id
      LIMIT %(limit)s
      FOR UPDATE SKIP LOCKED
@@ -206,7 +205,10 @@ UPDATE core_outboxevent e
        redeliver_at = now() + make_interval(secs => least(%(cap)s, %(after)s * power(2, e.redeliveries)))
   FROM due
  WHERE e.id = due.id
-RETURNING e.id, ({_UNCONSUMED})
+RETURNING e.id, (
+    SELECT array_agg(p.consumer) FROM unnest(%(topics)s::text[], %(consumers)s::text[]) AS p(topic, consumer)
+     WHERE p.topic = e.topic AND NOT EXISTS (
+         SELECT 1 FROM core_consumedevent c WHERE c.consumer = p.consumer AND c.event_id = e.id))
 """
 
 
@@ -259,4 +261,3 @@ def _resend(pairs: list[tuple[int, str]]) -> None:
                 queue=_queue_for(name),
                 retry=False,
             )
-

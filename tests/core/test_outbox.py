@@ -147,7 +147,7 @@ def test_a_single_event_message_from_before_batching_is_still_handled() -> None:
 
     assert outbox.outbox_deliver.run(event_id=event.pk, consumer="tests.record_effect") == 1
     assert outbox.outbox_deliver.run(event_ids=[event.pk], consumer="tests.record_effect") == 0
-    assert EFFECTS == [event.pk]
+    assert [event.pk] == EFFECTS
 
 
 def test_payments_registers_its_notify_consumer() -> None:

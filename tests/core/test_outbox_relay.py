@@ -149,7 +149,7 @@ def test_a_batch_consumer_acts_once_per_event_however_often_batches_are_delivere
     assert outbox_events_deliver(event_ids=first[2:] + more, consumer="tests.batch_effect") == 2  # overlap
     assert outbox_events_deliver(event_ids=first + more, consumer="tests.batch_effect") == 0
 
-    assert BATCHES == [first, more]
+    assert [first, more] == BATCHES
     assert ConsumedEvent.objects.filter(consumer="tests.batch_effect").count() == 6
 
 
@@ -185,7 +185,7 @@ def test_a_poison_event_does_not_hold_back_the_rest_of_its_batch() -> None:
     with pytest.raises(RuntimeError):
         outbox_events_deliver(event_ids=ids, consumer="tests.batch_effect")
 
-    assert BATCHES == [[ids[0]], [ids[2]]]
+    assert [[ids[0]], [ids[2]]] == BATCHES
     assert set(ConsumedEvent.objects.filter(consumer="tests.batch_effect").values_list("event_id", flat=True)) == {
         ids[0],
         ids[2],
