@@ -45,7 +45,6 @@ __all__ = [
     "NOTIFY_CHANNEL",
     "EventConsumer",
     "consume",
-    "consume_many",
     "consumer_get",
     "consumers_all",
     "consumers_for",
@@ -224,16 +223,17 @@ def consume(event_id: int, consumer: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def consume_many(event_ids: Sequence[int], consumer: str) -> set[int]:
-    """``consume`` for many events in one statement: the ids this call recorded (not handled before)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO core_consumedevent (consumer, event_id, consumed_at)"
-            " SELECT %s, unnest(%s::bigint[]), clock_timestamp() ORDER BY 2"
-            " ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id",
-            [consumer, list(event_ids)],
-        )
-        return {int(row[0]) for row in cursor.fetchall()}
+# A batch consumer's claim and read in one round trip: mark every event of the message not handled
+# yet by this consumer, and return those events (rows of events that no longer exist are skipped).
+_CONSUME_BATCH_SQL = """
+WITH fresh AS (
+    INSERT INTO core_consumedevent (consumer, event_id, consumed_at)
+    SELECT %s, e.id, clock_timestamp() FROM core_outboxevent e WHERE e.id = ANY(%s::bigint[]) ORDER BY e.id
+    ON CONFLICT (consumer, event_id) DO NOTHING
+    RETURNING event_id
+)
+SELECT e.* FROM core_outboxevent e JOIN fresh ON fresh.event_id = e.id ORDER BY e.id
+"""
 
 
 def _deliver_each(registered: EventConsumer, events: list[OutboxEvent]) -> int:
@@ -277,19 +277,21 @@ def outbox_events_deliver(*, event_ids: Sequence[int], consumer: str) -> int:
     if registered is None:
         logger.error("Outbox: no consumer named %s (events %s)", consumer, list(event_ids)[:10])
         return 0
-    events = list(OutboxEvent.objects.filter(pk__in=list(event_ids)).order_by("pk"))
-    if registered.batch and len(events) > 1:
+    ids = sorted(set(event_ids))
+    if registered.batch:
         try:
             with transaction.atomic():
-                fresh = consume_many([e.pk for e in events], consumer)
-                todo = [e for e in events if e.pk in fresh]
+                todo = list(OutboxEvent.objects.raw(_CONSUME_BATCH_SQL, [consumer, ids]))
                 if todo:
                     registered.fn(todo)
                 return len(todo)
         except OperationalError:
             raise
         except Exception:
-            logger.exception("Outbox: batch of %d for %s failed; retrying event by event", len(events), consumer)
+            if len(ids) == 1:
+                raise
+            logger.exception("Outbox: batch of %d for %s failed; retrying event by event", len(ids), consumer)
+    events = list(OutboxEvent.objects.filter(pk__in=ids).order_by("pk"))
     return _deliver_each(registered, events)
 
 
