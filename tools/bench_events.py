@@ -198,6 +198,30 @@ def insert_latencies(after_id: int, consumer: str) -> list[float]:
         return [max(0.0, float(r[0])) for r in cur.fetchall()]
 
 
+def stage_split(after_id: int, consumer: str) -> str:
+    """Where the time goes: commit -> relayed (``published_at``, the relay's claim) -> handled."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT e.id, EXTRACT(EPOCH FROM e.published_at), EXTRACT(EPOCH FROM c.consumed_at)"
+            " FROM core_outboxevent e JOIN core_consumedevent c ON c.event_id = e.id AND c.consumer = %s"
+            " WHERE e.id > %s AND e.topic = 'transfer.completed'",
+            [consumer, after_id],
+        )
+        rows = [(pk, float(pub), float(done)) for pk, pub, done in cur.fetchall() if pk in COMMITTED]
+    relay = loadlib.percentiles([max(0.0, pub - COMMITTED[pk]) for pk, pub, _ in rows])
+    deliver = loadlib.percentiles([max(0.0, done - pub) for _, pub, done in rows])
+
+    def ms(v: float | None) -> str:
+        return "-" if v is None else f"{v * 1000:.0f}"
+
+    return (
+        f"commit->relayed p50/p95 {ms(relay['p50'])}/{ms(relay['p95'])} ms, "
+        f"relayed->handled p50/p95 {ms(deliver['p50'])}/{ms(deliver['p95'])} ms"
+    )
+
+
 def _wait_handled(after: int, seconds: float = 30) -> tuple[list[float], int, int]:
     deadline = time.time() + seconds
     while True:
@@ -238,6 +262,9 @@ def events(bench: Bench) -> None:
         )
         latencies, total, pending = _wait_handled(after)
         seen = sum(1 for pk in COMMITTED if pk > after)
+        split = stage_split(after, CONSUMER)
+        loadlib.log(f"events: {split}")
+        bench.notes.append(f"events: {split}")
         _report(bench, result, latencies, total, pending, insert_latencies(after, CONSUMER), seen)
     finally:
         for service in services.values():
