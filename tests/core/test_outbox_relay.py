@@ -210,3 +210,29 @@ def test_make_run_and_compose_start_the_relay_and_the_events_worker_alike() -> N
         assert int(command[command.index("--prefetch-multiplier") + 1]) > 1
     for command in (processes["worker"], services["worker"]["command"]):
         assert "events" not in command[command.index("-Q") + 1].split(",")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_keeps_its_database_connection_from_task_to_task() -> None:
+    """Celery's Django fixup otherwise opens a new PostgreSQL connection for every task (most of a
+    delivery's cost); a connection that errored is still dropped between tasks."""
+    from celery.fixups.django import DjangoWorkerFixup
+
+    from wallet_site.celery import _db_connections_recycle, app
+
+    fixup = DjangoWorkerFixup(app)
+    task = outbox.outbox_deliver
+    connection.ensure_connection()
+    before = connection.connection
+    for _ in range(20):
+        fixup.on_task_prerun(sender=task)
+        _db_connections_recycle(task=task)
+        OutboxEvent.objects.exists()
+        fixup.on_task_postrun(sender=task)
+        _db_connections_recycle(task=task)
+
+    assert connection.connection is before
+    connection.errors_occurred = True
+    connection.connection.close()  # the server went away
+    _db_connections_recycle(task=task)
+    assert connection.connection is None
