@@ -14,6 +14,7 @@ the outbox row's ``created_at`` (inside the payment's transaction) to handled, a
 includes the rest of the payment. Reported: offered and achieved payment rates, p50/p95/p99, events not
 handled within 30 s, peak RSS of the event worker. The row fails (``event_met`` false) when p95 is
 above 200 ms, the achieved rate is below 95 % of the offered one, or any event is left unhandled.
+A second row (no target) offers bare outbox rows at the same rate, without payments around them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import contextlib
 import os
 import subprocess
 import time
+from typing import Any
 
 from tools import loadlib
 from tools.bench import EVENT_RATE, SECONDS, TARGETS, Bench, run_django_load, scenario, service_transfer_op
@@ -266,11 +268,68 @@ def events(bench: Bench) -> None:
         loadlib.log(f"events: {split}")
         bench.notes.append(f"events: {split}")
         _report(bench, result, latencies, total, pending, insert_latencies(after, CONSUMER), seen)
+        pipeline_only(bench)
     finally:
         for service in services.values():
             service.stop()
         bench.memory["celery_events_worker_peak_rss_mb"] = round(services["events"].sampler.peak_child_mb, 1)
         bench.memory["outbox_relay_peak_rss_mb"] = round(services["relay"].sampler.peak_tree_mb, 1)
+
+
+_RAW_EVENT_SQL = (
+    "INSERT INTO core_outboxevent (topic, key, payload, created_at, attempts, redeliveries)"
+    " VALUES ('transfer.completed', 'bench-raw', '{}', now(), 0, 0) RETURNING id"
+)
+
+
+def raw_event_op(dsn: str, closers: list[Any]) -> Any:
+    """One committed outbox row per call, no payment around it (psycopg, its own connection)."""
+    import psycopg
+
+    conn = psycopg.connect(dsn)
+    closers.append(conn.close)
+
+    def op() -> str | None:
+        pk = conn.execute(_RAW_EVENT_SQL).fetchone()[0]
+        conn.commit()
+        COMMITTED[int(pk)] = time.time()
+        return None
+
+    return op
+
+
+def pipeline_only(bench: Bench) -> None:
+    """The same measurement with bare outbox rows committed at the offered rate: what the event
+    system does when the payments themselves do not eat the machine (a second row, no target)."""
+    from django.db.models import Max
+
+    from core.models import OutboxEvent
+
+    after = OutboxEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    closers: list[Any] = []
+    result = loadlib.run_load(
+        lambda i: raw_event_op(bench.dsn, closers), clients=8, seconds=max(SECONDS, 10.0), rate_per_s=EVENT_RATE
+    )
+    for close in closers:
+        close()
+    latencies, total, pending = _wait_handled(after)
+    pct = loadlib.percentiles(latencies)
+    split = stage_split(after, CONSUMER)
+    shown = "/".join("-" if pct[k] is None else f"{(pct[k] or 0) * 1000:.1f}" for k in ("p50", "p95", "p99"))
+    bench.row(
+        group="events",
+        name="commit->handled (outbox rows only)",
+        layer="raw INSERT + NOTIFY relay + events worker",
+        clients=8,
+        result=result,
+        note=f"offered {EVENT_RATE:.0f}/s, achieved {result.throughput:.0f}/s; {total} events, "
+        f"commit->handled p50/p95/p99 {shown} ms; {split}; {pending} unhandled after 30 s",
+        event_p50_ms=None if pct["p50"] is None else round(pct["p50"] * 1000, 1),
+        event_p95_ms=None if pct["p95"] is None else round(pct["p95"] * 1000, 1),
+        event_p99_ms=None if pct["p99"] is None else round(pct["p99"] * 1000, 1),
+        events_total=total,
+        events_unhandled=pending,
+    )
 
 
 def _report(
