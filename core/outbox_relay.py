@@ -226,7 +226,7 @@ def outbox_redeliver_stale(
     consumers = [c.name for c in registered]
     if not consumers:
         return 0
-    params = {
+    params: dict[str, Any] = {
         "topics": topics,
         "consumers": consumers,
         "window": window_seconds,
