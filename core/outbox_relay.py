@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -141,14 +142,25 @@ def _relay_once() -> bool:
         return False
 
 
+# At most one relay run per this many seconds: below ~50 commits/s every event is relayed the moment
+# it commits; above, the commits of the interval share one run and one message per consumer, so the
+# events worker gets fewer, larger batches instead of falling behind a stream of one-event messages.
+RELAY_MIN_INTERVAL = 0.02
+
+
 def relay_listen(
-    *, poll_seconds: float = 1.0, stop: threading.Event | None = None, on_listen: Callable[[], None] | None = None
+    *,
+    poll_seconds: float = 1.0,
+    stop: threading.Event | None = None,
+    on_listen: Callable[[], None] | None = None,
+    min_interval: float = RELAY_MIN_INTERVAL,
 ) -> None:
     """Relay on every commit notification, and every ``poll_seconds`` without one, until ``stop``.
     On (re)connecting it relays at once: commits made while it was not listening notified no one."""
     stop = stop or threading.Event()
     conn: psycopg.Connection[Any] | None = None
     failures = 0
+    last_run = 0.0
     try:
         while not stop.is_set():
             if conn is None or conn.closed:
@@ -165,6 +177,8 @@ def relay_listen(
                     conn.close()
             if stop.is_set():
                 break
+            stop.wait(max(0.0, last_run + min_interval - time.monotonic()))
+            last_run = time.monotonic()
             failures = 0 if _relay_once() else failures + 1
             if failures:
                 stop.wait(min(5.0, 0.2 * 2**failures))
