@@ -30,4 +30,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Outbox relay: listening on {NOTIFY_CHANNEL}")
             self.stdout.flush()
 
-        relay_listen(poll_seconds=max(0.05, options["poll"]), stop=stop, on_listen=listening)
+        relay_listen(poll_seconds=max(0.01, options["poll"]), stop=stop, on_listen=listening)
