@@ -15,7 +15,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
-## Run the product: embedded PostgreSQL + Redis, migrations, demo data, web + worker + beat.
+## Run the product: embedded PostgreSQL + Redis, migrations, demo data, web + worker + events + relay + beat.
 run: venv
 	$(STACK) run
 

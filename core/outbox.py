@@ -1,17 +1,20 @@
 """The transactional outbox (ARCHITECTURE §5): events are rows written with the change they announce.
 
 * ``event_publish(topic=..., payload=...)`` inside the caller's transaction writes an
-  ``OutboxEvent`` and, after commit, kicks the relay (a broker outage never raises into the
-  request: the row waits for the next beat tick).
-* ``core.outbox_relay`` (beat every second + the kicks) claims unpublished rows with
-  ``FOR UPDATE SKIP LOCKED``, hands one ``core.outbox_deliver`` task per consumer to Celery
-  and marks the row published. A failed hand-over leaves the row for the next run.
+  ``OutboxEvent``. A statement trigger (``core_outbox_notify``) sends ``NOTIFY core_outbox``, which
+  PostgreSQL delivers at commit (never on rollback) to the relay process LISTENing for it
+  (``manage.py outbox_relay --listen``, ``core.outbox_relay``): the event is relayed within a few
+  milliseconds of the commit. Beat still runs ``core.outbox_relay`` every second as the safety net.
+* The relay claims unpublished rows with ``FOR UPDATE SKIP LOCKED`` and hands Celery one
+  ``core.outbox_deliver`` message per consumer and batch of events (``event_ids``), routed to the
+  ``events`` queue (``OUTBOX_DELIVERY_QUEUE``; ``OUTBOX_DELIVERY_ROUTES`` sends a consumer elsewhere),
+  which its own worker pool serves with a prefetch above 1.
 * Consumers register with ``@event_consumer("payment.completed", "promotions.reward_on_payment")``
-  in their app's ``tasks.py`` (imported by Celery's autodiscovery and by ``consumers_for``).
-  ``core.outbox_deliver`` runs a consumer inside a transaction that first inserts
-  ``ConsumedEvent(consumer, event)`` (``ON CONFLICT DO NOTHING``): a redelivered event is skipped,
-  so its effect happens once. The delivery is routed by the consumer's name through
-  ``CELERY_TASK_ROUTES`` (``promotions.*`` goes to the ``promotions`` queue).
+  in their app's ``tasks.py`` (imported by Celery's autodiscovery and by ``consumers_for``); with
+  ``batch=True`` the function takes a list of events. Every delivery runs inside a transaction that
+  first inserts ``ConsumedEvent(consumer, event)`` (``ON CONFLICT DO NOTHING``): a redelivered event
+  is skipped, so its effect happens at most once per (consumer, event), batch or not.
+* ``core.outbox_redeliver`` (beat) re-sends deliveries lost with a killed worker, paced per event.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import fnmatch
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
@@ -29,8 +32,6 @@ from celery import shared_task
 from django.apps import apps
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import F
-from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -41,15 +42,21 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "BROKER_ERRORS",
+    "NOTIFY_CHANNEL",
     "EventConsumer",
     "consume",
     "consumer_get",
+    "consumers_all",
     "consumers_for",
+    "deliveries_send",
     "event_consumer",
     "event_publish",
     "outbox_deliver",
     "outbox_event_deliver",
+    "outbox_events_deliver",
     "outbox_events_written",
+    "outbox_redeliver",
+    "outbox_redeliver_stale",
     "outbox_relay",
     "outbox_relay_run",
 ]
@@ -62,7 +69,9 @@ BROKER_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionError,
 )
 
-ConsumerFn = Callable[[OutboxEvent], None]
+NOTIFY_CHANNEL = "core_outbox"  # the trigger of migration core 0005 notifies it at commit
+
+ConsumerFn = Callable[[Any], None]  # fn(event) or, with batch=True, fn(list_of_events)
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class EventConsumer:
     topic: str
     name: str
     fn: ConsumerFn
+    batch: bool = False
 
 
 _registry: dict[str, EventConsumer] = {}
@@ -77,15 +87,19 @@ _registry_loaded = False
 _registry_lock = threading.Lock()
 
 
-def event_consumer(topic: str, name: str) -> Callable[[ConsumerFn], ConsumerFn]:
+def event_consumer(topic: str, name: str, *, batch: bool = False) -> Callable[[ConsumerFn], ConsumerFn]:
     """Register ``fn(event)`` as consumer ``name`` of ``topic``. ``name`` is stable (it is the
-    idempotency key with the event id) and dotted by app (``promotions.reward_on_payment``)."""
+    idempotency key with the event id) and dotted by app (``promotions.reward_on_payment``).
+
+    ``batch=True``: ``fn(events)`` takes a list of events not yet handled by this consumer, in one
+    transaction with their ``ConsumedEvent`` rows (all commit or none do). A batch that raises is
+    retried event by event, so one bad event cannot hold back the others."""
 
     def decorator(fn: ConsumerFn) -> ConsumerFn:
         existing = _registry.get(name)
         if existing is not None and (existing.topic != topic or existing.fn.__qualname__ != fn.__qualname__):
             raise ValueError(f"Event consumer {name!r} is registered twice")
-        _registry[name] = EventConsumer(topic=topic, name=name, fn=fn)
+        _registry[name] = EventConsumer(topic=topic, name=name, fn=fn, batch=batch)
         return fn
 
     return decorator
@@ -114,6 +128,11 @@ def consumers_for(topic: str) -> list[EventConsumer]:
     return [c for c in _registry.values() if c.topic == topic]
 
 
+def consumers_all() -> list[EventConsumer]:
+    _load_consumers()
+    return list(_registry.values())
+
+
 def consumer_get(name: str) -> EventConsumer | None:
     _load_consumers()
     return _registry.get(name)
@@ -121,13 +140,12 @@ def consumer_get(name: str) -> EventConsumer | None:
 
 # --- publishing -------------------------------------------------------------------------------
 
-_KICK_MIN_INTERVAL = 0.25  # seconds between relay kicks from one process; beat covers the rest
 _BROKER_DOWN_BACKOFF = 5.0  # after a failed kick, do not try the broker again from this process for a while
 _kick_state = {"last": 0.0, "down_until": 0.0}
 
 
 def _kick_relay_now() -> None:
-    """Ask a worker to relay now. Never raises for a broker outage (the beat schedule relays later)."""
+    """Run the relay task now. Never raises for a broker outage (the beat schedule relays later)."""
     try:
         outbox_relay.apply_async(retry=False)
     except BROKER_ERRORS as exc:
@@ -136,17 +154,13 @@ def _kick_relay_now() -> None:
 
 
 def _kick_relay() -> None:
-    """After commit: kick the relay, at most every ``_KICK_MIN_INTERVAL`` per process, and not while
-    the broker was just found down. The kick runs in a daemon thread so a slow or unreachable broker
-    never adds latency to the request that committed the payment."""
-    now = time.monotonic()
-    if now < _kick_state["down_until"] or now - _kick_state["last"] < _KICK_MIN_INTERVAL:
+    """After commit, with eager Celery (tests, eager development) only: relay in line. Otherwise the
+    commit's NOTIFY wakes the listening relay process and beat covers the rest: the request that
+    committed the payment does no broker work at all."""
+    if not outbox_relay.app.conf.task_always_eager or time.monotonic() < _kick_state["down_until"]:
         return
-    _kick_state["last"] = now
-    if outbox_relay.app.conf.task_always_eager:  # tests and eager development: run in line
-        _kick_relay_now()
-        return
-    threading.Thread(target=_kick_relay_now, name="outbox-kick", daemon=True).start()
+    _kick_state["last"] = time.monotonic()
+    _kick_relay_now()
 
 
 def event_publish(*, topic: str, payload: dict[str, Any], key: str = "") -> OutboxEvent:
@@ -161,54 +175,47 @@ def event_publish(*, topic: str, payload: dict[str, Any], key: str = "") -> Outb
 
 def outbox_events_written() -> None:
     """Events were inserted by SQL (the database's money step, ``payments_pay``) in the current
-    transaction: wake the relay after commit, as ``event_publish`` does."""
+    transaction: as ``event_publish`` does (the commit's NOTIFY wakes the relay; with eager Celery,
+    tests, the relay runs in line after commit)."""
     transaction.on_commit(_kick_relay)
 
 
-# --- relaying and consuming -----------------------------------------------------------------
+# --- sending deliveries ---------------------------------------------------------------------------
+
+DELIVERY_BATCH_MAX = 100  # event ids per delivery message
 
 
 def _queue_for(consumer_name: str) -> str:
-    for pattern, route in getattr(settings, "CELERY_TASK_ROUTES", {}).items():
-        if fnmatch.fnmatchcase(consumer_name, pattern) and isinstance(route, dict) and "queue" in route:
-            return str(route["queue"])
-    return str(getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "default"))
+    """The queue of a consumer's deliveries: ``OUTBOX_DELIVERY_ROUTES`` (pattern -> queue) or
+    ``OUTBOX_DELIVERY_QUEUE`` (``events``: its own worker pool, apart from scheduled work)."""
+    for pattern, queue in getattr(settings, "OUTBOX_DELIVERY_ROUTES", {}).items():
+        if fnmatch.fnmatchcase(consumer_name, pattern):
+            return str(queue)
+    return str(getattr(settings, "OUTBOX_DELIVERY_QUEUE", "events"))
 
 
-def outbox_relay_run(*, batch_size: int = 200, max_batches: int = 20) -> int:
-    """Hand unpublished events to Celery; return how many were published. Safe to run concurrently
-    (``SKIP LOCKED``). Stops at the first broker error: the rows stay unpublished for the next run."""
-    published = 0
-    for _ in range(max_batches):
-        with transaction.atomic():
-            events = list(
-                OutboxEvent.objects.filter(published_at__isnull=True)
-                .order_by("id")
-                .select_for_update(skip_locked=True)[:batch_size]
+def deliveries_send(pairs: Sequence[tuple[int, str]]) -> int:
+    """Send (event id, topic) pairs to their consumers: one ``core.outbox_deliver`` message per
+    consumer and run of up to ``DELIVERY_BATCH_MAX`` events. Returns messages sent. Raises the
+    broker's error (``BROKER_ERRORS``) for the caller to keep its rows for a later run."""
+    by_consumer: dict[str, list[int]] = {}
+    for event_id, topic in pairs:
+        for consumer in consumers_for(topic):
+            by_consumer.setdefault(consumer.name, []).append(event_id)
+    sent = 0
+    for name, ids in by_consumer.items():
+        queue = _queue_for(name)
+        for start in range(0, len(ids), DELIVERY_BATCH_MAX):
+            outbox_deliver.apply_async(
+                kwargs={"event_ids": ids[start : start + DELIVERY_BATCH_MAX], "consumer": name},
+                queue=queue,
+                retry=False,
             )
-            if not events:
-                return published
-            done: list[int] = []
-            try:
-                for event in events:
-                    for consumer in consumers_for(event.topic):
-                        outbox_deliver.apply_async(
-                            kwargs={"event_id": event.pk, "consumer": consumer.name},
-                            queue=_queue_for(consumer.name),
-                            retry=False,
-                        )
-                    done.append(event.pk)
-            except BROKER_ERRORS as exc:
-                logger.warning("Outbox relay stopped: broker unavailable (%s); %d event(s) wait", exc, len(events))
-                first_failed = next(e.pk for e in events if e.pk not in done)
-                OutboxEvent.objects.filter(pk=first_failed).update(attempts=F("attempts") + 1)
-                OutboxEvent.objects.filter(pk__in=done).update(published_at=timezone.now())
-                return published + len(done)
-            OutboxEvent.objects.filter(pk__in=done).update(published_at=timezone.now())
-            published += len(done)
-        if len(events) < batch_size:
-            return published
-    return published
+            sent += 1
+    return sent
+
+
+# --- consuming ----------------------------------------------------------------------------------
 
 
 def consume(event_id: int, consumer: str) -> bool:
@@ -217,82 +224,83 @@ def consume(event_id: int, consumer: str) -> bool:
     commit or roll back together."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO core_consumedevent (consumer, event_id, consumed_at) VALUES (%s, %s, now()) "
+            "INSERT INTO core_consumedevent (consumer, event_id, consumed_at) VALUES (%s, %s, clock_timestamp()) "
             "ON CONFLICT (consumer, event_id) DO NOTHING RETURNING id",
             [consumer, event_id],
         )
         return cursor.fetchone() is not None
 
 
-def outbox_event_deliver(*, event_id: int, consumer: str) -> bool:
-    """Run one consumer for one event, at most once. True if it ran now."""
-    registered = consumer_get(consumer)
-    if registered is None:
-        logger.error("Outbox: no consumer named %s (event %s)", consumer, event_id)
-        return False
-    event = OutboxEvent.objects.filter(pk=event_id).first()
-    if event is None:
-        return False
-    with transaction.atomic():
-        if not consume(event_id, consumer):
-            return False
-        registered.fn(event)
-    return True
-
-
-# A delivery not consumed this long after publishing is sent again (its message may have died with
-# a SIGKILLed worker: the Redis broker only redelivers after visibility_timeout, an hour).
-REDELIVER_AFTER_SECONDS = 60
-# Older unconsumed deliveries are left to the broker's own redelivery: keeps the sweep's scan small.
-REDELIVER_WINDOW_SECONDS = 15 * 60
-
-_UNCONSUMED_SQL = """
-SELECT e.id, e.topic, COALESCE(array_agg(c.consumer) FILTER (WHERE c.consumer IS NOT NULL), '{}')
-  FROM core_outboxevent e
-  LEFT JOIN core_consumedevent c ON c.event_id = e.id
- WHERE e.published_at >= now() - make_interval(secs => %s)
-   AND e.published_at < now() - make_interval(secs => %s)
- GROUP BY e.id, e.topic
- ORDER BY e.id
+# A batch consumer's claim and read in one round trip: mark every event of the message not handled
+# yet by this consumer, and return those events (rows of events that no longer exist are skipped).
+_CONSUME_BATCH_SQL = """
+WITH fresh AS (
+    INSERT INTO core_consumedevent (consumer, event_id, consumed_at)
+    SELECT %s, e.id, clock_timestamp() FROM core_outboxevent e WHERE e.id = ANY(%s::bigint[]) ORDER BY e.id
+    ON CONFLICT (consumer, event_id) DO NOTHING
+    RETURNING event_id
+)
+SELECT e.* FROM core_outboxevent e JOIN fresh ON fresh.event_id = e.id ORDER BY e.id
 """
 
 
-def outbox_redeliver_stale(
-    *, after_seconds: int = REDELIVER_AFTER_SECONDS, window_seconds: int = REDELIVER_WINDOW_SECONDS
-) -> int:
-    """Send again every (event, consumer) delivery published ``after_seconds`` ago or more (within
-    ``window_seconds``) that has no ``ConsumedEvent`` yet; return how many were sent. Safe to repeat
-    and to race with the original message: ``consume`` lets exactly one of them act."""
-    with connection.cursor() as cursor:
-        cursor.execute(_UNCONSUMED_SQL, [window_seconds, after_seconds])
-        rows = cursor.fetchall()
-    sent = 0
-    try:
-        for event_id, topic, consumed in rows:
-            for consumer in consumers_for(topic):
-                if consumer.name in consumed:
-                    continue
-                outbox_deliver.apply_async(
-                    kwargs={"event_id": event_id, "consumer": consumer.name},
-                    queue=_queue_for(consumer.name),
-                    retry=False,
-                )
-                sent += 1
-    except BROKER_ERRORS as exc:
-        logger.warning("Outbox redelivery stopped: broker unavailable (%s)", exc)
-    if sent:
-        logger.warning("Outbox: re-sent %d unconsumed deliver(ies)", sent)
-    return sent
+def _deliver_each(registered: EventConsumer, events: list[OutboxEvent]) -> int:
+    """One transaction for the whole batch (one durable commit, not one per event) and a savepoint
+    per event, so an event whose consumer raises leaves neither its effect nor its ``ConsumedEvent``
+    while the others commit. The first such error is raised after the rest ran (a transient database
+    error at once: the task retries, skipping what committed)."""
+    handled = 0
+    first_error: Exception | None = None
+    with transaction.atomic():
+        for event in events:
+            try:
+                with transaction.atomic():
+                    if not consume(event.pk, registered.name):
+                        continue
+                    registered.fn([event] if registered.batch else event)
+                handled += 1
+            except OperationalError:
+                raise
+            except Exception as exc:
+                logger.exception("Outbox: consumer %s failed on event %s", registered.name, event.pk)
+                first_error = first_error or exc
+    if first_error is not None:
+        raise first_error
+    return handled
 
 
-@shared_task(name="core.outbox_redeliver", ignore_result=True, soft_time_limit=30, time_limit=60)
-def outbox_redeliver() -> int:
-    return outbox_redeliver_stale()
+def outbox_event_deliver(*, event_id: int, consumer: str) -> bool:
+    """Run one consumer for one event, at most once. True if it ran now."""
+    return outbox_events_deliver(event_ids=[event_id], consumer=consumer) == 1
 
 
-@shared_task(name="core.outbox_relay", ignore_result=True, soft_time_limit=30, time_limit=60)
-def outbox_relay() -> int:
-    return outbox_relay_run()
+def outbox_events_deliver(*, event_ids: Sequence[int], consumer: str) -> int:
+    """Run one consumer for events, each at most once; return how many it handled now.
+
+    A batch consumer gets the events not handled yet in one call and transaction (falling back to
+    one event at a time if that raises). Any other consumer is called once per event, each event
+    under its own savepoint of one transaction (``_deliver_each``); an event whose consumer raised is
+    left unconsumed for the redelivery sweep."""
+    registered = consumer_get(consumer)
+    if registered is None:
+        logger.error("Outbox: no consumer named %s (events %s)", consumer, list(event_ids)[:10])
+        return 0
+    ids = sorted(set(event_ids))
+    if registered.batch:
+        try:
+            with transaction.atomic():
+                todo = list(OutboxEvent.objects.raw(_CONSUME_BATCH_SQL, [consumer, ids]))
+                if todo:
+                    registered.fn(todo)
+                return len(todo)
+        except OperationalError:
+            raise
+        except Exception:
+            if len(ids) == 1:
+                raise
+            logger.exception("Outbox: batch of %d for %s failed; retrying event by event", len(ids), consumer)
+    events = list(OutboxEvent.objects.filter(pk__in=ids).order_by("pk"))
+    return _deliver_each(registered, events)
 
 
 @shared_task(
@@ -304,5 +312,22 @@ def outbox_relay() -> int:
     retry_backoff=True,
     max_retries=5,
 )
-def outbox_deliver(*, event_id: int, consumer: str) -> bool:
-    return outbox_event_deliver(event_id=event_id, consumer=consumer)
+def outbox_deliver(*, consumer: str, event_id: int | None = None, event_ids: list[int] | None = None) -> int:
+    """One consumer, one event (``event_id``, older messages and re-sends) or a batch (``event_ids``)."""
+    ids = list(event_ids or []) + ([event_id] if event_id is not None else [])
+    return outbox_events_deliver(event_ids=ids, consumer=consumer)
+
+
+@shared_task(name="core.outbox_relay", ignore_result=True, soft_time_limit=30, time_limit=60)
+def outbox_relay() -> int:
+    """Beat's safety net (every second) and the eager kick; the listening relay does the fast path."""
+    return outbox_relay_run()
+
+
+@shared_task(name="core.outbox_redeliver", ignore_result=True, soft_time_limit=30, time_limit=60)
+def outbox_redeliver() -> int:
+    return outbox_redeliver_stale()
+
+
+# The relay and the sweep live in core.outbox_relay (they need the names above).
+from core.outbox_relay import outbox_redeliver_stale, outbox_relay_run  # noqa: E402

@@ -77,17 +77,20 @@ def verify_ledger() -> bool:
     return report.ok
 
 
-@event_consumer(TOPIC_TRANSFER_COMPLETED, "payments.notify_customer")
-def notify_customer(event: OutboxEvent) -> None:
-    """Trivial consumer that exercises the outbox end to end (the feedback app sends real messages)."""
-    logger.info(
-        "notify: %s %s for transfer %s", event.topic, event.payload.get("kind"), event.payload.get("transfer_id")
-    )
+@event_consumer(TOPIC_TRANSFER_COMPLETED, "payments.notify_customer", batch=True)
+def notify_customer(events: list[OutboxEvent]) -> None:
+    """Trivial consumer that exercises the outbox end to end (the feedback app sends real messages).
+    A batch consumer: each delivery hands it every event of the batch in one transaction."""
+    for event in events:
+        logger.info(
+            "notify: %s %s for transfer %s", event.topic, event.payload.get("kind"), event.payload.get("transfer_id")
+        )
 
 
-@event_consumer(TOPIC_PAYMENT_COMPLETED, "payments.notify_customer_payment")
-def notify_customer_payment(event: OutboxEvent) -> None:
-    logger.info("notify: %s for transfer %s", event.topic, event.payload.get("transfer_id"))
+@event_consumer(TOPIC_PAYMENT_COMPLETED, "payments.notify_customer_payment", batch=True)
+def notify_customer_payment(events: list[OutboxEvent]) -> None:
+    for event in events:
+        logger.info("notify: %s for transfer %s", event.topic, event.payload.get("transfer_id"))
 
 
 from payments.tasks_movements import *  # noqa: E402, F403 - movement tasks (funding poll, adjustment expiry)

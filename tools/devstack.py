@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Local stack for the README's two commands: embedded PostgreSQL and Redis, plus the processes.
 
-    devstack.py run             start services, migrate, load demo data, run web + worker + beat
+    devstack.py run             start services, migrate, load demo data, run web + worker + events + relay + beat
     devstack.py exec -- CMD     start services if needed, run CMD with the URLs set, stop what it started
     devstack.py up | down | env start / stop the embedded services, print their URLs
 
@@ -611,6 +611,27 @@ def _run_processes(port: str) -> dict[str, list[str]]:
             "-n",
             "worker@%h",
         ],
+        # Outbox deliveries: their own pool, prefetch above 1 (deliveries are idempotent).
+        "events": [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wallet_site",
+            "worker",
+            "-l",
+            "INFO",
+            "-Q",
+            "events",
+            "-c",
+            "2",
+            "--prefetch-multiplier",
+            "16",
+            "-n",
+            "events@%h",
+        ],
+        # Woken by each commit's NOTIFY; beat's 1 s relay stays as the safety net.
+        "relay": [sys.executable, "manage.py", "outbox_relay", "--listen"],
         "beat": [
             sys.executable,
             "-m",
@@ -651,7 +672,7 @@ def cmd_run() -> int:
         print(
             f"\n  Admin:     {base}/admin/\n  API docs:  {base}/api/v1/docs/\n  Health:    {base}/health/\n"
             "  Demo logins are printed above by seed_demo; `make totp` prints the admin's current code.\n"
-            "  Ctrl-C stops web, worker, beat and the embedded servers.\n",
+            "  Ctrl-C stops web, worker, events, relay, beat and the embedded servers.\n",
             flush=True,
         )
         while all(child.poll() is None for child in children):

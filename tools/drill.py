@@ -54,6 +54,8 @@ TOPUPS = int(os.environ.get("DRILL_TOPUPS", "60"))
 # Already-handled drill deliveries sent again on purpose (an at-least-once broker does this).
 REDELIVER = int(os.environ.get("DRILL_REDELIVER", "200"))
 EXTRA_MODULES = [m for m in os.environ.get("DRILL_MODULES", "").split(",") if m]
+# One worker serves every queue, outbox deliveries (`events`) included: the kills hit deliveries.
+QUEUES = "default,risk,promotions,notifications,events"
 
 
 # --- registry and result -------------------------------------------------------------------------
@@ -846,7 +848,7 @@ def worker_kill(stack: Stack) -> DrillResult:
     )
     callbacks = threading.Thread(target=deliver_callbacks, args=(topups, stop, KILLS * 3.0), daemon=True)
     beat = start_beat()
-    worker = loadlib.start_celery(concurrency=2, name="drill")
+    worker = loadlib.start_celery(queues=QUEUES, concurrency=2, name="drill")
     kills = 0
     peak_rss = 0.0
     redelivered = 0
@@ -866,7 +868,7 @@ def worker_kill(stack: Stack) -> DrillResult:
             worker.proc.wait(10)
             worker.sampler.stop()
             kills += 1
-            worker = loadlib.start_celery(concurrency=2, name="drill", wait=10)
+            worker = loadlib.start_celery(queues=QUEUES, concurrency=2, name="drill", wait=10)
         stop.set()
         producer.join(60)
         callbacks.join(30)
@@ -1031,7 +1033,7 @@ def redis_down(stack: Stack) -> DrillResult:
     after = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     since = max_transfer_id()
     total_before = customer_total_minor()
-    worker = loadlib.start_celery(concurrency=2, name="drill-redis")
+    worker = loadlib.start_celery(queues=QUEUES, concurrency=2, name="drill-redis")
     beat = start_beat()
     try:
         book, phases = http_load_with_fault(

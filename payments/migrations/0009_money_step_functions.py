@@ -316,8 +316,8 @@ BEGIN
               FROM (SELECT p->'merchant_payment' AS m) s
             RETURNING id INTO v_payment;
         END IF;
-        INSERT INTO core_outboxevent (topic, key, payload, created_at, attempts)
-        VALUES (p->'event'->>'topic', p->'event'->>'key', p->'event'->'payload', v_now, 0);
+        INSERT INTO core_outboxevent (topic, key, payload, created_at, attempts, redeliveries)
+        VALUES (p->'event'->>'topic', p->'event'->>'key', p->'event'->'payload', v_now, 0, 0);
     EXCEPTION WHEN SQLSTATE 'TB001' THEN
         NULL;  -- rolled back to the start of the block; ``failure`` says why
     END;
@@ -361,7 +361,7 @@ $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("payments", "0008_i18n_verbose_names"), ("core", "0004_i18n_verbose_names")]
+    dependencies = [("payments", "0008_i18n_verbose_names"), ("core", "0005_outbox_notify_and_redelivery_pacing")]
 
     operations = [
         migrations.RunSQL(LEDGER_POST, "DROP FUNCTION IF EXISTS payments_ledger_post;"),

@@ -44,7 +44,7 @@ def test_relay_hands_each_event_to_each_consumer_and_marks_it_published(monkeypa
     assert outbox_relay_run() == 2
     assert outbox_relay_run() == 0
 
-    assert sent == [({"event_id": event.pk, "consumer": "tests.record_effect"}, "default")]
+    assert sent == [({"event_ids": [event.pk], "consumer": "tests.record_effect"}, "events")]
     assert OutboxEvent.objects.filter(published_at__isnull=True).count() == 0
     assert OutboxEvent.objects.get(pk=other.pk).published_at is not None
 
@@ -119,10 +119,35 @@ def test_consumer_names_are_unique() -> None:
         def clash(event: OutboxEvent) -> None: ...
 
 
-def test_consumers_are_routed_by_name_through_the_task_routes() -> None:
-    assert outbox._queue_for("promotions.reward_on_payment") == "promotions"
-    assert outbox._queue_for("risk.score_payment") == "risk"
-    assert outbox._queue_for("payments.notify_customer") == "default"
+def test_deliveries_go_to_the_events_queue_unless_a_consumer_is_routed_elsewhere(settings) -> None:  # type: ignore[no-untyped-def]
+    assert outbox._queue_for("payments.notify_customer") == "events"
+    settings.OUTBOX_DELIVERY_ROUTES = {"risk.*": "events_risk"}
+
+    assert outbox._queue_for("risk.score_payment") == "events_risk"
+    assert outbox._queue_for("promotions.reward_on_payment") == "events"
+
+
+def test_relay_sends_one_message_per_consumer_for_a_batch_of_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[dict] = []  # type: ignore[type-arg]
+    monkeypatch.setattr(outbox.outbox_deliver, "apply_async", lambda kwargs, queue, retry: sent.append(kwargs))
+    monkeypatch.setattr(outbox, "DELIVERY_BATCH_MAX", 3)
+    events = [event_publish(topic="test.happened", payload={"n": n}) for n in range(5)]
+
+    assert outbox_relay_run() == 5
+
+    ids = [e.pk for e in events]
+    assert sent == [
+        {"event_ids": ids[:3], "consumer": "tests.record_effect"},
+        {"event_ids": ids[3:], "consumer": "tests.record_effect"},
+    ]
+
+
+def test_a_single_event_message_from_before_batching_is_still_handled() -> None:
+    event = event_publish(topic="test.happened", payload={})
+
+    assert outbox.outbox_deliver.run(event_id=event.pk, consumer="tests.record_effect") == 1
+    assert outbox.outbox_deliver.run(event_ids=[event.pk], consumer="tests.record_effect") == 0
+    assert [event.pk] == EFFECTS
 
 
 def test_payments_registers_its_notify_consumer() -> None:
