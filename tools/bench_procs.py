@@ -35,6 +35,7 @@ def _child(
     ready: Any,
     go: Any,
     out: Any,
+    rate_per_s: float | None = None,
 ) -> None:
     os.environ.update(env)
     loadlib.setup_django()
@@ -50,7 +51,7 @@ def _child(
     go.wait()
     cpu0 = time.process_time()
     result = bench.run_django_load(
-        lambda i: bench.service_transfer_op(state, seed + i), threads, seconds, max_ops=max_ops
+        lambda i: bench.service_transfer_op(state, seed + i), threads, seconds, max_ops=max_ops, rate_per_s=rate_per_s
     )
     cpu = time.process_time() - cpu0
     out.put((result.ok, result.failed, result.latencies, result.elapsed, result.errors, result.samples, cpu))
@@ -67,14 +68,27 @@ def run_service_procs(
     on_ready: Callable[[], None] | None = None,
     window: bench_cost.CpuWindow | None = None,
     seed: int = 3000,
+    rate_per_s: float | None = None,
 ) -> loadlib.LoadResult:
+    """See the module docstring; ``rate_per_s`` (total, open loop) is split evenly between the processes."""
     ctx = multiprocessing.get_context("spawn")
     ready, go, out = ctx.Barrier(procs + 1), ctx.Barrier(procs + 1), ctx.Queue()
     env = {"DATABASE_URL": db_url or os.environ["DATABASE_URL"]}
     children = [
         ctx.Process(
             target=_child,
-            args=(customers, threads, seconds, max_ops, seed + 100 * i, env, ready, go, out),
+            args=(
+                customers,
+                threads,
+                seconds,
+                max_ops,
+                seed + 100 * i,
+                env,
+                ready,
+                go,
+                out,
+                rate_per_s / procs if rate_per_s else None,
+            ),
             daemon=True,
         )
         for i in range(procs)
