@@ -237,6 +237,7 @@ def _payment_written(step: MoneyStep, result: MoneyStepResult) -> MerchantPaymen
     """The ``MerchantPayment`` the money step wrote, built from what the step sent and returned
     (its id, the order it claimed): no read after the write."""
     mp = step.merchant_payment or {}
+    assert result.transfer is not None
     payment = MerchantPayment(
         pk=int(result.raw["payment_id"]),
         public_id=uuid.UUID(mp["public_id"]),
@@ -249,7 +250,7 @@ def _payment_written(step: MoneyStep, result: MoneyStepResult) -> MerchantPaymen
         discount_minor=mp["discount"],
         discount_account_id=mp["discount_account"],
         currency=mp["currency"],
-        created_at=result.transfer.created_at if result.transfer is not None else None,
+        created_at=result.transfer.created_at,
     )
     payment._state.adding = False
     payment._state.db = "default"
