@@ -84,11 +84,14 @@ def outbox_relay_run(*, batch_size: int = 500, max_batches: int = 20) -> int:
 def listen_conninfo() -> str:
     """Where the relay LISTENs: ``OUTBOX_LISTEN_DATABASE_URL`` (``DATABASE_DIRECT_URL``: PostgreSQL
     itself, bypassing a transaction-pooling PgBouncer, which would drop the session's LISTEN), else
-    the application's own database settings (right when it connects to PostgreSQL directly)."""
+    the application's own database settings (right when it connects to PostgreSQL directly). The
+    database is always the application's own (``DATABASES["default"]["NAME"]``: under the tests,
+    the test database, whatever name the direct URL carries)."""
+    db = connection.settings_dict
     url = getattr(settings, "OUTBOX_LISTEN_DATABASE_URL", None)
     if url:
-        return str(url).replace("postgres://", "postgresql://", 1)
-    db = connection.settings_dict
+        direct = psycopg.conninfo.conninfo_to_dict(str(url).replace("postgres://", "postgresql://", 1))
+        return psycopg.conninfo.make_conninfo(**{**direct, "dbname": db["NAME"]})
     params: dict[str, Any] = {
         "dbname": db["NAME"],
         "user": db.get("USER") or None,
