@@ -111,7 +111,20 @@ def app_role_grant(app_role: str, alias: str = "default") -> int:
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+            # The ledger kernel's SECURITY DEFINER functions are revoked from PUBLIC (payments 0010):
+            # the application role calls them by this grant.
+            f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}",
         ]
+        # No temporary tables for anyone but the owner, where the owner may say so (it owns the
+        # database: the test database, a database it created); defence in depth beside the
+        # functions' search_path ending with pg_temp.
+        cursor.execute(
+            "SELECT datname, pg_catalog.pg_get_userbyid(datdba) = current_user FROM pg_catalog.pg_database"
+            " WHERE datname = current_database()"
+        )
+        database, owned = cursor.fetchone()
+        if owned:
+            statements.append(f"REVOKE TEMPORARY ON DATABASE {_quote(database)} FROM PUBLIC")
         for table in tables:
             quoted = _quote(table)
             statements.append(f"REVOKE ALL ON TABLE {quoted} FROM {role}")

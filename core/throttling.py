@@ -40,12 +40,14 @@ def _ident(request: Any) -> str:
     return client_address(request) or ""
 
 
-# KEYS[1] the window's counter; ARGV[1] the window in ms. Counts this request and returns
-# {count including it, ms until the window ends}: one round trip, no read-then-write race.
+# KEYS[1] the window's counter; ARGV[1] the window in ms, ARGV[2] the limit. Counts this request and
+# returns {count including it, ms until the window ends when over the limit}: one round trip, no
+# read-then-write race.
 _FIXED_WINDOW_LUA = """
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}
+if n > tonumber(ARGV[2]) then return {n, redis.call('PTTL', KEYS[1])} end
+return {n, 0}
 """
 _scripts: dict[str, Any] = {}
 
@@ -78,7 +80,7 @@ class _FailOpenMixin:
             client, full_key = _redis_for(key, self.cache)  # type: ignore[attr-defined]
             count, ttl_ms = _script(client, _FIXED_WINDOW_LUA)(
                 keys=[full_key],
-                args=[int(self.duration) * 1000],  # type: ignore[attr-defined]
+                args=[int(self.duration) * 1000, int(self.num_requests)],  # type: ignore[attr-defined]
                 client=client,
             )
         except STORE_ERRORS as exc:

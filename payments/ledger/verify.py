@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from payments.ledger.accounts import HOT_KINDS, NEGATIVE_ALLOWED_KINDS
 from payments.ledger.anchor import anchored_seqs, anchors_check
 from payments.ledger.seal import GENESIS_HASH, SEAL_WINDOW, seal_hash
 from payments.ledger.transfers import transfer_content_hash
@@ -92,7 +93,7 @@ def _check_transfers(report: VerifyReport) -> None:
 
 
 _ACCOUNTS_SQL = """
-SELECT a.id, a.code, a.allow_negative, a.is_hot, a.posted_minor, a.pending_debit_minor,
+SELECT a.id, a.code, a.kind, a.allow_negative, a.is_hot, a.posted_minor, a.pending_debit_minor,
        COALESCE(p.total, 0), COALESCE(d.total, 0), COALESCE(h.total, 0)
   FROM payments_ledgeraccount a
   LEFT JOIN (SELECT account_id, SUM(amount_minor) AS total FROM payments_posting GROUP BY account_id) p
@@ -106,7 +107,12 @@ SELECT a.id, a.code, a.allow_negative, a.is_hot, a.posted_minor, a.pending_debit
 
 
 def _check_accounts(report: VerifyReport) -> None:
-    for aid, code, allow_negative, is_hot, posted, pending, postings_total, deltas, holds in _rows(_ACCOUNTS_SQL):
+    for aid, code, kind, allow_negative, is_hot, posted, pending, postings_total, deltas, holds in _rows(_ACCOUNTS_SQL):
+        # Flags that contradict the kind (a customer wallet "allowed negative" spends money it has not).
+        if allow_negative and kind not in NEGATIVE_ALLOWED_KINDS:
+            report.add(f"account {aid} {code}: a {kind} account flagged as allowed to go negative")
+        if is_hot and kind not in HOT_KINDS:
+            report.add(f"account {aid} {code}: a {kind} account flagged as hot")
         balance = posted + deltas
         if postings_total != balance:
             report.add(f"account {aid} {code}: postings sum to {postings_total}, balance says {balance}")

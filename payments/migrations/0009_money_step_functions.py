@@ -42,6 +42,17 @@ DECLARE
     new_transfer_id bigint;
     exempt boolean := p_kind IN ('REVERSAL', 'ADJUSTMENT');  -- may move money of a FROZEN account
 BEGIN
+    -- The legs, checked here too (Python checked them; this function is callable by the application
+    -- role directly): two or more, none zero, summing to zero per currency. The deferred trigger
+    -- re-checks at commit.
+    IF n IS NULL OR n < 2 OR cardinality(p_amounts) <> n OR cardinality(p_currencies) <> n
+       OR cardinality(p_counterparties) <> n THEN
+        RAISE EXCEPTION 'ledger: a transfer needs two or more legs' USING ERRCODE = 'check_violation';
+    END IF;
+    IF EXISTS (SELECT 1 FROM unnest(p_amounts) AS x(m) WHERE m IS NULL OR m = 0)
+       OR EXISTS (SELECT 1 FROM unnest(p_amounts, p_currencies) AS x(m, c) GROUP BY c HAVING sum(m) <> 0) THEN
+        RAISE EXCEPTION 'ledger: legs must be non-zero and sum to zero per currency' USING ERRCODE = 'check_violation';
+    END IF;
     -- Which accounts to lock: ordinary ones, and hot ones debited that may not go negative.
     -- Hot accounts credited (or allowed negative) are appended to without their row lock.
     FOR acc IN
@@ -298,6 +309,10 @@ BEGIN
         END IF;
         IF failure IS NULL AND cap IS NOT NULL AND cap <> 'null'::jsonb THEN
             SELECT posted_minor INTO v_balance FROM payments_ledgeraccount WHERE id = (cap->>'account')::bigint;
+            IF cap ? 'rate' AND v_balance > 0 THEN  -- a wallet in another currency: its CNY equivalent, rounded up
+                v_balance := ceil(v_balance::numeric * (cap->>'rate')::numeric
+                                  * power(10::numeric, (cap->>'cny_exponent')::int - (cap->>'exponent')::int));
+            END IF;
             IF v_balance > (cap->>'cap')::bigint THEN
                 failure := 'balance_cap';
             END IF;
