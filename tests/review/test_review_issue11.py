@@ -15,16 +15,13 @@ Findings (failing here, 2026-11-30):
 
 from __future__ import annotations
 
-import io
 import json
-import secrets
 import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
-from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.db import connection, transaction
@@ -50,6 +47,7 @@ from tests.factories import PAYMENT_PIN, CustomerFactory
 from tests.payments.conftest import reference_data_ensure
 from tests.payments.factories import customer_client, ledger_snapshot, wallet_fund
 from tests.payments.factories_movements import fx_rate_make, merchant_make, order_make
+from tests.wsgi import bearer_token, wsgi_call
 
 URL = "/api/v1/transfers/"
 PAY_URL = "/api/v1/payments/"
@@ -927,54 +925,6 @@ def test_app_role_cannot_write_kernel_tables_directly(alice: Customer) -> None:
 # ============================================================================================
 
 
-def _call(
-    path: str, *, method: str = "GET", body: bytes = b"", headers: dict[str, str] | None = None, host: str = "localhost"
-) -> tuple[int, dict[str, str], bytes]:
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    from wallet_site.wsgi import application
-
-    environ: dict[str, Any] = {
-        "PATH_INFO": path,
-        "REQUEST_METHOD": method,
-        "SERVER_NAME": "localhost",
-        "HTTP_HOST": host,
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "wsgi.input": io.BytesIO(body),
-    }
-    for name, value in (headers or {}).items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
-    setup_testing_defaults(environ)
-    answer: dict[str, Any] = {}
-
-    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-        answer["status"] = int(status.split()[0])
-        answer["headers"] = dict(response_headers)
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        content = b"".join(application(environ, start_response))
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return answer["status"], answer["headers"], content
-
-
-def _lane_token(customer: Customer) -> str:
-    from accounts.authentication import token_hash
-    from accounts.models import CustomerToken, Device
-
-    raw = secrets.token_urlsafe(32)
-    device = Device.objects.create(customer=customer, device_id=f"rv-{secrets.token_hex(6)}", trusted=True)
-    CustomerToken.objects.create(
-        customer=customer, device=device, key_hash=token_hash(raw), expires_at=timezone.now() + timedelta(days=1)
-    )
-    return raw
-
-
 @pytest.mark.parametrize(
     ("path", "method", "status"),
     [("/api/v1/nope/", "GET", 404), ("/api/v1/transfers/", "GET", 405), ("/api/v1/wallets/", "DELETE", 405)],
@@ -983,9 +933,9 @@ def _lane_token(customer: Customer) -> str:
 def test_api_lane_errors_are_json_with_request_id_and_security_headers(
     alice: Customer, path: str, method: str, status: int
 ) -> None:
-    raw = _lane_token(alice)
+    raw = bearer_token(alice)
 
-    code, headers, content = _call(path, method=method, headers={"Authorization": f"Bearer {raw}"})
+    code, headers, content = wsgi_call(path, method=method, headers={"Authorization": f"Bearer {raw}"})
 
     assert code == status, content[:200]
     body = json.loads(content)
@@ -997,10 +947,10 @@ def test_api_lane_errors_are_json_with_request_id_and_security_headers(
 
 @pytest.mark.django_db
 def test_api_lane_refuses_an_oversized_body_with_json_413(alice: Customer) -> None:
-    raw = _lane_token(alice)
+    raw = bearer_token(alice)
     big = json.dumps({"memo": "x" * 3_000_000}).encode()
 
-    code, _headers, content = _call(
+    code, _headers, content = wsgi_call(
         URL, method="POST", body=big, headers={"Authorization": f"Bearer {raw}", "Idempotency-Key": "k"}
     )
 
@@ -1012,7 +962,7 @@ def test_api_lane_refuses_an_oversized_body_with_json_413(alice: Customer) -> No
 def test_api_lane_refuses_a_host_not_allowed(alice: Customer, settings: Any) -> None:
     settings.ALLOWED_HOSTS = ["wallet.example"]
 
-    code, _headers, content = _call("/api/v1/wallets/", host="evil.example")
+    code, _headers, content = wsgi_call("/api/v1/wallets/", host="evil.example")
 
     assert code == 400, (code, content[:200])
     assert json.loads(content).get("code"), content[:200]
@@ -1020,10 +970,10 @@ def test_api_lane_refuses_a_host_not_allowed(alice: Customer, settings: Any) -> 
 
 @pytest.mark.django_db
 def test_api_lane_speaks_the_requested_language(alice: Customer, bob: Customer) -> None:
-    raw = _lane_token(alice)
+    raw = bearer_token(alice)
     body = json.dumps(_p2p(bob, "1000.00")).encode()
 
-    code, headers, content = _call(
+    code, headers, content = wsgi_call(
         URL,
         method="POST",
         body=body,
@@ -1038,13 +988,13 @@ def test_api_lane_speaks_the_requested_language(alice: Customer, bob: Customer) 
 @pytest.mark.django_db
 def test_api_lane_pays_and_replays_like_the_full_stack(alice: Customer, bob: Customer) -> None:
     wallet_fund(alice, "100.00")
-    raw = _lane_token(alice)
+    raw = bearer_token(alice)
     key = str(uuid.uuid4())
     body = json.dumps(_p2p(bob, "12.34")).encode()
     headers = {"Authorization": f"Bearer {raw}", "Idempotency-Key": key}
 
-    first = _call(URL, method="POST", body=body, headers=headers)
-    replay = _call(URL, method="POST", body=body, headers=headers)
+    first = wsgi_call(URL, method="POST", body=body, headers=headers)
+    replay = wsgi_call(URL, method="POST", body=body, headers=headers)
 
     assert first[0] == 201 and replay[0] == 201, (first[2][:300], replay[2][:300])
     assert json.loads(first[2]) == json.loads(replay[2])
@@ -1054,7 +1004,7 @@ def test_api_lane_pays_and_replays_like_the_full_stack(alice: Customer, bob: Cus
 @pytest.mark.parametrize("path", ["/api/v1/docs/", "/api//v1/docs/", "/api/v1/docs", "/api/v1/redoc/"])
 @pytest.mark.django_db
 def test_html_docs_keep_their_csp_and_framing_rules_on_every_spelling(path: str) -> None:
-    code, headers, content = _call(path)
+    code, headers, content = wsgi_call(path)
 
     if code == 200 and b"<html" in content.lower():
         assert "Content-Security-Policy" in headers, (path, sorted(headers))
