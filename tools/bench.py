@@ -357,11 +357,6 @@ def main(argv: list[str]) -> int:
         # application role writes them only through the kernel's functions (payments 0010); the
         # owner is held by the same triggers and constraints.
         bench = Bench(world=world, dsn=bench_world.libpq_dsn(os.environ.get("DATABASE_OWNER_URL")))
-        if os.environ.get("BENCH_OUTBOX_NOTIFY") == "0":  # experiment: payments without the NOTIFY trigger
-            import psycopg
-
-            with psycopg.connect(bench.dsn, autocommit=True) as owner:
-                owner.execute("ALTER TABLE core_outboxevent DISABLE TRIGGER core_outboxevent_notify")
         for item in selected:
             loadlib.log(f"--- {item.group}/{item.name}")
             try:
