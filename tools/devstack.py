@@ -680,6 +680,7 @@ def cmd_run() -> int:
         log("a process exited; stopping the rest")
         return 1
     except KeyboardInterrupt:
+        _ignore_stop_signals()  # a second Ctrl-C (or SIGTERM) while stopping must not interrupt the stop
         log("stopping")
         return 0
     finally:
