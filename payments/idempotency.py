@@ -132,6 +132,14 @@ def _validate_key(key: str) -> None:
         raise IdempotencyKeyInvalid()
 
 
+# The request's lock: one 64-bit key, the customer in the high half and the key's hash in the low
+# half, so two customers never share a lock (a single 32-bit hash of both made spurious 409s
+# possible). ``payments_pay`` (payments 0009) takes the same lock; keep them equal.
+_IDEMPOTENCY_LOCK_SQL = (
+    "SELECT pg_try_advisory_xact_lock(((%s::bigint %% 2147483648) << 32) | (hashtext(%s)::bigint & 4294967295))"
+)
+
+
 def idempotent_execute(
     *,
     customer: Customer,
@@ -147,7 +155,7 @@ def idempotent_execute(
     _validate_key(key)
     with transaction.atomic(durable=True):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [f"idem:{customer.pk}:{key}"])
+            cursor.execute(_IDEMPOTENCY_LOCK_SQL, [customer.pk, key])
             acquired = cursor.fetchone()[0]
         if not acquired:
             raise IdempotencyInFlight()

@@ -166,9 +166,10 @@ DECLARE
     v_balance bigint;
 BEGIN
     -- 1. Idempotency: one request per (customer, key) at a time (the lock the Python path takes too);
-    --    a stored result is the answer, whatever happened since.
+    --    a stored result is the answer, whatever happened since. One 64-bit key: the customer in the
+    --    high half, the key's hash in the low half (payments.idempotency takes the same lock).
     IF v_key IS NOT NULL THEN
-        IF NOT pg_try_advisory_xact_lock(hashtext('idem:' || v_customer || ':' || v_key)) THEN
+        IF NOT pg_try_advisory_xact_lock(((v_customer % 2147483648) << 32) | (hashtext(v_key)::bigint & 4294967295)) THEN
             RETURN jsonb_build_object('outcome', 'in_flight');
         END IF;
         SELECT request_fingerprint, response_status, response_body INTO rec
