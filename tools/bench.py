@@ -178,9 +178,9 @@ def find(bench: Bench, group: str, name: str, clients: int | None) -> float | No
 # --- operations at each layer ------------------------------------------------------------------
 def service_transfer_op(bench: Bench, seed: int) -> Callable[[], str | None]:
     """A P2P transfer through the public service (no HTTP), as the view calls it: both customers
-    loaded, ``transfer_p2p_create`` in one durable transaction."""
-    from django.db import transaction
-
+    loaded (one raw statement, as token auth loads the payer), then ``transfer_p2p_create`` in
+    autocommit, where its money step (one statement, ``payments_pay``) is the transaction: the
+    view opens none (it did before the money step moved into the database, hence BEGIN/COMMIT)."""
     from accounts.selectors import customers_for_payment
     from core.errors import DomainError
     from core.money import Money
@@ -195,15 +195,14 @@ def service_transfer_op(bench: Bench, seed: int) -> Callable[[], str | None]:
         amount = Money(rng.randint(1, 100), "CNY")
         try:
             people = customers_for_payment([a.customer_id, b.customer_id])  # as token auth loads the payer
-            with transaction.atomic(durable=True):
-                bench_world.call_with_supported(
-                    service,
-                    customer=people[a.customer_id],
-                    sender=people[a.customer_id],
-                    recipient=people[b.customer_id],
-                    amount=amount,
-                    memo="bench",
-                )
+            bench_world.call_with_supported(
+                service,
+                customer=people[a.customer_id],
+                sender=people[a.customer_id],
+                recipient=people[b.customer_id],
+                amount=amount,
+                memo="bench",
+            )
         except DomainError as exc:
             return exc.code
         return None
@@ -212,9 +211,8 @@ def service_transfer_op(bench: Bench, seed: int) -> Callable[[], str | None]:
 
 
 def service_payment_op(bench: Bench, seed: int, codes: list[str]) -> Callable[[], str | None]:
-    """A static-QR merchant payment through ``merchant_payment_create`` (one of ``codes``), as the view calls it."""
-    from django.db import transaction
-
+    """A static-QR merchant payment through ``merchant_payment_create`` (one of ``codes``), as the view
+    calls it: the payer loaded, then the service in autocommit (its money step is the transaction)."""
     from accounts.selectors import customers_for_payment
     from core.errors import DomainError
     from core.money import Money
@@ -226,10 +224,7 @@ def service_payment_op(bench: Bench, seed: int, codes: list[str]) -> Callable[[]
         payer = rng.choice(bench.world.customers)
         try:
             customer = customers_for_payment([payer.customer_id])[payer.customer_id]  # as token auth loads it
-            with transaction.atomic(durable=True):
-                merchant_payment_create(
-                    customer=customer, qr=rng.choice(codes), amount=Money(rng.randint(1, 99), "CNY")
-                )
+            merchant_payment_create(customer=customer, qr=rng.choice(codes), amount=Money(rng.randint(1, 99), "CNY"))
         except DomainError as exc:
             return exc.code
         return None
