@@ -16,10 +16,8 @@ Findings (failing here, 2026-11-30):
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -47,6 +45,7 @@ from tests.factories import PAYMENT_PIN, CustomerFactory
 from tests.payments.conftest import reference_data_ensure
 from tests.payments.factories import customer_client, ledger_snapshot, wallet_fund
 from tests.payments.factories_movements import fx_rate_make, merchant_make, order_make
+from tests.payments.test_concurrency import run_threads
 from tests.wsgi import bearer_token, wsgi_call
 
 URL = "/api/v1/transfers/"
@@ -67,30 +66,6 @@ def _wallet(customer: Customer, currency: str = "CNY") -> LedgerAccount | None:
 
 def _without_request_id(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k != "request_id"}
-
-
-def run_threads(n: int, work: Callable[[int], str]) -> Counter[str]:
-    barrier = threading.Barrier(n)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait(20)
-            result = work(i)
-        except Exception as exc:  # noqa: BLE001 - surfaced in the assertions
-            result = f"unexpected: {exc!r}"
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return Counter(outcomes)
 
 
 def _label(response: Any) -> str:
