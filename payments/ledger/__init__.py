@@ -31,8 +31,8 @@ from payments.ledger.accounts import (
     wallet_get_or_create,
     wallet_public_id,
     wallet_unopened,
+    wallet_unresolved,
     wallets_complete,
-    wallets_for_payment,
     wallets_get_or_create,
 )
 from payments.ledger.holds import hold_authorize, hold_capture, hold_expire, hold_void, holds_authorize, holds_release
@@ -68,7 +68,7 @@ __all__ = [
     "wallet_get_or_create",
     "wallet_public_id",
     "wallet_unopened",
+    "wallet_unresolved",
     "wallets_complete",
-    "wallets_for_payment",
     "wallets_get_or_create",
 ]

@@ -177,53 +177,30 @@ def wallets_get_or_create(*, customers: Sequence[Customer], currency: str) -> li
     ]
 
 
-_RESERVE_IDS_SQL = "SELECT nextval(pg_get_serial_sequence('payments_ledgeraccount', 'id')) FROM generate_series(1, %s)"
-
-
-def wallets_for_payment(*, customers: Sequence[Customer], currency: str) -> list[LedgerAccount]:
-    """The wallets of several customers in ``currency``, in the given order, without writing: the
-    existing ones (one query), and for a customer who has none yet an UNSAVED wallet whose id is
-    reserved from the sequence (``opening = True``). The database's money step opens it in the
-    payment's own block (``payments_pay``, ``open_accounts``), so a refused payment opens nothing."""
-    codes = [wallet_code(customer, currency) for customer in customers]
-    with connection.cursor() as cursor:  # one raw statement: the ORM would cost ~1 ms of CPU here
-        cursor.execute(_ACCOUNTS_BY_CODE_SQL, [codes])
-        rows = cursor.fetchall()
-    found = {
-        account.code: account
-        for account in (LedgerAccount.from_db(connection.alias, _ACCOUNT_FIELDS, list(r)) for r in rows)
-    }
-    return wallets_complete(customers=customers, currency=currency, found=[found.get(code) for code in codes])
-
-
-_ACCOUNT_FIELDS = [f.attname for f in LedgerAccount._meta.concrete_fields]
-_ACCOUNTS_BY_CODE_SQL = f"SELECT {', '.join(_ACCOUNT_FIELDS)} FROM payments_ledgeraccount WHERE code = ANY(%s)"  # noqa: S608 (model metadata)
+def wallet_unresolved(*, customer: Customer, currency: str) -> LedgerAccount:
+    """The customer's wallet in ``currency`` as a payment names it without reading it: unsaved, no
+    id, only its code (and the public id it gets if it must be opened). The money step
+    (``payments_pay``) resolves it by code under the payment's locks and opens it there when it
+    does not exist yet, in the payment's own block: a refused payment opens nothing. After the
+    step, ``PreparedTransfer.written`` gives it the stored id and public id."""
+    return LedgerAccount(
+        public_id=wallet_public_id(customer, currency),
+        kind=Kind.POINTS_WALLET if currency == "PTS" else Kind.CUSTOMER_WALLET,
+        currency=currency,
+        code=wallet_code(customer, currency),
+        customer=customer,
+    )
 
 
 def wallets_complete(
     *, customers: Sequence[Customer], currency: str, found: Sequence[LedgerAccount | None]
 ) -> list[LedgerAccount]:
-    """``wallets_for_payment`` for wallets already read: the missing ones get a reserved id."""
-    missing = [i for i, account in enumerate(found) if account is None]
-    if not missing:
-        return [account for account in found if account is not None]
-    with connection.cursor() as cursor:
-        cursor.execute(_RESERVE_IDS_SQL, [len(missing)])
-        ids = [int(row[0]) for row in cursor.fetchall()]
-    result = list(found)
-    for i, pk in zip(missing, ids, strict=True):
-        customer = customers[i]
-        wallet = LedgerAccount(
-            pk=pk,
-            public_id=wallet_public_id(customer, currency),
-            kind=Kind.POINTS_WALLET if currency == "PTS" else Kind.CUSTOMER_WALLET,
-            currency=currency,
-            code=wallet_code(customer, currency),
-            customer=customer,
-        )
-        wallet.opening = True  # type: ignore[attr-defined]
-        result[i] = wallet
-    return [account for account in result if account is not None]
+    """The wallets already read (``found``), in order, with ``wallet_unresolved`` for those not
+    opened yet: no query."""
+    return [
+        account if account is not None else wallet_unresolved(customer=customer, currency=currency)
+        for account, customer in zip(found, customers, strict=True)
+    ]
 
 
 _CUSTOMER_STATUS_SHARE_SQL = "SELECT id, status FROM accounts_customer WHERE id = ANY(%s) ORDER BY id FOR SHARE"

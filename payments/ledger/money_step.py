@@ -19,7 +19,6 @@ inside a transaction (services, tests), it joins it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
@@ -38,21 +37,16 @@ from core.outbox import outbox_events_written
 from payments.errors import AccountClosed, AccountFrozen, BalanceCapExceeded
 from payments.events import transfer_event_payload
 from payments.ledger.transfers import PreparedTransfer, ledger_refusal
-from payments.models import Transfer
+from payments.models import LedgerAccount, Transfer
 
 if TYPE_CHECKING:
     from accounts.models import Customer, KycTier
-
-
-class WalletOpenedConcurrently(Exception):
-    """A wallet the step was to open was opened by another payment meanwhile; nothing was written."""
 
 
 __all__ = [
     "MoneyRequest",
     "MoneyStep",
     "MoneyStepResult",
-    "WalletOpenedConcurrently",
     "money_step_refusal",
     "money_step_run",
 ]
@@ -76,7 +70,7 @@ class MoneyStep:
     tier: KycTier
     recipient: Customer | None = None
     limits: dict[str, Any] | None = None
-    cap_account_id: int | None = None
+    cap_account: LedgerAccount | None = None
     cap_minor: int | None = None
     cap_rate: Decimal | None = None
     cap_exponent: int = 2
@@ -138,7 +132,7 @@ def _refusals(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Callab
 
         for name in LIMIT_FAILURES:
             refusals[name] = lambda name=name: limit_refusal(name, step.tier)  # type: ignore[misc]
-    if step.cap_account_id is not None:
+    if step.cap_account is not None:
         refusals["balance_cap"] = lambda: BalanceCapExceeded(
             details={"cap": Money(step.cap_minor or 0, "CNY").amount_str()}
         )
@@ -213,25 +207,33 @@ def _document(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Any]:
         },
         "exponent": currency_exponent(_currency(step)),
     }
-    opening = [leg.account for leg in step.prepared.legs if getattr(leg.account, "opening", False)]
-    if opening:
+    unresolved = step.prepared.unresolved()
+    if unresolved:  # resolved by code under the payment's locks; opened there when missing
+        doc["transfer"]["codes"] = [leg.account.code for leg in step.prepared.legs]
+        doc["transfer"]["counterparty_legs"] = step.prepared.counterparty_legs
         doc["open_accounts"] = [
             {
-                "id": account.pk,
                 "public_id": str(account.public_id),
                 "code": account.code,
                 "kind": account.kind,
                 "currency": account.currency,
                 "customer": account.customer_id,
+                "name": account.name,
+                "is_hot": account.is_hot,
             }
-            for account in {account.pk: account for account in opening}.values()
+            for account in unresolved
         ]
     if step.recipient is not None:
         doc["recipient"] = True
     if step.refused_after_status is not None:
         doc["failure_after_status"] = "risk"
-    if step.cap_account_id is not None:
-        doc["cap"] = {"account": step.cap_account_id, "cap": step.cap_minor, "cny_exponent": 2}
+    if step.cap_account is not None:
+        doc["cap"] = {
+            "account": step.cap_account.pk,
+            "code": step.cap_account.code,
+            "cap": step.cap_minor,
+            "cny_exponent": 2,
+        }
         if step.cap_rate is not None:
             doc["cap"].update(rate=str(step.cap_rate), exponent=step.cap_exponent)
     if step.merchant_payment is not None:
@@ -273,20 +275,11 @@ def money_step_run(step: MoneyStep, request: MoneyRequest | None = None) -> Mone
     raised as its domain error and success returns the written transfer; with one, every outcome
     is returned for the caller to answer (``payments.services.payment_requests``).
 
-    Autocommit or inside a transaction; the outbox relay is woken after commit. Raises
-    ``WalletOpenedConcurrently`` when a wallet this step opens was opened meanwhile (nothing was
-    written: read again and retry)."""
+    Autocommit or inside a transaction; the outbox relay is woken after commit."""
     document = Jsonb(_document(step, request), dumps=_dumps)
-    opens = "open_accounts" in document.obj
-    try:
-        # A savepoint only when opening a wallet (a concurrent opening aborts the statement).
-        with transaction.atomic() if opens else contextlib.nullcontext(), connection.cursor() as cursor:
-            cursor.execute(_PAY_SQL, [document])  # type: ignore[list-item]  # psycopg adapts Jsonb
-            raw = json.loads(cursor.fetchone()[0])  # Django's psycopg loaders hand jsonb over as text
-    except DatabaseError as exc:
-        if opens and getattr(exc.__cause__, "sqlstate", None) == "TB002":
-            raise WalletOpenedConcurrently() from exc
-        raise
+    with connection.cursor() as cursor:
+        cursor.execute(_PAY_SQL, [document])  # type: ignore[list-item]  # psycopg adapts Jsonb
+        raw = json.loads(cursor.fetchone()[0])  # Django's psycopg loaders hand jsonb over as text
     outcome = raw["outcome"]
     if outcome == "done":
         assert step.prepared is not None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,19 +81,25 @@ def transfer_content_hash(
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _counterparties(legs: Sequence[Leg]) -> list[int | None]:
-    """For each leg, the account of the largest opposite-signed leg in the same currency."""
+def account_key(account: LedgerAccount) -> int | str:
+    """An account's identity within one transfer: its id, or its code while it is unresolved (an
+    unsaved account the money step resolves by code and opens if missing, ``wallet_unresolved``)."""
+    return account.pk if account.pk is not None else account.code
+
+
+def _counterparty_legs(legs: Sequence[Leg]) -> list[int | None]:
+    """For each leg, the index of the largest opposite-signed leg in the same currency."""
     result: list[int | None] = []
     for leg in legs:
-        best: Leg | None = None
-        for other in legs:
+        best: int | None = None
+        for i, other in enumerate(legs):
             if other.amount.currency != leg.amount.currency or (other.amount.minor > 0) == (leg.amount.minor > 0):
                 continue
-            if other.account.pk == leg.account.pk:
+            if account_key(other.account) == account_key(leg.account):
                 continue
-            if best is None or abs(other.amount.minor) > abs(best.amount.minor):
-                best = other
-        result.append(best.account.pk if best is not None else None)
+            if best is None or abs(other.amount.minor) > abs(legs[best].amount.minor):
+                best = i
+        result.append(best)
     return result
 
 
@@ -101,12 +108,12 @@ def _needs_lock(account: LedgerAccount, net_minor: int) -> bool:
     return not account.is_hot or (net_minor < 0 and not account.allow_negative)
 
 
-def _validate_legs(legs: Sequence[Leg]) -> tuple[dict[int, LedgerAccount], dict[int, int]]:
+def _validate_legs(legs: Sequence[Leg]) -> tuple[dict[int | str, LedgerAccount], dict[int | str, int]]:
     if len(legs) < 2:
         raise UnbalancedTransfer(_("A transfer needs at least two legs."))
     totals: dict[str, int] = defaultdict(int)
-    net: dict[int, int] = defaultdict(int)
-    accounts: dict[int, LedgerAccount] = {}
+    net: dict[int | str, int] = defaultdict(int)
+    accounts: dict[int | str, LedgerAccount] = {}
     for leg in legs:
         if not isinstance(leg.amount, Money):
             raise InvalidAmount()
@@ -115,8 +122,9 @@ def _validate_legs(legs: Sequence[Leg]) -> tuple[dict[int, LedgerAccount], dict[
         if leg.amount.minor == 0:
             raise InvalidAmount(_("A transfer leg cannot be zero."))
         totals[leg.amount.currency] += leg.amount.minor
-        net[leg.account.pk] += leg.amount.minor
-        accounts[leg.account.pk] = leg.account
+        key = account_key(leg.account)
+        net[key] += leg.amount.minor
+        accounts[key] = leg.account
     if any(totals.values()):
         raise UnbalancedTransfer()
     return accounts, net
@@ -124,7 +132,9 @@ def _validate_legs(legs: Sequence[Leg]) -> tuple[dict[int, LedgerAccount], dict[
 
 def _lock_for_legs(legs: Sequence[Leg]) -> dict[int, LedgerAccount]:
     accounts, net = _validate_legs(legs)
-    return ledger_accounts_lock(pk for pk, account in accounts.items() if _needs_lock(account, net[pk]))
+    return ledger_accounts_lock(
+        account.pk for key, account in accounts.items() if account.pk is not None and _needs_lock(account, net[key])
+    )
 
 
 # Kinds that give money of another transfer back: only the unwind operation
@@ -196,6 +206,8 @@ def _transfer_post(
         initiated_by=initiated_by,
     )
     transfer = prepared.transfer
+    if any(leg.account.pk is None for leg in prepared.legs):
+        raise ValueError("transfer_post needs opened accounts (only the money step resolves them by code)")
     with connection.cursor() as cursor:
         cursor.execute(
             _LEDGER_POST_SQL,
@@ -223,13 +235,19 @@ def _transfer_post(
 class PreparedTransfer:
     """A transfer validated and hashed in Python, ready for ``payments_ledger_post`` (directly, or
     inside ``payments_pay``): the unsaved ``Transfer`` (public id, ``created_at``, content hash) and
-    each leg's counterparty account."""
+    each leg's counterparty (the index of another leg). A leg's account may be unresolved (no id
+    yet, ``account_key``): only ``payments_pay`` takes those, resolving them by code."""
 
     transfer: Transfer
     legs: Sequence[Leg]
-    counterparties: list[int | None]
+    counterparty_legs: list[int | None]
 
-    def leg_arrays(self) -> tuple[list[int], list[int], list[str], list[int | None]]:
+    @property
+    def counterparties(self) -> list[int | None]:
+        """Each leg's counterparty account id (None: none, or not resolved yet)."""
+        return [None if i is None else self.legs[i].account.pk for i in self.counterparty_legs]
+
+    def leg_arrays(self) -> tuple[list[int | None], list[int], list[str], list[int | None]]:
         """Accounts, amounts, currencies and counterparties: the function's four arrays."""
         return (
             [leg.account.pk for leg in self.legs],
@@ -238,9 +256,21 @@ class PreparedTransfer:
             self.counterparties,
         )
 
+    def unresolved(self) -> list[LedgerAccount]:
+        """The legs' accounts without an id, once each: the money step resolves or opens them."""
+        seen = {leg.account.code: leg.account for leg in self.legs if leg.account.pk is None}
+        return list(seen.values())
+
     def written(self, result: dict[str, Any]) -> Transfer:
         """The transfer as the function wrote it (its ids and balances after), with
-        ``written_postings`` so callers render without a query."""
+        ``written_postings`` so callers render without a query. Accounts the money step resolved
+        (``result["resolved"]``: code -> [id, public id]) get their id and public id."""
+        for code, (pk, public_id) in (result.get("resolved") or {}).items():
+            for leg in self.legs:
+                if leg.account.pk is None and leg.account.code == code:
+                    leg.account.pk, leg.account.public_id = int(pk), uuid.UUID(public_id)
+                    leg.account._state.adding = False
+                    leg.account._state.db = connection.alias
         transfer = self.transfer
         transfer.pk = int(result["transfer_id"])
         transfer._state.adding = False
@@ -304,7 +334,7 @@ def transfer_prepare(
         created_at=now,
         postings=[(leg.account.code, leg.amount.minor, leg.amount.currency) for leg in legs],
     )
-    return PreparedTransfer(transfer=transfer, legs=legs, counterparties=_counterparties(legs))
+    return PreparedTransfer(transfer=transfer, legs=legs, counterparty_legs=_counterparty_legs(legs))
 
 
 # One round trip: the database function of payments 0009 locks, checks, writes and moves balances.

@@ -31,7 +31,6 @@ from payments.ledger.money_step import (
     MoneyRequest,
     MoneyStep,
     MoneyStepResult,
-    WalletOpenedConcurrently,
     money_step_run,
 )
 from payments.ledger.transfers import transfer_prepare
@@ -70,6 +69,18 @@ def merchant_create(
 def merchant_ledger_account(merchant: Merchant, currency: str) -> LedgerAccount:
     """The merchant's HOT account in ``currency`` (created on first use)."""
     return account_open(
+        kind=LedgerAccount.Kind.MERCHANT,
+        currency=currency,
+        code=merchant.ledger_account_code(currency),
+        name=merchant.name[:200],
+        is_hot=True,
+    )
+
+
+def merchant_account_unresolved(merchant: Merchant, currency: str) -> LedgerAccount:
+    """The merchant's HOT account in ``currency`` as a payment names it before it exists: unsaved,
+    by code; the money step opens it (``payments_pay``) when the payment goes through."""
+    return LedgerAccount(
         kind=LedgerAccount.Kind.MERCHANT,
         currency=currency,
         code=merchant.ledger_account_code(currency),
@@ -162,7 +173,9 @@ def _merchant_step(*, customer: Customer, qr: object, amount: Money | None, curr
         order_public_id = str(payload.order_public_id)
     elif amount is None:
         raise AmountRequired()
-    merchant_account = parties.merchant_account or merchant_ledger_account(merchant, amount.currency)
+    # Unread accounts (not opened yet) are resolved, and opened, by the money step: nothing is
+    # written before the PIN and the checks.
+    merchant_account = parties.merchant_account or merchant_account_unresolved(merchant, amount.currency)
     (wallet,) = wallets_complete(customers=[customer], currency=amount.currency, found=[parties.wallet])
     ctx = PaymentContext(
         customer=customer,
@@ -215,6 +228,7 @@ def _merchant_step(*, customer: Customer, qr: object, amount: Money | None, curr
             "public_id": str(payment_public_id),
             "merchant": merchant.pk,
             "wallet": wallet.pk,
+            "wallet_code": wallet.code,
             "amount": amount.minor,
             "currency": amount.currency,
             "discount": discount[0].minor if discount else 0,
@@ -244,7 +258,7 @@ def _payment_written(step: MoneyStep, result: MoneyStepResult) -> MerchantPaymen
         customer=step.payer,
         merchant=step.merchant,  # type: ignore[attr-defined]
         order_id=result.raw.get("order_id"),
-        wallet_id=mp["wallet"],
+        wallet_id=step.prepared.legs[0].account.pk if step.prepared is not None else mp["wallet"],
         transfer=result.transfer,
         amount_minor=mp["amount"],
         discount_minor=mp["discount"],
@@ -270,19 +284,12 @@ def merchant_payment_create(
     hot account credited without a lock, an instant discount from a campaign budget), the
     ``MerchantPayment`` row and the ``payment.completed`` event. Autocommit or inside a transaction.
     """
-    for attempt in range(2):
-        step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency)
-        if step.refused_after_status is not None:
-            raise step.refused_after_status
-        try:
-            result = money_step_run(step)
-        except WalletOpenedConcurrently:
-            if attempt:
-                raise
-            continue
-        assert result.transfer is not None
-        return _payment_written(step, result)
-    raise AssertionError("unreachable")
+    step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency)
+    if step.refused_after_status is not None:
+        raise step.refused_after_status
+    result = money_step_run(step)
+    assert result.transfer is not None
+    return _payment_written(step, result)
 
 
 def merchant_payment_request(
@@ -297,29 +304,23 @@ def merchant_payment_request(
     """The API's merchant payment: ``merchant_payment_create``'s step with the request's
     Idempotency-Key and PIN in one statement. A QR code refused before any money is a refusal stored
     under the key (after the PIN), as before."""
-    for attempt in range(2):
-        try:
-            step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency)
-        except DomainError as exc:
-            request.refused_early = exc
-            return money_step_run(MoneyStep.refusal_only(payer=customer, tier=customer.kyc_tier), request)
-        merchant: Merchant = step.merchant  # type: ignore[attr-defined]
-        mp = step.merchant_payment or {}
-        assert step.prepared is not None
-        transfer = step.prepared.transfer
-        payment = MerchantPayment(
-            public_id=uuid.UUID(mp["public_id"]),
-            customer=customer,
-            merchant=merchant,
-            amount_minor=mp["amount"],
-            discount_minor=mp["discount"],
-            currency=mp["currency"],
-            created_at=transfer.created_at,
-        )
-        request.render = lambda transfer, payment=payment: render(transfer, payment)  # type: ignore[misc]
-        try:
-            return money_step_run(step, request)
-        except WalletOpenedConcurrently:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency)
+    except DomainError as exc:
+        request.refused_early = exc
+        return money_step_run(MoneyStep.refusal_only(payer=customer, tier=customer.kyc_tier), request)
+    merchant: Merchant = step.merchant  # type: ignore[attr-defined]
+    mp = step.merchant_payment or {}
+    assert step.prepared is not None
+    transfer = step.prepared.transfer
+    payment = MerchantPayment(
+        public_id=uuid.UUID(mp["public_id"]),
+        customer=customer,
+        merchant=merchant,
+        amount_minor=mp["amount"],
+        discount_minor=mp["discount"],
+        currency=mp["currency"],
+        created_at=transfer.created_at,
+    )
+    request.render = lambda transfer: render(transfer, payment)
+    return money_step_run(step, request)

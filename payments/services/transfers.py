@@ -21,14 +21,8 @@ from payments.errors_movements import FxRateUnavailable
 from payments.events import TOPIC_TRANSFER_COMPLETED
 from payments.hooks import promotions_quote, risk_precheck, risk_refusal
 from payments.interfaces import PaymentContext
-from payments.ledger import Leg, wallets_complete, wallets_for_payment
-from payments.ledger.money_step import (
-    MoneyRequest,
-    MoneyStep,
-    MoneyStepResult,
-    WalletOpenedConcurrently,
-    money_step_run,
-)
+from payments.ledger import Leg, wallet_unresolved, wallets_complete
+from payments.ledger.money_step import MoneyRequest, MoneyStep, MoneyStepResult, money_step_run
 from payments.ledger.transfers import transfer_prepare
 from payments.limits import balance_cap_rate, limits_step_input
 from payments.models import LedgerAccount, Transfer
@@ -86,7 +80,7 @@ def _p2p_step(
         tier=sender.kyc_tier,
         recipient=recipient,
         limits=limits,
-        cap_account_id=destination.pk,
+        cap_account=destination,
         cap_minor=recipient.kyc_tier.balance_cap_minor,
         cap_rate=cap_rate,
         refused_after_status=refused,
@@ -107,38 +101,23 @@ def transfer_p2p_create(*, sender: Customer, recipient: Customer, amount: Money,
         raise SelfTransfer()
     if not amount.is_positive():
         raise ValueError("amount must be positive")
-    for attempt in range(2):
-        source, destination = wallets_for_payment(customers=[sender, recipient], currency=amount.currency)
-        step = _p2p_step(
-            sender=sender,
-            recipient=recipient,
-            amount=amount,
-            memo=memo,
-            source=source,
-            destination=destination,
-            raise_refusals=True,
-        )
-        try:
-            result = money_step_run(step)
-        except WalletOpenedConcurrently:
-            if attempt:
-                raise
-            continue
-        assert result.transfer is not None
-        return result.transfer
-    raise AssertionError("unreachable")
+    # Both wallets by code, unread: the money step resolves them under its locks (opening one the
+    # first time it is used), so the service reads nothing before its one statement.
+    step = _p2p_step(
+        sender=sender,
+        recipient=recipient,
+        amount=amount,
+        memo=memo,
+        source=wallet_unresolved(customer=sender, currency=amount.currency),
+        destination=wallet_unresolved(customer=recipient, currency=amount.currency),
+        raise_refusals=True,
+    )
+    result = money_step_run(step)
+    assert result.transfer is not None
+    return result.transfer
 
 
-def transfer_p2p_request(**kwargs: Any) -> MoneyStepResult:
-    """See ``_transfer_p2p_request``; read again and retried once when a wallet it was to open was
-    opened meanwhile by another payment."""
-    try:
-        return _transfer_p2p_request(**kwargs)
-    except WalletOpenedConcurrently:
-        return _transfer_p2p_request(**kwargs)
-
-
-def _transfer_p2p_request(
+def transfer_p2p_request(
     *,
     sender: Customer,
     amount: Money,
@@ -151,7 +130,7 @@ def _transfer_p2p_request(
     """The API's P2P transfer: one read (recipient and both wallets, ``p2p_parties_get``), then
     ``transfer_p2p_create``'s step with the request's Idempotency-Key and PIN in one statement.
     An unknown recipient, a wallet in another currency or the sender themself is a refusal stored
-    under the key after the PIN, as before. A wallet not opened yet is opened first."""
+    under the key after the PIN, as before. A wallet not opened yet is opened by the money step."""
     parties = p2p_parties_get(sender=sender, currency=amount.currency, to_phone=to_phone, to_wallet_id=to_wallet_id)
     recipient = parties.recipient
     if recipient is None:
@@ -176,7 +155,7 @@ def _transfer_p2p_request(
     )
     if request.refused_early is not None:
         step.recipient = None
-        step.cap_account_id = None
+        step.cap_account = None
     target = recipient
     request.render = lambda transfer: render(transfer, target)
     request.balance_leg = 0

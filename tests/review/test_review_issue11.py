@@ -126,7 +126,7 @@ def test_same_key_in_parallel_moves_money_once_and_no_500() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_many_payers_open_one_recipients_wallet_at_once_all_pay_once() -> None:
-    """The recipient has no wallet: every payment plans to open it (TB002 then one retry)."""
+    """The recipient has no wallet: every payment names it by code; the first opens it, the rest find it (payments 0013)."""
     reference_data_ensure()
     payers = [CustomerFactory() for _ in range(8)]
     for payer in payers:
