@@ -1,10 +1,9 @@
 """The transactional outbox (ARCHITECTURE §5): events are rows written with the change they announce.
 
 * ``event_publish(topic=..., payload=...)`` inside the caller's transaction writes an
-  ``OutboxEvent``. A statement trigger (``core_outbox_notify``) sends ``NOTIFY core_outbox``, which
-  PostgreSQL delivers at commit (never on rollback) to the relay process LISTENing for it
-  (``manage.py outbox_relay --listen``, ``core.outbox_relay``): the event is relayed within a few
-  milliseconds of the commit. Beat still runs ``core.outbox_relay`` every second as the safety net.
+  ``OutboxEvent``. The relay process (``manage.py outbox_relay --follow``, ``core.outbox_relay``)
+  relays what has committed every 20 ms (never what rolled back: it reads committed rows only).
+  Beat still runs ``core.outbox_relay`` every second as the safety net.
 * The relay claims unpublished rows with ``FOR UPDATE SKIP LOCKED`` and hands Celery one
   ``core.outbox_deliver`` message per consumer and batch of events (``event_ids``), routed to the
   ``events`` queue (``OUTBOX_DELIVERY_QUEUE``; ``OUTBOX_DELIVERY_ROUTES`` sends a consumer elsewhere),
@@ -42,7 +41,6 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "BROKER_ERRORS",
-    "NOTIFY_CHANNEL",
     "EventConsumer",
     "consume",
     "consumer_get",
@@ -68,8 +66,6 @@ BROKER_ERRORS: tuple[type[BaseException], ...] = (
     RedisTimeoutError,
     ConnectionError,
 )
-
-NOTIFY_CHANNEL = "core_outbox"  # the trigger of migration core 0005 notifies it at commit
 
 ConsumerFn = Callable[[Any], None]  # fn(event) or, with batch=True, fn(list_of_events)
 
@@ -155,8 +151,8 @@ def _kick_relay_now() -> None:
 
 def _kick_relay() -> None:
     """After commit, with eager Celery (tests, eager development) only: relay in line. Otherwise the
-    commit's NOTIFY wakes the listening relay process and beat covers the rest: the request that
-    committed the payment does no broker work at all."""
+    following relay process picks the event up within 20 ms and beat covers the rest: the request
+    that committed the payment does no broker work at all."""
     if not outbox_relay.app.conf.task_always_eager or time.monotonic() < _kick_state["down_until"]:
         return
     _kick_state["last"] = time.monotonic()
@@ -175,8 +171,8 @@ def event_publish(*, topic: str, payload: dict[str, Any], key: str = "") -> Outb
 
 def outbox_events_written() -> None:
     """Events were inserted by SQL (the database's money step, ``payments_pay``) in the current
-    transaction: as ``event_publish`` does (the commit's NOTIFY wakes the relay; with eager Celery,
-    tests, the relay runs in line after commit)."""
+    transaction: as ``event_publish`` does (the following relay picks them up within 20 ms; with
+    eager Celery, tests, the relay runs in line after commit)."""
     transaction.on_commit(_kick_relay)
 
 
@@ -320,7 +316,7 @@ def outbox_deliver(*, consumer: str, event_id: int | None = None, event_ids: lis
 
 @shared_task(name="core.outbox_relay", ignore_result=True, soft_time_limit=30, time_limit=60)
 def outbox_relay() -> int:
-    """Beat's safety net (every second) and the eager kick; the listening relay does the fast path."""
+    """Beat's safety net (every second) and the eager kick; the following relay does the fast path."""
     return outbox_relay_run()
 
 

@@ -2,9 +2,9 @@
 
 * ``outbox_relay_run()`` claims unpublished rows (``FOR UPDATE SKIP LOCKED``, so any number of
   relays may run at once), sends their deliveries and marks them published, in one transaction.
-* ``relay_listen()`` is the fast path, run by ``manage.py outbox_relay --listen``: it LISTENs on
-  ``core_outbox`` on a session connection straight to PostgreSQL and relays as soon as a commit
-  notifies it, or every ``poll_seconds`` when nothing does (a lost notification costs at most that).
+* ``relay_follow()`` is the fast path, run by ``manage.py outbox_relay --follow``: every 20 ms it
+  probes the partial index of unpublished rows and relays what it finds (why not LISTEN/NOTIFY:
+  see ``RELAY_POLL_SECONDS``).
 * ``outbox_redeliver_stale()`` (beat) re-sends deliveries whose message died with a killed worker,
   at most ``REDELIVER_MAX_EVENTS`` events per run, each event waiting twice as long after every
   re-send (``redeliveries``, ``redeliver_at``): a backlog is never re-sent wholesale on each run.
@@ -18,8 +18,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import psycopg
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 
@@ -27,7 +25,6 @@ from core.models import OutboxEvent
 from core.outbox import (
     BROKER_ERRORS,
     DELIVERY_BATCH_MAX,
-    NOTIFY_CHANNEL,
     _queue_for,
     consumers_all,
     deliveries_send,
@@ -36,7 +33,7 @@ from core.outbox import (
 
 logger = logging.getLogger("core.outbox")
 
-__all__ = ["listen_conninfo", "outbox_redeliver_stale", "outbox_relay_run", "relay_listen"]
+__all__ = ["RELAY_POLL_SECONDS", "outbox_redeliver_stale", "outbox_relay_run", "relay_follow"]
 
 
 # Claim and mark in one statement. The mark's commit need not be durable (``synchronous_commit =
@@ -78,61 +75,62 @@ def outbox_relay_run(*, batch_size: int = 500, max_batches: int = 20) -> int:
     return published
 
 
-# --- the listening relay ------------------------------------------------------------------------
+# --- the following relay ------------------------------------------------------------------------
+
+# Every this many seconds the following relay looks for unpublished events (one index probe of the
+# partial index ``outbox_unpublished``) and relays them: an event waits at most this long, and the
+# commits of one interval share one run and one message per consumer, so the events worker gets
+# fewer, larger batches instead of falling behind a stream of one-event messages.
+#
+# Why polling and not LISTEN/NOTIFY (which this relay used until issue 11's last measurements):
+# PostgreSQL takes one cluster-wide lock while a transaction that ran NOTIFY commits, so every
+# payment's commit (and its WAL flush) was serialised behind the previous one: no group commit.
+# With the notifying trigger, 8-16 concurrent service payments ran at about half the rate they run
+# without it (interleaved runs, docs/ledger.md "Outbox"). A poll costs one index probe, 50 a second.
+RELAY_POLL_SECONDS = 0.02
+
+_PENDING_SQL = "SELECT EXISTS (SELECT 1 FROM core_outboxevent WHERE published_at IS NULL)"
 
 
-def listen_conninfo() -> str:
-    """Where the relay LISTENs: ``OUTBOX_LISTEN_DATABASE_URL`` (``DATABASE_DIRECT_URL``: PostgreSQL
-    itself, bypassing a transaction-pooling PgBouncer, which would drop the session's LISTEN), else
-    the application's own database settings (right when it connects to PostgreSQL directly). The
-    database is always the application's own (``DATABASES["default"]["NAME"]``: under the tests,
-    the test database, whatever name the direct URL carries)."""
-    db = connection.settings_dict
-    url = getattr(settings, "OUTBOX_LISTEN_DATABASE_URL", None)
-    if url:
-        direct = psycopg.conninfo.conninfo_to_dict(str(url).replace("postgres://", "postgresql://", 1))
-        return psycopg.conninfo.make_conninfo(**{**direct, "dbname": db["NAME"]})
-    params: dict[str, Any] = {
-        "dbname": db["NAME"],
-        "user": db.get("USER") or None,
-        "password": db.get("PASSWORD") or None,
-        "host": db.get("HOST") or None,
-        "port": db.get("PORT") or None,
-        "application_name": "tongbao-outbox-relay",
-    }
-    return psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items() if v})
+def _pending() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(_PENDING_SQL)
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
-def _listen_connect() -> psycopg.Connection[Any] | None:
+def relay_follow(
+    *,
+    poll_seconds: float = RELAY_POLL_SECONDS,
+    stop: threading.Event | None = None,
+    on_start: Callable[[], None] | None = None,
+) -> None:
+    """Relay unpublished events every ``poll_seconds`` until ``stop`` (``manage.py outbox_relay
+    --follow``). Any number may run (the claim skips locked rows). A failing run (the broker or
+    the database down) backs off up to 5 s and retries; beat's ``core.outbox_relay`` is the safety
+    net when no following relay runs at all."""
+    stop = stop or threading.Event()
+    failures = 0
+    if on_start is not None:
+        on_start()
     try:
-        conn = psycopg.connect(listen_conninfo(), autocommit=True, connect_timeout=5)
-        conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-        server_port = conn.execute("SELECT inet_server_port()").fetchone()
-    except psycopg.Error as exc:
-        logger.warning("Outbox relay: cannot LISTEN (%s); relaying by polling until it can", exc)
-        return None
-    port = server_port[0] if server_port else None
-    if port is not None and str(port) != str(conn.info.port):
-        logger.error(
-            "Outbox relay: LISTEN reached PostgreSQL port %s through port %s (a connection pooler?): "
-            "notifications may be lost; set DATABASE_DIRECT_URL to PostgreSQL itself",
-            port,
-            conn.info.port,
-        )
-    logger.info("Outbox relay: listening on %s", NOTIFY_CHANNEL)
-    return conn
-
-
-def _wait_for_notify(conn: psycopg.Connection[Any], timeout: float) -> bool:
-    """Block until a notification (True) or ``timeout`` (False); then take every pending one, since
-    the relay run that follows covers their commits too."""
-    woke = False
-    for _ in conn.notifies(timeout=timeout, stop_after=1):
-        woke = True
-    if woke:
-        for _ in conn.notifies(timeout=0.0):
-            pass
-    return woke
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                due = _pending()
+            except Exception:
+                logger.exception("Outbox relay: cannot read the outbox; retrying")
+                connection.close()
+                due, failures = False, failures + 1
+            else:
+                if due:
+                    failures = 0 if _relay_once() else failures + 1
+            if failures:
+                stop.wait(min(5.0, 0.2 * 2**failures))
+            else:
+                stop.wait(max(0.0, started + poll_seconds - time.monotonic()))
+    finally:
+        connection.close()
 
 
 def _relay_once() -> bool:
@@ -143,52 +141,6 @@ def _relay_once() -> bool:
         logger.exception("Outbox relay run failed; retrying")
         connection.close()  # a broken connection is reopened by the next run
         return False
-
-
-# At most one relay run per this many seconds: below ~50 commits/s every event is relayed the moment
-# it commits; above, the commits of the interval share one run and one message per consumer, so the
-# events worker gets fewer, larger batches instead of falling behind a stream of one-event messages.
-RELAY_MIN_INTERVAL = 0.02
-
-
-def relay_listen(
-    *,
-    poll_seconds: float = 1.0,
-    stop: threading.Event | None = None,
-    on_listen: Callable[[], None] | None = None,
-    min_interval: float = RELAY_MIN_INTERVAL,
-) -> None:
-    """Relay on every commit notification, and every ``poll_seconds`` without one, until ``stop``.
-    On (re)connecting it relays at once: commits made while it was not listening notified no one."""
-    stop = stop or threading.Event()
-    conn: psycopg.Connection[Any] | None = None
-    failures = 0
-    last_run = 0.0
-    try:
-        while not stop.is_set():
-            if conn is None or conn.closed:
-                conn = _listen_connect()
-                if conn is None:
-                    stop.wait(poll_seconds)
-                elif on_listen is not None:
-                    on_listen()
-            else:
-                try:
-                    _wait_for_notify(conn, poll_seconds)
-                except psycopg.Error as exc:
-                    logger.warning("Outbox relay: LISTEN connection lost (%s); reconnecting", exc)
-                    conn.close()
-            if stop.is_set():
-                break
-            stop.wait(max(0.0, last_run + min_interval - time.monotonic()))
-            last_run = time.monotonic()
-            failures = 0 if _relay_once() else failures + 1
-            if failures:
-                stop.wait(min(5.0, 0.2 * 2**failures))
-    finally:
-        if conn is not None:
-            conn.close()
-        connection.close()
 
 
 # --- redelivery of lost deliveries --------------------------------------------------------------

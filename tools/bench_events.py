@@ -1,7 +1,7 @@
 """Bench scenario: time from a payment's commit to its event being handled by a Celery worker.
 
 The processes are started exactly as ``make run`` starts them (``tools/devstack.py``
-``_run_processes``: the general worker, the ``events`` delivery worker, the LISTENing relay and
+``_run_processes``: the general worker, the ``events`` delivery worker, the following relay and
 beat; docker-compose runs the same commands). Before timing, the outbox is brought to a clean state:
 stale broker messages are purged and every event earlier scenarios left unpublished is relayed and
 handled (the count and the time it took are printed). Then P2P transfers go through the service
@@ -95,7 +95,7 @@ def outbox_backlog() -> tuple[int, int]:
     return unpublished, unhandled
 
 
-READY_MARKERS = {"worker": "ready.", "events": "ready.", "relay": "listening on core_outbox"}
+READY_MARKERS = {"worker": "ready.", "events": "ready.", "relay": "Outbox relay: following"}
 
 
 def wait_ready(services: dict[str, loadlib.Service], seconds: float = 90.0) -> None:
@@ -328,7 +328,7 @@ def pipeline_only(bench: Bench) -> None:
     bench.row(
         group="events",
         name="commit->handled (outbox rows only)",
-        layer="raw INSERT + NOTIFY relay + events worker",
+        layer="raw INSERT + 20 ms relay + events worker",
         clients=8,
         result=result,
         note=f"offered {EVENT_RATE:.0f}/s, achieved {result.throughput:.0f}/s; {total} events, "
@@ -369,7 +369,7 @@ def _report(
     bench.row(
         group="events",
         name="commit->handled",
-        layer="service + outbox + NOTIFY relay + events worker",
+        layer="service + outbox + 20 ms relay + events worker",
         clients=CLIENTS,
         result=result,
         note=f"offered {EVENT_RATE:.0f}/s, achieved {result.throughput:.0f}/s; {total} events, "

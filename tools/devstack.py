@@ -473,7 +473,7 @@ def services_env() -> tuple[dict[str, str], list[str]]:
             env["DATABASE_URL"] = f"postgres://{DB_APP}@127.0.0.1:{port}/{DB_NAME}"
             env["DATABASE_OWNER_URL"] = f"postgres://{DB_OWNER}@127.0.0.1:{port}/{DB_NAME}"
             # Direct, whatever DATABASE_URL goes through: for what a transaction pooler cannot carry
-            # (LISTEN for the outbox relay; session state).
+            # (session state).
             env["DATABASE_DIRECT_URL"] = env["DATABASE_URL"]
             env["TONGBAO_EMBEDDED_PG_BIN"] = str(Path(pg_bin("postgres")).parent)
             if new:
@@ -630,8 +630,8 @@ def _run_processes(port: str) -> dict[str, list[str]]:
             "-n",
             "events@%h",
         ],
-        # Woken by each commit's NOTIFY; beat's 1 s relay stays as the safety net.
-        "relay": [sys.executable, "manage.py", "outbox_relay", "--listen"],
+        # Relays every 20 ms what has committed; beat's 1 s relay stays as the safety net.
+        "relay": [sys.executable, "manage.py", "outbox_relay", "--follow"],
         "beat": [
             sys.executable,
             "-m",

@@ -185,9 +185,8 @@ if _pool_max_size:
     }
 DATABASES["default"]["OPTIONS"] = _database_options
 DATABASE_POOL_MAX_SIZE = _pool_max_size  # per process; tools/soak.py and the docs compute the total from it
-# The application role's direct URL, for what a transaction pooler cannot carry (LISTEN, the outbox
-# relay's wake-up). Same as DATABASE_URL when that is direct; behind PgBouncer, DATABASE_DIRECT_URL
-# or None (then there is no direct way: poll).
+# The application role's direct URL, for what a transaction pooler cannot carry (session state).
+# Same as DATABASE_URL when that is direct; behind PgBouncer, DATABASE_DIRECT_URL or None.
 DATABASE_DIRECT_URL = env_url("DATABASE_DIRECT_URL", None, ("postgres", "postgresql")) or (
     None if DATABASE_PGBOUNCER else _database_url
 )
@@ -257,10 +256,6 @@ CELERY_TASK_ROUTES = {
 # prefetch above 1 is safe there, and scheduled work never waits behind a burst of events.
 OUTBOX_DELIVERY_QUEUE = "events"
 OUTBOX_DELIVERY_ROUTES: dict[str, str] = {}  # consumer-name pattern -> queue, for a consumer needing its own pool
-# The relay process LISTENs for commits on a session connection to PostgreSQL itself: behind a
-# transaction-pooling PgBouncer set DATABASE_DIRECT_URL (same role and database, PostgreSQL's own
-# host and port); unset, it uses DATABASES["default"] (NOTIFY itself works through PgBouncer).
-OUTBOX_LISTEN_DATABASE_URL = env_url("DATABASE_DIRECT_URL", None, ("postgres", "postgresql"))
 # Celery's Django fixup closes every database connection before and after each task unless this is
 # set: a new PostgreSQL connection per task (about 75 ms of a 80 ms outbox delivery, measured on the
 # loaded 2-core machine). Connections are kept for this many tasks; wallet_site/celery.py still drops

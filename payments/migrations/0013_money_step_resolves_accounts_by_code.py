@@ -299,5 +299,7 @@ def _previous_pay() -> str:
 
 class Migration(migrations.Migration):
     dependencies = [("payments", "0012_trigger_functions_search_path")]
+    # 0012 sets the search_path of core 0005's notify function, which core 0006 drops.
+    run_before = [("core", "0006_outbox_relay_polls_no_notify")]
 
     operations = [migrations.RunSQL(PAY, _previous_pay())]
