@@ -21,4 +21,6 @@ RUN r() { python -c 'import secrets; print(secrets.token_urlsafe(48))'; }; \
 RUN install -d -o tongbao -g tongbao -m 750 /var/lib/tongbao/ledger-anchors
 USER tongbao
 EXPOSE 8000
-CMD ["gunicorn", "wallet_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--access-logfile", "-"]
+# The same settings as docker-compose, make run and make bench (deploy/gunicorn.conf.py: 2 single-threaded
+# workers per core, a bounded database pool per worker).
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "wallet_site.wsgi"]

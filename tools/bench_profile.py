@@ -103,7 +103,7 @@ def main(argv: list[str]) -> int:
             print(f"=== {label}: {per:.1f} ms per transfer, single thread, profiled ({count} transfers)")
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
-            stats.sort_stats("cumulative").print_stats(30)
+            stats.sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "30")))
             stats.sort_stats("tottime").print_stats(15)
             print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:9000])
     finally:
