@@ -54,7 +54,7 @@ def test_dockerfile_runs_gunicorn_as_an_unprivileged_user() -> None:
 
     assert "FROM python:3.11" in dockerfile
     assert "USER tongbao" in dockerfile
-    assert '"gunicorn", "wallet_site.wsgi"' in dockerfile
+    assert 'CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "wallet_site.wsgi"]' in dockerfile  # as deployed
 
 
 def test_only_the_reverse_proxy_is_published_and_django_trusts_exactly_it() -> None:
