@@ -105,7 +105,7 @@ API_MIDDLEWARE = [
     *(name for name in MIDDLEWARE if name not in ADMIN_ONLY_MIDDLEWARE | _FULL_STACK_METRICS),
 ]
 API_LANE_PREFIX = "/api/"
-API_LANE_EXCLUDED = ("/api/v1/docs/", "/api/v1/redoc/")  # HTML pages: they keep CSP and framing rules
+API_LANE_EXCLUDED = ("/api/v1/docs", "/api/v1/redoc")  # HTML pages: they keep CSP and framing rules
 
 ROOT_URLCONF = "wallet_site.urls"
 WSGI_APPLICATION = "wallet_site.wsgi.application"

@@ -44,7 +44,7 @@ def test_jpy_has_no_minor_units() -> None:
 
 
 def _quote(client, **body: object):  # type: ignore[no-untyped-def]
-    return client.post("/api/v1/fx/quotes/", body, format="json")
+    return client.post("/api/v1/fx/quotes", body, format="json")
 
 
 @pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_quote_then_convert_moves_both_currencies_through_fx_position(alice: Cus
     quote = _quote(client, sell_currency="CNY", buy_currency="USD", sell_amount="710.50")
     assert quote.status_code == 201, quote.json()
     assert quote.json()["buy"] == {"amount": "99.57", "currency": "USD"}  # 710.50 * 0.140143291852 = 99.5718...
-    conversion = post_money(client, "/api/v1/fx/conversions/", {"quote": quote.json()["id"]})
+    conversion = post_money(client, "/api/v1/fx/conversions", {"quote": quote.json()["id"]})
 
     assert conversion.status_code == 201, conversion.json()
     assert conversion.json()["status"] == "USED"
@@ -92,7 +92,7 @@ def test_expired_quote_is_400_and_nothing_moves(alice: Customer) -> None:
     FxQuote.objects.filter(public_id=quote_id).update(expires_at=timezone.now() - timedelta(seconds=1))
     before = ledger_snapshot()
 
-    response = post_money(client, "/api/v1/fx/conversions/", {"quote": quote_id})
+    response = post_money(client, "/api/v1/fx/conversions", {"quote": quote_id})
 
     assert response.status_code == 400 and response.json()["code"] == "quote_expired"
     assert ledger_snapshot() == before
@@ -106,9 +106,9 @@ def test_quote_is_used_once_and_is_private(alice: Customer) -> None:
     client = customer_client(alice)
     quote_id = _quote(client, sell_currency="CNY", buy_currency="USD", sell_amount="100.00").json()["id"]
 
-    first = post_money(client, "/api/v1/fx/conversions/", {"quote": quote_id})
-    again = post_money(client, "/api/v1/fx/conversions/", {"quote": quote_id})
-    stranger = post_money(customer_client(CustomerFactory()), "/api/v1/fx/conversions/", {"quote": quote_id})
+    first = post_money(client, "/api/v1/fx/conversions", {"quote": quote_id})
+    again = post_money(client, "/api/v1/fx/conversions", {"quote": quote_id})
+    stranger = post_money(customer_client(CustomerFactory()), "/api/v1/fx/conversions", {"quote": quote_id})
 
     assert first.status_code == 201
     assert again.status_code == 409 and again.json()["code"] == "quote_already_used"
@@ -123,7 +123,7 @@ def test_conversion_without_funds_is_422_and_nothing_moves(alice: Customer) -> N
     quote_id = _quote(client, sell_currency="CNY", buy_currency="USD", sell_amount="100.00").json()["id"]
     before = ledger_snapshot()
 
-    response = post_money(client, "/api/v1/fx/conversions/", {"quote": quote_id})
+    response = post_money(client, "/api/v1/fx/conversions", {"quote": quote_id})
 
     assert response.status_code == 422 and response.json()["code"] == "insufficient_funds"
     assert ledger_snapshot()["postings"] == before["postings"]

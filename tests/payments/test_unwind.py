@@ -198,8 +198,8 @@ def test_reading_wallets_never_creates_one() -> None:
     customer = CustomerFactory()
     client = customer_client(customer)
 
-    listed = client.get("/api/v1/wallets/")
-    detail = client.get("/api/v1/wallets/CNY/")
+    listed = client.get("/api/v1/wallets")
+    detail = client.get("/api/v1/wallets/CNY")
 
     assert listed.status_code == 200 and detail.status_code == 200
     assert listed.json()[0]["balance"]["available"]["amount"] == "0.00"
