@@ -23,7 +23,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import Consent, Customer, CustomerToken, LinkedCard, OtpChallenge
 from core.audit import client_ip
-from core.fields import StrictCharField
+from core.fields import ApiDateTimeField, StrictCharField
 from core.throttling import FailOpenAnonRateThrottle, FailOpenUserRateThrottle, GuardedScopedRateThrottle
 from core.validators import reject_card_numbers
 
@@ -305,7 +305,7 @@ class MeKycApi(_Scoped):
     @extend_schema_serializer(component_name="MeKycOutput")
     class OutputSerializer(serializers.Serializer):
         tier = serializers.IntegerField(source="kyc_tier_id")
-        verified_at = serializers.DateTimeField(source="kyc_verified_at", allow_null=True)
+        verified_at = ApiDateTimeField(source="kyc_verified_at", allow_null=True)
         national_id_masked = serializers.SerializerMethodField()
         review_pending = serializers.SerializerMethodField(
             help_text="verified, and waiting for a branch review before tier 1"
@@ -338,6 +338,8 @@ class MeKycApi(_Scoped):
 
 
 class ConsentOutputSerializer(serializers.ModelSerializer):
+    granted_at = ApiDateTimeField(read_only=True)
+    withdrawn_at = ApiDateTimeField(read_only=True, allow_null=True)
     live = serializers.SerializerMethodField()
 
     class Meta:

@@ -12,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services import customer_payment_pin_verify
-from core.fields import StrictCharField
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money
+from core.timestamps import api_datetime
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     IdempotentMoneyApi,
@@ -38,7 +39,7 @@ class ReceiptSerializer(serializers.Serializer):
     account_number = serializers.CharField()
     amount = MoneySerializer()
     refunded = MoneySerializer()
-    paid_at = serializers.DateTimeField()
+    paid_at = ApiDateTimeField()
 
 
 def receipt_body(payment: BillPayment) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def receipt_body(payment: BillPayment) -> dict[str, Any]:
         "account_number": payment.account_number,
         "amount": Money(payment.amount_minor, payment.currency).as_dict(),
         "refunded": Money(payment.refunded_minor, payment.currency).as_dict(),
-        "paid_at": payment.created_at.isoformat(),
+        "paid_at": api_datetime(payment.created_at),
     }
 
 

@@ -15,8 +15,9 @@ from rest_framework.views import APIView
 
 from accounts.services import customer_payment_pin_verify
 from core.client_address import client_address
-from core.fields import StrictCharField
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money
+from core.timestamps import api_datetime
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     REPLAYED_HEADER,
@@ -53,8 +54,8 @@ class FundingOutputSerializer(serializers.Serializer):
     amount = MoneySerializer()
     card = serializers.DictField()
     failure_code = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    completed_at = serializers.DateTimeField(allow_null=True)
+    created_at = ApiDateTimeField()
+    completed_at = ApiDateTimeField(allow_null=True)
 
 
 def funding_body(record: TopUp | Withdrawal) -> dict[str, Any]:
@@ -65,8 +66,8 @@ def funding_body(record: TopUp | Withdrawal) -> dict[str, Any]:
         "amount": Money(record.amount_minor, record.currency).as_dict(),
         "card": {"id": str(record.card.public_id), "bank": record.card.bank_name, "last4": record.card.last4},
         "failure_code": record.failure_code,
-        "created_at": record.created_at.isoformat(),
-        "completed_at": record.completed_at.isoformat() if record.completed_at else None,
+        "created_at": api_datetime(record.created_at),
+        "completed_at": api_datetime(record.completed_at),
     }
 
 

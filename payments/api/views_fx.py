@@ -10,8 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.fields import StrictCharField
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money
+from core.timestamps import api_datetime
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     IdempotentMoneyApi,
@@ -31,7 +32,7 @@ class QuoteSerializer(serializers.Serializer):
     sell = MoneySerializer()
     buy = MoneySerializer()
     rate = serializers.CharField(help_text="buy-currency units per 1 sell-currency unit, spread included")
-    expires_at = serializers.DateTimeField()
+    expires_at = ApiDateTimeField()
     status = serializers.CharField()
     transfer_id = serializers.UUIDField(allow_null=True)
 
@@ -42,7 +43,7 @@ def quote_body(quote: FxQuote) -> dict[str, Any]:
         "sell": Money(quote.sell_minor, quote.sell_currency).as_dict(),
         "buy": Money(quote.buy_minor, quote.buy_currency).as_dict(),
         "rate": format(quote.rate.normalize(), "f"),
-        "expires_at": quote.expires_at.isoformat(),
+        "expires_at": api_datetime(quote.expires_at),
         "status": quote.status,
         "transfer_id": str(quote.transfer.public_id) if quote.transfer is not None else None,
     }

@@ -26,7 +26,9 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core.fields import ApiDateTimeField
 from core.money import Money
+from core.timestamps import api_datetime, customer_timezone, local_datetime
 from payments.api.common import MoneySerializer, error_responses, money_parse
 from payments.errors import DomainError
 from payments.models import Posting, Transfer
@@ -145,7 +147,7 @@ def history_item(entry: HistoryEntry) -> dict[str, Any]:
         "counterparty": entry.counterparty,
         "memo": entry.memo,
         "reason_code": entry.reason_code,
-        "created_at": entry.created_at.isoformat(),
+        "created_at": api_datetime(entry.created_at),
     }
 
 
@@ -199,7 +201,7 @@ class HistoryItemSerializer(serializers.Serializer):
     counterparty = CounterpartySerializer(allow_null=True)
     memo = serializers.CharField()
     reason_code = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = ApiDateTimeField()
 
 
 _FILTER_PARAMETERS = [
@@ -267,7 +269,7 @@ class TransactionDetailApi(APIView):
         reference = serializers.CharField()
         reason_code = serializers.CharField()
         reverses = serializers.UUIDField(allow_null=True)
-        created_at = serializers.DateTimeField()
+        created_at = ApiDateTimeField()
         postings = TransactionPostingSerializer(many=True)
 
     @extend_schema(operation_id="transactions_retrieve", responses={200: OutputSerializer, **error_responses(401, 404)})
@@ -296,7 +298,7 @@ class TransactionDetailApi(APIView):
                 "reference": transfer.reference,
                 "reason_code": transfer.reason_code,
                 "reverses": str(transfer.reverses.public_id) if transfer.reverses is not None else None,
-                "created_at": transfer.created_at.isoformat(),
+                "created_at": api_datetime(transfer.created_at),
                 "postings": postings,
             }
         )
@@ -320,11 +322,15 @@ class TransactionExportApi(APIView):
         operation_id="transactions_export",
         parameters=_FILTER_PARAMETERS,
         responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses(400, 401)},
-        description="CSV of your wallet entries with the same filters as the list (streamed).",
+        description=(
+            "CSV of your wallet entries with the same filters as the list (streamed). `created_at` is in "
+            "your time zone with its offset (`2026-11-30T16:15:30+08:00`): the file is read by a person."
+        ),
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         query, customer_id = history_query(request), _customer_id(request)
         writer = csv.writer(_Echo())
+        zone = customer_timezone(request.user)  # read by a person: the customer's zone, with its offset
 
         def rows() -> Iterator[str]:
             yield "\ufeff"  # BOM: spreadsheet apps open UTF-8 (Chinese names) correctly
@@ -346,7 +352,7 @@ class TransactionExportApi(APIView):
                 counterparty = item["counterparty"] or {}
                 yield writer.writerow(
                     [
-                        item["created_at"],
+                        local_datetime(entry.created_at, zone),
                         item["transaction_id"],
                         item["kind"],
                         item["direction"],

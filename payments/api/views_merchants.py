@@ -13,8 +13,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from core.fields import StrictCharField
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money
+from core.timestamps import api_datetime
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     IdempotentMoneyApi,
@@ -53,7 +54,7 @@ def merchant_payment_body(payment: MerchantPayment, *, order_public_id: str | No
         "amount": amount.as_dict(),
         "discount": Money(payment.discount_minor, payment.currency).as_dict(),
         "paid": paid.as_dict(),
-        "created_at": payment.created_at.isoformat(),
+        "created_at": api_datetime(payment.created_at),
     }
 
 
@@ -87,7 +88,7 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         amount = MoneySerializer()
         discount = MoneySerializer()
         paid = MoneySerializer()
-        created_at = serializers.DateTimeField()
+        created_at = ApiDateTimeField()
 
     @extend_schema(
         operation_id="merchant_payments_create",

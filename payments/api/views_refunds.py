@@ -8,7 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.fields import ApiDateTimeField
 from core.money import Money
+from core.timestamps import api_datetime
 from payments.api.common import MoneySerializer, error_responses
 from payments.models import Refund
 
@@ -24,7 +26,7 @@ class RefundListApi(APIView):
         payee = serializers.CharField()
         amount = MoneySerializer()
         reason = serializers.CharField()
-        created_at = serializers.DateTimeField()
+        created_at = ApiDateTimeField()
 
     @extend_schema(
         operation_id="refunds_list",
@@ -46,7 +48,7 @@ class RefundListApi(APIView):
                     "payee": r.merchant_payment.merchant.name if r.merchant_payment else r.bill_payment.biller.name,  # type: ignore[union-attr]
                     "amount": Money(r.customer_amount_minor, r.currency).as_dict(),
                     "reason": r.reason,
-                    "created_at": r.created_at.isoformat(),
+                    "created_at": api_datetime(r.created_at),
                 }
                 for r in refunds
             ]

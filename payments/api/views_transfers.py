@@ -12,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.pii import mask_name, mask_phone
-from core.fields import StrictCharField
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import CURRENCY_EXPONENTS
+from core.timestamps import api_datetime
 from core.validators import reject_card_numbers
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
@@ -109,7 +110,7 @@ class TransferCreateApi(IdempotentMoneyApi):
         amount = MoneySerializer()
         to = serializers.DictField()
         memo = serializers.CharField()
-        created_at = serializers.DateTimeField()
+        created_at = ApiDateTimeField()
         balance_after = MoneySerializer()
 
     @extend_schema(
@@ -136,7 +137,7 @@ class TransferCreateApi(IdempotentMoneyApi):
                 "amount": money.as_dict(),
                 "to": {"name": mask_name(recipient.legal_name or ""), "phone": mask_phone(recipient.phone)},
                 "memo": transfer.memo,
-                "created_at": transfer.created_at.isoformat(),
+                "created_at": api_datetime(transfer.created_at),
                 "balance_after": {"amount": None, "currency": money.currency},  # filled by the database
             }
 
