@@ -19,6 +19,7 @@ from payments.api import (  # noqa: E402
     views_fx,
     views_insight,
     views_merchants,
+    views_reference,
     views_refunds,
 )
 
@@ -29,12 +30,14 @@ urlpatterns += [
     path("withdrawals/<uuid:public_id>", views_funding.WithdrawalDetailApi.as_view(), name="withdrawal-detail"),
     path("gateway/callbacks", views_funding.GatewayCallbackApi.as_view(), name="gateway-callback"),
     path("payments", views_merchants.MerchantPaymentCreateApi.as_view(), name="merchant-payment-create"),
+    path("payments/preview", views_merchants.MerchantPaymentPreviewApi.as_view(), name="merchant-payment-preview"),
     path(
         "merchants/<uuid:public_id>/qr.<fmt>",
         views_merchants.MerchantQrImageApi.as_view(),
         name="merchant-qr",
     ),
     path("billers", views_bills.BillerListApi.as_view(), name="biller-list"),
+    path("currencies", views_reference.CurrencyListApi.as_view(), name="currency-list"),
     path("bill-payments", views_bills.BillPaymentCreateApi.as_view(), name="bill-payment-create"),
     path("bill-payments/<uuid:public_id>", views_bills.BillPaymentDetailApi.as_view(), name="bill-payment-detail"),
     path("refunds", views_refunds.RefundListApi.as_view(), name="refund-list"),

@@ -31,6 +31,9 @@ ANONYMOUS_ALLOWED: dict[str, str] = {
     r"^api/v1/gateway/": "bank gateway callbacks: authenticated by the gateway's signature, not a customer token",
     r"^api/v1/(topups?|top-ups?)/callback/?": "bank gateway callback: signature-authenticated",
     r"^api/v1/merchants/[^/]+/qr\.": "a merchant's static QR image: printed on the counter, signed, no secret",
+    r"^api/v1/consent-texts$": "the consent texts a person reads before registering (public reference data, issue 16)",
+    r"^api/v1/kyc/tiers$": "KYC tiers, their limits and how to reach each (public reference data, issue 16)",
+    r"^api/v1/currencies$": "supported currencies and their decimals (public reference data, issue 16)",
 }
 
 # Anonymous-allowed routes that must still refuse (401/403) methods other than these.

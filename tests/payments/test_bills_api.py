@@ -120,7 +120,8 @@ def test_biller_list(alice: Customer) -> None:
     response = customer_client(alice).get("/api/v1/billers")
 
     assert response.status_code == 200
-    assert response.json()[0]["code"] == "SGCC-BJ"
+    assert response.json()["results"][0]["code"] == "SGCC-BJ"
+    assert response.json()["results"][0]["account_number_format"]["kind"] == "electricity"
 
 
 def test_generic_biller_account_number_cannot_be_a_card_number(alice: Customer) -> None:

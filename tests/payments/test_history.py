@@ -174,7 +174,7 @@ def test_wallets_list_and_detail(alice: Customer) -> None:
     wallet = wallet_fund(alice, "100.00")
     client = customer_client(alice)
 
-    listing = client.get("/api/v1/wallets").json()
+    listing = client.get("/api/v1/wallets").json()["results"]
     by_currency = client.get("/api/v1/wallets/CNY").json()
     by_id = client.get(f"/api/v1/wallets/{wallet.public_id}").json()
 
@@ -188,7 +188,7 @@ def test_wallets_list_and_detail(alice: Customer) -> None:
 def test_new_customer_sees_an_empty_cny_wallet() -> None:
     customer = CustomerFactory()
 
-    listing = customer_client(customer).get("/api/v1/wallets").json()
+    listing = customer_client(customer).get("/api/v1/wallets").json()["results"]
 
     assert [(w["currency"], w["balance"]["posted"]["amount"]) for w in listing] == [("CNY", "0.00")]
 

@@ -112,10 +112,11 @@ def test_previous_link_walks_back_to_the_first_page(alice: Customer, busy: dict[
     assert client.get(back_to_first["next"]).json()["results"] == second["results"]
 
 
-def test_a_cursor_the_api_did_not_issue_is_a_404(alice: Customer) -> None:
+def test_a_cursor_the_api_did_not_issue_is_a_400(alice: Customer) -> None:
     response = customer_client(alice).get("/api/v1/transactions?cursor=bm90LWEtY3Vyc29y")
 
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
 
 
 def test_query_count_does_not_depend_on_filters_or_wallets(

@@ -659,7 +659,8 @@ def test_history_cursor_forged_or_from_another_customer_shows_only_own_entries(a
     ]
     for token in forged:
         response = customer_client(alice).get("/api/v1/transactions", {"cursor": token})
-        assert response.status_code in (200, 404), (token, response.status_code, response.content[:200])
+        # a cursor the API did not issue is 400 invalid_cursor since issue 16 (404 before)
+        assert response.status_code in (200, 400), (token, response.status_code, response.content[:200])
         if response.status_code == 200:
             shown = {item["transaction_id"] for item in response.json()["results"]}
             assert shown <= alice_ids and not (shown & {str(i) for i in bob_ids} - alice_ids), token
