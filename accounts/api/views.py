@@ -419,7 +419,7 @@ class MePinApi(_Scoped):
         summary="Set or change the payment PIN",
         description=(
             "Six digits, asked for by every money movement (`pin`). The first PIN needs nothing else; changing "
-            "it needs `old_pin` or a STEP_UP `otp_code`. Five wrong PINs lock payments for 15 minutes (423)."
+            "it needs `old_pin` or a STEP_UP `otp_code`. Five wrong PINs lock payments for 30 minutes (423)."
         ),
         request=InputSerializer,
         request_example=ex.PIN_SET,

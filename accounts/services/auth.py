@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts import errors
-from accounts.consent_texts import consent_version_validate
 from accounts.authentication import token_hash
+from accounts.consent_texts import consent_version_validate
 from accounts.models import Consent, Customer, CustomerToken, Device, KycTier, OtpChallenge
 from accounts.pii import phone_index
 from accounts.selectors import customer_get_by_public_id

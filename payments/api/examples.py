@@ -34,7 +34,7 @@ LIMITS_IN = (
 PIN_AND_KEY = (
     "\n\n**Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first "
     "result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423 "
-    "`payment_pin_locked` for 15 minutes)."
+    "`payment_pin_locked` for 30 minutes)."
 )
 
 MONEY_ERRORS = [

@@ -120,7 +120,7 @@ class TopUpCreateApi(_FundingCreateApi):
             "{}{}{}",
             "Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited "
             "then: poll `GET /api/v1/topups/{id}` until SUCCEEDED or FAILED (`failure_code`). In development "
-            "the simulated bank confirms within a second. CNY only.",
+            "the simulated bank calls back within a few seconds. CNY only.",
             ex.PIN_AND_KEY,
             ex.LIMITS_IN,
         ),

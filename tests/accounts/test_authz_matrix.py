@@ -84,7 +84,9 @@ def _url(route: str, w: World) -> str:
 
 def test_the_matrix_covers_every_accounts_route():
     routes = {str(p.pattern) for p in accounts_urls.urlpatterns}
-    covered = {r for _, r, _, _ in CUSTOMER_ENDPOINTS} | {r for _, r, _ in OBJECT_ENDPOINTS} | ANONYMOUS_OK | PUBLIC_READ
+    covered = (
+        {r for _, r, _, _ in CUSTOMER_ENDPOINTS} | {r for _, r, _ in OBJECT_ENDPOINTS} | ANONYMOUS_OK | PUBLIC_READ
+    )
     normalised = {
         r.replace("<uuid:public_id>", "{card}" if r.startswith("cards") else "{device}").replace(
             "<str:purpose>", "MARKETING"

@@ -33,9 +33,7 @@ def test_oversized_body_is_a_json_413() -> None:
 
 
 def test_wrong_method_is_a_json_405() -> None:
-    assert_error(
-        Client().post("/api/v1/schema", data="{}", content_type="application/json"), 405, "method_not_allowed"
-    )
+    assert_error(Client().post("/api/v1/schema", data="{}", content_type="application/json"), 405, "method_not_allowed")
 
 
 def test_request_id_from_proxy_is_echoed_when_well_formed() -> None:
