@@ -73,7 +73,7 @@ ME = {
 }
 ME_PATCH = {"display_name": "小明"}
 PIN_SET = {"pin": "482915"}
-KYC_SUBMIT = {"legal_name": "王小明", "national_id": "110105199503071239"}
+KYC_SUBMIT = {"legal_name": "王小明", "national_id": "110105199503071235"}
 KYC = {"tier": 1, "verified_at": AT, "national_id_masked": "1101**********1239", "review_pending": False}
 CONSENT_GRANT = {"purpose": "DATA_ANALYSIS", "version": "2026-01"}
 CONSENT = {"purpose": "DATA_ANALYSIS", "version": "2026-01", "granted_at": AT, "withdrawn_at": None, "live": True}

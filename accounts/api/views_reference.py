@@ -20,6 +20,7 @@ from accounts.api import examples as ex
 from accounts.consent_texts import ConsentText, consent_text_list
 from accounts.models import KYC_TIER_SEEDED_NAMES, KycTier
 from core.api_docs import api_operation
+from core.api_schema import MoneySerializer
 from core.pagination import PAGE_PARAMETERS, page_body, page_params, page_serializer, queryset_page, sequence_page
 
 __all__ = ["ConsentTextListApi", "KycTierListApi"]
@@ -90,10 +91,10 @@ _HOW_TO_REACH = {
 class KycTierOutputSerializer(serializers.Serializer):
     level = serializers.IntegerField()
     name = serializers.CharField(help_text="In the request's language")
-    per_transaction_limit = serializers.DictField(help_text="Money: `{amount, currency}` (CNY)")
-    daily_limit = serializers.DictField(help_text="Money, all outgoing movements of a calendar day (Asia/Shanghai)")
-    monthly_limit = serializers.DictField(help_text="Money, all outgoing movements of a calendar month")
-    balance_cap = serializers.DictField(help_text="Money, the most each wallet may hold (in CNY equivalent)")
+    per_transaction_limit = MoneySerializer(help_text="The most one movement may be (CNY)")
+    daily_limit = MoneySerializer(help_text="All outgoing movements of a calendar day (Asia/Shanghai)")
+    monthly_limit = MoneySerializer(help_text="All outgoing movements of a calendar month")
+    balance_cap = MoneySerializer(help_text="The most each wallet may hold (in CNY equivalent)")
     how_to_reach = serializers.CharField(help_text="What the customer does to reach this tier, in their language")
     endpoint = serializers.CharField(help_text="The API call that reaches it, when there is one; else empty")
 

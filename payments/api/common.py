@@ -68,14 +68,7 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 )
 
 # The error format is documented once, in core (component `Error`).
-from core.api_schema import ErrorSerializer, error_responses  # noqa: E402
-
-
-class MoneySerializer(serializers.Serializer):
-    """``{"amount": "12.34", "currency": "CNY"}`` (output)."""
-
-    amount = serializers.CharField()
-    currency = serializers.CharField()
+from core.api_schema import ErrorSerializer, MoneySerializer, error_responses  # noqa: E402
 
 
 def money_parse(amount: Any, currency: Any, *, positive: bool = True) -> Money:

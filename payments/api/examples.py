@@ -71,12 +71,12 @@ TRANSFER_OUT = {
     "status": "COMPLETED",
     "kind": "P2P",
     "amount": money("88.00"),
-    "to": {"name": "*娜", "phone": "138****8000"},
+    "to": {"name": "李*", "phone": "138****8000"},
     "memo": "晚饭",
     "created_at": AT,
     "balance_after": money("1192.50"),
 }
-COUNTERPARTY_PERSON = {"id": WALLET_ID, "kind": "CUSTOMER_WALLET", "name": "*娜", "phone": "138****8000"}
+COUNTERPARTY_PERSON = {"id": WALLET_ID, "kind": "CUSTOMER_WALLET", "name": "李*", "phone": "138****8000"}
 HISTORY_ITEM = {
     "transaction_id": TRANSFER_ID,
     "entry_id": 4211,
@@ -126,7 +126,7 @@ TRANSACTION = {
 }
 CSV_EXAMPLE = (
     "created_at,transaction_id,kind,direction,amount,currency,balance_after,counterparty,memo\r\n"
-    f"2026-11-30T16:15:30+08:00,{TRANSFER_ID},P2P,out,-88.00,CNY,1192.50,*娜,晚饭\r\n"
+    f"2026-11-30T16:15:30+08:00,{TRANSFER_ID},P2P,out,-88.00,CNY,1192.50,李*,晚饭\r\n"
 )
 
 FUNDING_IN = {"card": CARD_ID, "amount": "500.00", "currency": "CNY", "pin": "482915"}
@@ -140,7 +140,7 @@ FUNDING_OUT = {
     "created_at": AT,
     "completed_at": None,
 }
-FUNDING_DONE = {**FUNDING_OUT, "status": "SUCCEEDED", "completed_at": AT}
+FUNDING_DONE = {**FUNDING_OUT, "status": "COMPLETED", "completed_at": AT}
 CALLBACK_IN = {
     "operation": "CHARGE",
     "reference": "TU5F2A9C0D1E3B4A7C",

@@ -119,7 +119,7 @@ class TopUpCreateApi(_FundingCreateApi):
         description=format_lazy(
             "{}{}{}",
             "Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited "
-            "then: poll `GET /api/v1/topups/{id}` until SUCCEEDED or FAILED (`failure_code`). In development "
+            "then: poll `GET /api/v1/topups/{id}` until COMPLETED or FAILED (`failure_code`). In development "
             "the simulated bank calls back within a few seconds. CNY only.",
             ex.PIN_AND_KEY,
             ex.LIMITS_IN,
@@ -157,7 +157,7 @@ class WithdrawalCreateApi(_FundingCreateApi):
         description=format_lazy(
             "{}{}{}",
             "The amount is held at once (202, PENDING: `pending` in the wallet's balance); the bank's answer "
-            "captures it (SUCCEEDED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.",
+            "captures it (COMPLETED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.",
             ex.PIN_AND_KEY,
             ex.LIMITS_OUT,
         ),

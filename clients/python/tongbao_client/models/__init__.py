@@ -40,12 +40,8 @@ from .gateway_callback_status_enum import GatewayCallbackStatusEnum
 from .history_item import HistoryItem
 from .history_page import HistoryPage
 from .kyc_tier import KycTier
-from .kyc_tier_balance_cap import KycTierBalanceCap
-from .kyc_tier_daily_limit import KycTierDailyLimit
-from .kyc_tier_monthly_limit import KycTierMonthlyLimit
 from .kyc_tier_output import KycTierOutput
 from .kyc_tier_page import KycTierPage
-from .kyc_tier_per_transaction_limit import KycTierPerTransactionLimit
 from .me_consent_list_input_request import MeConsentListInputRequest
 from .me_kyc_input_request import MeKycInputRequest
 from .me_kyc_output import MeKycOutput
@@ -124,12 +120,8 @@ __all__ = (
     "HistoryItem",
     "HistoryPage",
     "KycTier",
-    "KycTierBalanceCap",
-    "KycTierDailyLimit",
-    "KycTierMonthlyLimit",
     "KycTierOutput",
     "KycTierPage",
-    "KycTierPerTransactionLimit",
     "MeConsentListInputRequest",
     "MeKycInputRequest",
     "MeKycOutput",

@@ -17,9 +17,10 @@ T = TypeVar("T", bound="Balance")
 class Balance:
     """
     Attributes:
-        posted (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
-        pending (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
-        available (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        posted (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
+        pending (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
+        available (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every
+            app.
     """
 
     posted: Money

@@ -22,8 +22,10 @@ class BillerListOutput:
         name (str):
         category (str):
         currency (str):
-        min_amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
-        max_amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        min_amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every
+            app.
+        max_amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every
+            app.
         account_number_format (AccountNumberFormat):
     """
 

@@ -29,7 +29,7 @@ class FundingOutput:
             * `FAILED` - Failed
             * `EXPIRED` - No answer from the bank
             * `SUSPENSE` - Received, held in suspense for review
-        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         card (FundingOutputCard):
         failure_code (str):
         created_at (datetime.datetime): UTC, ISO 8601 with offset Z, microseconds: `2026-11-30T08:15:30.123456Z`

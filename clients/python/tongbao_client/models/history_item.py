@@ -27,7 +27,7 @@ class HistoryItem:
         kind (str):
         direction (DirectionEnum): * `in` - in
             * `out` - out
-        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         balance_after (Money | None):
         counterparty (Counterparty | None):
         memo (str):

@@ -7,10 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.kyc_tier_balance_cap import KycTierBalanceCap
-    from ..models.kyc_tier_daily_limit import KycTierDailyLimit
-    from ..models.kyc_tier_monthly_limit import KycTierMonthlyLimit
-    from ..models.kyc_tier_per_transaction_limit import KycTierPerTransactionLimit
+    from ..models.money import Money
 
 
 T = TypeVar("T", bound="KycTier")
@@ -22,20 +19,24 @@ class KycTier:
     Attributes:
         level (int):
         name (str): In the request's language
-        per_transaction_limit (KycTierPerTransactionLimit): Money: `{amount, currency}` (CNY)
-        daily_limit (KycTierDailyLimit): Money, all outgoing movements of a calendar day (Asia/Shanghai)
-        monthly_limit (KycTierMonthlyLimit): Money, all outgoing movements of a calendar month
-        balance_cap (KycTierBalanceCap): Money, the most each wallet may hold (in CNY equivalent)
+        per_transaction_limit (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared
+            by every app.
+        daily_limit (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every
+            app.
+        monthly_limit (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every
+            app.
+        balance_cap (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every
+            app.
         how_to_reach (str): What the customer does to reach this tier, in their language
         endpoint (str): The API call that reaches it, when there is one; else empty
     """
 
     level: int
     name: str
-    per_transaction_limit: KycTierPerTransactionLimit
-    daily_limit: KycTierDailyLimit
-    monthly_limit: KycTierMonthlyLimit
-    balance_cap: KycTierBalanceCap
+    per_transaction_limit: Money
+    daily_limit: Money
+    monthly_limit: Money
+    balance_cap: Money
     how_to_reach: str
     endpoint: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -76,23 +77,20 @@ class KycTier:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.kyc_tier_balance_cap import KycTierBalanceCap
-        from ..models.kyc_tier_daily_limit import KycTierDailyLimit
-        from ..models.kyc_tier_monthly_limit import KycTierMonthlyLimit
-        from ..models.kyc_tier_per_transaction_limit import KycTierPerTransactionLimit
+        from ..models.money import Money
 
         d = dict(src_dict)
         level = d.pop("level")
 
         name = d.pop("name")
 
-        per_transaction_limit = KycTierPerTransactionLimit.from_dict(d.pop("per_transaction_limit"))
+        per_transaction_limit = Money.from_dict(d.pop("per_transaction_limit"))
 
-        daily_limit = KycTierDailyLimit.from_dict(d.pop("daily_limit"))
+        daily_limit = Money.from_dict(d.pop("daily_limit"))
 
-        monthly_limit = KycTierMonthlyLimit.from_dict(d.pop("monthly_limit"))
+        monthly_limit = Money.from_dict(d.pop("monthly_limit"))
 
-        balance_cap = KycTierBalanceCap.from_dict(d.pop("balance_cap"))
+        balance_cap = Money.from_dict(d.pop("balance_cap"))
 
         how_to_reach = d.pop("how_to_reach")
 

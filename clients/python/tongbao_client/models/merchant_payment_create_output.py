@@ -25,9 +25,9 @@ class MerchantPaymentCreateOutput:
         status (str):
         merchant (MerchantPaymentCreateOutputMerchant):
         order_id (None | UUID):
-        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
-        discount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
-        paid (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
+        discount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
+        paid (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         created_at (datetime.datetime): UTC, ISO 8601 with offset Z, microseconds: `2026-11-30T08:15:30.123456Z`
     """
 

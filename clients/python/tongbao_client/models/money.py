@@ -11,11 +11,11 @@ T = TypeVar("T", bound="Money")
 
 @_attrs_define
 class Money:
-    """``{"amount": "12.34", "currency": "CNY"}`` (output).
+    """``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
 
     Attributes:
-        amount (str):
-        currency (str):
+        amount (str): Decimal string with at most the currency's decimals
+        currency (str): ISO 4217 code
     """
 
     amount: str

@@ -20,8 +20,8 @@ class Quote:
     """
     Attributes:
         id (UUID):
-        sell (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
-        buy (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        sell (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
+        buy (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         rate (str): buy-currency units per 1 sell-currency unit, spread included
         expires_at (datetime.datetime): UTC, ISO 8601 with offset Z, microseconds: `2026-11-30T08:15:30.123456Z`
         status (str):

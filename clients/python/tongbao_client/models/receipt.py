@@ -26,8 +26,8 @@ class Receipt:
         status (str):
         biller (ReceiptBiller):
         account_number (str):
-        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
-        refunded (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
+        refunded (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         paid_at (datetime.datetime): UTC, ISO 8601 with offset Z, microseconds: `2026-11-30T08:15:30.123456Z`
     """
 

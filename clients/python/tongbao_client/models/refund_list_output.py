@@ -23,7 +23,7 @@ class RefundListOutput:
         original_transfer_id (UUID):
         transfer_id (UUID):
         payee (str):
-        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         reason (str):
         created_at (datetime.datetime): UTC, ISO 8601 with offset Z, microseconds: `2026-11-30T08:15:30.123456Z`
     """

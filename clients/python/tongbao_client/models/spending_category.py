@@ -19,7 +19,7 @@ class SpendingCategory:
     Attributes:
         category (str): Stable code: DINING, GROCERIES, ..., BILLS_<biller category>, P2P
         label (str): The category's name in the request's language (Accept-Language)
-        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         count (int):
     """
 

@@ -20,7 +20,7 @@ class TransactionPosting:
     Attributes:
         account (Counterparty):
         own (bool):
-        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         balance_after (Money | None):
     """
 

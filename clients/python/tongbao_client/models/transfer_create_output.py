@@ -23,11 +23,12 @@ class TransferCreateOutput:
         id (UUID):
         status (str):
         kind (str):
-        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         to (TransferCreateOutputTo):
         memo (str):
         created_at (datetime.datetime): UTC, ISO 8601 with offset Z, microseconds: `2026-11-30T08:15:30.123456Z`
-        balance_after (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output).
+        balance_after (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every
+            app.
     """
 
     id: UUID

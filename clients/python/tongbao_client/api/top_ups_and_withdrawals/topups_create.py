@@ -109,7 +109,7 @@ def sync_detailed(
     """Top up the wallet from a linked card
 
      Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited then:
-    poll `GET /api/v1/topups/{id}` until SUCCEEDED or FAILED (`failure_code`). In development the
+    poll `GET /api/v1/topups/{id}` until COMPLETED or FAILED (`failure_code`). In development the
     simulated bank calls back within a few seconds. CNY only.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
@@ -152,7 +152,7 @@ def sync(
     """Top up the wallet from a linked card
 
      Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited then:
-    poll `GET /api/v1/topups/{id}` until SUCCEEDED or FAILED (`failure_code`). In development the
+    poll `GET /api/v1/topups/{id}` until COMPLETED or FAILED (`failure_code`). In development the
     simulated bank calls back within a few seconds. CNY only.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
@@ -190,7 +190,7 @@ async def asyncio_detailed(
     """Top up the wallet from a linked card
 
      Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited then:
-    poll `GET /api/v1/topups/{id}` until SUCCEEDED or FAILED (`failure_code`). In development the
+    poll `GET /api/v1/topups/{id}` until COMPLETED or FAILED (`failure_code`). In development the
     simulated bank calls back within a few seconds. CNY only.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
@@ -231,7 +231,7 @@ async def asyncio(
     """Top up the wallet from a linked card
 
      Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited then:
-    poll `GET /api/v1/topups/{id}` until SUCCEEDED or FAILED (`failure_code`). In development the
+    poll `GET /api/v1/topups/{id}` until COMPLETED or FAILED (`failure_code`). In development the
     simulated bank calls back within a few seconds. CNY only.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first

@@ -109,7 +109,7 @@ def sync_detailed(
     """Withdraw to a linked card
 
      The amount is held at once (202, PENDING: `pending` in the wallet's balance); the bank's answer
-    captures it (SUCCEEDED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.
+    captures it (COMPLETED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
@@ -154,7 +154,7 @@ def sync(
     """Withdraw to a linked card
 
      The amount is held at once (202, PENDING: `pending` in the wallet's balance); the bank's answer
-    captures it (SUCCEEDED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.
+    captures it (COMPLETED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
@@ -194,7 +194,7 @@ async def asyncio_detailed(
     """Withdraw to a linked card
 
      The amount is held at once (202, PENDING: `pending` in the wallet's balance); the bank's answer
-    captures it (SUCCEEDED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.
+    captures it (COMPLETED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
@@ -237,7 +237,7 @@ async def asyncio(
     """Withdraw to a linked card
 
      The amount is held at once (202, PENDING: `pending` in the wallet's balance); the bank's answer
-    captures it (SUCCEEDED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.
+    captures it (COMPLETED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
