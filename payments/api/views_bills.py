@@ -36,12 +36,18 @@ from payments.services.bills import bill_payment_create
 __all__ = ["BillPaymentCreateApi", "BillPaymentDetailApi", "BillerListApi"]
 
 
+class BillerRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.CharField()
+
+
 class ReceiptSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     receipt_no = serializers.CharField()
     transfer_id = serializers.UUIDField()
     status = serializers.CharField()
-    biller = serializers.DictField()
+    biller = BillerRefSerializer()
     account_number = serializers.CharField()
     amount = MoneySerializer()
     refunded = MoneySerializer()

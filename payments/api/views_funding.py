@@ -50,12 +50,18 @@ __all__ = [
 ]
 
 
+class FundingCardSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    bank = serializers.CharField()
+    last4 = serializers.CharField()
+
+
 class FundingOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
     status = serializers.ChoiceField(choices=TopUp.Status.choices)
     amount = MoneySerializer()
-    card = serializers.DictField()
+    card = FundingCardSerializer()
     failure_code = serializers.CharField()
     created_at = ApiDateTimeField()
     completed_at = ApiDateTimeField(allow_null=True)

@@ -71,6 +71,13 @@ def merchant_payment_body(payment: MerchantPayment, *, order_public_id: str | No
     }
 
 
+@extend_schema_serializer(component_name="MerchantRef")
+class MerchantRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    category = serializers.CharField(help_text="Spending category code (DINING, GROCERIES, ...)")
+
+
 @extend_schema_serializer(component_name="MerchantSummary")
 class MerchantSummarySerializer(serializers.Serializer):
     id = serializers.UUIDField()
@@ -104,7 +111,7 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         id = serializers.UUIDField()
         transfer_id = serializers.UUIDField()
         status = serializers.CharField()
-        merchant = serializers.DictField()
+        merchant = MerchantRefSerializer()
         order_id = serializers.UUIDField(allow_null=True)
         amount = MoneySerializer()
         discount = MoneySerializer()

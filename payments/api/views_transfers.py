@@ -100,6 +100,12 @@ class WalletDetailApi(APIView):
         return Response(_wallet_body(wallet))
 
 
+@extend_schema_serializer(component_name="Recipient")
+class RecipientSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Masked legal name")
+    phone = serializers.CharField(help_text="Masked phone number")
+
+
 class TransferCreateApi(IdempotentMoneyApi):
     """P2P transfer to another customer, by phone number or wallet id. Requires the payment PIN."""
 
@@ -128,7 +134,7 @@ class TransferCreateApi(IdempotentMoneyApi):
         status = serializers.CharField()
         kind = serializers.CharField()
         amount = MoneySerializer()
-        to = serializers.DictField()
+        to = RecipientSerializer()
         memo = serializers.CharField()
         created_at = ApiDateTimeField()
         balance_after = MoneySerializer()

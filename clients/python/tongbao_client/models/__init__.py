@@ -11,6 +11,7 @@ from .balance import Balance
 from .bill_payment_create_input_request import BillPaymentCreateInputRequest
 from .biller_list_output import BillerListOutput
 from .biller_page import BillerPage
+from .biller_ref import BillerRef
 from .branch_output import BranchOutput
 from .card_list_input_request import CardListInputRequest
 from .card_output import CardOutput
@@ -28,9 +29,9 @@ from .device_output import DeviceOutput
 from .device_page import DevicePage
 from .direction_enum import DirectionEnum
 from .error import Error
+from .funding_card import FundingCard
 from .funding_input_request import FundingInputRequest
 from .funding_output import FundingOutput
-from .funding_output_card import FundingOutputCard
 from .funding_output_status_enum import FundingOutputStatusEnum
 from .fx_conversion_create_input_request import FxConversionCreateInputRequest
 from .fx_quote_create_input_request import FxQuoteCreateInputRequest
@@ -50,10 +51,10 @@ from .me_output import MeOutput
 from .me_pin_input_request import MePinInputRequest
 from .merchant_payment_create_input_request import MerchantPaymentCreateInputRequest
 from .merchant_payment_create_output import MerchantPaymentCreateOutput
-from .merchant_payment_create_output_merchant import MerchantPaymentCreateOutputMerchant
 from .merchant_payment_preview import MerchantPaymentPreview
 from .merchant_payment_preview_input_request import MerchantPaymentPreviewInputRequest
 from .merchant_qr_image_fmt import MerchantQrImageFmt
+from .merchant_ref import MerchantRef
 from .merchant_summary import MerchantSummary
 from .money import Money
 from .operation_enum import OperationEnum
@@ -61,7 +62,7 @@ from .patched_me_input_request import PatchedMeInputRequest
 from .purpose_enum import PurposeEnum
 from .quote import Quote
 from .receipt import Receipt
-from .receipt_biller import ReceiptBiller
+from .recipient import Recipient
 from .refund_list_output import RefundListOutput
 from .refund_page import RefundPage
 from .spending_category import SpendingCategory
@@ -75,7 +76,6 @@ from .transactions_list_direction import TransactionsListDirection
 from .transactions_list_kind_item import TransactionsListKindItem
 from .transfer_create_input_request import TransferCreateInputRequest
 from .transfer_create_output import TransferCreateOutput
-from .transfer_create_output_to import TransferCreateOutputTo
 from .wallet_output import WalletOutput
 from .wallet_page import WalletPage
 
@@ -91,6 +91,7 @@ __all__ = (
     "BillPaymentCreateInputRequest",
     "BillerListOutput",
     "BillerPage",
+    "BillerRef",
     "BranchOutput",
     "CardListInputRequest",
     "CardOutput",
@@ -108,9 +109,9 @@ __all__ = (
     "DevicePage",
     "DirectionEnum",
     "Error",
+    "FundingCard",
     "FundingInputRequest",
     "FundingOutput",
-    "FundingOutputCard",
     "FundingOutputStatusEnum",
     "FxConversionCreateInputRequest",
     "FxQuoteCreateInputRequest",
@@ -130,10 +131,10 @@ __all__ = (
     "MePinInputRequest",
     "MerchantPaymentCreateInputRequest",
     "MerchantPaymentCreateOutput",
-    "MerchantPaymentCreateOutputMerchant",
     "MerchantPaymentPreview",
     "MerchantPaymentPreviewInputRequest",
     "MerchantQrImageFmt",
+    "MerchantRef",
     "MerchantSummary",
     "Money",
     "OperationEnum",
@@ -141,7 +142,7 @@ __all__ = (
     "PurposeEnum",
     "Quote",
     "Receipt",
-    "ReceiptBiller",
+    "Recipient",
     "RefundListOutput",
     "RefundPage",
     "SpendingCategory",
@@ -155,7 +156,6 @@ __all__ = (
     "TransactionsListKindItem",
     "TransferCreateInputRequest",
     "TransferCreateOutput",
-    "TransferCreateOutputTo",
     "WalletOutput",
     "WalletPage",
 )

@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.funding_output_status_enum import FundingOutputStatusEnum, check_funding_output_status_enum
 
 if TYPE_CHECKING:
-    from ..models.funding_output_card import FundingOutputCard
+    from ..models.funding_card import FundingCard
     from ..models.money import Money
 
 
@@ -30,7 +30,7 @@ class FundingOutput:
             * `EXPIRED` - No answer from the bank
             * `SUSPENSE` - Received, held in suspense for review
         amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
-        card (FundingOutputCard):
+        card (FundingCard):
         failure_code (str):
         created_at (datetime.datetime): UTC, ISO 8601 with offset Z, microseconds: `2026-11-30T08:15:30.123456Z`
         completed_at (datetime.datetime | None): UTC, ISO 8601 with offset Z, microseconds:
@@ -41,7 +41,7 @@ class FundingOutput:
     reference: str
     status: FundingOutputStatusEnum
     amount: Money
-    card: FundingOutputCard
+    card: FundingCard
     failure_code: str
     created_at: datetime.datetime
     completed_at: datetime.datetime | None
@@ -87,7 +87,7 @@ class FundingOutput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.funding_output_card import FundingOutputCard
+        from ..models.funding_card import FundingCard
         from ..models.money import Money
 
         d = dict(src_dict)
@@ -99,7 +99,7 @@ class FundingOutput:
 
         amount = Money.from_dict(d.pop("amount"))
 
-        card = FundingOutputCard.from_dict(d.pop("card"))
+        card = FundingCard.from_dict(d.pop("card"))
 
         failure_code = d.pop("failure_code")
 

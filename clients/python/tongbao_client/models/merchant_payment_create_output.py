@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.merchant_payment_create_output_merchant import MerchantPaymentCreateOutputMerchant
+    from ..models.merchant_ref import MerchantRef
     from ..models.money import Money
 
 
@@ -23,7 +23,7 @@ class MerchantPaymentCreateOutput:
         id (UUID):
         transfer_id (UUID):
         status (str):
-        merchant (MerchantPaymentCreateOutputMerchant):
+        merchant (MerchantRef):
         order_id (None | UUID):
         amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         discount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
@@ -34,7 +34,7 @@ class MerchantPaymentCreateOutput:
     id: UUID
     transfer_id: UUID
     status: str
-    merchant: MerchantPaymentCreateOutputMerchant
+    merchant: MerchantRef
     order_id: None | UUID
     amount: Money
     discount: Money
@@ -85,7 +85,7 @@ class MerchantPaymentCreateOutput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.merchant_payment_create_output_merchant import MerchantPaymentCreateOutputMerchant
+        from ..models.merchant_ref import MerchantRef
         from ..models.money import Money
 
         d = dict(src_dict)
@@ -95,7 +95,7 @@ class MerchantPaymentCreateOutput:
 
         status = d.pop("status")
 
-        merchant = MerchantPaymentCreateOutputMerchant.from_dict(d.pop("merchant"))
+        merchant = MerchantRef.from_dict(d.pop("merchant"))
 
         def _parse_order_id(data: object) -> None | UUID:
             if data is None:

@@ -9,8 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.biller_ref import BillerRef
     from ..models.money import Money
-    from ..models.receipt_biller import ReceiptBiller
 
 
 T = TypeVar("T", bound="Receipt")
@@ -24,7 +24,7 @@ class Receipt:
         receipt_no (str):
         transfer_id (UUID):
         status (str):
-        biller (ReceiptBiller):
+        biller (BillerRef):
         account_number (str):
         amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         refunded (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
@@ -35,7 +35,7 @@ class Receipt:
     receipt_no: str
     transfer_id: UUID
     status: str
-    biller: ReceiptBiller
+    biller: BillerRef
     account_number: str
     amount: Money
     refunded: Money
@@ -81,8 +81,8 @@ class Receipt:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.biller_ref import BillerRef
         from ..models.money import Money
-        from ..models.receipt_biller import ReceiptBiller
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -93,7 +93,7 @@ class Receipt:
 
         status = d.pop("status")
 
-        biller = ReceiptBiller.from_dict(d.pop("biller"))
+        biller = BillerRef.from_dict(d.pop("biller"))
 
         account_number = d.pop("account_number")
 

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.money import Money
-    from ..models.transfer_create_output_to import TransferCreateOutputTo
+    from ..models.recipient import Recipient
 
 
 T = TypeVar("T", bound="TransferCreateOutput")
@@ -24,7 +24,7 @@ class TransferCreateOutput:
         status (str):
         kind (str):
         amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
-        to (TransferCreateOutputTo):
+        to (Recipient):
         memo (str):
         created_at (datetime.datetime): UTC, ISO 8601 with offset Z, microseconds: `2026-11-30T08:15:30.123456Z`
         balance_after (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every
@@ -35,7 +35,7 @@ class TransferCreateOutput:
     status: str
     kind: str
     amount: Money
-    to: TransferCreateOutputTo
+    to: Recipient
     memo: str
     created_at: datetime.datetime
     balance_after: Money
@@ -78,7 +78,7 @@ class TransferCreateOutput:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.money import Money
-        from ..models.transfer_create_output_to import TransferCreateOutputTo
+        from ..models.recipient import Recipient
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -89,7 +89,7 @@ class TransferCreateOutput:
 
         amount = Money.from_dict(d.pop("amount"))
 
-        to = TransferCreateOutputTo.from_dict(d.pop("to"))
+        to = Recipient.from_dict(d.pop("to"))
 
         memo = d.pop("memo")
 

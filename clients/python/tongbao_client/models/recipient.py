@@ -6,27 +6,51 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="FundingOutputCard")
+T = TypeVar("T", bound="Recipient")
 
 
 @_attrs_define
-class FundingOutputCard:
+class Recipient:
+    """
+    Attributes:
+        name (str): Masked legal name
+        phone (str): Masked phone number
+    """
+
+    name: str
+    phone: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        phone = self.phone
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+                "phone": phone,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        funding_output_card = cls()
+        name = d.pop("name")
 
-        funding_output_card.additional_properties = d
-        return funding_output_card
+        phone = d.pop("phone")
+
+        recipient = cls(
+            name=name,
+            phone=phone,
+        )
+
+        recipient.additional_properties = d
+        return recipient
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,27 +6,59 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ReceiptBiller")
+T = TypeVar("T", bound="BillerRef")
 
 
 @_attrs_define
-class ReceiptBiller:
+class BillerRef:
+    """
+    Attributes:
+        code (str):
+        name (str):
+        category (str):
+    """
+
+    code: str
+    name: str
+    category: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        name = self.name
+
+        category = self.category
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "code": code,
+                "name": name,
+                "category": category,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        receipt_biller = cls()
+        code = d.pop("code")
 
-        receipt_biller.additional_properties = d
-        return receipt_biller
+        name = d.pop("name")
+
+        category = d.pop("category")
+
+        biller_ref = cls(
+            code=code,
+            name=name,
+            category=category,
+        )
+
+        biller_ref.additional_properties = d
+        return biller_ref
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,31 +2,64 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Self, TypeVar
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="TransferCreateOutputTo")
+T = TypeVar("T", bound="MerchantRef")
 
 
 @_attrs_define
-class TransferCreateOutputTo:
+class MerchantRef:
+    """
+    Attributes:
+        id (UUID):
+        name (str):
+        category (str): Spending category code (DINING, GROCERIES, ...)
+    """
+
+    id: UUID
+    name: str
+    category: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id = str(self.id)
+
+        name = self.name
+
+        category = self.category
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "name": name,
+                "category": category,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        transfer_create_output_to = cls()
+        id = UUID(d.pop("id"))
 
-        transfer_create_output_to.additional_properties = d
-        return transfer_create_output_to
+        name = d.pop("name")
+
+        category = d.pop("category")
+
+        merchant_ref = cls(
+            id=id,
+            name=name,
+            category=category,
+        )
+
+        merchant_ref.additional_properties = d
+        return merchant_ref
 
     @property
     def additional_keys(self) -> list[str]:
