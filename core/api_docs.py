@@ -49,7 +49,7 @@ def register_error_codes(codes: dict[str, tuple[int, str | Promise]]) -> None:
         _REGISTERED[code] = ErrorCode(code, status, meaning)
 
 
-def _subclasses(cls: type) -> Iterable[type]:
+def _subclasses(cls: type[DomainError]) -> Iterable[type[DomainError]]:
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)

@@ -38,7 +38,7 @@ class ApiDateTimeField(serializers.DateTimeField):
         kwargs.setdefault("help_text", f"UTC, ISO 8601 with offset Z, microseconds: `{API_TIMESTAMP_EXAMPLE}`")
         super().__init__(**kwargs)
 
-    def to_representation(self, value: Any) -> str | None:
+    def to_representation(self, value: Any) -> Any:
         if isinstance(value, str):
             return value
         return api_datetime(value)

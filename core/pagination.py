@@ -199,7 +199,7 @@ def _link(request: Request, token: str | None) -> str | None:
     return replace_query_param(request.build_absolute_uri(), "cursor", token) if token else None
 
 
-def page_body(request: Request, results: list[Any], page: Page[Any]) -> dict[str, Any]:
+def page_body(request: Request, results: Any, page: Page[Any]) -> dict[str, Any]:
     """The one answer shape of every list."""
     return {
         "results": results,

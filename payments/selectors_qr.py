@@ -40,7 +40,7 @@ def merchant_qr_preview(*, qr: object) -> QrPreview:
     if merchant.status != Merchant.Status.ACTIVE or not merchant.accepts(payload.currency):
         raise MerchantUnavailable()
     description = ""
-    if payload.is_dynamic:
+    if payload.order_public_id is not None:  # a dynamic QR
         order = MerchantOrder.objects.filter(public_id=payload.order_public_id, merchant=merchant).first()
         if order is None:
             raise QrInvalid()

@@ -32,7 +32,7 @@ class ConsentTextOutputSerializer(serializers.Serializer):
     version = serializers.CharField(help_text="Send this exact value back (`terms_version`, ... or `version`)")
     title = serializers.CharField()
     text = serializers.CharField(help_text="In the request's language (Accept-Language: zh-hans or en)")
-    required = serializers.BooleanField(help_text="Must be agreed to at registration")
+    required = serializers.BooleanField(help_text="Must be agreed to at registration")  # type: ignore[assignment]
 
 
 def _consent_text(text: ConsentText) -> dict[str, Any]:

@@ -27,7 +27,7 @@ __all__ = ["SpendingApi", "StatementPdfApi"]
 @extend_schema_serializer(component_name="SpendingCategory")
 class SpendingCategorySerializer(serializers.Serializer):
     category = serializers.CharField(help_text="Stable code: DINING, GROCERIES, ..., BILLS_<biller category>, P2P")
-    label = serializers.CharField(help_text="The category's name in the request's language (Accept-Language)")
+    label = serializers.CharField(help_text="The category's name in the request's language (Accept-Language)")  # type: ignore[assignment]
     amount = MoneySerializer()
     count = serializers.IntegerField()
 
