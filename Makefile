@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt 2>
 STACK := $(BIN)/python tools/devstack.py
 PYTEST_ARGS ?=
 
-.PHONY: run soak test check bench drill fuzz venv lock messages totp shell clean-data browser audit
+.PHONY: run soak test check bench drill fuzz venv lock messages totp shell clean-data browser audit client
 
 venv: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt
@@ -38,12 +38,18 @@ browser:
 test: venv browser
 	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Lint, format, types, migrations.
+## Lint, format, types, migrations; the OpenAPI document (openapi-spec-validator plus our rules:
+## tools/openapi_lint.py) and the committed client generated from it are up to date (make client).
 check: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	DJANGO_ENV=test $(STACK) exec -- sh -c '$(BIN)/mypy && $(BIN)/python manage.py makemigrations --check --dry-run'
+	DJANGO_ENV=test $(STACK) exec -- sh -c '$(BIN)/mypy && $(BIN)/python manage.py makemigrations --check --dry-run && PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m tools.openapi_lint --client-up-to-date'
+
+## The OpenAPI document (clients/python/openapi.yaml) and the typed Python client generated from it with
+## openapi-python-client (clients/python/tongbao_client), both committed; `make check` fails when stale.
+client: venv
+	DJANGO_ENV=test $(STACK) exec -- sh -c 'PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m tools.openapi_lint --generate-client'
 
 ## Known vulnerabilities in the pinned requirements (pip-audit; needs the network, not part of check/CI).
 ## Fails (exit 2) when the vulnerability service cannot be reached: "skipped" is never "clean".

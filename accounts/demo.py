@@ -15,13 +15,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from accounts.consent_texts import CONSENT_TEXTS
 from accounts.models import Branch, Consent, Customer, KycTier, StaffProfile, StaffRole, StaffTOTPDevice
 from accounts.pii import _ID_CHECK, _ID_WEIGHTS, national_id_index, phone_index
 
 DEMO_STAFF_PASSWORD = "Tongbao-Staff-2026!"
 DEMO_CUSTOMER_PASSWORD = "Wallet-Demo-2026!"
 DEMO_CUSTOMER_PIN = "135790"
-CONSENT_VERSION = "2026-01"
 
 # code, name, region, parent code
 BRANCHES = [
@@ -119,7 +119,7 @@ def _seed_customers(branches: dict[str, Branch], stdout: TextIO) -> None:
                 kyc_verified_at=now,
             )
             for purpose in Consent.Purpose.values:
-                Consent.objects.create(customer=customer, purpose=purpose, version=CONSENT_VERSION)
+                Consent.objects.create(customer=customer, purpose=purpose, version=CONSENT_TEXTS[purpose].version)
         stdout.write(f"  {phone}  {name}  {branch_code}  public_id={customer.public_id}\n")
 
 

@@ -17,6 +17,7 @@ from accounts.models import (
     Customer,
     CustomerToken,
     Device,
+    KycTier,
     LinkedCard,
     StaffRole,
 )
@@ -93,6 +94,11 @@ def device_list_for_customer(*, customer: Customer) -> QuerySet[Device]:
 
 def token_live_for_device(*, device: Device) -> CustomerToken | None:
     return CustomerToken.objects.filter(device=device, revoked_at__isnull=True).first()
+
+
+def kyc_tier_list() -> QuerySet[KycTier]:
+    """Every KYC tier with its limits, lowest first (public reference data)."""
+    return KycTier.objects.order_by("level")
 
 
 def card_list_for_customer(*, customer: Customer) -> QuerySet[LinkedCard]:

@@ -28,6 +28,13 @@ class ErrorSerializer(serializers.Serializer):
     request_id = serializers.CharField(help_text="Quote this to support; also in the X-Request-ID header.")
 
 
+class MoneySerializer(serializers.Serializer):
+    """``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app."""
+
+    amount = serializers.CharField(help_text="Decimal string with at most the currency's decimals")
+    currency = serializers.CharField(help_text="ISO 4217 code")
+
+
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     """``extend_schema(responses={201: Out, **error_responses(400, 401, 403)})``."""
     return {s: OpenApiResponse(response=ErrorSerializer, description=_DESCRIPTIONS.get(s, "Error")) for s in statuses}

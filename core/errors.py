@@ -13,6 +13,7 @@ from typing import Any
 from django import db
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -71,6 +72,28 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
         "details": details if details is not None else {},
         "request_id": current_request_id(),
     }
+
+
+API_PATH_PREFIX = "/api/"
+
+
+def not_found_body(path: str) -> dict[str, Any]:
+    """The one 404 of an unknown URL. API paths never end with a slash (docs/api.md, "Paths"): a
+    path that names an endpoint once its trailing slash is dropped gets that path in ``details``
+    and the message, and is not redirected (a redirect would hide the mistake and cost a round
+    trip on every call; a POST or PUT behind it would be resent or dropped depending on the client)."""
+    message = _("No such resource.")
+    details: dict[str, Any] = {}
+    if path.startswith(API_PATH_PREFIX) and len(path) > 1 and path.endswith("/"):
+        candidate = path.rstrip("/")
+        try:
+            resolve(candidate)
+        except Resolver404:
+            pass
+        else:
+            message = _("No such resource. API paths have no trailing slash: use %(path)s.") % {"path": candidate}
+            details = {"path": candidate}
+    return error_body("not_found", message, details)
 
 
 def database_unavailable_response(exc: BaseException) -> Any:

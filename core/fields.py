@@ -14,7 +14,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-__all__ = ["StrictCharField"]
+from core.timestamps import API_TIMESTAMP_EXAMPLE, api_datetime
+
+__all__ = ["ApiDateTimeField", "StrictCharField"]
 
 
 class StrictCharField(serializers.CharField):
@@ -24,3 +26,19 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class ApiDateTimeField(serializers.DateTimeField):
+    """An output timestamp in the API's one form (``core.timestamps.api_datetime``: UTC, microseconds,
+    ``Z``). DRF's own field writes the active time zone's offset and drops zero microseconds, so two
+    endpoints answered the same moment in two shapes (issue 16); ``tests/core/test_timestamps.py``
+    fails on a plain ``DateTimeField`` in any API serializer."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", f"UTC, ISO 8601 with offset Z, microseconds: `{API_TIMESTAMP_EXAMPLE}`")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        return api_datetime(value)

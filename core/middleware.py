@@ -10,11 +10,11 @@ from collections.abc import Callable
 
 from django import db
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from prometheus_client import Histogram
 
-from core.errors import database_unavailable_response, error_response
+from core.errors import database_unavailable_response, error_response, not_found_body
 from core.request_context import reset_request_id, set_request_id
 
 logger = logging.getLogger(__name__)
@@ -142,6 +142,8 @@ class ApiErrorMiddleware:
         if response.get("Content-Type", "").startswith("application/json"):
             return response
         status = response.status_code
+        if status == 404:
+            return JsonResponse(not_found_body(request.path), status=404, json_dumps_params={"ensure_ascii": False})
         code = _STATUS_CODES.get(status, "internal_error" if status >= 500 else "error")
         message = (
             _("An unexpected error occurred. Please try again later.")
@@ -149,9 +151,7 @@ class ApiErrorMiddleware:
             else _("The request could not be served.")
         )
         details: dict[str, object] = {}
-        if status == 404:
-            message = _("No such resource.")
-        elif status == 405:
+        if status == 405:
             message = _("Method not allowed.")
         elif status == 429:
             message = _("Too many requests. Please try again later.")

@@ -1,4 +1,4 @@
-"""What stands in front of the unauthenticated bank callback (``POST /api/v1/gateway/callbacks/``).
+"""What stands in front of the unauthenticated bank callback (``POST /api/v1/gateway/callbacks``).
 
 - Every attempt that reaches the view leaves exactly one ``GatewayCallbackLog`` row, with a bounded
   body (``gateway_callback_process`` keeps the first 4,000 characters; an oversized body is

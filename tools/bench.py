@@ -51,8 +51,8 @@ EXTRA_MODULES = [m for m in os.environ.get("BENCH_MODULES", "").split(",") if m]
 # hot_vs_ordinary (one hot merchant against fifty ordinary ones, at the same layer).
 TARGETS = {
     "service_vs_baseline": 0.5,  # service-layer P2P, threaded and one process per core
-    "api_vs_baseline": 0.2,  # POST /api/v1/transfers/, everything on
-    "api_payment_vs_baseline": 0.2,  # POST /api/v1/payments/ (static QR) vs the raw payment
+    "api_vs_baseline": 0.2,  # POST /api/v1/transfers, everything on
+    "api_payment_vs_baseline": 0.2,  # POST /api/v1/payments (static QR) vs the raw payment
     "hot_vs_ordinary": 0.8,
     "event_p95_ms": 200.0,  # tools/bench_events.py
     "history_p95_ms": 30.0,  # tools/bench_history.py
@@ -240,7 +240,7 @@ def api_transfer_op(bench: Bench, seed: int, port: int) -> Callable[[], str | No
         a, b = bench.world.pair(rng)
         status, _, body = client.request(
             "POST",
-            "/api/v1/transfers/",
+            "/api/v1/transfers",
             {
                 "to_wallet_id": b.wallet_public_id,
                 "amount": f"0.{rng.randint(1, 99):02d}",
@@ -263,7 +263,7 @@ def api_payment_op(bench: Bench, seed: int, port: int, codes: list[str]) -> Call
         payer = rng.choice(bench.world.customers)
         status, _, body = client.request(
             "POST",
-            "/api/v1/payments/",
+            "/api/v1/payments",
             {
                 "qr": rng.choice(codes),
                 "amount": f"0.{rng.randint(1, 99):02d}",

@@ -1,4 +1,4 @@
-"""Bench scenario: the transaction history page (``GET /api/v1/transactions/``) over a big ledger.
+"""Bench scenario: the transaction history page (``GET /api/v1/transactions``) over a big ledger.
 
 Generates ``BENCH_HISTORY_POSTINGS`` (default 10 million) postings, then measures p50/p95/p99 of a
 history page through gunicorn for EVERY filter the API offers, alone and combined, for three
@@ -275,8 +275,8 @@ def _lookups(heavy: Any, tail: Any, light_wallet: str) -> dict[str, str]:
 
 @scenario("history-page", group="history", order=80)
 def history(bench: Bench) -> None:
-    if not bench_world.api_has("/api/v1/transactions/", "get"):
-        bench.row(group="history", name="page", layer="-", clients=None, note="skipped: no GET /api/v1/transactions/")
+    if not bench_world.api_has("/api/v1/transactions", "get"):
+        bench.row(group="history", name="page", layer="-", clients=None, note="skipped: no GET /api/v1/transactions")
         return
     # A light user: a handful of entries, all older (by id) than the generated millions.
     from payments.ledger import wallet_get_or_create
@@ -326,7 +326,7 @@ def history(bench: Bench) -> None:
 
 
 def _measure(bench: Bench, port: int, label: str, query: str, token: str, postings: int) -> float | None:
-    path = f"/api/v1/transactions/?{query}" if query else "/api/v1/transactions/"
+    path = f"/api/v1/transactions?{query}" if query else "/api/v1/transactions"
     headers = {"Authorization": f"Bearer {token}"}
 
     def make(i: int) -> Callable[[], str | None]:

@@ -83,7 +83,7 @@ def _codes(bench: Bench) -> tuple[list[str], list[str]]:
 def hot_merchant(bench: Bench) -> None:
     """Fails when, at any layer, hot / ordinary < TARGETS["hot_vs_ordinary"]; the API ordinary row
     also fails when < TARGETS["api_payment_vs_baseline"] x the raw ordinary payment, or when
-    ``POST /api/v1/payments/`` is missing."""
+    ``POST /api/v1/payments`` is missing."""
     clients = max(CLIENTS)
     raw = _raw(bench, clients)
     ordinary_codes, hot_codes = _codes(bench)
@@ -112,14 +112,14 @@ def hot_merchant(bench: Bench) -> None:
 def _api(
     bench: Bench, clients: int, raw: dict[str, float | None], ordinary_codes: list[str], hot_codes: list[str]
 ) -> None:
-    if not bench_world.api_has("/api/v1/payments/"):
+    if not bench_world.api_has("/api/v1/payments"):
         bench.row(
             group="hot",
             name="api ordinary",
             layer="HTTP",
             clients=None,
             target=TARGETS["api_payment_vs_baseline"],
-            note="missing: POST /api/v1/payments/ not in the URL conf",
+            note="missing: POST /api/v1/payments not in the URL conf",
         )
         return
     web = bench.web()

@@ -61,7 +61,7 @@ def main(argv: list[str]) -> int:
             ).encode()
             environ = {
                 "REQUEST_METHOD": "POST",
-                "PATH_INFO": "/api/v1/transfers/",
+                "PATH_INFO": "/api/v1/transfers",
                 "SERVER_NAME": "127.0.0.1",
                 "SERVER_PORT": "80",
                 "HTTP_HOST": "127.0.0.1",

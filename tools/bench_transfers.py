@@ -176,18 +176,18 @@ def transfers_service_procs(bench: Bench) -> None:
 
 @scenario("api", group="transfers", order=30)
 def transfers_api(bench: Bench) -> None:
-    """``POST /api/v1/transfers/`` with everything on (Bearer token, Idempotency-Key, PIN, limits,
+    """``POST /api/v1/transfers`` with everything on (Bearer token, Idempotency-Key, PIN, limits,
     risk and promotions hooks, outbox) through gunicorn started with deploy/gunicorn.conf.py.
     Fails when throughput < TARGETS["api_vs_baseline"] x baseline at the same client count, or
     when the endpoint is missing."""
-    if not bench_world.api_has("/api/v1/transfers/"):
+    if not bench_world.api_has("/api/v1/transfers"):
         bench.row(
             group="transfers",
             name="api",
             layer="HTTP",
             clients=None,
             target=TARGETS["api_vs_baseline"],
-            note="missing: POST /api/v1/transfers/ not in the URL conf",
+            note="missing: POST /api/v1/transfers not in the URL conf",
         )
         return
     web = bench.web()

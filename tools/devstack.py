@@ -670,7 +670,7 @@ def cmd_run() -> int:
             log(f"started {name} (pid {children[-1].pid})")
         base = f"http://127.0.0.1:{port}"
         print(
-            f"\n  Admin:     {base}/admin/\n  API docs:  {base}/api/v1/docs/\n  Health:    {base}/health/\n"
+            f"\n  Admin:     {base}/admin/\n  API docs:  {base}/api/v1/docs\n  Health:    {base}/health/\n"
             "  Demo logins are printed above by seed_demo; `make totp` prints the admin's current code.\n"
             "  Ctrl-C stops web, worker, events, relay, beat and the embedded servers.\n",
             flush=True,

@@ -319,7 +319,7 @@ def transfer_once(
     """One POST; returns (outcome, transfer id). outcome: ok | replay | refused | inflight | ambiguous."""
     headers = {"Authorization": f"Bearer {sender.token}", "Idempotency-Key": key}
     try:
-        status, resp_headers, raw = client.request("POST", "/api/v1/transfers/", body, headers)
+        status, resp_headers, raw = client.request("POST", "/api/v1/transfers", body, headers)
     except OSError as exc:
         book.count(f"conn:{type(exc).__name__}")
         return "ambiguous", None

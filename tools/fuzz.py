@@ -4,7 +4,7 @@
     FUZZ_REQUESTS=20000 python -m tools.fuzz
 
 Starts gunicorn (DEBUG off) on a dedicated, migrated database (``<db>_fuzz``), creates a funded
-customer with a valid Bearer token, loads ``/api/v1/schema/`` from the running server, and for
+customer with a valid Bearer token, loads ``/api/v1/schema`` from the running server, and for
 every operation generates requests (hypothesis, through schemathesis' strategies) until the total
 reaches FUZZ_REQUESTS. Checks on every response: ``not_a_server_error`` (no 5xx) and
 ``response_schema_conformance`` (the body matches the schema for its status). Operations that end
@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
         me = world.customers[0]
         web = loadlib.start_gunicorn(workers=2, threads=4)
         base = f"http://127.0.0.1:{web.port}"
-        schema = schemathesis.openapi.from_url(f"{base}/api/v1/schema/")
+        schema = schemathesis.openapi.from_url(f"{base}/api/v1/schema")
         operations = [r.ok() for r in schema.get_all_operations()]
         per_op = max(10, math.ceil(REQUESTS / max(1, len(operations))))
         loadlib.log(f"{len(operations)} operations, up to {per_op} generated requests each (target {REQUESTS})")

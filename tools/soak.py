@@ -188,12 +188,12 @@ def client(port: int, me: dict[str, Any], everyone: list[dict[str, Any]], tally:
         if roll < 0.5:
             other = rng.choice([c for c in everyone if c is not me][:20] or everyone)
             body = {"to_wallet_id": other["wallet_id"], "amount": f"0.{rng.randint(1, 99):02d}", "pin": PIN}
-            kind, method, path = "transfer", "POST", "/api/v1/transfers/"
+            kind, method, path = "transfer", "POST", "/api/v1/transfers"
             headers = {**auth, "Idempotency-Key": str(uuid.uuid4())}
         elif roll < 0.75:
-            kind, method, path, body, headers = "wallets", "GET", "/api/v1/wallets/", None, auth
+            kind, method, path, body, headers = "wallets", "GET", "/api/v1/wallets", None, auth
         else:
-            kind, method, path, body, headers = "history", "GET", "/api/v1/transactions/?page_size=20", None, auth
+            kind, method, path, body, headers = "history", "GET", "/api/v1/transactions?page_size=20", None, auth
         began = time.monotonic()
         try:
             status: int | str = conn.request(method, path, body, headers)[0]

@@ -105,7 +105,7 @@ API_MIDDLEWARE = [
     *(name for name in MIDDLEWARE if name not in ADMIN_ONLY_MIDDLEWARE | _FULL_STACK_METRICS),
 ]
 API_LANE_PREFIX = "/api/"
-API_LANE_EXCLUDED = ("/api/v1/docs/", "/api/v1/redoc/")  # HTML pages: they keep CSP and framing rules
+API_LANE_EXCLUDED = ("/api/v1/docs", "/api/v1/redoc")  # HTML pages: they keep CSP and framing rules
 
 ROOT_URLCONF = "wallet_site.urls"
 WSGI_APPLICATION = "wallet_site.wsgi.application"
@@ -429,11 +429,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tongbao Wallet API",
-    "DESCRIPTION": (
-        "Customer API of the Tongbao digital wallet. Amounts are decimal strings with a currency; "
-        "every money-moving POST requires an Idempotency-Key header. Errors use one format: "
-        "{code, message, details, request_id}."
-    ),
+    # The introduction of /api/v1/docs and /api/v1/redoc: the getting-started page and the rules that hold
+    # for every operation (issue 16), kept as a document of the repository.
+    "DESCRIPTION": (BASE_DIR / "docs" / "api.md").read_text(encoding="utf-8"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -442,6 +440,21 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "Reference data", "description": "Consent texts, KYC tiers, currencies: public, before sign-in."},
+        {"name": "Sign-in", "description": "One-time codes, registration, sign-in, passwords."},
+        {"name": "Profile", "description": "The customer, KYC, payment PIN, consents, devices, step-up codes."},
+        {"name": "Cards", "description": "Bank cards linked through the gateway's token."},
+        {"name": "Wallets", "description": "Balances per currency."},
+        {"name": "Top-ups and withdrawals", "description": "Money in from and out to a linked card."},
+        {"name": "Transfers", "description": "Money to another customer."},
+        {"name": "Merchant payments", "description": "QR codes: preview, pay, print."},
+        {"name": "Bills", "description": "Billers and bill payments with receipts."},
+        {"name": "Currency exchange", "description": "Quotes and conversions between wallets."},
+        {"name": "History", "description": "Transactions, CSV export, refunds."},
+        {"name": "Insights", "description": "Spending by category, monthly statements."},
+        {"name": "Bank gateway", "description": "Called by the bank, not by apps."},
+    ],
 }
 
 # --- Metrics -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from core import views as core_views
-from core.errors import error_body
+from core.errors import error_body, not_found_body
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("accounts.api.urls")),
@@ -16,9 +16,9 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("promotions.api.urls")),
     path("", include("risk.api.urls")),
     path("", include("feedback.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("redoc", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
 
 urlpatterns = [
@@ -45,5 +45,11 @@ def _json_handler(status: int, code: str, message_fn):  # type: ignore[no-untype
 # Production (DEBUG off) error pages are JSON too: bank clients and proxies parse them.
 handler400 = _json_handler(400, "bad_request", lambda: _("Bad request."))
 handler403 = _json_handler(403, "permission_denied", lambda: _("Permission denied."))
-handler404 = _json_handler(404, "not_found", lambda: _("No such resource."))
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """Unknown URL: the one JSON 404 (``core.errors.not_found_body``; a trailing slash under /api/ says so)."""
+    return JsonResponse(not_found_body(request.path), status=404, json_dumps_params={"ensure_ascii": False})
+
+
 handler500 = _json_handler(500, "internal_error", lambda: _("An unexpected error occurred. Please try again later."))

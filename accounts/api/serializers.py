@@ -9,11 +9,12 @@ from rest_framework import serializers
 from accounts.models import Customer, Device, LinkedCard
 from accounts.pii import mask_national_id, mask_phone
 from core.api_schema import ErrorSerializer, error_responses  # noqa: F401 - re-exported for the views
+from core.fields import ApiDateTimeField
 
 
 class TokenOutputSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Bearer token; shown once, store it in the platform keystore.")
-    expires_at = serializers.DateTimeField()
+    expires_at = ApiDateTimeField()
     customer_id = serializers.UUIDField(source="customer.public_id")
     device_id = serializers.UUIDField(source="device.public_id")
 
@@ -62,16 +63,16 @@ class MeOutputSerializer(serializers.Serializer):
     business_name = serializers.CharField()
     display_name = serializers.CharField()
     kyc_tier = KycTierOutputSerializer()
-    kyc_verified_at = serializers.DateTimeField(allow_null=True)
-    phone_verified_at = serializers.DateTimeField(allow_null=True)
+    kyc_verified_at = ApiDateTimeField(allow_null=True)
+    phone_verified_at = ApiDateTimeField(allow_null=True)
     status = serializers.CharField()
     status_reason = serializers.CharField(help_text="Why the account is frozen or closed, readable by the customer.")
-    status_changed_at = serializers.DateTimeField(allow_null=True)
+    status_changed_at = ApiDateTimeField(allow_null=True)
     home_branch = BranchOutputSerializer(allow_null=True)
     onboarding_channel = serializers.CharField()
     has_payment_pin = serializers.SerializerMethodField()
-    payment_pin_locked_until = serializers.DateTimeField(source="pin_locked_until", allow_null=True)
-    created_at = serializers.DateTimeField()
+    payment_pin_locked_until = ApiDateTimeField(source="pin_locked_until", allow_null=True)
+    created_at = ApiDateTimeField()
 
     def get_phone_masked(self, obj: Customer) -> str:
         return mask_phone(obj.phone)
@@ -84,6 +85,8 @@ class MeOutputSerializer(serializers.Serializer):
 
 
 class DeviceOutputSerializer(serializers.ModelSerializer):
+    first_seen_at = ApiDateTimeField(read_only=True)
+    last_seen_at = ApiDateTimeField(read_only=True)
     current = serializers.SerializerMethodField()
     signed_in = serializers.SerializerMethodField()
 
@@ -100,6 +103,8 @@ class DeviceOutputSerializer(serializers.ModelSerializer):
 
 
 class CardOutputSerializer(serializers.ModelSerializer):
+    created_at = ApiDateTimeField(read_only=True)
+
     class Meta:
         model = LinkedCard
         fields = ["public_id", "bank_name", "last4", "card_type", "status", "created_at"]

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from accounts.api import views
+from accounts.api import views, views_reference
 
 app_name = "accounts"
 
@@ -23,4 +23,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("me/devices/<uuid:public_id>", views.MeDeviceDetailApi.as_view(), name="me-device-detail"),
     path("cards", views.CardListApi.as_view(), name="cards"),
     path("cards/<uuid:public_id>", views.CardDetailApi.as_view(), name="card-detail"),
+    path("consent-texts", views_reference.ConsentTextListApi.as_view(), name="consent-texts"),
+    path("kyc/tiers", views_reference.KycTierListApi.as_view(), name="kyc-tiers"),
 ]

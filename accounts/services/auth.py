@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from accounts import errors
 from accounts.authentication import token_hash
+from accounts.consent_texts import consent_version_validate
 from accounts.models import Consent, Customer, CustomerToken, Device, KycTier, OtpChallenge
 from accounts.pii import phone_index
 from accounts.selectors import customer_get_by_public_id
@@ -121,6 +122,10 @@ def customer_register(
     for version in (terms_version, privacy_version):
         if not isinstance(version, str) or not version.strip():
             raise errors.DomainError(gettext("Accept the terms and the privacy policy."), code="consent_required")
+    terms_version = consent_version_validate(purpose=Consent.Purpose.TERMS, version=terms_version)
+    privacy_version = consent_version_validate(purpose=Consent.Purpose.PRIVACY, version=privacy_version)
+    if marketing_version:
+        marketing_version = consent_version_validate(purpose=Consent.Purpose.MARKETING, version=marketing_version)
     referrer = None
     if referrer_id:
         referrer = customer_get_by_public_id(referrer_id)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts import errors
+from accounts.consent_texts import consent_version_validate
 from accounts.models import Consent, Customer, LinkedCard
 
 # Any run of 12+ digits (spaces/dashes between digits included) may be a card number: refused.
@@ -40,6 +41,7 @@ def consent_grant(*, customer: Customer, purpose: str, version: str) -> Consent:
     version = (version or "").strip()
     if not version or len(version) > 20:
         raise errors.DomainError(gettext("A consent text version is required."), code="invalid_consent_version")
+    version = consent_version_validate(purpose=purpose, version=version)
     with transaction.atomic(durable=True):
         Customer.objects.select_for_update().only("pk").get(pk=customer.pk)  # serializes grants per customer
         live = Consent.objects.filter(customer=customer, purpose=purpose, withdrawn_at__isnull=True)

@@ -68,14 +68,15 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 )
 
 # The error format is documented once, in core (component `Error`).
-from core.api_schema import ErrorSerializer, error_responses  # noqa: E402
+from core.api_schema import ErrorSerializer, MoneySerializer, error_responses  # noqa: E402
 
-
-class MoneySerializer(serializers.Serializer):
-    """``{"amount": "12.34", "currency": "CNY"}`` (output)."""
-
-    amount = serializers.CharField()
-    currency = serializers.CharField()
+_MONEY_MESSAGES = {
+    "invalid_amount": gettext_lazy("Amount must be a decimal string such as '12.34'."),
+    "too_many_decimals": gettext_lazy("The amount has more decimals than its currency allows."),
+    "unknown_currency": gettext_lazy("Unknown currency."),
+    "amount_too_large": gettext_lazy("The amount is too large."),
+    "currency_mismatch": gettext_lazy("The amount and the currency do not match."),
+}
 
 
 def money_parse(amount: Any, currency: Any, *, positive: bool = True) -> Money:
@@ -83,8 +84,8 @@ def money_parse(amount: Any, currency: Any, *, positive: bool = True) -> Money:
     (with ``positive``) zero or negative amounts are a 400 ``DomainError`` with a precise code."""
     try:
         money = Money.parse(amount, currency)
-    except MoneyError as exc:
-        raise InvalidAmount(str(exc), code=exc.code) from None
+    except MoneyError as exc:  # its text is English for logs: the customer reads their language
+        raise InvalidAmount(str(_MONEY_MESSAGES.get(exc.code, exc)), code=exc.code) from None
     if positive and money.minor <= 0:
         raise InvalidAmount(_("The amount must be greater than zero."), code="amount_not_positive")
     return money

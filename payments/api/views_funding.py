@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.utils.text import format_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -14,16 +15,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services import customer_payment_pin_verify
+from core.api_docs import api_operation
 from core.client_address import client_address
-from core.fields import StrictCharField
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money
+from core.timestamps import api_datetime
+from payments.api import error_codes as _error_codes  # noqa: F401 - documented codes
+from payments.api import examples as ex
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     REPLAYED_HEADER,
     IdempotentMoneyApi,
     MoneyAmountField,
     MoneySerializer,
-    error_responses,
     money_parse,
 )
 from payments.callback_guard import gateway_callback_receive
@@ -46,15 +50,21 @@ __all__ = [
 ]
 
 
+class FundingCardSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    bank = serializers.CharField()
+    last4 = serializers.CharField()
+
+
 class FundingOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     reference = serializers.CharField()
     status = serializers.ChoiceField(choices=TopUp.Status.choices)
     amount = MoneySerializer()
-    card = serializers.DictField()
+    card = FundingCardSerializer()
     failure_code = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    completed_at = serializers.DateTimeField(allow_null=True)
+    created_at = ApiDateTimeField()
+    completed_at = ApiDateTimeField(allow_null=True)
 
 
 def funding_body(record: TopUp | Withdrawal) -> dict[str, Any]:
@@ -65,8 +75,8 @@ def funding_body(record: TopUp | Withdrawal) -> dict[str, Any]:
         "amount": Money(record.amount_minor, record.currency).as_dict(),
         "card": {"id": str(record.card.public_id), "bank": record.card.bank_name, "last4": record.card.last4},
         "failure_code": record.failure_code,
-        "created_at": record.created_at.isoformat(),
-        "completed_at": record.completed_at.isoformat() if record.completed_at else None,
+        "created_at": api_datetime(record.created_at),
+        "completed_at": api_datetime(record.completed_at),
     }
 
 
@@ -108,15 +118,31 @@ class TopUpCreateApi(_FundingCreateApi):
     def submit(self, public_id: str) -> None:
         topup_submit(topup_id=TopUp.objects.values_list("pk", flat=True).get(public_id=public_id))
 
-    @extend_schema(
-        operation_id="topups_create",
+    @api_operation(
+        "topups_create",
+        tag="Top-ups and withdrawals",
+        summary="Top up the wallet from a linked card",
+        description=format_lazy(
+            "{}{}{}",
+            "Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited "
+            "then: poll `GET /api/v1/topups/{id}` until COMPLETED or FAILED (`failure_code`). In development "
+            "the simulated bank calls back within a few seconds. CNY only.",
+            ex.PIN_AND_KEY,
+            ex.LIMITS_IN,
+        ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=_FundingInput,
-        responses={202: FundingOutputSerializer, **error_responses(400, 401, 403, 404, 409, 422, 423)},
-        description=(
-            "Top up the wallet from a linked card. Answers 202 with a PENDING top-up; the bank's confirmation "
-            "arrives asynchronously (see GET topups/{id}/). Requires the payment PIN."
-        ),
+        request_example=ex.FUNDING_IN,
+        response=FundingOutputSerializer,
+        response_example=ex.FUNDING_OUT,
+        status=202,
+        errors=[
+            *ex.MONEY_ERRORS,
+            "card_not_found",
+            "unsupported_currency",
+            "balance_cap_exceeded",
+            "fx_rate_unavailable",
+        ],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)
@@ -130,23 +156,43 @@ class WithdrawalCreateApi(_FundingCreateApi):
     def submit(self, public_id: str) -> None:
         withdrawal_submit(withdrawal_id=Withdrawal.objects.values_list("pk", flat=True).get(public_id=public_id))
 
-    @extend_schema(
-        operation_id="withdrawals_create",
+    @api_operation(
+        "withdrawals_create",
+        tag="Top-ups and withdrawals",
+        summary="Withdraw to a linked card",
+        description=format_lazy(
+            "{}{}{}",
+            "The amount is held at once (202, PENDING: `pending` in the wallet's balance); the bank's answer "
+            "captures it (COMPLETED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.",
+            ex.PIN_AND_KEY,
+            ex.LIMITS_OUT,
+        ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=_FundingInput,
-        responses={202: FundingOutputSerializer, **error_responses(400, 401, 403, 404, 409, 422, 423)},
-        description=(
-            "Withdraw to a linked card. The amount is held at once (202, PENDING); the bank's answer captures "
-            "or releases it. Requires the payment PIN."
-        ),
+        request_example=ex.FUNDING_IN,
+        response=FundingOutputSerializer,
+        response_example=ex.FUNDING_OUT,
+        status=202,
+        errors=[
+            *ex.MONEY_ERRORS,
+            "card_not_found",
+            "unsupported_currency",
+            "balance_cap_exceeded",
+            "fx_rate_unavailable",
+        ],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)
 
 
 class TopUpDetailApi(APIView):
-    @extend_schema(
-        operation_id="topups_retrieve", responses={200: FundingOutputSerializer, **error_responses(401, 404)}
+    @api_operation(
+        "topups_retrieve",
+        tag="Top-ups and withdrawals",
+        summary="One top-up and its status",
+        response=FundingOutputSerializer,
+        response_example=ex.FUNDING_DONE,
+        errors=["topup_not_found", "throttled"],
     )
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         topup = TopUp.objects.select_related("card").filter(public_id=public_id, customer=request.user).first()  # type: ignore[misc]
@@ -156,8 +202,13 @@ class TopUpDetailApi(APIView):
 
 
 class WithdrawalDetailApi(APIView):
-    @extend_schema(
-        operation_id="withdrawals_retrieve", responses={200: FundingOutputSerializer, **error_responses(401, 404)}
+    @api_operation(
+        "withdrawals_retrieve",
+        tag="Top-ups and withdrawals",
+        summary="One withdrawal and its status",
+        response=FundingOutputSerializer,
+        response_example=ex.FUNDING_DONE,
+        errors=["withdrawal_not_found", "throttled"],
     )
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         withdrawal = (
@@ -166,6 +217,21 @@ class WithdrawalDetailApi(APIView):
         if withdrawal is None:
             raise WithdrawalNotFound()
         return Response(funding_body(withdrawal))
+
+
+GATEWAY_CALLBACK_INPUT = inline_serializer(
+    name="GatewayCallback",
+    fields={
+        "operation": serializers.ChoiceField(choices=["CHARGE", "PAYOUT"]),
+        "reference": serializers.CharField(),
+        "gateway_ref": serializers.CharField(),
+        "status": serializers.ChoiceField(choices=["SUCCEEDED", "DECLINED"]),
+        "amount": serializers.CharField(),
+        "currency": serializers.CharField(),
+        "decline_code": serializers.CharField(required=False),
+    },
+)
+GATEWAY_CALLBACK_RESULT = inline_serializer(name="GatewayCallbackResult", fields={"result": serializers.CharField()})
 
 
 class GatewayCallbackApi(APIView):
@@ -177,9 +243,26 @@ class GatewayCallbackApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes: list[type] = []
 
-    @extend_schema(
-        operation_id="gateway_callbacks_create",
-        auth=[],
+    @api_operation(
+        "gateway_callbacks_create",
+        tag="Bank gateway",
+        summary="The bank's confirmation of a charge or payout (bank only)",
+        description=(
+            "Called by the bank gateway, not by apps: signed with HMAC-SHA256 over the raw body "
+            "(docs/payments-movements.md). Idempotent: a repeated confirmation answers the same result."
+        ),
+        request=GATEWAY_CALLBACK_INPUT,
+        request_example=ex.CALLBACK_IN,
+        response=GATEWAY_CALLBACK_RESULT,
+        response_example={"result": "applied"},
+        errors=[
+            "gateway_signature_invalid",
+            "gateway_callback_malformed",
+            "gateway_reference_unknown",
+            "gateway_amount_mismatch",
+            "throttled",
+        ],
+        public=True,
         parameters=[
             OpenApiParameter(
                 name=SIGNATURE_HEADER,
@@ -189,22 +272,6 @@ class GatewayCallbackApi(APIView):
                 description="t=<unix seconds>,v1=<hex HMAC-SHA256 of '<t>.' + raw body> (docs/payments-movements.md)",
             )
         ],
-        request=inline_serializer(
-            name="GatewayCallback",
-            fields={
-                "operation": serializers.ChoiceField(choices=["CHARGE", "PAYOUT"]),
-                "reference": serializers.CharField(),
-                "gateway_ref": serializers.CharField(),
-                "status": serializers.ChoiceField(choices=["SUCCEEDED", "DECLINED"]),
-                "amount": serializers.CharField(),
-                "currency": serializers.CharField(),
-                "decline_code": serializers.CharField(required=False),
-            },
-        ),
-        responses={
-            200: inline_serializer(name="GatewayCallbackResult", fields={"result": serializers.CharField()}),
-            **error_responses(400, 401, 404, 409, 429),
-        },
     )
     def post(self, request: Request) -> Response:
         result = gateway_callback_receive(

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.fields import StrictCharField
+from accounts.services import customer_payment_pin_verify
+from core.api_docs import api_operation
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money
+from core.timestamps import api_datetime
+from payments.api import error_codes as _error_codes  # noqa: F401 - documented codes
+from payments.api import examples as ex
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     IdempotentMoneyApi,
     MoneyAmountField,
     MoneySerializer,
-    error_responses,
     money_parse,
 )
 from payments.models import FxQuote
@@ -31,7 +37,7 @@ class QuoteSerializer(serializers.Serializer):
     sell = MoneySerializer()
     buy = MoneySerializer()
     rate = serializers.CharField(help_text="buy-currency units per 1 sell-currency unit, spread included")
-    expires_at = serializers.DateTimeField()
+    expires_at = ApiDateTimeField()
     status = serializers.CharField()
     transfer_id = serializers.UUIDField(allow_null=True)
 
@@ -42,7 +48,7 @@ def quote_body(quote: FxQuote) -> dict[str, Any]:
         "sell": Money(quote.sell_minor, quote.sell_currency).as_dict(),
         "buy": Money(quote.buy_minor, quote.buy_currency).as_dict(),
         "rate": format(quote.rate.normalize(), "f"),
-        "expires_at": quote.expires_at.isoformat(),
+        "expires_at": api_datetime(quote.expires_at),
         "status": quote.status,
         "transfer_id": str(quote.transfer.public_id) if quote.transfer is not None else None,
     }
@@ -60,7 +66,7 @@ class FxQuoteCreateApi(APIView):
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if ("sell_amount" in attrs) == ("buy_amount" in attrs):
-                raise serializers.ValidationError("Give exactly one of sell_amount and buy_amount.")
+                raise serializers.ValidationError(gettext("Give exactly one of sell_amount and buy_amount."))
             attrs["sell"] = (
                 money_parse(attrs["sell_amount"], attrs["sell_currency"]) if "sell_amount" in attrs else None
             )
@@ -69,11 +75,33 @@ class FxQuoteCreateApi(APIView):
             money_parse("1", attrs["buy_currency"])
             return attrs
 
-    @extend_schema(
-        operation_id="fx_quotes_create",
+    @api_operation(
+        "fx_quotes_create",
+        tag="Currency exchange",
+        summary="Price a currency exchange",
+        description=(
+            "Give `sell_amount` or `buy_amount` (exactly one). The quote is honoured for 60 seconds "
+            "(`expires_at`); convert it with `POST /api/v1/fx/conversions`. Moves no money: no PIN, no "
+            "Idempotency-Key. Currencies: `GET /api/v1/currencies` (`exchange`)."
+        ),
         request=InputSerializer,
-        responses={201: QuoteSerializer, **error_responses(400, 401, 403)},
-        description="A quote honoured for 60 seconds. Convert it with POST fx/conversions/.",
+        request_example=ex.QUOTE_IN,
+        response=QuoteSerializer,
+        response_example=ex.QUOTE,
+        status=201,
+        errors=[
+            "invalid_request",
+            "invalid_amount",
+            "too_many_decimals",
+            "amount_too_large",
+            "amount_not_positive",
+            "unknown_currency",
+            "unsupported_currency",
+            "same_currency",
+            "fx_rate_unavailable",
+            "fx_amount_too_small",
+            "throttled",
+        ],
     )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
@@ -90,20 +118,48 @@ class FxQuoteCreateApi(APIView):
 
 
 class FxConversionCreateApi(IdempotentMoneyApi):
+    """Convert at a quote: money moves between two of the customer's wallets, so the payment PIN is
+    required like every other movement (checked before the money transaction, as for bills)."""
+
     @extend_schema_serializer(component_name="FxConversionCreateInput")
     class InputSerializer(serializers.Serializer):
         quote = serializers.UUIDField()
+        pin = StrictCharField(max_length=12, trim_whitespace=False, help_text="Payment PIN (6 digits)")
+
+    def before_execute(self, request: Request, data: Any) -> None:
+        customer_payment_pin_verify(customer=request.user, pin=data["pin"])  # type: ignore[arg-type]
 
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
         quote = fx_conversion_create(customer=request.user, quote_public_id=data["quote"])  # type: ignore[arg-type]
         return status.HTTP_201_CREATED, quote_body(quote)
 
-    @extend_schema(
-        operation_id="fx_conversions_create",
+    @api_operation(
+        "fx_conversions_create",
+        tag="Currency exchange",
+        summary="Exchange currency at a quote",
+        description=format_lazy(
+            "{}{}{}{}",
+            "Moves money between two of the customer's wallets at the quote's rate: 400 `quote_expired` after "
+            "its expiry, 409 `quote_already_used` the second time (a retry with the same Idempotency-Key "
+            "answers the first conversion again).",
+            ex.PIN_AND_KEY,
+            ex.LIMITS_OUT.replace("Counts against", "The side sold counts against"),
+            ex.LIMITS_IN.replace("receiving wallet", "wallet bought into"),
+        ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=InputSerializer,
-        responses={201: QuoteSerializer, **error_responses(400, 401, 403, 404, 409, 422)},
-        description="Convert at a quote: 400 `quote_expired` after its expiry, 409 `quote_already_used`.",
+        request_example=ex.CONVERSION_IN,
+        response=QuoteSerializer,
+        response_example=ex.CONVERSION,
+        status=201,
+        errors=[
+            *ex.MONEY_ERRORS,
+            "quote_not_found",
+            "quote_expired",
+            "quote_already_used",
+            "balance_cap_exceeded",
+            "fx_rate_unavailable",
+        ],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)

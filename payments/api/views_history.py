@@ -19,15 +19,22 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core.api_docs import api_operation
+from core.fields import ApiDateTimeField
 from core.money import Money
-from payments.api.common import MoneySerializer, error_responses, money_parse
+from core.pagination import PAGE_PARAMETERS, Page, page_body, page_params, page_serializer
+from core.pagination import InvalidCursor as InvalidPageCursor
+from core.timestamps import api_datetime, customer_timezone, local_datetime
+from payments.api import error_codes as _error_codes  # noqa: F401 - documented codes
+from payments.api import examples as ex
+from payments.api.common import MoneySerializer, money_parse
+from payments.api.labels import counterparty_for_customer
 from payments.errors import DomainError
 from payments.models import Posting, Transfer
 from payments.selectors import WALLET_KINDS, account_display, transfer_get_for_customer
@@ -142,44 +149,26 @@ def history_item(entry: HistoryEntry) -> dict[str, Any]:
         "direction": "in" if entry.amount_minor > 0 else "out",
         "amount": _amount(entry.amount_minor, entry.currency),
         "balance_after": _amount(entry.balance_after_minor, entry.currency),
-        "counterparty": entry.counterparty,
+        "counterparty": counterparty_for_customer(entry.counterparty),
         "memo": entry.memo,
         "reason_code": entry.reason_code,
-        "created_at": entry.created_at.isoformat(),
+        "created_at": api_datetime(entry.created_at),
     }
 
 
-PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
-
-
-def _page_size(request: Request) -> int:
-    try:
-        size = int(request.query_params.get("page_size", PAGE_SIZE))
-    except ValueError:
-        return PAGE_SIZE
-    return min(size, MAX_PAGE_SIZE) if size > 0 else PAGE_SIZE
-
-
-def _cursor(request: Request) -> HistoryCursor | None:
-    token = request.query_params.get("cursor")
+def _cursor(token: str | None) -> HistoryCursor | None:
     if not token:
         return None
     try:
         return HistoryCursor.decode(token)
     except InvalidCursor:
-        raise DomainError(code="not_found", message=gettext("Invalid cursor"), status_code=404) from None
+        raise InvalidPageCursor() from None
 
 
 def _customer_id(request: Request) -> int:
     pk = request.user.pk  # token authentication: the user is a saved Customer
     assert pk is not None
     return int(pk)
-
-
-def _link(request: Request, cursor: HistoryCursor | None) -> str | None:
-    if cursor is None:
-        return None
-    return replace_query_param(request.build_absolute_uri(), "cursor", cursor.encode())
 
 
 class CounterpartySerializer(serializers.Serializer):
@@ -199,7 +188,7 @@ class HistoryItemSerializer(serializers.Serializer):
     counterparty = CounterpartySerializer(allow_null=True)
     memo = serializers.CharField()
     reason_code = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    created_at = ApiDateTimeField()
 
 
 _FILTER_PARAMETERS = [
@@ -216,38 +205,43 @@ _FILTER_PARAMETERS = [
 ]
 
 
-# The page as the paginator returns it (cursor links + results), so the schema matches the response.
-HistoryPageSerializer = inline_serializer(
-    name="HistoryPage",
-    fields={
-        "next": serializers.URLField(allow_null=True),
-        "previous": serializers.URLField(allow_null=True),
-        "results": HistoryItemSerializer(many=True),
-    },
-)
+HistoryPageSerializer = page_serializer("HistoryPage", HistoryItemSerializer(many=True))
 
 
 class TransactionListApi(APIView):
-    @extend_schema(
-        operation_id="transactions_list",
-        parameters=[
-            *_FILTER_PARAMETERS,
-            OpenApiParameter("cursor", OpenApiTypes.STR),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="At most 100"),
+    @api_operation(
+        "transactions_list",
+        tag="History",
+        summary="Transaction history, newest first",
+        description=(
+            "One entry per movement of the customer's wallets, newest first, with the balance after it and the "
+            "other side as the customer knows it (a masked person, a merchant or biller by name, `Bank card` "
+            "for top-ups and withdrawals, `Currency exchange`...). Paged by keyset cursor (`next_cursor`): the "
+            "same cost on the first page and the thousandth. Filters combine."
+        ),
+        parameters=[*_FILTER_PARAMETERS, *PAGE_PARAMETERS],
+        response=HistoryPageSerializer,
+        response_example=ex.HISTORY_PAGE,
+        errors=[
+            "invalid_filter",
+            "invalid_amount",
+            "too_many_decimals",
+            "unknown_currency",
+            "invalid_cursor",
+            "invalid_page_size",
+            "throttled",
         ],
-        responses={200: HistoryPageSerializer, **error_responses(400, 401)},
-        description="Your wallet entries, newest first, cursor-paginated (`next`/`previous` links).",
     )
     def get(self, request: Request) -> Response:
-        query, cursor, size = history_query(request), _cursor(request), _page_size(request)
+        token, size = page_params(request)
+        query, cursor = history_query(request), _cursor(token)
         page = history_page(customer_id=_customer_id(request), query=query, cursor=cursor, size=size)
-        return Response(
-            {
-                "next": _link(request, page.next),
-                "previous": _link(request, page.previous),
-                "results": [history_item(entry) for entry in page.entries],
-            }
+        cursors = Page(
+            items=page.entries,
+            next=page.next.encode() if page.next else None,
+            previous=page.previous.encode() if page.previous else None,
         )
+        return Response(page_body(request, [history_item(entry) for entry in page.entries], cursors))
 
 
 @extend_schema_serializer(component_name="TransactionPosting")
@@ -267,22 +261,30 @@ class TransactionDetailApi(APIView):
         reference = serializers.CharField()
         reason_code = serializers.CharField()
         reverses = serializers.UUIDField(allow_null=True)
-        created_at = serializers.DateTimeField()
+        created_at = ApiDateTimeField()
         postings = TransactionPostingSerializer(many=True)
 
-    @extend_schema(operation_id="transactions_retrieve", responses={200: OutputSerializer, **error_responses(401, 404)})
+    @api_operation(
+        "transactions_retrieve",
+        tag="History",
+        summary="One transaction with every posting",
+        description="Both sides of the movement; `own` marks the customer's wallets (with their balance after).",
+        response=OutputSerializer,
+        response_example=ex.TRANSACTION,
+        errors=["not_found", "throttled"],
+    )
     def get(self, request: Request, public_id: uuid.UUID) -> Response:
         customer = request.user
         transfer = transfer_get_for_customer(customer=customer, public_id=public_id)  # type: ignore[arg-type]
         if transfer is None:
-            raise DomainError(code="not_found", message="Transaction not found.", status_code=404)
+            raise DomainError(code="not_found", message=gettext("Transaction not found."), status_code=404)
         postings = []
         for posting in transfer.postings.all():
             account = posting.account
             own = account.customer_id == customer.pk and account.kind in WALLET_KINDS
             postings.append(
                 {
-                    "account": account_display(account),
+                    "account": counterparty_for_customer(account_display(account)),
                     "own": own,
                     "amount": _amount(posting.amount_minor, posting.currency),
                     "balance_after": _amount(posting.balance_after_minor, posting.currency) if own else None,
@@ -296,7 +298,7 @@ class TransactionDetailApi(APIView):
                 "reference": transfer.reference,
                 "reason_code": transfer.reason_code,
                 "reverses": str(transfer.reverses.public_id) if transfer.reverses is not None else None,
-                "created_at": transfer.created_at.isoformat(),
+                "created_at": api_datetime(transfer.created_at),
                 "postings": postings,
             }
         )
@@ -316,15 +318,25 @@ def _csv_safe(text: str) -> str:
 
 
 class TransactionExportApi(APIView):
-    @extend_schema(
-        operation_id="transactions_export",
+    @api_operation(
+        "transactions_export",
+        tag="History",
+        summary="Transaction history as CSV",
+        description=(
+            "Every entry matching the same filters as the list, streamed (UTF-8 with a BOM for spreadsheet "
+            "apps). `created_at` is in the customer's time zone with its offset (`2026-11-30T16:15:30+08:00`): "
+            "the file is read by a person. Text cells never start with a formula character."
+        ),
         parameters=_FILTER_PARAMETERS,
-        responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses(400, 401)},
-        description="CSV of your wallet entries with the same filters as the list (streamed).",
+        response=OpenApiTypes.STR,
+        response_media_type="text/csv",
+        response_example=ex.CSV_EXAMPLE,
+        errors=["invalid_filter", "invalid_amount", "too_many_decimals", "unknown_currency", "throttled"],
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         query, customer_id = history_query(request), _customer_id(request)
         writer = csv.writer(_Echo())
+        zone = customer_timezone(request.user)  # read by a person: the customer's zone, with its offset
 
         def rows() -> Iterator[str]:
             yield "\ufeff"  # BOM: spreadsheet apps open UTF-8 (Chinese names) correctly
@@ -346,7 +358,7 @@ class TransactionExportApi(APIView):
                 counterparty = item["counterparty"] or {}
                 yield writer.writerow(
                     [
-                        item["created_at"],
+                        local_datetime(entry.created_at, zone),
                         item["transaction_id"],
                         item["kind"],
                         item["direction"],

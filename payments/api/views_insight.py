@@ -3,34 +3,55 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.pii import mask_name
+from core.api_docs import api_operation
 from core.money import Money
-from payments.api.common import MoneySerializer, error_responses
-from payments.selectors_insight import spending_by_category, statement_sections
+from payments.api import examples as ex
+from payments.api.common import MoneySerializer
+from payments.api.labels import spending_category_label
+from payments.errors_movements import StatementNotFound
+from payments.selectors_insight import month_bounds, spending_by_category, statement_sections
 from payments.statements import statement_pdf_render
 
 __all__ = ["SpendingApi", "StatementPdfApi"]
+
+
+@extend_schema_serializer(component_name="SpendingCategory")
+class SpendingCategorySerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="Stable code: DINING, GROCERIES, ..., BILLS_<biller category>, P2P")
+    label = serializers.CharField(help_text="The category's name in the request's language (Accept-Language)")  # type: ignore[assignment]
+    amount = MoneySerializer()
+    count = serializers.IntegerField()
 
 
 class SpendingApi(APIView):
     @extend_schema_serializer(component_name="SpendingOutput")
     class OutputSerializer(serializers.Serializer):
         month = serializers.CharField()
-        categories = serializers.ListField(child=serializers.DictField())
+        categories = SpendingCategorySerializer(many=True)
         totals = MoneySerializer(many=True)
 
-    @extend_schema(
-        operation_id="insights_spending",
+    @api_operation(
+        "insights_spending",
+        tag="Insights",
+        summary="Spending of a month by category",
+        description=(
+            "A calendar month in the customer's time zone, by category: the merchant's category, the bill "
+            "type (`BILLS_<category>`), transfers to people (`P2P`), net of refunds. `label` is the category's "
+            "name in the request's language (Accept-Language); `category` stays a stable code."
+        ),
         parameters=[OpenApiParameter("month", OpenApiTypes.STR, required=True, description="YYYY-MM")],
-        responses={200: OutputSerializer, **error_responses(400, 401)},
-        description="Spending of one month by category (merchant category, bill type, P2P), net of refunds.",
+        response=OutputSerializer,
+        response_example=ex.SPENDING,
+        errors=["invalid_month", "throttled"],
     )
     def get(self, request: Request) -> Response:
         month = request.query_params.get("month", "")
@@ -41,23 +62,39 @@ class SpendingApi(APIView):
         return Response(
             {
                 "month": month,
-                "categories": [{"category": x.category, "amount": x.amount.as_dict(), "count": x.count} for x in lines],
+                "categories": [
+                    {
+                        "category": x.category,
+                        "label": spending_category_label(x.category),
+                        "amount": x.amount.as_dict(),
+                        "count": x.count,
+                    }
+                    for x in lines
+                ],
                 "totals": [Money(minor, cur).as_dict() for cur, minor in sorted(totals.items())],
             }
         )
 
 
 class StatementPdfApi(APIView):
-    @extend_schema(
-        operation_id="statements_pdf",
-        responses={
-            (200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY),
-            **error_responses(400, 401, 404),
-        },
-        description="The monthly statement of the customer's wallets as a PDF.",
+    @api_operation(
+        "statements_pdf",
+        tag="Insights",
+        summary="The monthly statement as a PDF",
+        description=(
+            "One section per money wallet: opening and closing balance and every movement of the month, times "
+            "in the customer's time zone. A month that has not begun, or before the first wallet, is 404 "
+            "`statement_not_found`; the current month is the statement so far."
+        ),
+        response=OpenApiTypes.BINARY,
+        response_media_type="application/pdf",
+        response_example="%PDF-1.4 ...",
+        errors=["invalid_month", "statement_not_found", "throttled"],
     )
     def get(self, request: Request, month: str) -> HttpResponse:
         customer = request.user
+        if month_bounds(month)[0] > timezone.now():  # 400 invalid_month first; a month not begun has no statement
+            raise StatementNotFound()
         sections = statement_sections(customer=customer, month=month)  # type: ignore[arg-type]
         pdf = statement_pdf_render(
             customer_label=mask_name(customer.legal_name or "") or str(customer.public_id)[:8],  # type: ignore[union-attr]

@@ -6,31 +6,45 @@ import uuid
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.fields import StrictCharField
+from core.api_docs import api_operation
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money
+from core.timestamps import api_datetime
+from payments.api import error_codes as _error_codes  # noqa: F401 - documented codes
+from payments.api import examples as ex
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     IdempotentMoneyApi,
     MoneyAmountField,
     MoneySerializer,
-    error_responses,
     money_parse,
 )
+from payments.api.labels import spending_category_label
 from payments.errors import DomainError
 from payments.errors_movements import UnsupportedCurrency
 from payments.idempotency import IdempotentResult, idempotent_answer
 from payments.models import Merchant, MerchantPayment, Transfer
 from payments.qr import qr_png, qr_svg
+from payments.selectors_qr import merchant_qr_preview
 from payments.services.merchant_payments import merchant_payment_request, merchant_static_qr
 
-__all__ = ["MerchantPaymentCreateApi", "MerchantQrImageApi", "merchant_payment_body", "merchant_qr_response"]
+__all__ = [
+    "MerchantPaymentCreateApi",
+    "MerchantPaymentPreviewApi",
+    "MerchantQrImageApi",
+    "merchant_payment_body",
+    "merchant_qr_response",
+]
 
 
 def merchant_payment_body(payment: MerchantPayment, *, order_public_id: str | None = None) -> dict[str, Any]:
@@ -53,8 +67,23 @@ def merchant_payment_body(payment: MerchantPayment, *, order_public_id: str | No
         "amount": amount.as_dict(),
         "discount": Money(payment.discount_minor, payment.currency).as_dict(),
         "paid": paid.as_dict(),
-        "created_at": payment.created_at.isoformat(),
+        "created_at": api_datetime(payment.created_at),
     }
+
+
+@extend_schema_serializer(component_name="MerchantRef")
+class MerchantRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    category = serializers.CharField(help_text="Spending category code (DINING, GROCERIES, ...)")
+
+
+@extend_schema_serializer(component_name="MerchantSummary")
+class MerchantSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    category = serializers.CharField(help_text="Spending category code (DINING, GROCERIES, ...)")
+    category_label = serializers.CharField(help_text="The category in the request's language")
 
 
 class MerchantPaymentCreateApi(IdempotentMoneyApi):
@@ -71,7 +100,7 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
             attrs["money"] = None
             if "amount" in attrs:
                 if "currency" not in attrs:
-                    raise DomainError(code="currency_required", message="currency is required with amount")
+                    raise DomainError(code="currency_required", message=gettext("currency is required with amount"))
                 attrs["money"] = money_parse(attrs["amount"], attrs["currency"])
             elif "currency" in attrs:
                 money_parse("1", attrs["currency"])  # unknown currency -> 400 unknown_currency
@@ -82,23 +111,46 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         id = serializers.UUIDField()
         transfer_id = serializers.UUIDField()
         status = serializers.CharField()
-        merchant = serializers.DictField()
+        merchant = MerchantRefSerializer()
         order_id = serializers.UUIDField(allow_null=True)
         amount = MoneySerializer()
         discount = MoneySerializer()
         paid = MoneySerializer()
-        created_at = serializers.DateTimeField()
+        created_at = ApiDateTimeField()
 
-    @extend_schema(
-        operation_id="merchant_payments_create",
+    @api_operation(
+        "merchant_payments_create",
+        tag="Merchant payments",
+        summary="Pay a merchant by QR code",
+        description=format_lazy(
+            "{}{}{}",
+            "Send the scanned text as `qr` (show `POST /api/v1/payments/preview` first). Static QR: `amount` "
+            "and `currency` required. Dynamic QR (an order): `amount` may be omitted, and must equal the "
+            "order's if sent (400 `amount_mismatch`). An instant discount of a campaign lowers `paid`. Forged "
+            "or altered QR: 400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409 "
+            "`order_already_paid`.",
+            ex.PIN_AND_KEY,
+            ex.LIMITS_OUT,
+        ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=InputSerializer,
-        responses={201: OutputSerializer, **error_responses(400, 401, 403, 409, 422, 423)},
-        description=(
-            "Pay the merchant of a scanned QR code. Static QR: `amount` and `currency` required. Dynamic QR "
-            "(an order): `amount` may be omitted, and must equal the order's if sent. Forged or altered QR: "
-            "400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409 `order_already_paid`."
-        ),
+        request_example=ex.PAYMENT_IN,
+        response=OutputSerializer,
+        response_example=ex.PAYMENT_OUT,
+        status=201,
+        errors=[
+            *ex.MONEY_ERRORS,
+            "qr_invalid",
+            "qr_expired",
+            "currency_required",
+            "currency_mismatch",
+            "amount_required",
+            "amount_mismatch",
+            "merchant_unavailable",
+            "order_already_paid",
+            "order_cancelled",
+            "fx_rate_unavailable",
+        ],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         key = self.idempotency_key(request)
@@ -123,6 +175,71 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         return self.answer(idempotent_answer(result))
 
 
+class MerchantPaymentPreviewApi(APIView):
+    """What a scanned QR code will pay, before the customer confirms with the PIN."""
+
+    @extend_schema_serializer(component_name="MerchantPaymentPreviewInput")
+    class InputSerializer(serializers.Serializer):
+        qr = StrictCharField(max_length=1024, trim_whitespace=True, help_text="The scanned text, `TBPAY1.`...")
+
+    @extend_schema_serializer(component_name="MerchantPaymentPreview")
+    class OutputSerializer(serializers.Serializer):
+        merchant = MerchantSummarySerializer()
+        currency = serializers.CharField()
+        amount = MoneySerializer(
+            allow_null=True, help_text="Fixed by a dynamic QR (an order); null: the customer types it"
+        )
+        amount_required = serializers.BooleanField(help_text="Send `amount` with `POST /api/v1/payments`")
+        order_id = serializers.UUIDField(allow_null=True)
+        description = serializers.CharField(help_text="The merchant's description of the order, if any")
+        expires_at = ApiDateTimeField(allow_null=True, help_text="A dynamic QR is refused after this moment")
+
+    @api_operation(
+        "merchant_payments_preview",
+        tag="Merchant payments",
+        summary="What a scanned QR code will pay, before confirming",
+        description=(
+            "Shows the merchant's name and category, the currency and, for a dynamic QR (an order), the fixed "
+            "amount and expiry, so the app can ask for the PIN with everything on screen. Moves and reserves "
+            "nothing (no Idempotency-Key, no PIN); the payment checks everything again."
+        ),
+        request=InputSerializer,
+        request_example=ex.PREVIEW_IN,
+        response=OutputSerializer,
+        response_example=ex.PREVIEW_OUT,
+        errors=[
+            "invalid_request",
+            "qr_invalid",
+            "qr_expired",
+            "merchant_unavailable",
+            "order_already_paid",
+            "order_cancelled",
+            "throttled",
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        preview = merchant_qr_preview(qr=data.validated_data["qr"])
+        merchant = preview.merchant
+        return Response(
+            {
+                "merchant": {
+                    "id": str(merchant.public_id),
+                    "name": merchant.name,
+                    "category": merchant.category,
+                    "category_label": spending_category_label(merchant.category),
+                },
+                "currency": preview.currency,
+                "amount": preview.amount.as_dict() if preview.amount is not None else None,
+                "amount_required": preview.amount is None,
+                "order_id": str(preview.order_public_id) if preview.order_public_id else None,
+                "description": preview.order_description,
+                "expires_at": api_datetime(preview.expires_at),
+            }
+        )
+
+
 class MerchantQrImageApi(APIView):
     """A merchant's static QR code as SVG or PNG. Public (on the authorization allow-list of
     tests/evidence/routes.py): it is printed on the counter, and the payload is signed (it carries
@@ -131,23 +248,28 @@ class MerchantQrImageApi(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        operation_id="merchant_qr_image",
-        auth=[],
+    @api_operation(
+        "merchant_qr_image",
+        tag="Merchant payments",
+        summary="A merchant's static QR code image (public)",
+        description=(
+            "SVG or PNG, as printed on the counter; the signed payload carries no secret. Scanning it gives "
+            "the `qr` text for the preview and the payment."
+        ),
         parameters=[
-            OpenApiParameter("currency", OpenApiTypes.STR, required=False),
+            OpenApiParameter("currency", OpenApiTypes.STR, required=False, description="Default: the merchant's first"),
             OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["svg", "png"]),
         ],
-        responses={
-            (200, "image/svg+xml"): OpenApiResponse(response=OpenApiTypes.BINARY),
-            (200, "image/png"): OpenApiResponse(response=OpenApiTypes.BINARY),
-            **error_responses(400, 404),
-        },
+        response=OpenApiTypes.BINARY,
+        response_media_type="image/svg+xml",
+        response_example="<svg xmlns=...>...</svg>",
+        errors=["merchant_not_found", "unsupported_currency", "throttled"],
+        public=True,
     )
     def get(self, request: Request, public_id: uuid.UUID, fmt: str) -> HttpResponse:
         merchant = Merchant.objects.filter(public_id=public_id, status=Merchant.Status.ACTIVE).first()
         if merchant is None or fmt not in ("svg", "png"):
-            raise DomainError(code="merchant_not_found", message="Merchant not found.", status_code=404)
+            raise DomainError(code="merchant_not_found", message=gettext("Merchant not found."), status_code=404)
         currency = request.query_params.get("currency") or (merchant.currencies or ["CNY"])[0]
         if not merchant.accepts(currency):
             raise UnsupportedCurrency()

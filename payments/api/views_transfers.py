@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.pii import mask_name, mask_phone
-from core.fields import StrictCharField
+from core.api_docs import api_operation
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import CURRENCY_EXPONENTS
+from core.pagination import PAGE_PARAMETERS, page_body, page_params, page_serializer, sequence_page
+from core.timestamps import api_datetime
 from core.validators import reject_card_numbers
+from payments.api import error_codes as _error_codes  # noqa: F401 - documented codes
+from payments.api import examples as ex
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     IdempotentMoneyApi,
     MoneyAmountField,
     MoneySerializer,
-    error_responses,
     money_parse,
 )
 from payments.errors import InvalidAmount
@@ -60,23 +65,45 @@ def _wallet_body(wallet: LedgerAccount) -> dict[str, Any]:
 
 
 class WalletListApi(APIView):
-    @extend_schema(
-        operation_id="wallets_list", responses={200: WalletOutputSerializer(many=True), **error_responses(401)}
+    @api_operation(
+        "wallets_list",
+        tag="Wallets",
+        summary="The customer's wallets with their balances",
+        description=(
+            "CNY first. A customer without a CNY wallet yet sees an empty one with the id it will keep once "
+            "opened (the first top-up opens it). `available` = `posted` - `pending` (held: withdrawals under way)."
+        ),
+        parameters=PAGE_PARAMETERS,
+        response=page_serializer("WalletPage", WalletOutputSerializer(many=True)),
+        response_example=ex.page(ex.WALLET),
+        errors=["invalid_cursor", "invalid_page_size", "throttled"],
     )
     def get(self, request: Request) -> Response:
+        token, size = page_params(request)
         wallets = wallet_list_for_customer(customer=request.user)  # type: ignore[arg-type]
-        return Response([_wallet_body(w) for w in wallets])
+        page = sequence_page(wallets, key=lambda w: (w.currency != "CNY", w.currency, w.kind), token=token, size=size)
+        return Response(page_body(request, [_wallet_body(w) for w in page.items], page))
 
 
 class WalletDetailApi(APIView):
-    @extend_schema(
-        operation_id="wallets_retrieve",
-        description="A wallet by its id or by currency code (e.g. `CNY`).",
-        responses={200: WalletOutputSerializer, **error_responses(401, 404)},
+    @api_operation(
+        "wallets_retrieve",
+        tag="Wallets",
+        summary="One wallet, by id or currency code",
+        description="`ident` is the wallet's id or a currency code (`CNY`).",
+        response=WalletOutputSerializer,
+        response_example=ex.WALLET,
+        errors=["wallet_not_found", "throttled"],
     )
     def get(self, request: Request, ident: str) -> Response:
         wallet = wallet_get_for_customer(customer=request.user, ident=ident)  # type: ignore[arg-type]
         return Response(_wallet_body(wallet))
+
+
+@extend_schema_serializer(component_name="Recipient")
+class RecipientSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Masked legal name")
+    phone = serializers.CharField(help_text="Masked phone number")
 
 
 class TransferCreateApi(IdempotentMoneyApi):
@@ -107,17 +134,38 @@ class TransferCreateApi(IdempotentMoneyApi):
         status = serializers.CharField()
         kind = serializers.CharField()
         amount = MoneySerializer()
-        to = serializers.DictField()
+        to = RecipientSerializer()
         memo = serializers.CharField()
-        created_at = serializers.DateTimeField()
+        created_at = ApiDateTimeField()
         balance_after = MoneySerializer()
 
-    @extend_schema(
-        operation_id="transfers_create",
+    @api_operation(
+        "transfers_create",
+        tag="Transfers",
+        summary="Send money to another customer",
+        description=format_lazy(
+            "{}{}{}{}",
+            "To a phone number (`to_phone`) or a wallet id (`to_wallet_id`), exactly one. Instant; the answer "
+            "carries the sender's balance after it. Not to oneself (400 `self_transfer`).",
+            ex.PIN_AND_KEY,
+            ex.LIMITS_OUT,
+            ex.LIMITS_IN.replace("receiving wallet", "recipient's wallet"),
+        ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=InputSerializer,
-        responses={201: OutputSerializer, **error_responses(400, 401, 403, 404, 409, 422, 423)},
-        description="Send money to another customer. `amount` is a decimal string; JSON numbers are refused.",
+        request_example=ex.TRANSFER_IN,
+        response=OutputSerializer,
+        response_example=ex.TRANSFER_OUT,
+        status=201,
+        errors=[
+            *ex.MONEY_ERRORS,
+            "self_transfer",
+            "card_number_in_text",
+            "recipient_not_found",
+            "balance_cap_exceeded",
+            "step_up_required",
+            "fx_rate_unavailable",
+        ],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = self.idempotency_key(request)
@@ -136,7 +184,7 @@ class TransferCreateApi(IdempotentMoneyApi):
                 "amount": money.as_dict(),
                 "to": {"name": mask_name(recipient.legal_name or ""), "phone": mask_phone(recipient.phone)},
                 "memo": transfer.memo,
-                "created_at": transfer.created_at.isoformat(),
+                "created_at": api_datetime(transfer.created_at),
                 "balance_after": {"amount": None, "currency": money.currency},  # filled by the database
             }
 

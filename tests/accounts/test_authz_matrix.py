@@ -47,6 +47,7 @@ def world() -> World:
 
 
 ANONYMOUS_OK = {"auth/otp", "auth/register", "auth/login", "auth/password/reset"}
+PUBLIC_READ = {"consent-texts", "kyc/tiers"}  # reference data an app shows before registration
 
 # (method, route, body builder, owner's expected status)
 CUSTOMER_ENDPOINTS: list[tuple[str, str, Any, int]] = [
@@ -59,7 +60,7 @@ CUSTOMER_ENDPOINTS: list[tuple[str, str, Any, int]] = [
     ("get", "me/kyc", None, 200),
     ("post", "me/kyc", lambda w: {"legal_name": "王五", "national_id": "110105199503071239"}, 409),
     ("get", "me/consents", None, 200),
-    ("post", "me/consents", lambda w: {"purpose": "MARKETING", "version": "1"}, 201),
+    ("post", "me/consents", lambda w: {"purpose": "MARKETING", "version": "2026-01"}, 201),
     ("delete", "me/consents/MARKETING", None, 404),
     ("get", "me/devices", None, 200),
     ("get", "cards", None, 200),
@@ -83,7 +84,9 @@ def _url(route: str, w: World) -> str:
 
 def test_the_matrix_covers_every_accounts_route():
     routes = {str(p.pattern) for p in accounts_urls.urlpatterns}
-    covered = {r for _, r, _, _ in CUSTOMER_ENDPOINTS} | {r for _, r, _ in OBJECT_ENDPOINTS} | ANONYMOUS_OK
+    covered = (
+        {r for _, r, _, _ in CUSTOMER_ENDPOINTS} | {r for _, r, _ in OBJECT_ENDPOINTS} | ANONYMOUS_OK | PUBLIC_READ
+    )
     normalised = {
         r.replace("<uuid:public_id>", "{card}" if r.startswith("cards") else "{device}").replace(
             "<str:purpose>", "MARKETING"
@@ -109,6 +112,12 @@ def test_sign_in_endpoints_are_open_to_anonymous_callers_but_validate(route):
     response = APIClient().post(f"/api/v1/{route}", {}, format="json")
 
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("route", sorted(PUBLIC_READ))
+def test_public_reference_data_is_readable_by_anyone_and_writable_by_nobody(route):
+    assert APIClient().get(f"/api/v1/{route}").status_code == 200
+    assert APIClient().post(f"/api/v1/{route}", {}, format="json").status_code == 405
 
 
 @pytest.mark.parametrize("method,route,body,expected", CUSTOMER_ENDPOINTS)

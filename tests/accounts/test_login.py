@@ -127,7 +127,7 @@ def test_devices_are_listed_and_deleting_one_signs_it_out_and_untrusts_it(custom
     phone_app = bearer_client(customer, device_id="phone-device-0001")
     tablet = bearer_client(customer, device_id="tablet-device-0002")
 
-    listed = phone_app.get("/api/v1/me/devices").json()
+    listed = phone_app.get("/api/v1/me/devices").json()["results"]
     tablet_id = next(d["public_id"] for d in listed if not d["current"])
     deleted = phone_app.delete(f"/api/v1/me/devices/{tablet_id}")
 

@@ -186,7 +186,7 @@ def test_card_numbers_typed_into_free_text_reach_no_column():
     payer = customer_client(alice)
     attempts = {
         "memo": payer.post(
-            "/api/v1/transfers/",
+            "/api/v1/transfers",
             {"to_phone": bob.phone, "amount": "1.00", "pin": PAYMENT_PIN, "memo": f"卡号 {spaced}"},
             format="json",
             HTTP_IDEMPOTENCY_KEY="card-in-memo-0001",
@@ -207,7 +207,7 @@ def test_card_numbers_typed_into_free_text_reach_no_column():
     )
     transfers_before = Transfer.objects.count()
     fine = payer.post(
-        "/api/v1/transfers/",
+        "/api/v1/transfers",
         {"to_phone": bob.phone, "amount": "1.00", "pin": PAYMENT_PIN, "memo": "午饭 card ending 0128"},
         format="json",
         HTTP_IDEMPOTENCY_KEY="card-in-memo-0002",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from accounts.consent_texts import CONSENT_TEXTS
 from accounts.models import Consent, Customer, LinkedCard
 from accounts.selectors import customer_marketing_reachable_qs
 from tests.accounts.conftest import bearer_client
@@ -61,19 +64,33 @@ def test_consent_grant_withdraw_and_marketing_reach():
     assert withdrawn.status_code == 204
     assert withdrawn_again.status_code == 404
     assert list(customer_marketing_reachable_qs()) == []
-    listed = client.get("/api/v1/me/consents").json()
+    listed = client.get("/api/v1/me/consents").json()["results"]
     assert listed[0]["purpose"] == "MARKETING" and listed[0]["live"] is False
 
 
-def test_a_new_consent_version_supersedes_the_old():
+def test_a_new_consent_version_supersedes_the_old(monkeypatch):
     customer = CustomerFactory()
     client = bearer_client(customer)
     client.post("/api/v1/me/consents", {"purpose": "PRIVACY", "version": "2026-01"})
+    newer = dataclasses.replace(CONSENT_TEXTS["PRIVACY"], version="2026-07")
+    monkeypatch.setitem(CONSENT_TEXTS, "PRIVACY", newer)
 
     client.post("/api/v1/me/consents", {"purpose": "PRIVACY", "version": "2026-07"})
 
     live = Consent.objects.filter(customer=customer, purpose="PRIVACY", withdrawn_at__isnull=True)
     assert list(live.values_list("version", flat=True)) == ["2026-07"]
+
+
+@pytest.mark.parametrize("version", ["v1", "1", "2025-01", "2026-07"])
+def test_a_consent_to_a_text_that_is_not_current_is_refused(version):
+    customer = CustomerFactory()
+
+    response = bearer_client(customer).post("/api/v1/me/consents", {"purpose": "MARKETING", "version": version})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "consent_version_invalid"
+    assert response.json()["details"] == {"purpose": "MARKETING", "current_version": "2026-01"}
+    assert not Consent.objects.filter(customer=customer).exists()
 
 
 def test_frozen_customers_are_not_marketing_reachable():
@@ -94,14 +111,14 @@ def test_link_list_and_remove_a_card():
     client = bearer_client(customer)
 
     linked = client.post("/api/v1/cards", CARD)
-    listed = client.get("/api/v1/cards").json()
+    listed = client.get("/api/v1/cards").json()["results"]
     removed = client.delete(f"/api/v1/cards/{linked.json()['public_id']}")
 
     assert linked.status_code == 201, linked.json()
     assert linked.json()["last4"] == "8842" and "gateway_token" not in linked.json()
     assert [c["public_id"] for c in listed] == [linked.json()["public_id"]]
     assert removed.status_code == 204
-    assert client.get("/api/v1/cards").json() == []
+    assert client.get("/api/v1/cards").json()["results"] == []
     assert LinkedCard.objects.get().status == LinkedCard.Status.REMOVED
 
 

@@ -183,6 +183,22 @@ def test_missing_consent_versions_are_refused(api_client):
     assert Customer.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "field,version",
+    [("terms_version", "v1"), ("privacy_version", "2025-12"), ("marketing_version", "latest")],
+)
+def test_a_consent_version_that_is_not_current_is_refused_and_the_code_kept(api_client, field, version):
+    code = otp_for(api_client, PHONE, "REGISTER")
+
+    refused = api_client.post("/api/v1/auth/register", register_payload(PHONE, code, **{field: version}))
+    accepted = api_client.post("/api/v1/auth/register", register_payload(PHONE, code))
+
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "consent_version_invalid"
+    assert refused.json()["details"]["current_version"] == "2026-01"
+    assert accepted.status_code == 201  # the refusal came before the code was used
+
+
 def test_otp_resend_is_rate_limited_per_phone(api_client, sms_outbox):
     otp_for(api_client, PHONE, "REGISTER")
 

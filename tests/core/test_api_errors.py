@@ -21,33 +21,31 @@ def assert_error(response, status: int, code: str) -> dict:  # type: ignore[no-u
 
 
 def test_unknown_api_url_is_a_json_404() -> None:
-    assert_error(Client().get("/api/v1/no-such-thing/"), 404, "not_found")
+    assert_error(Client().get("/api/v1/no-such-thing"), 404, "not_found")
 
 
 def test_oversized_body_is_a_json_413() -> None:
     with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2048):
-        response = Client().post("/api/v1/schema/", data="x" * 4096, content_type="application/json")
+        response = Client().post("/api/v1/schema", data="x" * 4096, content_type="application/json")
 
     body = assert_error(response, 413, "request_too_large")
     assert body["details"] == {"max_bytes": 2048}
 
 
 def test_wrong_method_is_a_json_405() -> None:
-    assert_error(
-        Client().post("/api/v1/schema/", data="{}", content_type="application/json"), 405, "method_not_allowed"
-    )
+    assert_error(Client().post("/api/v1/schema", data="{}", content_type="application/json"), 405, "method_not_allowed")
 
 
 def test_request_id_from_proxy_is_echoed_when_well_formed() -> None:
-    response = Client().get("/api/v1/nothing/", HTTP_X_REQUEST_ID="abc123def456")
+    response = Client().get("/api/v1/nothing", HTTP_X_REQUEST_ID="abc123def456")
 
     assert response["X-Request-ID"] == "abc123def456"
     assert response.json()["request_id"] == "abc123def456"
 
 
 def test_schema_and_docs_are_served_from_local_assets() -> None:
-    schema = Client().get("/api/v1/schema/")
-    docs = Client().get("/api/v1/docs/")
+    schema = Client().get("/api/v1/schema")
+    docs = Client().get("/api/v1/docs")
 
     assert schema.status_code == 200
     assert b"openapi" in schema.content
@@ -62,8 +60,8 @@ def test_throttled_requests_get_a_json_429_with_retry_after(monkeypatch) -> None
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {**AnonRateThrottle.THROTTLE_RATES, "anon": "2/min"})
     client = Client(REMOTE_ADDR="203.0.113.9")
 
-    statuses = [client.get("/api/v1/schema/").status_code for _ in range(3)]
-    response = client.get("/api/v1/schema/")
+    statuses = [client.get("/api/v1/schema").status_code for _ in range(3)]
+    response = client.get("/api/v1/schema")
 
     assert statuses[:2] == [200, 200]
     body = assert_error(response, 429, "throttled")
@@ -82,7 +80,7 @@ def test_unexpected_error_in_an_api_view_is_a_json_500_without_internals() -> No
         def get(self, request):  # type: ignore[no-untyped-def]
             raise RuntimeError("secret internal detail")
 
-    response = Broken.as_view()(APIRequestFactory().get("/api/v1/broken/"))
+    response = Broken.as_view()(APIRequestFactory().get("/api/v1/broken"))
 
     assert response.status_code == 500
     assert response.data["code"] == "internal_error"
@@ -90,8 +88,8 @@ def test_unexpected_error_in_an_api_view_is_a_json_500_without_internals() -> No
 
 
 def test_error_messages_follow_the_browser_language() -> None:
-    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/no-such-thing/")
-    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-CN").get("/api/v1/no-such-thing/")
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/no-such-thing")
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-CN").get("/api/v1/no-such-thing")
 
     assert english.json()["message"] == "No such resource."
     assert chinese.json()["message"] != "No such resource."
@@ -109,7 +107,7 @@ def test_database_outage_is_a_503_the_client_may_retry() -> None:
         def get(self, request):  # type: ignore[no-untyped-def]
             raise OperationalError("server closed the connection unexpectedly")
 
-    response = NeedsDatabase.as_view()(APIRequestFactory().get("/api/v1/wallets/"))
+    response = NeedsDatabase.as_view()(APIRequestFactory().get("/api/v1/wallets"))
 
     assert response.status_code == 503
     assert response["Retry-After"] == "2"

@@ -32,8 +32,8 @@ def bob(db: None) -> Customer:
 
 
 def test_the_api_lane_covers_the_api_but_not_its_html_docs() -> None:
-    assert api_lane_path("/api/v1/transfers/")
-    assert not api_lane_path("/api/v1/docs/")
+    assert api_lane_path("/api/v1/transfers")
+    assert not api_lane_path("/api/v1/docs")
     assert not api_lane_path("/admin/login/")
 
 
@@ -42,7 +42,7 @@ def test_a_payment_through_the_api_lane_is_answered_in_full(alice: Customer, bob
     headers = {"Authorization": f"Bearer {bearer_token(alice)}", "Idempotency-Key": str(uuid.uuid4())}
     body = {"to_phone": bob.phone, "amount": "1.50", "currency": "CNY", "pin": PAYMENT_PIN}
 
-    status, response_headers, content = wsgi_call("/api/v1/transfers/", method="POST", body=body, headers=headers)
+    status, response_headers, content = wsgi_call("/api/v1/transfers", method="POST", body=body, headers=headers)
 
     assert status == 201, content
     assert json.loads(content)["balance_after"] == {"amount": "98.50", "currency": "CNY"}
@@ -54,18 +54,18 @@ def test_a_payment_through_the_api_lane_is_answered_in_full(alice: Customer, bob
 
 
 def test_the_lane_counts_its_requests_on_the_metrics_endpoint(settings: Any) -> None:
-    wsgi_call("/api/v1/no-such-thing/")
-    wsgi_call("/api/v1/wallets/")  # 401: no token
+    wsgi_call("/api/v1/no-such-thing")
+    wsgi_call("/api/v1/wallets")  # 401: no token
 
     status, _, content = wsgi_call("/metrics", headers={"Authorization": f"Bearer {settings.METRICS_TOKEN}"})
 
     assert status == 200
-    assert b'tongbao_api_request_seconds_count{method="GET",route="api/v1/wallets/",status="4xx"}' in content
+    assert b'tongbao_api_request_seconds_count{method="GET",route="api/v1/wallets",status="4xx"}' in content
     assert b'route="unmatched"' in content
 
 
 def test_api_errors_keep_their_format_on_the_lane() -> None:
-    status, _, content = wsgi_call("/api/v1/no-such-thing/")
+    status, _, content = wsgi_call("/api/v1/no-such-thing")
 
     assert status == 404
     assert json.loads(content)["code"] == "not_found"
@@ -78,6 +78,6 @@ def test_the_admin_and_the_docs_keep_the_full_stack() -> None:
     assert "Content-Security-Policy" in headers
     assert headers["X-Frame-Options"] == "DENY"
     assert "csrftoken" in headers.get("Set-Cookie", "")
-    docs_status, docs_headers, _ = wsgi_call("/api/v1/docs/")
+    docs_status, docs_headers, _ = wsgi_call("/api/v1/docs")
     assert docs_status == 200
     assert "Content-Security-Policy" in docs_headers

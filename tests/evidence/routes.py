@@ -21,9 +21,9 @@ METHODS = ("get", "post", "put", "patch", "delete")
 # Everything else under /api/v1/ must answer 401 to an anonymous caller: a new endpoint that
 # forgets its permission check fails the suite until it is protected or listed here with a reason.
 ANONYMOUS_ALLOWED: dict[str, str] = {
-    r"^api/v1/schema/$": "the OpenAPI document is public (clients are generated from it)",
-    r"^api/v1/docs/$": "Swagger UI, renders the public schema",
-    r"^api/v1/redoc/$": "ReDoc, renders the public schema",
+    r"^api/v1/schema$": "the OpenAPI document is public (clients are generated from it)",
+    r"^api/v1/docs$": "Swagger UI, renders the public schema",
+    r"^api/v1/redoc$": "ReDoc, renders the public schema",
     r"^api/v1/auth/register/?$": "registration: the caller has no account yet",
     r"^api/v1/auth/login/?$": "login: the caller has no token yet",
     r"^api/v1/auth/otp/?$": "OTP request during registration, new-device login or password reset",
@@ -31,6 +31,9 @@ ANONYMOUS_ALLOWED: dict[str, str] = {
     r"^api/v1/gateway/": "bank gateway callbacks: authenticated by the gateway's signature, not a customer token",
     r"^api/v1/(topups?|top-ups?)/callback/?": "bank gateway callback: signature-authenticated",
     r"^api/v1/merchants/[^/]+/qr\.": "a merchant's static QR image: printed on the counter, signed, no secret",
+    r"^api/v1/consent-texts$": "the consent texts a person reads before registering (public reference data, issue 16)",
+    r"^api/v1/kyc/tiers$": "KYC tiers, their limits and how to reach each (public reference data, issue 16)",
+    r"^api/v1/currencies$": "supported currencies and their decimals (public reference data, issue 16)",
 }
 
 # Anonymous-allowed routes that must still refuse (401/403) methods other than these.
@@ -39,7 +42,7 @@ _ANON_METHOD_ONLY: dict[str, tuple[str, ...]] = {}
 
 @dataclass(frozen=True)
 class Route:
-    route: str  # e.g. "api/v1/transfers/<uuid:public_id>/"
+    route: str  # e.g. "api/v1/transactions/<uuid:public_id>"
     name: str
     view: Any  # the callback
     view_class: type | None

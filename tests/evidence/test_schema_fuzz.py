@@ -1,4 +1,4 @@
-"""Bounded schemathesis run inside the suite: every operation of /api/v1/schema/, a few generated
+"""Bounded schemathesis run inside the suite: every operation of /api/v1/schema, a few generated
 requests each, sent through the Django WSGI app with a valid Bearer token for a funded customer.
 
 Checks: no 5xx (``not_a_server_error``) and every response body matches the schema for its status
@@ -95,7 +95,7 @@ def _wsgi_app() -> Iterator[WSGIHandler]:
 def test_generated_requests_get_no_5xx_and_match_the_schema(_wsgi_app: WSGIHandler) -> None:
     actor = make_actor()
     fund(actor, "1000.00")
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", _wsgi_app)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema", _wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
 
     failures: list[str] = []

@@ -98,7 +98,7 @@ def deliver_callbacks(client: APIClient, reference: str) -> list[Any]:
     for body, signature in SimulatedCoreBankingGateway().pending_callbacks(reference=reference):
         responses.append(
             client.post(
-                "/api/v1/gateway/callbacks/", body, content_type="application/json", HTTP_X_GATEWAY_SIGNATURE=signature
+                "/api/v1/gateway/callbacks", body, content_type="application/json", HTTP_X_GATEWAY_SIGNATURE=signature
             )
         )
     return responses

@@ -36,12 +36,12 @@ def _endpoints(alice: Customer, bob: Customer) -> dict[str, tuple[str, Body, int
     biller = biller_make()
     base = {"currency": "CNY", "pin": PAYMENT_PIN}
     return {
-        "transfer": ("/api/v1/transfers/", {**base, "to_phone": bob.phone, "amount": "1.00"}, 201),
-        "topup": ("/api/v1/topups/", {**base, "card": str(card.public_id), "amount": "1.00"}, 202),
-        "withdrawal": ("/api/v1/withdrawals/", {**base, "card": str(card.public_id), "amount": "1.00"}, 202),
-        "merchant": ("/api/v1/payments/", {**base, "qr": merchant_static_qr(merchant), "amount": "1.00"}, 201),
+        "transfer": ("/api/v1/transfers", {**base, "to_phone": bob.phone, "amount": "1.00"}, 201),
+        "topup": ("/api/v1/topups", {**base, "card": str(card.public_id), "amount": "1.00"}, 202),
+        "withdrawal": ("/api/v1/withdrawals", {**base, "card": str(card.public_id), "amount": "1.00"}, 202),
+        "merchant": ("/api/v1/payments", {**base, "qr": merchant_static_qr(merchant), "amount": "1.00"}, 201),
         "bill": (
-            "/api/v1/bill-payments/",
+            "/api/v1/bill-payments",
             {**base, "biller": biller.code, "account_number": ELECTRICITY_ACCOUNT, "amount": "1.00"},
             201,
         ),

@@ -1,4 +1,4 @@
-"""POST /api/v1/bill-payments/ and the receipt: account-number checks, amounts, and nothing moved on refusal."""
+"""POST /api/v1/bill-payments and the receipt: account-number checks, amounts, and nothing moved on refusal."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.payments.factories import customer_client, ledger_snapshot, wallet_fu
 from tests.payments.factories_movements import ELECTRICITY_ACCOUNT, balance, biller_make, post_money, wallet_of
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/bill-payments/"
+URL = "/api/v1/bill-payments"
 
 
 def _pay(client, biller: str, account: str, amount: object = "120.50", **extra: object):  # type: ignore[no-untyped-def]
@@ -37,7 +37,7 @@ def test_bill_payment_moves_money_and_gives_a_receipt(alice: Customer) -> None:
     assert receipt["biller"] == {"code": "SGCC-BJ", "name": "国网北京电力", "category": "ELECTRICITY"}
     assert balance(wallet_of(alice)) == 379_50
     assert balance(biller.ledger_account) == 120_50
-    assert client.get(f"{URL}{receipt['id']}/").json() == receipt
+    assert client.get(f"{URL}/{receipt['id']}").json() == receipt
     assert OutboxEvent.objects.get(topic="payment.completed").payload["payment_type"] == "BILL"
 
 
@@ -109,7 +109,7 @@ def test_receipt_of_another_customer_is_404(alice: Customer) -> None:
     wallet_fund(alice, "500.00")
     response = _pay(customer_client(alice), biller_make().code, ELECTRICITY_ACCOUNT)
 
-    other = customer_client(CustomerFactory()).get(f"{URL}{response.json()['id']}/")
+    other = customer_client(CustomerFactory()).get(f"{URL}/{response.json()['id']}")
 
     assert other.status_code == 404
 
@@ -117,10 +117,11 @@ def test_receipt_of_another_customer_is_404(alice: Customer) -> None:
 def test_biller_list(alice: Customer) -> None:
     biller_make()
 
-    response = customer_client(alice).get("/api/v1/billers/")
+    response = customer_client(alice).get("/api/v1/billers")
 
     assert response.status_code == 200
-    assert response.json()[0]["code"] == "SGCC-BJ"
+    assert response.json()["results"][0]["code"] == "SGCC-BJ"
+    assert response.json()["results"][0]["account_number_format"]["kind"] == "electricity"
 
 
 def test_generic_biller_account_number_cannot_be_a_card_number(alice: Customer) -> None:

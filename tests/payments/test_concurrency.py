@@ -172,7 +172,7 @@ def test_two_requests_racing_with_one_key_make_exactly_one_transfer(alice: Custo
     statuses: list[tuple[int, str | None]] = []
 
     def post(i: int) -> str:
-        response = clients[i].post("/api/v1/transfers/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+        response = clients[i].post("/api/v1/transfers", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
         statuses.append((response.status_code, response.get("Idempotent-Replayed")))
         return str(response.status_code)
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def _topup(client: APIClient, card_id: object, amount: str, **extra: object) -> object:
     return post_money(
         client,
-        "/api/v1/topups/",
+        "/api/v1/topups",
         {"card": str(card_id), "amount": amount, "currency": "CNY", "pin": PAYMENT_PIN, **extra},
     )
 
@@ -32,7 +32,7 @@ def _topup(client: APIClient, card_id: object, amount: str, **extra: object) -> 
 def _withdraw(client: APIClient, card_id: object, amount: str, **extra: object) -> object:
     return post_money(
         client,
-        "/api/v1/withdrawals/",
+        "/api/v1/withdrawals",
         {"card": str(card_id), "amount": amount, "currency": "CNY", "pin": PAYMENT_PIN, **extra},
     )
 
@@ -54,7 +54,7 @@ def test_topup_is_pending_until_the_signed_callback_then_credits_once(alice: Cus
     assert callback.status_code == 200 and callback.json() == {"result": "applied"}
     assert balance(wallet_of(alice)) == 100_00
     assert balance(system_account(LedgerAccount.Kind.SETTLEMENT, "CNY")) == -100_00
-    detail = client.get(f"/api/v1/topups/{topup.public_id}/").json()
+    detail = client.get(f"/api/v1/topups/{topup.public_id}").json()
     assert detail["status"] == "COMPLETED"
     event = OutboxEvent.objects.get(topic="topup.completed")
     assert event.payload["topup_id"] == str(topup.public_id)
@@ -142,9 +142,9 @@ def test_forged_callback_is_refused_and_changes_nothing(alice: Customer) -> None
     )
     tampered = body.replace(b"100.00", b"999.00")
 
-    unsigned = APIClient().post("/api/v1/gateway/callbacks/", body, content_type="application/json")
+    unsigned = APIClient().post("/api/v1/gateway/callbacks", body, content_type="application/json")
     altered = APIClient().post(
-        "/api/v1/gateway/callbacks/",
+        "/api/v1/gateway/callbacks",
         tampered,
         content_type="application/json",
         HTTP_X_GATEWAY_SIGNATURE=callback_sign(body),
@@ -169,7 +169,7 @@ def test_callback_with_another_amount_is_refused(alice: Customer) -> None:
     )
 
     answer = APIClient().post(
-        "/api/v1/gateway/callbacks/",
+        "/api/v1/gateway/callbacks",
         body,
         content_type="application/json",
         HTTP_X_GATEWAY_SIGNATURE=callback_sign(body),
@@ -192,7 +192,7 @@ def test_callback_for_unknown_reference_is_404() -> None:
     ).encode()
 
     answer = APIClient().post(
-        "/api/v1/gateway/callbacks/",
+        "/api/v1/gateway/callbacks",
         body,
         content_type="application/json",
         HTTP_X_GATEWAY_SIGNATURE=callback_sign(body),
@@ -289,8 +289,8 @@ def test_topup_replay_returns_the_same_answer_and_charges_once(alice: Customer) 
     key = str(uuid.uuid4())
     body = {"card": str(card.public_id), "amount": "10.00", "currency": "CNY", "pin": PAYMENT_PIN}
 
-    first = post_money(client, "/api/v1/topups/", body, key)
-    second = post_money(client, "/api/v1/topups/", body, key)
+    first = post_money(client, "/api/v1/topups", body, key)
+    second = post_money(client, "/api/v1/topups", body, key)
 
     assert first.json() == second.json()
     assert second["Idempotent-Replayed"] == "true"
@@ -385,7 +385,7 @@ def test_other_customers_topup_is_404(alice: Customer) -> None:
     response = _topup(customer_client(alice), card.public_id, "10.00")
     stranger = customer_client(CustomerFactory())
 
-    assert stranger.get(f"/api/v1/topups/{response.json()['id']}/").status_code == 404
+    assert stranger.get(f"/api/v1/topups/{response.json()['id']}").status_code == 404
 
 
 def test_frozen_wallet_cannot_be_topped_up(alice: Customer) -> None:

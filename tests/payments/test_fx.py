@@ -13,7 +13,7 @@ from core.money import Money
 from payments.fx import customer_rate, price_buy_amount, price_sell_amount
 from payments.ledger import system_account
 from payments.models import FxQuote, LedgerAccount, Posting, Transfer
-from tests.factories import CustomerFactory
+from tests.factories import PAYMENT_PIN, CustomerFactory
 from tests.payments.factories import customer_client, ledger_snapshot, wallet_fund
 from tests.payments.factories_movements import balance, fx_rate_make, post_money, wallet_of
 
@@ -44,7 +44,7 @@ def test_jpy_has_no_minor_units() -> None:
 
 
 def _quote(client, **body: object):  # type: ignore[no-untyped-def]
-    return client.post("/api/v1/fx/quotes/", body, format="json")
+    return client.post("/api/v1/fx/quotes", body, format="json")
 
 
 @pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_quote_then_convert_moves_both_currencies_through_fx_position(alice: Cus
     quote = _quote(client, sell_currency="CNY", buy_currency="USD", sell_amount="710.50")
     assert quote.status_code == 201, quote.json()
     assert quote.json()["buy"] == {"amount": "99.57", "currency": "USD"}  # 710.50 * 0.140143291852 = 99.5718...
-    conversion = post_money(client, "/api/v1/fx/conversions/", {"quote": quote.json()["id"]})
+    conversion = post_money(client, "/api/v1/fx/conversions", {"quote": quote.json()["id"], "pin": PAYMENT_PIN})
 
     assert conversion.status_code == 201, conversion.json()
     assert conversion.json()["status"] == "USED"
@@ -92,7 +92,7 @@ def test_expired_quote_is_400_and_nothing_moves(alice: Customer) -> None:
     FxQuote.objects.filter(public_id=quote_id).update(expires_at=timezone.now() - timedelta(seconds=1))
     before = ledger_snapshot()
 
-    response = post_money(client, "/api/v1/fx/conversions/", {"quote": quote_id})
+    response = post_money(client, "/api/v1/fx/conversions", {"quote": quote_id, "pin": PAYMENT_PIN})
 
     assert response.status_code == 400 and response.json()["code"] == "quote_expired"
     assert ledger_snapshot() == before
@@ -106,9 +106,11 @@ def test_quote_is_used_once_and_is_private(alice: Customer) -> None:
     client = customer_client(alice)
     quote_id = _quote(client, sell_currency="CNY", buy_currency="USD", sell_amount="100.00").json()["id"]
 
-    first = post_money(client, "/api/v1/fx/conversions/", {"quote": quote_id})
-    again = post_money(client, "/api/v1/fx/conversions/", {"quote": quote_id})
-    stranger = post_money(customer_client(CustomerFactory()), "/api/v1/fx/conversions/", {"quote": quote_id})
+    first = post_money(client, "/api/v1/fx/conversions", {"quote": quote_id, "pin": PAYMENT_PIN})
+    again = post_money(client, "/api/v1/fx/conversions", {"quote": quote_id, "pin": PAYMENT_PIN})
+    stranger = post_money(
+        customer_client(CustomerFactory()), "/api/v1/fx/conversions", {"quote": quote_id, "pin": PAYMENT_PIN}
+    )
 
     assert first.status_code == 201
     assert again.status_code == 409 and again.json()["code"] == "quote_already_used"
@@ -123,7 +125,7 @@ def test_conversion_without_funds_is_422_and_nothing_moves(alice: Customer) -> N
     quote_id = _quote(client, sell_currency="CNY", buy_currency="USD", sell_amount="100.00").json()["id"]
     before = ledger_snapshot()
 
-    response = post_money(client, "/api/v1/fx/conversions/", {"quote": quote_id})
+    response = post_money(client, "/api/v1/fx/conversions", {"quote": quote_id, "pin": PAYMENT_PIN})
 
     assert response.status_code == 422 and response.json()["code"] == "insufficient_funds"
     assert ledger_snapshot()["postings"] == before["postings"]
@@ -151,3 +153,19 @@ def test_bad_quote_requests_are_400(alice: Customer, body: dict, code: str) -> N
 
     assert response.status_code == 400 and response.json()["code"] == code
     assert not FxQuote.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_conversion_needs_the_payment_pin_like_every_movement(alice: Customer) -> None:
+    fx_rate_make("USD", "CNY", "7.1000", 50)
+    wallet_fund(alice, "1000.00")
+    client = customer_client(alice)
+    quote_id = _quote(client, sell_currency="CNY", buy_currency="USD", sell_amount="71.00").json()["id"]
+    before = ledger_snapshot()
+
+    missing = post_money(client, "/api/v1/fx/conversions", {"quote": quote_id})
+    wrong = post_money(client, "/api/v1/fx/conversions", {"quote": quote_id, "pin": "000000"})
+
+    assert missing.status_code == 400 and missing.json()["code"] == "invalid_request"
+    assert wrong.status_code == 403 and wrong.json()["code"] == "payment_pin_invalid"
+    assert ledger_snapshot() == before

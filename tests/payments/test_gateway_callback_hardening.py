@@ -19,7 +19,7 @@ from payments.models import GatewayCallbackLog
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/gateway/callbacks/"
+URL = "/api/v1/gateway/callbacks"
 BODY = json.dumps({"operation": "CHARGE", "reference": "TU-x", "status": "SUCCEEDED"}).encode()
 MAC = "0" * 64
 

@@ -35,7 +35,7 @@ def test_list_shows_own_entries_newest_first_with_masked_counterparty(alice: Cus
     wallet_fund(alice, "100.00")
     _pay(alice, bob, 12_34, memo="lunch")
 
-    response = customer_client(alice).get("/api/v1/transactions/")
+    response = customer_client(alice).get("/api/v1/transactions")
 
     assert response.status_code == 200
     results = response.json()["results"]
@@ -48,9 +48,9 @@ def test_list_shows_own_entries_newest_first_with_masked_counterparty(alice: Cus
     assert "****" in p2p["counterparty"]["phone"]
     assert p2p["memo"] == "lunch"
     # bob sees the other side; nobody sees another customer's entries
-    bob_results = customer_client(bob).get("/api/v1/transactions/").json()["results"]
+    bob_results = customer_client(bob).get("/api/v1/transactions").json()["results"]
     assert [(r["direction"], r["amount"]["amount"]) for r in bob_results] == [("in", "12.34")]
-    assert customer_client(CustomerFactory()).get("/api/v1/transactions/").json()["results"] == []
+    assert customer_client(CustomerFactory()).get("/api/v1/transactions").json()["results"] == []
 
 
 def test_cursor_pagination_walks_every_entry_once(alice: Customer, bob: Customer) -> None:
@@ -59,7 +59,7 @@ def test_cursor_pagination_walks_every_entry_once(alice: Customer, bob: Customer
         _pay(alice, bob, i)
     client = customer_client(alice)
 
-    seen, url = [], "/api/v1/transactions/?page_size=3"
+    seen, url = [], "/api/v1/transactions?page_size=3"
     while url:
         page = client.get(url).json()
         seen += [r["entry_id"] for r in page["results"]]
@@ -74,7 +74,7 @@ def _page_queries(client, django_assert_max_num_queries, n: int) -> int:  # type
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(f"/api/v1/transactions/?page_size={n}")
+        response = client.get(f"/api/v1/transactions?page_size={n}")
     assert response.status_code == 200
     assert len(response.json()["results"]) == n
     return len(ctx.captured_queries)
@@ -95,12 +95,12 @@ def test_list_query_count_is_pinned_and_independent_of_page_size(
                 kind="MERCHANT_PAYMENT", legs=[Leg(wallet, Money(-50, "CNY")), Leg(merchant, Money(50, "CNY"))]
             )
     client = customer_client(alice)
-    client.get("/api/v1/transactions/?page_size=1")  # token's last_used_at touched once
+    client.get("/api/v1/transactions?page_size=1")  # token's last_used_at touched once
 
     # token lookup (1) + the page itself (1): wallets, transfer and counterparty are in the page's
     # one statement, never fetched per row
     with django_assert_num_queries(2):
-        response = client.get("/api/v1/transactions/?page_size=20")
+        response = client.get("/api/v1/transactions?page_size=20")
     assert len(response.json()["results"]) == 20
     assert _page_queries(client, django_assert_max_num_queries, 3) == _page_queries(
         client, django_assert_max_num_queries, 25
@@ -116,7 +116,7 @@ def test_filters_kind_amount_direction_counterparty_and_dates(alice: Customer, b
     client = customer_client(alice)
 
     def amounts(query: str) -> list[str]:
-        response = client.get(f"/api/v1/transactions/?{query}")
+        response = client.get(f"/api/v1/transactions?{query}")
         assert response.status_code == 200, response.json()
         return [r["amount"]["amount"] for r in response.json()["results"]]
 
@@ -129,7 +129,7 @@ def test_filters_kind_amount_direction_counterparty_and_dates(alice: Customer, b
     assert amounts(f"counterparty={bob_wallet.public_id}") == ["1.00", "-5.00"]
     assert amounts("date_from=2000-01-01&date_to=2099-12-31") == ["1.00", "-20.00", "-5.00", "100.00"]
     assert amounts("date_to=2000-01-01") == []
-    bad = client.get("/api/v1/transactions/?min_amount=1.234")
+    bad = client.get("/api/v1/transactions?min_amount=1.234")
     assert bad.status_code == 400 and bad.json()["code"] == "too_many_decimals"
 
 
@@ -137,9 +137,9 @@ def test_detail_shows_postings_and_hides_other_customers_transfers(alice: Custom
     wallet_fund(alice, "100.00")
     _pay(alice, bob, 7_00)
     client = customer_client(alice)
-    transfer_id = client.get("/api/v1/transactions/?kind=P2P").json()["results"][0]["transaction_id"]
+    transfer_id = client.get("/api/v1/transactions?kind=P2P").json()["results"][0]["transaction_id"]
 
-    detail = client.get(f"/api/v1/transactions/{transfer_id}/")
+    detail = client.get(f"/api/v1/transactions/{transfer_id}")
 
     assert detail.status_code == 200
     postings = detail.json()["postings"]
@@ -150,8 +150,8 @@ def test_detail_shows_postings_and_hides_other_customers_transfers(alice: Custom
     assert other[0]["balance_after"] is None  # the other side's balance is never shown
     assert other[0]["account"]["name"] == "李*"
     stranger = customer_client(CustomerFactory())
-    assert stranger.get(f"/api/v1/transactions/{transfer_id}/").status_code == 404
-    assert client.get(f"/api/v1/transactions/{uuid.uuid4()}/").status_code == 404
+    assert stranger.get(f"/api/v1/transactions/{transfer_id}").status_code == 404
+    assert client.get(f"/api/v1/transactions/{uuid.uuid4()}").status_code == 404
 
 
 def test_csv_export_streams_filtered_entries(alice: Customer, bob: Customer) -> None:
@@ -174,21 +174,21 @@ def test_wallets_list_and_detail(alice: Customer) -> None:
     wallet = wallet_fund(alice, "100.00")
     client = customer_client(alice)
 
-    listing = client.get("/api/v1/wallets/").json()
-    by_currency = client.get("/api/v1/wallets/CNY/").json()
-    by_id = client.get(f"/api/v1/wallets/{wallet.public_id}/").json()
+    listing = client.get("/api/v1/wallets").json()["results"]
+    by_currency = client.get("/api/v1/wallets/CNY").json()
+    by_id = client.get(f"/api/v1/wallets/{wallet.public_id}").json()
 
     assert listing[0]["balance"]["available"] == {"amount": "100.00", "currency": "CNY"}
     assert by_currency == by_id == listing[0]
-    assert client.get("/api/v1/wallets/USD/").status_code == 404
+    assert client.get("/api/v1/wallets/USD").status_code == 404
     other = wallet_fund(CustomerFactory(), "1.00")
-    assert client.get(f"/api/v1/wallets/{other.public_id}/").status_code == 404
+    assert client.get(f"/api/v1/wallets/{other.public_id}").status_code == 404
 
 
 def test_new_customer_sees_an_empty_cny_wallet() -> None:
     customer = CustomerFactory()
 
-    listing = customer_client(customer).get("/api/v1/wallets/").json()
+    listing = customer_client(customer).get("/api/v1/wallets").json()["results"]
 
     assert [(w["currency"], w["balance"]["posted"]["amount"]) for w in listing] == [("CNY", "0.00")]
 
@@ -199,7 +199,7 @@ def test_new_customer_sees_an_empty_cny_wallet() -> None:
 def test_impossible_date_time_filters_are_a_400_not_a_500(alice: Customer, value: str) -> None:
     client = customer_client(alice)
 
-    response = client.get("/api/v1/transactions/", {"created_after": value})
+    response = client.get("/api/v1/transactions", {"created_after": value})
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_filter"

@@ -76,7 +76,7 @@ def test_every_filter_walks_each_matching_entry_once_newest_first(
 ) -> None:
     expected = _expected(alice, **filters)
 
-    seen = _walk(customer_client(alice), f"/api/v1/transactions/?page_size=2&{query}")
+    seen = _walk(customer_client(alice), f"/api/v1/transactions?page_size=2&{query}")
 
     assert seen == expected and expected
 
@@ -86,19 +86,19 @@ def test_counterparty_and_date_filters_with_a_cursor(alice: Customer, busy: dict
     client = customer_client(alice)
     today = timezone.localdate()
 
-    by_bob = _walk(client, f"/api/v1/transactions/?page_size=2&counterparty={bob_wallet.public_id}&kind=P2P")  # type: ignore[attr-defined]
-    this_day = _walk(client, f"/api/v1/transactions/?page_size=3&date_from={today}&date_to={today}")
+    by_bob = _walk(client, f"/api/v1/transactions?page_size=2&counterparty={bob_wallet.public_id}&kind=P2P")  # type: ignore[attr-defined]
+    this_day = _walk(client, f"/api/v1/transactions?page_size=3&date_from={today}&date_to={today}")
     later = (timezone.now() + timedelta(minutes=1)).isoformat()
-    before_now = _walk(client, "/api/v1/transactions/?page_size=3&" + f"created_before={later.replace('+', '%2B')}")
+    before_now = _walk(client, "/api/v1/transactions?page_size=3&" + f"created_before={later.replace('+', '%2B')}")
 
     assert by_bob == _expected(alice, counterparty_account=bob_wallet) and len(by_bob) == 9
     assert this_day == before_now == _expected(alice)
-    assert _walk(client, f"/api/v1/transactions/?date_to={today - timedelta(days=1)}") == []
+    assert _walk(client, f"/api/v1/transactions?date_to={today - timedelta(days=1)}") == []
 
 
 def test_previous_link_walks_back_to_the_first_page(alice: Customer, busy: dict[str, object]) -> None:
     client = customer_client(alice)
-    first = client.get("/api/v1/transactions/?page_size=4").json()
+    first = client.get("/api/v1/transactions?page_size=4").json()
     second = client.get(first["next"]).json()
     third = client.get(second["next"]).json()
 
@@ -112,20 +112,21 @@ def test_previous_link_walks_back_to_the_first_page(alice: Customer, busy: dict[
     assert client.get(back_to_first["next"]).json()["results"] == second["results"]
 
 
-def test_a_cursor_the_api_did_not_issue_is_a_404(alice: Customer) -> None:
-    response = customer_client(alice).get("/api/v1/transactions/?cursor=bm90LWEtY3Vyc29y")
+def test_a_cursor_the_api_did_not_issue_is_a_400(alice: Customer) -> None:
+    response = customer_client(alice).get("/api/v1/transactions?cursor=bm90LWEtY3Vyc29y")
 
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
 
 
 def test_query_count_does_not_depend_on_filters_or_wallets(
     alice: Customer, busy: dict[str, object], django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
     client = customer_client(alice)
-    client.get("/api/v1/transactions/?page_size=1")  # token's last_used_at touched once
+    client.get("/api/v1/transactions?page_size=1")  # token's last_used_at touched once
     bob_wallet = busy["bob_wallet"]
     for query in ("", "kind=P2P,MERCHANT_PAYMENT&direction=out", f"counterparty={bob_wallet.public_id}&min_amount=1"):  # type: ignore[attr-defined]
-        cursor_url = client.get(f"/api/v1/transactions/?page_size=2&{query}").json()["next"]
+        cursor_url = client.get(f"/api/v1/transactions?page_size=2&{query}").json()["next"]
 
         with django_assert_num_queries(2):  # token + the page
             response = client.get(cursor_url)
@@ -166,7 +167,7 @@ def test_counterparty_names_are_customer_facing(alice: Customer) -> None:
         [Leg(mine, Money(-100, "CNY")), Leg(wallet_get_or_create(customer=friend, currency="CNY"), Money(100, "CNY"))],
     )
 
-    results = customer_client(alice).get("/api/v1/transactions/").json()["results"]
+    results = customer_client(alice).get("/api/v1/transactions").json()["results"]
 
     names = [r["counterparty"]["name"] for r in results]
     assert names[:2] == ["王**", "Tea House"]

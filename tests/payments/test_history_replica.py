@@ -33,13 +33,13 @@ def _history_and_detail(alice: Customer, bob: Customer) -> tuple[CaptureQueriesC
             ],
         )
     client = customer_client(alice)
-    client.get("/api/v1/transactions/?page_size=1")  # token's last_used_at touched once
+    client.get("/api/v1/transactions?page_size=1")  # token's last_used_at touched once
     with (
         CaptureQueriesContext(connections["default"]) as primary,
         CaptureQueriesContext(connections["replica"]) as replica,
     ):
-        results = client.get("/api/v1/transactions/").json()["results"]
-        detail = client.get(f"/api/v1/transactions/{results[0]['transaction_id']}/")
+        results = client.get("/api/v1/transactions").json()["results"]
+        detail = client.get(f"/api/v1/transactions/{results[0]['transaction_id']}")
         assert detail.status_code == 200
         spending_by_category(customer=alice, month=timezone.localdate().strftime("%Y-%m"))
     return primary, replica, results

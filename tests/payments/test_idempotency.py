@@ -17,7 +17,7 @@ from payments.models import IdempotencyRecord
 
 
 def _fp(body: dict) -> str:  # type: ignore[type-arg]
-    return request_fingerprint(method="POST", path="/api/v1/x/", body=body)
+    return request_fingerprint(method="POST", path="/api/v1/x", body=body)
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from tests.payments.factories import customer_client, ledger_snapshot, wallet_fu
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/transfers/"
+URL = "/api/v1/transfers"
 
 
 def _body(to: Customer, amount: str = "10.00", pin: str = PAYMENT_PIN) -> dict[str, str]:

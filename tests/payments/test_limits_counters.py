@@ -98,10 +98,10 @@ def test_unverified_customer_cannot_send_usd_without_limit() -> None:
     body = {"to_phone": friend.phone, "currency": "CNY", "pin": PAYMENT_PIN}
 
     cny = client.post(
-        "/api/v1/transfers/", {**body, "amount": "1.00"}, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
+        "/api/v1/transfers", {**body, "amount": "1.00"}, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
     )
     usd = client.post(
-        "/api/v1/transfers/",
+        "/api/v1/transfers",
         {**body, "amount": "900000.00", "currency": "USD"},
         format="json",
         HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),

@@ -1,4 +1,4 @@
-"""POST /api/v1/payments/ (QR merchant payments): static and dynamic QR, discounts, and every refusal."""
+"""POST /api/v1/payments (QR merchant payments): static and dynamic QR, discounts, and every refusal."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from tests.payments.factories import customer_client, ledger_snapshot, wallet_fu
 from tests.payments.factories_movements import balance, merchant_make, order_make, post_money, wallet_of
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/payments/"
+URL = "/api/v1/payments"
 
 
 def _pay(client, qr: str, **extra: object):  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ from tests.payments.factories_movements import (
     wallet_of,
 )
 
-URL = "/api/v1/payments/"
+URL = "/api/v1/payments"
 
 
 @pytest.mark.django_db

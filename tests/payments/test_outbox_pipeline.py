@@ -27,7 +27,7 @@ def eager_celery() -> Iterator[None]:
 def test_transfer_event_reaches_its_consumer_exactly_once(alice: Customer, bob: Customer, eager_celery: None) -> None:
     wallet_fund(alice, "50.00")
     response = customer_client(alice).post(
-        "/api/v1/transfers/",
+        "/api/v1/transfers",
         {"to_phone": bob.phone, "amount": "5.00", "pin": PAYMENT_PIN},
         format="json",
         HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def _completed_topup(client, card, amount: str) -> TopUp:  # type: ignore[no-untyped-def]
     response = post_money(
         client,
-        "/api/v1/topups/",
+        "/api/v1/topups",
         {"card": str(card.public_id), "amount": amount, "currency": "CNY", "pin": PAYMENT_PIN},
     )
     topup = TopUp.objects.get(public_id=response.json()["id"])
@@ -65,7 +65,7 @@ def test_one_of_each_mismatch_is_reported_and_exit_code_is_1(alice: Customer, tm
     wallet_fund(alice, "100.00")
     response = post_money(
         client,
-        "/api/v1/withdrawals/",
+        "/api/v1/withdrawals",
         {"card": str(card.public_id), "amount": "40.00", "currency": "CNY", "pin": PAYMENT_PIN},
     )
     withdrawal = Withdrawal.objects.get(public_id=response.json()["id"])

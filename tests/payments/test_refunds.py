@@ -137,10 +137,10 @@ def test_refunds_list_shows_own_refunds(alice: Customer) -> None:
     payment = _pay(alice, merchant_make(name="全家便利店"), "10.00")
     refund_create(payment_transfer=payment.transfer, amount=Money(4_00, "CNY"), reason="缺货", initiated_by_staff=None)
 
-    body = customer_client(alice).get("/api/v1/refunds/").json()
+    body = customer_client(alice).get("/api/v1/refunds").json()["results"]
 
     assert [(r["payee"], r["amount"]["amount"], r["reason"]) for r in body] == [("全家便利店", "4.00", "缺货")]
-    assert customer_client(CustomerFactory()).get("/api/v1/refunds/").json() == []
+    assert customer_client(CustomerFactory()).get("/api/v1/refunds").json()["results"] == []
 
 
 @pytest.mark.django_db(transaction=True)

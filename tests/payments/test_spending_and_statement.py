@@ -50,7 +50,7 @@ def _activity(alice: Customer, bob: Customer) -> None:
 def test_spending_by_category_net_of_refunds(alice: Customer, bob: Customer) -> None:
     _activity(alice, bob)
 
-    response = customer_client(alice).get(f"/api/v1/insights/spending/?month={_month()}")
+    response = customer_client(alice).get(f"/api/v1/insights/spending?month={_month()}")
 
     assert response.status_code == 200
     body = response.json()
@@ -61,13 +61,13 @@ def test_spending_by_category_net_of_refunds(alice: Customer, bob: Customer) -> 
         ("DINING", "20.00", 1),
     ]
     assert body["totals"] == [{"amount": "390.00", "currency": "CNY"}]
-    other = customer_client(bob).get(f"/api/v1/insights/spending/?month={_month()}").json()
+    other = customer_client(bob).get(f"/api/v1/insights/spending?month={_month()}").json()
     assert other["categories"] == []
 
 
 @pytest.mark.parametrize("month", ["2026-13", "26-11", "", "2026-1", "abcd-ef"])
 def test_bad_month_is_400(alice: Customer, month: str) -> None:
-    response = customer_client(alice).get(f"/api/v1/insights/spending/?month={month}")
+    response = customer_client(alice).get(f"/api/v1/insights/spending?month={month}")
 
     assert response.status_code == 400 and response.json()["code"] == "invalid_month"
 

@@ -1,4 +1,4 @@
-"""POST /api/v1/transfers/ (P2P): success, replay, and every bad input as a clear 4xx with nothing moved."""
+"""POST /api/v1/transfers (P2P): success, replay, and every bad input as a clear 4xx with nothing moved."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.payments.factories import customer_client, idempotency_count, ledger_
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/transfers/"
+URL = "/api/v1/transfers"
 
 
 def _post(client, body, key=None):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ def test_transfer_memo_with_a_card_number_is_refused_and_nothing_is_stored(alice
     transfers_before = Transfer.objects.count()
 
     response = customer_client(alice).post(
-        "/api/v1/transfers/",
+        "/api/v1/transfers",
         {
             "to_phone": bob.phone,
             "amount": "1.00",

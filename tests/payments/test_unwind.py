@@ -198,15 +198,15 @@ def test_reading_wallets_never_creates_one() -> None:
     customer = CustomerFactory()
     client = customer_client(customer)
 
-    listed = client.get("/api/v1/wallets/")
-    detail = client.get("/api/v1/wallets/CNY/")
+    listed = client.get("/api/v1/wallets")
+    detail = client.get("/api/v1/wallets/CNY")
 
     assert listed.status_code == 200 and detail.status_code == 200
-    assert listed.json()[0]["balance"]["available"]["amount"] == "0.00"
-    assert detail.json()["id"] == listed.json()[0]["id"]
+    assert listed.json()["results"][0]["balance"]["available"]["amount"] == "0.00"
+    assert detail.json()["id"] == listed.json()["results"][0]["id"]
     assert not LedgerAccount.objects.filter(customer=customer).exists()
     wallet_fund(customer, "1.00")  # the first money movement opens it, with the id already shown
-    assert str(wallet_of(customer).public_id) == listed.json()[0]["id"]
+    assert str(wallet_of(customer).public_id) == listed.json()["results"][0]["id"]
 
 
 @pytest.mark.django_db

@@ -26,7 +26,7 @@ def _counters(customer: Customer) -> dict[str, int]:
 def _withdraw(customer: Customer, amount: str) -> Withdrawal:
     response = post_money(
         customer_client(customer),
-        "/api/v1/withdrawals/",
+        "/api/v1/withdrawals",
         {"card": str(card_for(customer).public_id), "amount": amount, "currency": "CNY", "pin": PAYMENT_PIN},
     )
     assert response.status_code == 202, response.json()

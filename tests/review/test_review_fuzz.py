@@ -1,4 +1,4 @@
-"""Reviewer fuzz: every operation of /api/v1/schema/ gets malformed input; none may answer 500.
+"""Reviewer fuzz: every operation of /api/v1/schema gets malformed input; none may answer 500.
 
 Collects every 500 across all operations and payloads and fails once, listing them, so one run
 shows the whole surface.
@@ -59,7 +59,7 @@ RAW_BODIES: list[tuple[bytes, str]] = [
 
 
 def _operations(client: APIClient) -> list[tuple[str, str, list[str]]]:
-    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    response = client.get("/api/v1/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     text = response.content.decode()
     schema = json.loads(text) if text.lstrip().startswith("{") else __import__("yaml").safe_load(text)
     ops = []

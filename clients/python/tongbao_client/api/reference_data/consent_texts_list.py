@@ -1,0 +1,206 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.consent_text_page import ConsentTextPage
+from ...models.error import Error
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["cursor"] = cursor
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/consent-texts",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ConsentTextPage | Error | None:
+    if response.status_code == 200:
+        response_200 = ConsentTextPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ConsentTextPage | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[ConsentTextPage | Error]:
+    """Current consent texts and their versions
+
+     What the customer agrees to, in their language. Register with the `version` of each required text
+    (`terms_version`, `privacy_version`) and optionally MARKETING's (`marketing_version`); grant the
+    optional ones later with `POST /api/v1/me/consents`. Any other version is refused with 400
+    `consent_version_invalid` (its `details.current_version` says which one is current).
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ConsentTextPage | Error]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> ConsentTextPage | Error | None:
+    """Current consent texts and their versions
+
+     What the customer agrees to, in their language. Register with the `version` of each required text
+    (`terms_version`, `privacy_version`) and optionally MARKETING's (`marketing_version`); grant the
+    optional ones later with `POST /api/v1/me/consents`. Any other version is refused with 400
+    `consent_version_invalid` (its `details.current_version` says which one is current).
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ConsentTextPage | Error
+    """
+
+    return sync_detailed(
+        client=client,
+        cursor=cursor,
+        page_size=page_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[ConsentTextPage | Error]:
+    """Current consent texts and their versions
+
+     What the customer agrees to, in their language. Register with the `version` of each required text
+    (`terms_version`, `privacy_version`) and optionally MARKETING's (`marketing_version`); grant the
+    optional ones later with `POST /api/v1/me/consents`. Any other version is refused with 400
+    `consent_version_invalid` (its `details.current_version` says which one is current).
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ConsentTextPage | Error]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> ConsentTextPage | Error | None:
+    """Current consent texts and their versions
+
+     What the customer agrees to, in their language. Register with the `version` of each required text
+    (`terms_version`, `privacy_version`) and optionally MARKETING's (`marketing_version`); grant the
+    optional ones later with `POST /api/v1/me/consents`. Any other version is refused with 400
+    `consent_version_invalid` (its `details.current_version` says which one is current).
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ConsentTextPage | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            cursor=cursor,
+            page_size=page_size,
+        )
+    ).parsed

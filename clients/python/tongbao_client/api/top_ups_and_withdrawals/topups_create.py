@@ -1,0 +1,262 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.funding_input_request import FundingInputRequest
+from ...models.funding_output import FundingOutput
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: FundingInputRequest,
+    idempotency_key: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/topups",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | FundingOutput | None:
+    if response.status_code == 202:
+        response_202 = FundingOutput.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 423:
+        response_423 = Error.from_dict(response.json())
+
+        return response_423
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | FundingOutput]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: FundingInputRequest,
+    idempotency_key: str,
+) -> Response[Error | FundingOutput]:
+    """Top up the wallet from a linked card
+
+     Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited then:
+    poll `GET /api/v1/topups/{id}` until COMPLETED or FAILED (`failure_code`). In development the
+    simulated bank calls back within a few seconds. CNY only.
+
+    **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
+    result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
+    `payment_pin_locked` for 30 minutes).
+
+    **Limits.** The receiving wallet's balance may not pass the tier's balance cap (403
+    `balance_cap_exceeded`).
+
+    Args:
+        idempotency_key (str):
+        body (FundingInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | FundingOutput]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: FundingInputRequest,
+    idempotency_key: str,
+) -> Error | FundingOutput | None:
+    """Top up the wallet from a linked card
+
+     Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited then:
+    poll `GET /api/v1/topups/{id}` until COMPLETED or FAILED (`failure_code`). In development the
+    simulated bank calls back within a few seconds. CNY only.
+
+    **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
+    result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
+    `payment_pin_locked` for 30 minutes).
+
+    **Limits.** The receiving wallet's balance may not pass the tier's balance cap (403
+    `balance_cap_exceeded`).
+
+    Args:
+        idempotency_key (str):
+        body (FundingInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | FundingOutput
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: FundingInputRequest,
+    idempotency_key: str,
+) -> Response[Error | FundingOutput]:
+    """Top up the wallet from a linked card
+
+     Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited then:
+    poll `GET /api/v1/topups/{id}` until COMPLETED or FAILED (`failure_code`). In development the
+    simulated bank calls back within a few seconds. CNY only.
+
+    **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
+    result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
+    `payment_pin_locked` for 30 minutes).
+
+    **Limits.** The receiving wallet's balance may not pass the tier's balance cap (403
+    `balance_cap_exceeded`).
+
+    Args:
+        idempotency_key (str):
+        body (FundingInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | FundingOutput]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: FundingInputRequest,
+    idempotency_key: str,
+) -> Error | FundingOutput | None:
+    """Top up the wallet from a linked card
+
+     Answers 202 with a PENDING top-up; the bank confirms asynchronously and the wallet is credited then:
+    poll `GET /api/v1/topups/{id}` until COMPLETED or FAILED (`failure_code`). In development the
+    simulated bank calls back within a few seconds. CNY only.
+
+    **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
+    result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
+    `payment_pin_locked` for 30 minutes).
+
+    **Limits.** The receiving wallet's balance may not pass the tier's balance cap (403
+    `balance_cap_exceeded`).
+
+    Args:
+        idempotency_key (str):
+        body (FundingInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | FundingOutput
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,284 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.transfer_create_input_request import TransferCreateInputRequest
+from ...models.transfer_create_output import TransferCreateOutput
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: TransferCreateInputRequest,
+    idempotency_key: str,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/transfers",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | TransferCreateOutput | None:
+    if response.status_code == 201:
+        response_201 = TransferCreateOutput.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 423:
+        response_423 = Error.from_dict(response.json())
+
+        return response_423
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | TransferCreateOutput]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: TransferCreateInputRequest,
+    idempotency_key: str,
+) -> Response[Error | TransferCreateOutput]:
+    """Send money to another customer
+
+     To a phone number (`to_phone`) or a wallet id (`to_wallet_id`), exactly one. Instant; the answer
+    carries the sender's balance after it. Not to oneself (400 `self_transfer`).
+
+    **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
+    result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
+    `payment_pin_locked` for 30 minutes).
+
+    **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
+    calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
+    equivalent (mid rate). Over a limit: 403 `limit_exceeded` (`details` names the limit); tier 0: 403
+    `kyc_required`. The available balance must cover it (422 `insufficient_funds`). Amounts: decimal
+    strings, at most the currency's decimals, at most 10^13 units.
+
+    **Limits.** The recipient's wallet's balance may not pass the tier's balance cap (403
+    `balance_cap_exceeded`).
+
+    Args:
+        idempotency_key (str):
+        body (TransferCreateInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | TransferCreateOutput]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: TransferCreateInputRequest,
+    idempotency_key: str,
+) -> Error | TransferCreateOutput | None:
+    """Send money to another customer
+
+     To a phone number (`to_phone`) or a wallet id (`to_wallet_id`), exactly one. Instant; the answer
+    carries the sender's balance after it. Not to oneself (400 `self_transfer`).
+
+    **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
+    result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
+    `payment_pin_locked` for 30 minutes).
+
+    **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
+    calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
+    equivalent (mid rate). Over a limit: 403 `limit_exceeded` (`details` names the limit); tier 0: 403
+    `kyc_required`. The available balance must cover it (422 `insufficient_funds`). Amounts: decimal
+    strings, at most the currency's decimals, at most 10^13 units.
+
+    **Limits.** The recipient's wallet's balance may not pass the tier's balance cap (403
+    `balance_cap_exceeded`).
+
+    Args:
+        idempotency_key (str):
+        body (TransferCreateInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | TransferCreateOutput
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: TransferCreateInputRequest,
+    idempotency_key: str,
+) -> Response[Error | TransferCreateOutput]:
+    """Send money to another customer
+
+     To a phone number (`to_phone`) or a wallet id (`to_wallet_id`), exactly one. Instant; the answer
+    carries the sender's balance after it. Not to oneself (400 `self_transfer`).
+
+    **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
+    result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
+    `payment_pin_locked` for 30 minutes).
+
+    **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
+    calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
+    equivalent (mid rate). Over a limit: 403 `limit_exceeded` (`details` names the limit); tier 0: 403
+    `kyc_required`. The available balance must cover it (422 `insufficient_funds`). Amounts: decimal
+    strings, at most the currency's decimals, at most 10^13 units.
+
+    **Limits.** The recipient's wallet's balance may not pass the tier's balance cap (403
+    `balance_cap_exceeded`).
+
+    Args:
+        idempotency_key (str):
+        body (TransferCreateInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | TransferCreateOutput]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: TransferCreateInputRequest,
+    idempotency_key: str,
+) -> Error | TransferCreateOutput | None:
+    """Send money to another customer
+
+     To a phone number (`to_phone`) or a wallet id (`to_wallet_id`), exactly one. Instant; the answer
+    carries the sender's balance after it. Not to oneself (400 `self_transfer`).
+
+    **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
+    result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
+    `payment_pin_locked` for 30 minutes).
+
+    **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
+    calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
+    equivalent (mid rate). Over a limit: 403 `limit_exceeded` (`details` names the limit); tier 0: 403
+    `kyc_required`. The available balance must cover it (422 `insufficient_funds`). Amounts: decimal
+    strings, at most the currency's decimals, at most 10^13 units.
+
+    **Limits.** The recipient's wallet's balance may not pass the tier's balance cap (403
+    `balance_cap_exceeded`).
+
+    Args:
+        idempotency_key (str):
+        body (TransferCreateInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | TransferCreateOutput
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

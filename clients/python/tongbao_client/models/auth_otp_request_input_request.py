@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="AuthOtpRequestInputRequest")
+
+
+@_attrs_define
+class AuthOtpRequestInputRequest:
+    """
+    Attributes:
+        phone (str):
+        purpose (str): REGISTER, LOGIN (new device) or RESET_PASSWORD
+    """
+
+    phone: str
+    purpose: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        phone = self.phone
+
+        purpose = self.purpose
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "phone": phone,
+                "purpose": purpose,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        phone = d.pop("phone")
+
+        purpose = d.pop("purpose")
+
+        auth_otp_request_input_request = cls(
+            phone=phone,
+            purpose=purpose,
+        )
+
+        auth_otp_request_input_request.additional_properties = d
+        return auth_otp_request_input_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="BillPaymentCreateInputRequest")
+
+
+@_attrs_define
+class BillPaymentCreateInputRequest:
+    """
+    Attributes:
+        biller (str):
+        account_number (str):
+        amount (str):
+        pin (str):
+        currency (str | Unset):  Default: 'CNY'.
+    """
+
+    biller: str
+    account_number: str
+    amount: str
+    pin: str
+    currency: str | Unset = "CNY"
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        biller = self.biller
+
+        account_number = self.account_number
+
+        amount = self.amount
+
+        pin = self.pin
+
+        currency = self.currency
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "biller": biller,
+                "account_number": account_number,
+                "amount": amount,
+                "pin": pin,
+            }
+        )
+        if currency is not UNSET:
+            field_dict["currency"] = currency
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        biller = d.pop("biller")
+
+        account_number = d.pop("account_number")
+
+        amount = d.pop("amount")
+
+        pin = d.pop("pin")
+
+        currency = d.pop("currency", UNSET)
+
+        bill_payment_create_input_request = cls(
+            biller=biller,
+            account_number=account_number,
+            amount=amount,
+            pin=pin,
+            currency=currency,
+        )
+
+        bill_payment_create_input_request.additional_properties = d
+        return bill_payment_create_input_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="MeKycInputRequest")
+
+
+@_attrs_define
+class MeKycInputRequest:
+    """
+    Attributes:
+        legal_name (str):
+        national_id (str):
+    """
+
+    legal_name: str
+    national_id: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        legal_name = self.legal_name
+
+        national_id = self.national_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "legal_name": legal_name,
+                "national_id": national_id,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        legal_name = d.pop("legal_name")
+
+        national_id = d.pop("national_id")
+
+        me_kyc_input_request = cls(
+            legal_name=legal_name,
+            national_id=national_id,
+        )
+
+        me_kyc_input_request.additional_properties = d
+        return me_kyc_input_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="TransferCreateInputRequest")
+
+
+@_attrs_define
+class TransferCreateInputRequest:
+    """
+    Attributes:
+        amount (str):
+        pin (str):
+        to_phone (str | Unset):
+        to_wallet_id (UUID | Unset):
+        currency (str | Unset):  Default: 'CNY'.
+        memo (str | Unset):  Default: ''.
+    """
+
+    amount: str
+    pin: str
+    to_phone: str | Unset = UNSET
+    to_wallet_id: UUID | Unset = UNSET
+    currency: str | Unset = "CNY"
+    memo: str | Unset = ""
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        amount = self.amount
+
+        pin = self.pin
+
+        to_phone = self.to_phone
+
+        to_wallet_id: str | Unset = UNSET
+        if not isinstance(self.to_wallet_id, Unset):
+            to_wallet_id = str(self.to_wallet_id)
+
+        currency = self.currency
+
+        memo = self.memo
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "amount": amount,
+                "pin": pin,
+            }
+        )
+        if to_phone is not UNSET:
+            field_dict["to_phone"] = to_phone
+        if to_wallet_id is not UNSET:
+            field_dict["to_wallet_id"] = to_wallet_id
+        if currency is not UNSET:
+            field_dict["currency"] = currency
+        if memo is not UNSET:
+            field_dict["memo"] = memo
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        d = dict(src_dict)
+        amount = d.pop("amount")
+
+        pin = d.pop("pin")
+
+        to_phone = d.pop("to_phone", UNSET)
+
+        _to_wallet_id = d.pop("to_wallet_id", UNSET)
+        to_wallet_id: UUID | Unset
+        if isinstance(_to_wallet_id, Unset):
+            to_wallet_id = UNSET
+        else:
+            to_wallet_id = UUID(_to_wallet_id)
+
+        currency = d.pop("currency", UNSET)
+
+        memo = d.pop("memo", UNSET)
+
+        transfer_create_input_request = cls(
+            amount=amount,
+            pin=pin,
+            to_phone=to_phone,
+            to_wallet_id=to_wallet_id,
+            currency=currency,
+            memo=memo,
+        )
+
+        transfer_create_input_request.additional_properties = d
+        return transfer_create_input_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
