@@ -108,12 +108,12 @@ def test_refused_merchant_payment_opens_no_merchant_account(alice: Customer) -> 
 
     wrong_pin = post_money(
         customer_client(alice),
-        "/api/v1/payments/",
+        "/api/v1/payments",
         {"qr": merchant_static_qr(merchant), "amount": "0.50", "currency": "CNY", "pin": "000000"},
     )
     too_much = post_money(
         customer_client(alice),
-        "/api/v1/payments/",
+        "/api/v1/payments",
         {"qr": merchant_static_qr(merchant), "amount": "5.00", "currency": "CNY", "pin": PAYMENT_PIN},
     )
 
