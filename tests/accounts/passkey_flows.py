@@ -39,7 +39,11 @@ def login_options(device_id: str = DEVICE_ID) -> dict[str, Any]:
 
 
 def login_body(
-    authenticator: SoftwareAuthenticator, *, device_id: str = DEVICE_ID, options: dict[str, Any] | None = None, **answer: Any
+    authenticator: SoftwareAuthenticator,
+    *,
+    device_id: str = DEVICE_ID,
+    options: dict[str, Any] | None = None,
+    **answer: Any,
 ) -> dict[str, Any]:
     options = options or login_options(device_id)
     return {

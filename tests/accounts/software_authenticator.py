@@ -131,9 +131,7 @@ class SoftwareAuthenticator:
             + bytes([self._flags(user_verified=user_verified)])
             + sign_count.to_bytes(4, "big")
         )
-        signature = self.private_key.sign(
-            auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
-        )
+        signature = self.private_key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))
         raw_id = credential_id or self.credential_id
         response: dict[str, Any] = {
             "clientDataJSON": b64url(client_data),

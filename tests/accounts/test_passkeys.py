@@ -56,7 +56,11 @@ def _error(response: Any, status: int, code: str, reason: str | None = None) -> 
 
 def _state(customer: Customer) -> tuple[Any, ...]:
     """Everything a refused passkey request must leave as it was."""
-    passkeys = tuple(CustomerPasskey.objects.filter(customer=customer).order_by("pk").values_list("sign_count", "revoked_at", "last_used_at"))
+    passkeys = tuple(
+        CustomerPasskey.objects.filter(customer=customer)
+        .order_by("pk")
+        .values_list("sign_count", "revoked_at", "last_used_at")
+    )
     tokens = tuple(CustomerToken.objects.filter(customer=customer).order_by("pk").values_list("pk", "revoked_at"))
     return passkeys, tokens
 
@@ -117,7 +121,9 @@ def test_registration_without_a_step_up_code_stores_nothing(client, customer, au
         ({"challenge": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}, "challenge"),
     ],
 )
-def test_an_unverifiable_registration_is_refused_and_leaves_the_code_unused(client, customer, authenticator, answer, reason):
+def test_an_unverifiable_registration_is_refused_and_leaves_the_code_unused(
+    client, customer, authenticator, answer, reason
+):
     response = register_passkey(client, authenticator, **answer)
 
     _error(response, 400, "passkey_rejected", reason)
@@ -366,3 +372,15 @@ def test_another_customers_passkey_is_404_and_stays_live(client, customer, authe
     assert other.get("/api/v1/me/passkeys").json() == []
     passkey.refresh_from_db()
     assert passkey.revoked_at is None
+
+
+def test_every_passkey_route_is_in_the_openapi_schema():
+    schema = APIClient().get("/api/v1/schema/?format=json").json()
+
+    paths = schema["paths"]
+    assert {"post"} <= set(paths["/api/v1/auth/passkey/options"]) and {"post"} <= set(paths["/api/v1/auth/passkey/login"])
+    assert {"get", "post"} <= set(paths["/api/v1/me/passkeys"])
+    assert {"post"} <= set(paths["/api/v1/me/passkeys/options"])
+    assert {"post"} <= set(paths["/api/v1/me/passkeys/payment-options"])
+    assert {"get", "delete"} <= set(paths["/api/v1/me/passkeys/{public_id}"])
+    assert "passkey_rejected" in paths["/api/v1/auth/passkey/login"]["post"]["description"]

@@ -42,7 +42,9 @@ def enrol(client: Client, authenticator: SoftwareAuthenticator, **answer: Any) -
 
 def password_step(user: User) -> Client:
     client = Client()
-    response = client.post("/admin/passkey/login/?next=/admin/", {"username": user.username, "password": STAFF_PASSWORD})
+    response = client.post(
+        "/admin/passkey/login/?next=/admin/", {"username": user.username, "password": STAFF_PASSWORD}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     return client
 
@@ -216,7 +218,9 @@ def test_a_removed_passkey_cannot_sign_in_and_the_removal_is_audited() -> None:
 def test_the_totp_form_still_signs_in_a_staff_member_who_also_has_a_passkey() -> None:
     teller = StaffFactory(roles=["TELLER"])
     enrolled(teller)
-    device = TOTPDevice.objects.filter(user=teller).first() or TOTPDevice.objects.create(user=teller, name="p", confirmed=True)
+    device = TOTPDevice.objects.filter(user=teller).first() or TOTPDevice.objects.create(
+        user=teller, name="p", confirmed=True
+    )
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     client = Client()
 
