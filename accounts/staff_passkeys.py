@@ -88,8 +88,10 @@ def pending_user(request: HttpRequest) -> Any:
     pending = request.session.get(PENDING_SESSION_KEY)
     if not isinstance(pending, dict) or time.time() - float(pending.get("at", 0)) > challenge_ttl().total_seconds():
         return None
-    user = get_user_model().objects.filter(pk=pending.get("user"), is_active=True, is_staff=True).first()
-    return user
+    user_id = pending.get("user")
+    if not isinstance(user_id, int):
+        return None
+    return get_user_model().objects.filter(pk=user_id, is_active=True, is_staff=True).first()
 
 
 def passkey_verified(request: HttpRequest) -> bool:
@@ -120,8 +122,8 @@ def login_check(user: Any, device: Any) -> None:
 def may_manage_passkeys(request: HttpRequest) -> bool:
     """Adding a further passkey or removing one needs a session with full admin access (for a passkey
     role: verified by a passkey). A first passkey needs any verified second factor."""
-    user = request.user
-    if not (user.is_authenticated and user.is_active and user.is_staff and user.is_verified()):  # type: ignore[union-attr]
+    user: Any = request.user
+    if not (user.is_authenticated and user.is_active and user.is_staff and user.is_verified()):
         return False
     return access_check(request) is None or not staff_passkeys(user).exists()
 
@@ -347,8 +349,8 @@ def passkeys_view(site: Any) -> Any:
     @never_cache
     def view(request: HttpRequest) -> HttpResponse:
         request.current_app = site.name
-        user = request.user
-        if not (user.is_authenticated and user.is_active and user.is_staff and user.is_verified()):  # type: ignore[union-attr]
+        user: Any = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff and user.is_verified()):
             return HttpResponseRedirect(f"{reverse('admin:login')}?next={request.path}")
         manage = may_manage_passkeys(request)
         if request.method == "POST":
