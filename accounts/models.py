@@ -408,6 +408,7 @@ class StaffChangeRequest(models.Model):
         SET_PASSWORD = "SET_PASSWORD", _("Reset password")
         ADD_TOTP = "ADD_TOTP", _("Enrol an authenticator")
         REMOVE_TOTP = "REMOVE_TOTP", _("Remove an authenticator")
+        REMOVE_PASSKEY = "REMOVE_PASSKEY", _("Remove a passkey")
         SET_BRANCH = "SET_BRANCH", _("Move to another branch")
         SET_ACTIVE = "SET_ACTIVE", _("Activate or deactivate")
 

@@ -215,3 +215,29 @@ def test_payment_options_need_a_passkey_on_this_device_and_a_valid_amount(client
     assert no_passkey.status_code == 409 and no_passkey.json()["code"] == "passkey_not_registered"
     assert float_amount.status_code == 400
     assert too_precise.status_code == 400
+
+
+def test_an_administrator_lets_passkeys_replace_the_pin_for_a_tier_audited():
+    from core.models import AuditEvent
+    from tests.accounts.conftest import admin_client_for
+    from tests.factories import StaffFactory
+
+    admin_user = StaffFactory(roles=["ADMINISTRATOR"])
+    tier = KycTier.objects.get(level=2)
+
+    response = admin_client_for(admin_user).post(
+        f"/admin/accounts/kyctier/{tier.pk}/change/",
+        {
+            "name": tier.name,
+            "per_transaction_limit_minor": tier.per_transaction_limit_minor,
+            "daily_limit_minor": tier.daily_limit_minor,
+            "monthly_limit_minor": tier.monthly_limit_minor,
+            "balance_cap_minor": tier.balance_cap_minor,
+            "passkey_replaces_pin": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    assert KycTier.objects.get(level=2).passkey_replaces_pin is True
+    event = AuditEvent.objects.get(action="accounts.kyctier.change")
+    assert event.actor == admin_user and event.changes == {"passkey_replaces_pin": [False, True]}

@@ -312,3 +312,42 @@ def test_superusers_count_as_administrators(administrators_need_passkeys: None) 
     client, _ = _totp_login(root)
 
     assert client.get("/admin/").status_code == 302
+
+
+# --- another person's passkey: maker-checker ----------------------------------------------------
+
+
+def test_removing_another_persons_passkey_needs_a_request_and_a_second_administrator() -> None:
+    from accounts.services import ApproverNotIndependent, staff_change_approve, staff_change_request_create
+
+    maker, checker = StaffFactory(roles=["ADMINISTRATOR"]), StaffFactory(roles=["ADMINISTRATOR"])
+    teller = StaffFactory(roles=["TELLER"])
+    _, credential = enrolled(teller)
+    direct = admin_client_for(maker).post("/admin/passkeys/", {"remove": credential.pk})
+    assert direct.status_code == 302 and WebAuthnCredential.objects.filter(pk=credential.pk).exists()
+
+    change = staff_change_request_create(
+        maker=maker, kind="REMOVE_PASSKEY", target=teller, details={"passkey": credential.pk}, reason="phone lost"
+    )
+    with pytest.raises(ApproverNotIndependent):
+        staff_change_approve(checker=maker, change_request=change)
+    staff_change_approve(checker=checker, change_request=change)
+
+    assert not WebAuthnCredential.objects.filter(pk=credential.pk).exists()
+    event = AuditEvent.objects.get(action="django_otp_webauthn.webauthncredential.delete")
+    assert event.actor == checker and event.changes["passkey"] == credential.pk
+
+
+def test_a_passkey_request_must_name_the_targets_own_passkey() -> None:
+    from accounts.services import StaffChangeRefused, staff_change_request_create
+
+    maker = StaffFactory(roles=["ADMINISTRATOR"])
+    teller, other = StaffFactory(roles=["TELLER"]), StaffFactory(roles=["TELLER"])
+    _, theirs = enrolled(other)
+
+    with pytest.raises(StaffChangeRefused) as refused:
+        staff_change_request_create(
+            maker=maker, kind="REMOVE_PASSKEY", target=teller, details={"passkey": theirs.pk}, reason="wrong one"
+        )
+
+    assert refused.value.code == "no_passkey"
