@@ -51,6 +51,15 @@ class PasskeyOutputSerializer(serializers.ModelSerializer):
         fields = ["public_id", "name", "device_id", "backup_eligible", "created_at", "last_used_at"]
 
 
+@extend_schema_serializer(component_name="PasskeyAssertion")
+class PasskeyAssertionSerializer(serializers.Serializer):
+    """A passkey confirmation inside another request (e.g. a payment's ``passkey`` field): the
+    ``challenge_id`` from ``me/passkeys/payment-options`` and the authenticator's answer."""
+
+    challenge_id = serializers.UUIDField()
+    credential = serializers.DictField(help_text=_CREDENTIAL_HELP)
+
+
 def _options_body(options: services.PasskeyOptions) -> dict[str, Any]:
     return PasskeyOptionsOutputSerializer(options).data  # type: ignore[return-value]
 

@@ -16,18 +16,20 @@ from accounts.services.auth import (
 )
 from accounts.services.kyc import KycSubmitted, customer_kyc_review_pending, customer_kyc_submit
 from accounts.services.otp import customer_step_up_check, otp_consume, otp_request, otp_request_step_up
-from accounts.services.passkeys import (
-    PasskeyOptions,
+from accounts.services.passkey_payments import (
     PasskeyPaymentFactor,
-    passkey_login,
-    passkey_login_begin,
     passkey_may_replace_pin,
     passkey_payment_begin,
     passkey_payment_verify,
+    payment_fingerprint,
+)
+from accounts.services.passkeys import (
+    PasskeyOptions,
+    passkey_login,
+    passkey_login_begin,
     passkey_register,
     passkey_registration_begin,
     passkey_revoke,
-    payment_fingerprint,
 )
 from accounts.services.pin import (
     customer_payment_pin_change,
