@@ -26,6 +26,8 @@ from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.admin import WebAuthnCredentialAdmin
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import Branch, KycTier, StaffChangeRequest, StaffProfile, StaffTOTPDevice
 from accounts.services import kyc_tier_update, staff_change_record
@@ -125,6 +127,7 @@ class KycTierAdmin(admin.ModelAdmin):
         "daily_limit_minor",
         "monthly_limit_minor",
         "balance_cap_minor",
+        "passkey_replaces_pin",
     )
     readonly_fields = ("level", "currency")
     fields = (
@@ -135,6 +138,7 @@ class KycTierAdmin(admin.ModelAdmin):
         "daily_limit_minor",
         "monthly_limit_minor",
         "balance_cap_minor",
+        "passkey_replaces_pin",
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -218,6 +222,15 @@ class StaffTOTPDeviceAdmin(_OwnDeviceAdminMixin, AuditedAdminMixin, TOTPDeviceAd
 @admin.register(StaticDevice)
 class AuditedStaticDeviceAdmin(_OwnDeviceAdminMixin, AuditedAdminMixin, StaticDeviceAdmin):
     """Recovery codes: your own only, audited, codes themselves never copied into the log."""
+
+
+@admin.register(WebAuthnCredential)
+class StaffPasskeyAdmin(_OwnDeviceAdminMixin, AuditedAdminMixin, WebAuthnCredentialAdmin):
+    """Staff passkeys (public keys only): enrolled on "Your passkeys" (``admin:passkeys``), removed there
+    by their owner or through a ``REMOVE_PASSKEY`` staff change request; deleting your own is audited."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -341,12 +354,28 @@ class StaffChangeRequestForm(forms.ModelForm):
     device = forms.ModelChoiceField(
         queryset=StaffTOTPDevice.objects.none(), required=False, label=_("Authenticator (remove)")
     )
+    passkey = forms.ModelChoiceField(
+        queryset=WebAuthnCredential.objects.none(), required=False, label=_("Passkey (remove)")
+    )
 
     def __init__(self, *args: Any, signed_in: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["device"].queryset = self.device_choices(  # type: ignore[attr-defined]
-            signed_in, self.data.get("target") or self.initial.get("target")
-        )
+        target = self.data.get("target") or self.initial.get("target")
+        self.fields["device"].queryset = self.device_choices(signed_in, target)  # type: ignore[attr-defined]
+        self.fields["passkey"].queryset = self.passkey_choices(signed_in, target)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def passkey_choices(signed_in: Any, target: Any) -> Any:
+        """The chosen staff member's passkeys only (none until one is chosen), never a superuser's
+        for someone who is not one."""
+        try:
+            target_id = int(str(getattr(target, "pk", target)))
+        except (TypeError, ValueError):
+            return WebAuthnCredential.objects.none()
+        passkeys = WebAuthnCredential.objects.select_related("user").filter(user_id=target_id)
+        if signed_in is None or not signed_in.is_superuser:
+            passkeys = passkeys.filter(user__is_superuser=False)
+        return passkeys
 
     @staticmethod
     def device_choices(signed_in: Any, target: Any) -> Any:
@@ -445,6 +474,7 @@ class StaffChangeRequestAdmin(admin.ModelAdmin):
             "active",
             "device_name",
             "device",
+            "passkey",
         )
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
@@ -475,6 +505,7 @@ class StaffChangeRequestAdmin(admin.ModelAdmin):
             "employee_no": data.get("employee_no"),
             "name": data.get("device_name"),
             "device": data["device"].pk if data.get("device") else None,
+            "passkey": data["passkey"].pk if data.get("passkey") else None,
             "active": data.get("active"),
         }
         try:

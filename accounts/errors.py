@@ -138,3 +138,47 @@ class ReasonRequired(DomainError):
     code = "reason_required"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("A reason is required.")
+
+
+class PasskeyChallengeInvalid(DomainError):
+    """Unknown, already used or expired: the same answer for all three (a replay learns nothing)."""
+
+    code = "passkey_challenge_invalid"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("This passkey request has expired or was already used. Start again.")
+
+
+class PasskeyRejected(DomainError):
+    """The passkey's answer did not verify; ``details.reason`` says which check failed (never the payload).
+
+    401 when signing in, 403 when confirming a payment, 400 when registering (bad attestation)."""
+
+    code = "passkey_rejected"
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_message = _("The passkey could not be verified.")
+
+
+class PasskeyCounterInvalid(DomainError):
+    """The authenticator's signature counter did not move forward: a cloned authenticator or a replay."""
+
+    code = "passkey_counter_invalid"
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_message = _("This passkey looks copied and cannot be used. Register it again or use your password.")
+
+
+class PasskeyAlreadyRegistered(DomainError):
+    code = "passkey_already_registered"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This passkey is already registered.")
+
+
+class PasskeyNotRegistered(DomainError):
+    code = "passkey_not_registered"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("No passkey is registered on this device.")
+
+
+class DeviceNotTrusted(DomainError):
+    code = "device_not_trusted"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = _("Sign in again on this device with a verification code first.")

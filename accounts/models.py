@@ -94,6 +94,11 @@ class KycTier(models.Model):
     daily_limit_minor = models.BigIntegerField(_("daily limit (minor units)"))
     monthly_limit_minor = models.BigIntegerField(_("monthly limit (minor units)"))
     balance_cap_minor = models.BigIntegerField(_("balance cap (minor units)"))
+    passkey_replaces_pin = models.BooleanField(
+        _("passkey may replace the payment PIN"),
+        default=False,
+        help_text=_("A verified passkey (fingerprint or face) confirms a payment without the PIN at this tier."),
+    )
 
     class Meta:
         ordering = ["level"]
@@ -403,6 +408,7 @@ class StaffChangeRequest(models.Model):
         SET_PASSWORD = "SET_PASSWORD", _("Reset password")
         ADD_TOTP = "ADD_TOTP", _("Enrol an authenticator")
         REMOVE_TOTP = "REMOVE_TOTP", _("Remove an authenticator")
+        REMOVE_PASSKEY = "REMOVE_PASSKEY", _("Remove a passkey")
         SET_BRANCH = "SET_BRANCH", _("Move to another branch")
         SET_ACTIVE = "SET_ACTIVE", _("Activate or deactivate")
 
@@ -480,3 +486,92 @@ class StaffTOTPDevice(TimestampMixin, ThrottlingMixin, OtpDevice):
     get_throttle_factor = TOTPDevice.get_throttle_factor
     config_url = TOTPDevice.config_url
     _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+
+class CustomerPasskey(models.Model):
+    """A customer's passkey (WebAuthn credential), registered on one trusted device of theirs.
+
+    Only the public key is stored (COSE, as the authenticator sent it); the private key never leaves
+    the phone, and the biometric that unlocks it never reaches us. ``credential_id_hash`` (SHA-256)
+    finds a passkey from an assertion; ``sign_count`` only moves forward. Revoked passkeys keep their
+    row (``revoked_at``): a revoked credential id is refused, never re-registered.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public id"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="passkeys", verbose_name=_("customer")
+    )
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="passkeys", verbose_name=_("device"))
+    name = models.CharField(_("name"), max_length=64, blank=True)
+    credential_id = models.BinaryField(_("credential id"), max_length=1023, editable=False)
+    credential_id_hash = models.CharField(_("credential id hash"), max_length=64, unique=True, editable=False)
+    public_key = models.BinaryField(_("public key (COSE)"), max_length=1023, editable=False)
+    user_handle = models.BinaryField(_("user handle"), max_length=64, editable=False)
+    sign_count = models.BigIntegerField(_("sign count"), default=0, editable=False)
+    aaguid = models.CharField(_("AAGUID"), max_length=36, blank=True, editable=False)
+    backup_eligible = models.BooleanField(_("backup eligible"), default=False, editable=False)
+    backup_state = models.BooleanField(_("backed up"), default=False, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
+        indexes = [
+            models.Index(
+                fields=["customer", "device"], condition=models.Q(revoked_at__isnull=True), name="passkey_live_idx"
+            )
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(sign_count__gte=0), name="passkey_sign_count_gte_0")]
+
+    def __str__(self) -> str:
+        return self.name or f"{_('Passkey')} {str(self.public_id)[:8]}"
+
+
+class WebAuthnChallenge(models.Model):
+    """A WebAuthn challenge: single use, bound to a purpose and a subject, expiring.
+
+    Consumed by one ``DELETE ... WHERE id = .. AND purpose = .. AND expires_at > now() RETURNING``
+    (``accounts.services.webauthn.challenge_consume``), so of any number of parallel uses exactly one
+    gets it. The subject is the customer (and their device) or the staff user; a sign-in challenge
+    of a customer not yet known is bound to the app's device id; a payment challenge to the payment's
+    fingerprint (``binding``), which is also the tail of the challenge bytes the authenticator signs.
+    """
+
+    class Purpose(models.TextChoices):
+        CUSTOMER_REGISTER = "CUSTOMER_REGISTER", _("Customer passkey registration")
+        CUSTOMER_LOGIN = "CUSTOMER_LOGIN", _("Customer passkey sign-in")
+        CUSTOMER_PAYMENT = "CUSTOMER_PAYMENT", _("Customer payment confirmation")
+        STAFF_REGISTER = "STAFF_REGISTER", _("Staff passkey enrolment")
+        STAFF_LOGIN = "STAFF_LOGIN", _("Staff passkey sign-in")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    challenge = models.BinaryField(_("challenge"), max_length=128, editable=False)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
+    device = models.ForeignKey(
+        Device, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("device")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("staff user"),
+    )
+    device_key = models.CharField(_("app device id"), max_length=128, blank=True)
+    binding = models.CharField(_("binding"), max_length=64, blank=True)
+    user_handle = models.BinaryField(_("user handle"), max_length=64, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("WebAuthn challenge")
+        verbose_name_plural = _("WebAuthn challenges")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.pk}"

@@ -15,6 +15,7 @@ from accounts.models import (
     Branch,
     Consent,
     Customer,
+    CustomerPasskey,
     CustomerToken,
     Device,
     KycTier,
@@ -287,3 +288,44 @@ def customers_visible_to_staff(user: Any, customer_ids: Iterable[int]) -> bool:
     if not ids:
         return False
     return customer_qs_visible_to_staff(user).filter(pk__in=ids).count() == len(ids)
+
+
+def passkey_list_for_customer(*, customer: Customer) -> QuerySet[CustomerPasskey]:
+    """The customer's live passkeys, newest first, with their device (one query)."""
+    return (
+        CustomerPasskey.objects.filter(customer=customer, revoked_at__isnull=True)
+        .select_related("device")
+        .order_by("-created_at", "-id")
+    )
+
+
+def passkey_get_for_customer(*, customer: Customer, public_id: Any) -> CustomerPasskey | None:
+    """A live passkey of this customer only: another customer's is None (the view answers 404)."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except (ValueError, TypeError):
+        return None
+    return CustomerPasskey.objects.filter(customer=customer, public_id=public_id, revoked_at__isnull=True).first()
+
+
+def staff_passkey_required(user: Any) -> bool:
+    """Whether this staff member's roles require a passkey to sign in (``STAFF_PASSKEY_REQUIRED_ROLES``;
+    a superuser counts as ADMINISTRATOR)."""
+    from django.conf import settings
+
+    roles = {str(r) for r in getattr(settings, "STAFF_PASSKEY_REQUIRED_ROLES", [])}
+    if not roles or not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff", False):
+        return False
+    if user.is_superuser and StaffRole.ADMINISTRATOR in roles:
+        return True
+    return bool(user.groups.filter(name__in=sorted(roles)).exists())
+
+
+def staff_passkeys(user: Any) -> QuerySet[Any]:
+    """The staff member's confirmed passkeys (django-otp-webauthn credentials), most recently used first."""
+    from django.db.models import F
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.filter(user_id=user.pk, confirmed=True).order_by(
+        F("last_used_at").desc(nulls_last=True), "-id"
+    )

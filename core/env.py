@@ -9,8 +9,10 @@ from __future__ import annotations
 import base64
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -177,3 +179,36 @@ def require_production_secrets(secrets: Mapping[str, tuple[str, int]], fernet_ke
             + "; ".join(problems)
             + ". Generate each with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
         )
+
+
+_HOSTNAME = re.compile(r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*")
+_APP_ORIGIN = re.compile(r"android:apk-key-hash:[A-Za-z0-9_-]{20,}")
+
+
+def webauthn_config_problem(rp_id: str, origins: list[str], *, production: bool, app_origins: bool) -> str | None:
+    """Why a WebAuthn relying party id and its origins are unsafe, or None.
+
+    The RP id is a bare host name (no scheme, port or IP address). Every origin is
+    ``https://<rp id or a subdomain>[:port]``; ``http://localhost[:port]`` only outside production;
+    ``android:apk-key-hash:...`` (an Android app's signing key) only where ``app_origins``.
+    """
+    if not rp_id:
+        return "WEBAUTHN_*_RP_ID must name the host passkeys belong to (e.g. wallet.bank.example)"
+    if not _HOSTNAME.fullmatch(rp_id) or rp_id.replace(".", "").isdigit():
+        return f"WebAuthn RP id {rp_id!r} must be a host name (no scheme, port or IP address)"
+    if not origins:
+        return f"WebAuthn origins for RP id {rp_id!r} are empty"
+    for origin in origins:
+        if app_origins and _APP_ORIGIN.fullmatch(origin):
+            continue
+        parsed = urlsplit(origin)
+        host = parsed.hostname or ""
+        if parsed.path or parsed.query or parsed.fragment or origin != f"{parsed.scheme}://{parsed.netloc}":
+            return f"WebAuthn origin {origin!r} must be scheme://host[:port] only"
+        if parsed.scheme == "http" and host == "localhost" and rp_id == "localhost" and not production:
+            continue
+        if parsed.scheme != "https":
+            return f"WebAuthn origin {origin!r} must use https"
+        if host != rp_id and not host.endswith("." + rp_id):
+            return f"WebAuthn origin {origin!r} is not on the RP id {rp_id!r} or a subdomain of it"
+    return None

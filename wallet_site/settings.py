@@ -16,7 +16,16 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core.env import env_bool, env_choice, env_int, env_list, env_str, env_url, require_production_secrets
+from core.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    require_production_secrets,
+    webauthn_config_problem,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # staff passkeys: a django-otp device (docs/accounts.md "Passkeys")
     "axes",
     "rest_framework",
     "django_filters",
@@ -279,6 +289,7 @@ CELERY_BEAT_SCHEDULE = {
     "payments.ledger_seal_sweep": {"task": "payments.ledger_seal_sweep", "schedule": 600.0},  # late commits
     "payments.holds_expire": {"task": "payments.holds_expire", "schedule": 60.0},
     "payments.idempotency_purge": {"task": "payments.idempotency_purge", "schedule": 3600.0},
+    "accounts.webauthn_challenges_purge": {"task": "accounts.webauthn_challenges_purge", "schedule": 600.0},
     "payments.verify_ledger": {
         "task": "payments.verify_ledger",
         "schedule": crontab(hour=2, minute=30),  # nightly, Asia/Shanghai
@@ -342,6 +353,55 @@ APPROVER_INDEPENDENCE_DAYS = env_int("APPROVER_INDEPENDENCE_DAYS", 30, minimum=0
 # A pending StaffChangeRequest older than this cannot be approved any more (reject it and ask again).
 STAFF_CHANGE_REQUEST_TTL_HOURS = env_int("STAFF_CHANGE_REQUEST_TTL_HOURS", 72, minimum=1)
 FX_MAX_DEVIATION_PERCENT = env_int("FX_MAX_DEVIATION_PERCENT", 5, minimum=1)
+
+# --- Passkeys (WebAuthn; docs/accounts.md "Passkeys") ----------------------------------------
+# Customers (the wallet app, py_webauthn) and staff (the admin, django-otp-webauthn) are separate
+# relying parties, each with its RP id (the registrable domain passkeys are scoped to: changing it
+# orphans every passkey) and the exact origins a ceremony may come from. Production defaults: the
+# first ALLOWED_HOSTS name, over https; development and tests: localhost. An origin must be https
+# on the RP id or a subdomain (an Android app's "android:apk-key-hash:..." for customers); refused
+# at start-up otherwise (core.env.webauthn_config_problem).
+_default_rp_id = (
+    next((h.lstrip(".") for h in ALLOWED_HOSTS if h not in ("*", "") and not h.startswith("[")), "")
+    if IS_PRODUCTION
+    else "localhost"
+)
+WEBAUTHN_CUSTOMER_RP_ID = env_str("WEBAUTHN_CUSTOMER_RP_ID", _default_rp_id) or ""
+WEBAUTHN_CUSTOMER_RP_NAME = env_str("WEBAUTHN_CUSTOMER_RP_NAME", "Tongbao") or "Tongbao"
+WEBAUTHN_CUSTOMER_ORIGINS = env_list(
+    "WEBAUTHN_CUSTOMER_ORIGINS",
+    [f"https://{WEBAUTHN_CUSTOMER_RP_ID}"] if IS_PRODUCTION else ["http://localhost:8000", "https://localhost"],
+)
+WEBAUTHN_STAFF_RP_ID = env_str("WEBAUTHN_STAFF_RP_ID", _default_rp_id) or ""
+WEBAUTHN_STAFF_ORIGINS = env_list(
+    "WEBAUTHN_STAFF_ORIGINS", [f"https://{WEBAUTHN_STAFF_RP_ID}"] if IS_PRODUCTION else ["http://localhost:8000"]
+)
+for _rp_id, _origins, _apps in (
+    (WEBAUTHN_CUSTOMER_RP_ID, WEBAUTHN_CUSTOMER_ORIGINS, True),
+    (WEBAUTHN_STAFF_RP_ID, WEBAUTHN_STAFF_ORIGINS, False),
+):
+    _problem = webauthn_config_problem(_rp_id, _origins, production=IS_PRODUCTION, app_origins=_apps)
+    if _problem:
+        raise ImproperlyConfigured(_problem)
+# A challenge (registration, sign-in, payment) is single use and expires after this many seconds.
+WEBAUTHN_CHALLENGE_TTL_SECONDS = env_int("WEBAUTHN_CHALLENGE_TTL_SECONDS", 180, minimum=30, maximum=600)
+# COSE algorithms accepted: ES256 (phones, security keys), EdDSA, RS256 (Windows Hello).
+WEBAUTHN_ALGORITHMS = [-7, -8, -257]
+# django-otp-webauthn (staff): passkey as the second factor after the password, never alone.
+OTP_WEBAUTHN_RP_ID = WEBAUTHN_STAFF_RP_ID
+OTP_WEBAUTHN_RP_NAME = env_str("WEBAUTHN_STAFF_RP_NAME", "Tongbao Back Office") or "Tongbao Back Office"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = WEBAUTHN_STAFF_ORIGINS
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.staff_passkeys.StaffWebAuthnHelper"
+OTP_WEBAUTHN_SUPPORTED_COSE_ALGORITHMS = WEBAUTHN_ALGORITHMS
+OTP_WEBAUTHN_TIMEOUT_SECONDS = WEBAUTHN_CHALLENGE_TTL_SECONDS
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = ""  # accounts.staff_passkeys logs the reason itself, never the payload
+# Roles (group names) whose members must sign in to the admin with a passkey (TOTP alone is refused
+# once they have one; without one, a TOTP sign-in leads only to the passkey enrolment page).
+# Superusers count as ADMINISTRATOR. Development and tests: nobody (the demo has no authenticator).
+STAFF_PASSKEY_REQUIRED_ROLES = env_list(
+    "STAFF_PASSKEY_REQUIRED_ROLES", ["ADMINISTRATOR", "RISK_OFFICER"] if IS_PRODUCTION else []
+)
 
 # Staff sessions: 15 minutes idle timeout.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 900, minimum=60)
@@ -516,6 +576,10 @@ PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks
 # home page, by dotted path, so accounts imports no other domain app. A panel returns safe HTML.
 ACCOUNTS_CUSTOMER_PAGE_PANELS = ["payments.desk.customer_panel"]
 ADMIN_HOME_PANELS = ["payments.desk.approval_queue"]
+# The admin site's extension points (core/admin_site.py), so core imports no app: staff passkeys.
+ADMIN_ACCESS_CHECKS = ["accounts.staff_passkeys.access_check"]
+ADMIN_LOGIN_CHECKS = ["accounts.staff_passkeys.login_check"]
+ADMIN_EXTRA_URLS = ["accounts.staff_passkeys.admin_urls"]
 # Development only: the last SMS messages (codes included) kept for the admin's "SMS codes" page.
 DEV_SMS_RECENT = 0 if IS_PRODUCTION else 20
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from accounts.api import views, views_reference
+from accounts.api import passkeys, views, views_reference
 
 app_name = "accounts"
 
@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/logout", views.AuthLogoutApi.as_view(), name="auth-logout"),
     path("auth/password", views.AuthPasswordChangeApi.as_view(), name="auth-password"),
     path("auth/password/reset", views.AuthPasswordResetApi.as_view(), name="auth-password-reset"),
+    path("auth/passkey/options", passkeys.AuthPasskeyOptionsApi.as_view(), name="auth-passkey-options"),
+    path("auth/passkey/login", passkeys.AuthPasskeyLoginApi.as_view(), name="auth-passkey-login"),
     path("me", views.MeApi.as_view(), name="me"),
     path("me/otp", views.MeOtpApi.as_view(), name="me-otp"),
     path("me/pin", views.MePinApi.as_view(), name="me-pin"),
@@ -21,6 +23,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("me/consents/<str:purpose>", views.MeConsentWithdrawApi.as_view(), name="me-consent-withdraw"),
     path("me/devices", views.MeDeviceListApi.as_view(), name="me-devices"),
     path("me/devices/<uuid:public_id>", views.MeDeviceDetailApi.as_view(), name="me-device-detail"),
+    path("me/passkeys", passkeys.MePasskeyListApi.as_view(), name="me-passkeys"),
+    path("me/passkeys/options", passkeys.MePasskeyOptionsApi.as_view(), name="me-passkeys-options"),
+    path(
+        "me/passkeys/payment-options",
+        passkeys.MePasskeyPaymentOptionsApi.as_view(),
+        name="me-passkeys-payment-options",
+    ),
+    path("me/passkeys/<uuid:public_id>", passkeys.MePasskeyDetailApi.as_view(), name="me-passkey-detail"),
     path("cards", views.CardListApi.as_view(), name="cards"),
     path("cards/<uuid:public_id>", views.CardDetailApi.as_view(), name="card-detail"),
     path("consent-texts", views_reference.ConsentTextListApi.as_view(), name="consent-texts"),

@@ -16,6 +16,21 @@ from accounts.services.auth import (
 )
 from accounts.services.kyc import KycSubmitted, customer_kyc_review_pending, customer_kyc_submit
 from accounts.services.otp import customer_step_up_check, otp_consume, otp_request, otp_request_step_up
+from accounts.services.passkey_payments import (
+    PasskeyPaymentFactor,
+    passkey_may_replace_pin,
+    passkey_payment_begin,
+    passkey_payment_verify,
+    payment_fingerprint,
+)
+from accounts.services.passkeys import (
+    PasskeyOptions,
+    passkey_login,
+    passkey_login_begin,
+    passkey_register,
+    passkey_registration_begin,
+    passkey_revoke,
+)
 from accounts.services.pin import (
     customer_payment_pin_change,
     customer_payment_pin_set,
@@ -50,6 +65,8 @@ __all__ = [
     "ApproverNotIndependent",
     "IssuedToken",
     "KycSubmitted",
+    "PasskeyOptions",
+    "PasskeyPaymentFactor",
     "StaffChangeRefused",
     "approver_ensure_independent",
     "card_link",
@@ -77,7 +94,16 @@ __all__ = [
     "otp_consume",
     "otp_request",
     "otp_request_step_up",
+    "passkey_login",
+    "passkey_login_begin",
+    "passkey_may_replace_pin",
+    "passkey_payment_begin",
+    "passkey_payment_verify",
+    "passkey_register",
+    "passkey_registration_begin",
+    "passkey_revoke",
     "password_validate",
+    "payment_fingerprint",
     "payment_pin_candidate",
     "payment_pin_refusal",
     "payment_pin_validate",

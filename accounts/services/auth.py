@@ -266,9 +266,13 @@ def customer_password_reset(*, phone: str, otp_code: str, new_password: str) -> 
 
 
 def device_revoke(*, customer: Customer, device: Device) -> None:
-    """Sign a device out: revoke its token and untrust it (the next login there needs a code)."""
+    """Sign a device out: revoke its token and its passkeys, and untrust it (the next login there
+    needs a code). Locks the device row first, as passkey sign-in and registration do."""
+    from accounts.services.passkeys import passkeys_revoke_for_device
+
     if device.customer_id != customer.pk:
         raise errors.DomainError(code="not_found", status_code=404)
     with transaction.atomic(durable=True):
+        Device.objects.select_for_update().filter(pk=device.pk).update(trusted=False)
         CustomerToken.objects.filter(device=device, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        Device.objects.filter(pk=device.pk).update(trusted=False)
+        passkeys_revoke_for_device(device=device)

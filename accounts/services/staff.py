@@ -32,7 +32,7 @@ from accounts.models import (
     StaffTOTPDevice,
 )
 from accounts.pii import mask_name, mask_national_id, mask_phone, national_id_index, phone_index
-from accounts.selectors import customer_qs_visible_to_staff
+from accounts.selectors import customer_qs_visible_to_staff, staff_passkeys
 from accounts.services.events import event_publish
 from accounts.services.kyc import legal_name_validate, national_id_birth_date, national_id_validate
 from accounts.services.otp import phone_normalize_or_error
@@ -260,16 +260,27 @@ def model_changes(obj: models.Model, fields: list[str], initial: dict[str, Any])
 def kyc_tier_update(
     *, staff: Any, tier: KycTier, limits: dict[str, int], reason: str = "", request: HttpRequest | None = None
 ) -> KycTier:
-    """Change a tier's limits (administrators). Audit action ``accounts.kyctier.change``."""
+    """Change a tier's limits, and whether a passkey may replace the payment PIN at this tier
+    (``passkey_replaces_pin``), by administrators. Audit action ``accounts.kyctier.change``."""
     _require_perm(staff, "accounts.change_kyctier")
-    allowed = {"name", "per_transaction_limit_minor", "daily_limit_minor", "monthly_limit_minor", "balance_cap_minor"}
+    allowed = {
+        "name",
+        "per_transaction_limit_minor",
+        "daily_limit_minor",
+        "monthly_limit_minor",
+        "balance_cap_minor",
+        "passkey_replaces_pin",
+    }
     with transaction.atomic():
         locked = KycTier.objects.select_for_update().get(pk=tier.pk)
         before = {name: getattr(locked, name) for name in allowed}
         for name, value in limits.items():
             if name not in allowed:
                 raise errors.DomainError(code="invalid_field")
-            if name != "name" and (not isinstance(value, int) or value < 0):
+            if name == "passkey_replaces_pin":
+                if not isinstance(value, bool):
+                    raise errors.DomainError(code="invalid_field")
+            elif name != "name" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise errors.DomainError(gettext("Limits are non-negative amounts."), code="invalid_limit")
             setattr(locked, name, value)
         locked.save()
@@ -313,7 +324,7 @@ INCOMPATIBLE_ROLE_PAIRS: tuple[tuple[str, str], ...] = tuple(
 # The staff changes that give whoever asked for or approved them control over the account (created,
 # promoted, credentialed): approver independence counts them in both directions (the legacy
 # direct-admin audit actions included).
-_CONTROL_KINDS = ("CREATE_STAFF", "SET_ROLES", "SET_PASSWORD", "ADD_TOTP", "REMOVE_TOTP")
+_CONTROL_KINDS = ("CREATE_STAFF", "SET_ROLES", "SET_PASSWORD", "ADD_TOTP", "REMOVE_TOTP", "REMOVE_PASSKEY")
 _CONTROL_AUDIT_ACTIONS = ("auth.user.add", "auth.user.roles", "auth.user.password")
 # Who learns a factor of the target: the maker of a password (chosen by them), the approver of an
 # authenticator (shown the key). Nobody may hold both for one target (``_ensure_factors_apart``).
@@ -516,7 +527,8 @@ def staff_change_request_create(
 
     Kinds: ``CREATE_STAFF`` (``details``: username, first_name, last_name, email, branch id, employee_no;
     ``roles``; ``password``), ``SET_ROLES`` (``roles``, the complete new set), ``SET_PASSWORD``
-    (``password``), ``ADD_TOTP`` (``details.name``), ``REMOVE_TOTP`` (``details.device``), ``SET_BRANCH``
+    (``password``), ``ADD_TOTP`` (``details.name``), ``REMOVE_TOTP`` (``details.device``), ``REMOVE_PASSKEY``
+    (``details.passkey``: a django-otp-webauthn credential of the target, e.g. a lost phone), ``SET_BRANCH``
     (``details.branch`` id), ``SET_ACTIVE`` (``details.active`` bool). Refused: your own roles, password,
     branch or active status (change your own password with the current one), a superuser unless you
     are one, roles that must stay apart, deactivating the last active administrator, and a password
@@ -572,6 +584,11 @@ def staff_change_request_create(
         if not StaffTOTPDevice.objects.filter(pk=device_id, user=target).exists():
             raise StaffChangeRefused(gettext("This authenticator does not belong to that person."), code="no_device")
         details = {"device": int(str(device_id))}
+    elif kind == Kind.REMOVE_PASSKEY:
+        passkey_id = details.get("passkey")
+        if not staff_passkeys(target).filter(pk=passkey_id).exists():
+            raise StaffChangeRefused(gettext("This passkey does not belong to that person."), code="no_passkey")
+        details = {"passkey": int(str(passkey_id))}
     elif kind == Kind.SET_BRANCH:
         branch_id = details.get("branch")
         if branch_id is None or not Branch.objects.filter(pk=branch_id).exists():
@@ -701,6 +718,15 @@ def staff_change_approve(
             target.is_active = bool(change.details["active"])
             target.save(update_fields=["is_active"])
             applied_action, applied = "auth.user.active", {"is_active": [before_active, target.is_active]}
+        elif change.kind == Kind.REMOVE_PASSKEY:
+            assert target is not None
+            deleted, _rows = staff_passkeys(target).filter(pk=change.details.get("passkey")).delete()
+            if not deleted:
+                raise StaffChangeRefused(gettext("This passkey no longer exists."), code="no_passkey")
+            applied_action, applied = (
+                "django_otp_webauthn.webauthncredential.delete",
+                {"user": target.pk, "passkey": change.details.get("passkey")},
+            )
         else:
             assert target is not None
             deleted, _rows = StaffTOTPDevice.objects.filter(pk=change.details.get("device"), user=target).delete()

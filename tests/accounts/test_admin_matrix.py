@@ -37,6 +37,7 @@ def world():
         "users": "/admin/auth/user/",
         "audit": "/admin/core/auditevent/",
         "audit_export": "/admin/core/auditevent/export/",
+        "passkeys": "/admin/passkeys/",  # your own passkeys: every verified staff member
     }
     return {"x": x, "y": y, "pages": pages}
 
@@ -80,6 +81,7 @@ EXPECTED = {
         "users": DENIED,
         "audit": DENIED,
         "audit_export": DENIED,
+        "passkeys": IN,
     },
     "teller_x": {
         "changelist": IN,
@@ -93,6 +95,7 @@ EXPECTED = {
         "users": DENIED,
         "audit": DENIED,
         "audit_export": DENIED,
+        "passkeys": IN,
     },
     "manager_x": {
         "changelist": IN,
@@ -106,6 +109,7 @@ EXPECTED = {
         "users": DENIED,
         "audit": DENIED,
         "audit_export": DENIED,
+        "passkeys": IN,
     },
     "auditor": {
         "changelist": IN,
@@ -119,6 +123,7 @@ EXPECTED = {
         "users": DENIED,
         "audit": IN,
         "audit_export": IN,
+        "passkeys": IN,
     },
     "administrator": {
         "changelist": IN,
@@ -132,6 +137,7 @@ EXPECTED = {
         "users": IN,
         "audit": DENIED,
         "audit_export": DENIED,
+        "passkeys": IN,
     },
 }
 

@@ -6,6 +6,8 @@ the owner's objects (404, object unchanged) and ``me`` endpoints only ever show 
 
 from __future__ import annotations
 
+import secrets
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +16,7 @@ from django.urls import get_resolver
 from rest_framework.test import APIClient
 
 from accounts.api import urls as accounts_urls
-from accounts.models import Customer, Device, LinkedCard
+from accounts.models import Customer, CustomerPasskey, Device, LinkedCard
 from tests.accounts.conftest import bearer_client
 from tests.factories import PAYMENT_PIN, CustomerFactory, LinkedCardFactory
 
@@ -29,6 +31,7 @@ class World:
     other_client: APIClient
     card: LinkedCard
     device: Device
+    passkey: CustomerPasskey
 
 
 @pytest.fixture
@@ -36,6 +39,14 @@ def world() -> World:
     owner, other = CustomerFactory(legal_name="王五"), CustomerFactory(legal_name="赵六")
     owner_client = bearer_client(owner, device_id="owner-phone-0001")
     bearer_client(owner, device_id="owner-tablet-0002")
+    passkey = CustomerPasskey.objects.create(
+        customer=owner,
+        device=owner_client.device,  # type: ignore[attr-defined]
+        credential_id=secrets.token_bytes(32),
+        credential_id_hash=secrets.token_hex(32),
+        public_key=b"cose",
+        user_handle=secrets.token_bytes(32),
+    )
     return World(
         owner=owner,
         other=other,
@@ -43,11 +54,20 @@ def world() -> World:
         other_client=bearer_client(other),
         card=LinkedCardFactory(customer=owner),
         device=Device.objects.get(device_id="owner-tablet-0002"),
+        passkey=passkey,
     )
 
 
-ANONYMOUS_OK = {"auth/otp", "auth/register", "auth/login", "auth/password/reset"}
+ANONYMOUS_OK = {
+    "auth/otp",
+    "auth/register",
+    "auth/login",
+    "auth/password/reset",
+    "auth/passkey/options",
+    "auth/passkey/login",
+}
 PUBLIC_READ = {"consent-texts", "kyc/tiers"}  # reference data an app shows before registration
+PAYMENT = {"amount": "1.00", "currency": "CNY", "payee": "phone:+8613800001111", "idempotency_key": "k-1"}
 
 # (method, route, body builder, owner's expected status)
 CUSTOMER_ENDPOINTS: list[tuple[str, str, Any, int]] = [
@@ -63,6 +83,15 @@ CUSTOMER_ENDPOINTS: list[tuple[str, str, Any, int]] = [
     ("post", "me/consents", lambda w: {"purpose": "MARKETING", "version": "2026-01"}, 201),
     ("delete", "me/consents/MARKETING", None, 404),
     ("get", "me/devices", None, 200),
+    ("get", "me/passkeys", None, 200),
+    ("post", "me/passkeys/options", None, 200),
+    (
+        "post",
+        "me/passkeys",
+        lambda w: {"challenge_id": str(uuid.uuid4()), "otp_code": "123456", "credential": {"id": "x"}},
+        400,  # no STEP_UP code was sent
+    ),
+    ("post", "me/passkeys/payment-options", lambda w: PAYMENT, 200),
     ("get", "cards", None, 200),
     (
         "post",
@@ -75,11 +104,13 @@ OBJECT_ENDPOINTS: list[tuple[str, str, int]] = [
     ("get", "cards/{card}", 200),
     ("delete", "cards/{card}", 204),
     ("delete", "me/devices/{device}", 204),
+    ("get", "me/passkeys/{passkey}", 200),
+    ("delete", "me/passkeys/{passkey}", 204),
 ]
 
 
 def _url(route: str, w: World) -> str:
-    return "/api/v1/" + route.format(card=w.card.public_id, device=w.device.public_id)
+    return "/api/v1/" + route.format(card=w.card.public_id, device=w.device.public_id, passkey=w.passkey.public_id)
 
 
 def test_the_matrix_covers_every_accounts_route():
@@ -87,8 +118,9 @@ def test_the_matrix_covers_every_accounts_route():
     covered = (
         {r for _, r, _, _ in CUSTOMER_ENDPOINTS} | {r for _, r, _ in OBJECT_ENDPOINTS} | ANONYMOUS_OK | PUBLIC_READ
     )
+    placeholder = {"cards": "{card}", "me/passkeys": "{passkey}"}
     normalised = {
-        r.replace("<uuid:public_id>", "{card}" if r.startswith("cards") else "{device}").replace(
+        r.replace("<uuid:public_id>", next((v for k, v in placeholder.items() if r.startswith(k)), "{device}")).replace(
             "<str:purpose>", "MARKETING"
         )
         for r in routes
@@ -133,6 +165,7 @@ def test_owner_reaches_own_data_and_another_customer_only_theirs(world, method, 
     text = other_response.content.decode()
     assert str(world.owner.public_id) not in text
     assert str(world.card.public_id) not in text and str(world.device.public_id) not in text
+    assert str(world.passkey.public_id) not in text
     assert "王五" not in text
 
 
@@ -144,5 +177,6 @@ def test_another_customers_objects_are_404_and_unchanged(world, method, route, e
     assert LinkedCard.objects.get(pk=world.card.pk).status == LinkedCard.Status.ACTIVE
     assert Device.objects.get(pk=world.device.pk).trusted is True
     assert world.owner.tokens.filter(device=world.device, revoked_at__isnull=True).exists()
+    assert CustomerPasskey.objects.get(pk=world.passkey.pk).revoked_at is None
     owner = getattr(world.owner_client, method)(_url(route, world))
     assert owner.status_code == expected

@@ -28,6 +28,7 @@ ANONYMOUS_ALLOWED: dict[str, str] = {
     r"^api/v1/auth/login/?$": "login: the caller has no token yet",
     r"^api/v1/auth/otp/?$": "OTP request during registration, new-device login or password reset",
     r"^api/v1/auth/password/reset/?$": "password reset: the caller cannot log in",
+    r"^api/v1/auth/passkey/(options|login)/?$": "passkey sign-in: the caller has no token yet (answers name nobody)",
     r"^api/v1/gateway/": "bank gateway callbacks: authenticated by the gateway's signature, not a customer token",
     r"^api/v1/(topups?|top-ups?)/callback/?": "bank gateway callback: signature-authenticated",
     r"^api/v1/merchants/[^/]+/qr\.": "a merchant's static QR image: printed on the counter, signed, no secret",

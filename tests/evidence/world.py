@@ -18,7 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.authentication import token_hash
-from accounts.models import Branch, Consent, Customer, CustomerToken, Device
+from accounts.models import Branch, Consent, Customer, CustomerPasskey, CustomerToken, Device
 from tests.factories import CustomerFactory, LinkedCardFactory
 
 
@@ -72,6 +72,19 @@ def _card(owner: Actor) -> dict[str, Any]:
     return {"public_id": card.public_id, "card_id": card.public_id, "pk": card.pk}
 
 
+def _passkey(owner: Actor) -> dict[str, Any]:
+    passkey = CustomerPasskey.objects.create(
+        customer=owner.customer,
+        device=owner.device,
+        credential_id=secrets.token_bytes(32),
+        credential_id_hash=secrets.token_hex(32),
+        public_key=b"cose",
+        user_handle=secrets.token_bytes(32),
+    )
+    owner.secrets.add(str(passkey.public_id))
+    return {"public_id": passkey.public_id}
+
+
 def _consent(owner: Actor) -> dict[str, Any]:
     # /me/consents/<purpose>: addressed by purpose inside the caller's own namespace; another
     # customer's call must not touch the owner's consent (the matrix then checks 404/403 for them).
@@ -98,6 +111,7 @@ OBJECT_ROUTES: dict[str, Callable[[Actor], dict[str, Any]]] = {
     r"^api/v1/transactions/<": _transaction,
     r"devices/<": _device,
     r"cards/<": _card,
+    r"passkeys/<": _passkey,
     r"consents/<": _consent,
 }
 
