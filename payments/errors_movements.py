@@ -206,3 +206,20 @@ class AdjustmentAlreadyOpen(DomainError):
     code = "adjustment_already_open"
     status_code = status.HTTP_409_CONFLICT
     default_message = _("A request for this transaction is already waiting for approval.")
+
+
+class PaymentPinRequired(DomainError):
+    """A passkey confirmed the payment, but the customer's KYC tier does not let a passkey replace
+    the payment PIN (``KycTier.passkey_replaces_pin``): the PIN is needed as well."""
+
+    code = "pin_required"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Enter your payment PIN as well: your account level does not let a passkey replace it.")
+
+
+class PasskeyNotAccepted(DomainError):
+    """A passkey was sent to an endpoint that takes only the payment PIN."""
+
+    code = "passkey_not_accepted"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("This operation is confirmed with the payment PIN only.")

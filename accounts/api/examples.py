@@ -115,6 +115,7 @@ KYC_TIER = {
     "daily_limit": {"amount": "5000.00", "currency": "CNY"},
     "monthly_limit": {"amount": "10000.00", "currency": "CNY"},
     "balance_cap": {"amount": "10000.00", "currency": "CNY"},
+    "passkey_replaces_pin": False,
     "how_to_reach": "Verify your legal name and mainland ID number in the app: checked at once by the bank.",
     "endpoint": "POST /api/v1/me/kyc",
 }

@@ -95,6 +95,9 @@ class KycTierOutputSerializer(serializers.Serializer):
     daily_limit = MoneySerializer(help_text="All outgoing movements of a calendar day (Asia/Shanghai)")
     monthly_limit = MoneySerializer(help_text="All outgoing movements of a calendar month")
     balance_cap = MoneySerializer(help_text="The most each wallet may hold (in CNY equivalent)")
+    passkey_replaces_pin = serializers.BooleanField(
+        help_text="A passkey confirms a payment without the payment PIN at this tier (else with it)"
+    )
     how_to_reach = serializers.CharField(help_text="What the customer does to reach this tier, in their language")
     endpoint = serializers.CharField(help_text="The API call that reaches it, when there is one; else empty")
 
@@ -114,6 +117,7 @@ def _tier(tier: KycTier) -> dict[str, Any]:
         "daily_limit": _money(tier.daily_limit_minor, tier.currency),
         "monthly_limit": _money(tier.monthly_limit_minor, tier.currency),
         "balance_cap": _money(tier.balance_cap_minor, tier.currency),
+        "passkey_replaces_pin": tier.passkey_replaces_pin,
         "how_to_reach": str(how),
         "endpoint": endpoint,
     }

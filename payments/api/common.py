@@ -1,10 +1,19 @@
 """Shared API plumbing for money-moving endpoints: the idempotent view base, amount parsing,
 and the OpenAPI pieces (``IDEMPOTENCY_KEY_PARAMETER``, ``error_responses``) every money view uses.
 
-Subclass ``IdempotentMoneyApi``, set a nested ``InputSerializer``, implement
-``perform(request, data) -> (status, body)`` (one service call; raise ``DomainError`` for business
-failures: they are stored and replayed), and optionally ``before_execute(request, data)`` for checks
-that must run outside the money transaction (the payment PIN).
+Subclass ``IdempotentMoneyApi``, set a nested ``InputSerializer`` (a ``ConfirmedMoneyInput``: the
+payment PIN and/or a passkey), implement ``perform(request, data) -> (status, body)`` (one service
+call; raise ``DomainError`` for business failures: they are stored and replayed), and optionally
+``before_execute(request, data)`` for checks that must run outside the money transaction
+(``confirm_payment``: the passkey and the payment PIN).
+
+A payment is confirmed by the payment PIN, by a passkey where the customer's KYC tier lets a passkey
+replace the PIN (``KycTier.passkey_replaces_pin``), or by both. The passkey confirms exactly this
+payment: its challenge (``POST me/passkeys/payment-options``) is bound to the amount, currency,
+payee (``payee(data)``: ``phone:<to_phone>``, ``wallet:<uuid>``, ``qr:<qr text>``,
+``bill:<biller>:<account>``, ``card:<uuid>``) and Idempotency-Key, and is used up by the check
+(``accounts.services.passkey_payment_verify``). A retry with the key of a stored answer gets that
+answer before any factor is checked.
 """
 
 from __future__ import annotations
@@ -21,10 +30,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.services import customer_payment_pin_verify, payment_pin_candidate
+from accounts.services import customer_payment_pin_verify, passkey_payment_verify, payment_pin_candidate
 from accounts.services.pin import PIN_LOCK_DURATION, PIN_MAX_ATTEMPTS
+from core.fields import StrictCharField
 from core.money import Money, MoneyError
 from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount
+from payments.errors_movements import AmountRequired, PasskeyNotAccepted, PaymentPinRequired
 from payments.idempotency import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     IDEMPOTENCY_TTL,
@@ -39,12 +50,14 @@ __all__ = [
     "IDEMPOTENCY_KEY_PARAMETER",
     "ORIGINAL_REQUEST_ID_HEADER",
     "REPLAYED_HEADER",
+    "ConfirmedMoneyInput",
     "ErrorSerializer",
     "FailOpenAnonRateThrottle",
     "FailOpenUserRateThrottle",
     "IdempotentMoneyApi",
     "MoneyAmountField",
     "MoneySerializer",
+    "PasskeyConfirmationSerializer",
     "error_responses",
     "money_parse",
 ]
@@ -112,6 +125,31 @@ class MoneyAmountField(serializers.Field):
 from core.throttling import FailOpenAnonRateThrottle, FailOpenUserRateThrottle  # noqa: E402
 
 
+class PasskeyConfirmationSerializer(serializers.Serializer):
+    """A passkey's confirmation of this payment: the ``challenge_id`` from
+    ``POST /api/v1/me/passkeys/payment-options`` (asked for this amount, currency, payee and
+    Idempotency-Key) and the authenticator's answer (``navigator.credentials.get``)."""
+
+    challenge_id = serializers.UUIDField()
+    credential = serializers.DictField(help_text="The PublicKeyCredential as JSON (WebAuthn Level 3 toJSON)")
+
+
+class ConfirmedMoneyInput(serializers.Serializer):
+    """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
+    ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``."""
+
+    pin = StrictCharField(max_length=12, trim_whitespace=False, required=False, help_text="Payment PIN (6 digits)")
+    passkey = PasskeyConfirmationSerializer(
+        required=False,
+        help_text="Instead of the PIN where your account level allows it (else together with it)",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("pin") and "passkey" not in attrs:
+            raise serializers.ValidationError({"pin": [_("This field is required.")]})
+        return attrs
+
+
 class IdempotentMoneyApi(APIView):
     """Base of every money-moving POST: requires ``Idempotency-Key`` and runs ``perform`` through
     ``payments.idempotency.idempotent_execute`` (one durable transaction with the stored response).
@@ -126,13 +164,53 @@ class IdempotentMoneyApi(APIView):
 
     InputSerializer: type[serializers.Serializer] | None = None
     throttle_classes = [FailOpenAnonRateThrottle, FailOpenUserRateThrottle]
-    fingerprint_exclude_fields: tuple[str, ...] = ("pin",)
+    fingerprint_exclude_fields: tuple[str, ...] = ("pin", "passkey")
+    request_key: str = ""  # this request's Idempotency-Key, once ``post`` has read it
 
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
         raise NotImplementedError
 
     def before_execute(self, request: Request, data: Any) -> None:
-        """Checks that commit on their own, outside the money transaction (e.g. the payment PIN)."""
+        """Checks that commit on their own, outside the money transaction (``confirm_payment``)."""
+
+    def payee(self, data: Any) -> str:
+        """Whom the payment goes to, as the passkey challenge names it; a view that takes no
+        passkey (the payee is not known before its service runs) does not override it."""
+        raise PasskeyNotAccepted()
+
+    def passkey_amount(self, data: Any) -> Money | None:
+        return data.get("money") if isinstance(data, dict) else None
+
+    def passkey_factor(self, request: Request, data: Any, key: str) -> Any:
+        """The verified passkey factor of this payment, or None when no passkey was sent. Raises
+        the passkey's refusal (its challenge is used up either way) or ``PaymentPinRequired`` when
+        the customer's tier needs the PIN too and none was sent. Call after the replay lookup."""
+        if "passkey" not in data:
+            return None
+        payee = self.payee(data)
+        money = self.passkey_amount(data)
+        if money is None:
+            raise AmountRequired(_("Send the amount: a passkey confirms an amount."))
+        factor = passkey_payment_verify(
+            customer=request.user,  # type: ignore[arg-type]
+            token=request.auth,  # type: ignore[arg-type]
+            challenge_id=data["passkey"]["challenge_id"],
+            credential=data["passkey"]["credential"],
+            amount_minor=money.minor,
+            currency=money.currency,
+            payee=payee,
+            idempotency_key=key,
+        )
+        if not factor.replaces_pin and not data.get("pin"):
+            raise PaymentPinRequired()
+        logger.info("payment confirmed by passkey %s (customer %s)", factor.passkey_id, factor.customer_id)
+        return factor
+
+    def confirm_payment(self, request: Request, data: Any) -> None:
+        """For ``before_execute``: the passkey (when sent), then the PIN unless the passkey replaces it."""
+        factor = self.passkey_factor(request, data, self.request_key)
+        if data.get("pin") or factor is None or not factor.replaces_pin:
+            customer_payment_pin_verify(customer=request.user, pin=data.get("pin", ""))  # type: ignore[arg-type]
 
     def idempotency_key(self, request: Request) -> str:
         key = request.headers.get("Idempotency-Key")
@@ -156,21 +234,36 @@ class IdempotentMoneyApi(APIView):
         return serializer.validated_data
 
     def money_request(
-        self, request: Request, *, key: str, fingerprint: str, pin: str
+        self, request: Request, *, key: str, fingerprint: str, data: dict[str, Any]
     ) -> MoneyRequest | IdempotentResult:
         """The request part of a one-statement money step (``payments.ledger.money_step``): the
         database compares the PIN under the payer's row lock when the stored PIN allows it; for a
         PIN under an older key, a stored answer is looked up and the PIN verified here first (and
-        re-hashed), as ``post`` does. Returns a replayed result when there is one."""
+        re-hashed), as ``post`` does. With a passkey, a stored answer is looked up first, then the
+        passkey verified here; where it replaces the PIN and none was sent, no PIN is compared.
+        Returns a replayed result when there is one."""
         customer = request.user
+        pin = data.get("pin")
+        if "passkey" in data:
+            replay = idempotency_replay_lookup(customer=customer, key=key, fingerprint=fingerprint)  # type: ignore[arg-type]
+            if replay is not None:
+                return replay
+            self.passkey_factor(request, data, key)
+            if not pin:  # the passkey replaces the PIN (passkey_factor refused it otherwise)
+                return self._money_request(customer.pk, key, fingerprint, None)  # type: ignore[union-attr]
+        assert pin is not None
         candidate = payment_pin_candidate(stored=customer.payment_pin, pin=pin)  # type: ignore[union-attr]
         if candidate is None:
             replay = idempotency_replay_lookup(customer=customer, key=key, fingerprint=fingerprint)  # type: ignore[arg-type]
             if replay is not None:
                 return replay
             customer_payment_pin_verify(customer=customer, pin=pin)  # type: ignore[arg-type]
+        return self._money_request(customer.pk, key, fingerprint, candidate)  # type: ignore[union-attr]
+
+    @staticmethod
+    def _money_request(customer_id: int, key: str, fingerprint: str, candidate: str | None) -> MoneyRequest:
         return MoneyRequest(
-            customer_id=customer.pk,  # type: ignore[union-attr,arg-type]
+            customer_id=customer_id,
             key=key,
             fingerprint=fingerprint,
             ttl_seconds=int(IDEMPOTENCY_TTL.total_seconds()),
@@ -190,6 +283,7 @@ class IdempotentMoneyApi(APIView):
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = self.idempotency_key(request)
+        self.request_key = key
         fingerprint = self.fingerprint(request)
         data = self.validate_input(request)
         customer = request.user

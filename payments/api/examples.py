@@ -34,8 +34,19 @@ LIMITS_IN = (
 PIN_AND_KEY = (
     "\n\n**Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first "
     "result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423 "
+    "`payment_pin_locked` for 30 minutes), or a passkey in `passkey` (`challenge_id` from `POST "
+    "/api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key, and "
+    "the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it "
+    "(`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`)."
+)
+
+PIN_ONLY = (
+    "\n\n**Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first "
+    "result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423 "
     "`payment_pin_locked` for 30 minutes)."
 )
+
+PASSKEY_ERRORS = ["pin_required", "passkey_challenge_invalid", "passkey_rejected", "passkey_counter_invalid"]
 
 MONEY_ERRORS = [
     "invalid_request",

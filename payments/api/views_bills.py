@@ -13,7 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.services import customer_payment_pin_verify
 from core.api_docs import api_operation
 from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money
@@ -23,6 +22,7 @@ from payments.api import error_codes as _error_codes  # noqa: F401 - documented 
 from payments.api import examples as ex
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
+    ConfirmedMoneyInput,
     IdempotentMoneyApi,
     MoneyAmountField,
     MoneySerializer,
@@ -174,19 +174,22 @@ class BillPaymentCreateApi(IdempotentMoneyApi):
     """Pay a bill. The account number is checked by the biller's rule first. Requires the payment PIN."""
 
     @extend_schema_serializer(component_name="BillPaymentCreateInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ConfirmedMoneyInput):
         biller = StrictCharField(max_length=40)
         account_number = StrictCharField(max_length=40, trim_whitespace=False)
         amount = MoneyAmountField()
         currency = StrictCharField(max_length=8, default="CNY")
-        pin = StrictCharField(max_length=12, trim_whitespace=False)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            attrs = super().validate(attrs)
             attrs["money"] = money_parse(attrs["amount"], attrs["currency"])
             return attrs
 
     def before_execute(self, request: Request, data: Any) -> None:
-        customer_payment_pin_verify(customer=request.user, pin=data["pin"])  # type: ignore[arg-type]
+        self.confirm_payment(request, data)
+
+    def payee(self, data: Any) -> str:
+        return f"bill:{data['biller']}:{data['account_number']}"
 
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
         payment = bill_payment_create(
@@ -218,6 +221,7 @@ class BillPaymentCreateApi(IdempotentMoneyApi):
         status=201,
         errors=[
             *ex.MONEY_ERRORS,
+            *ex.PASSKEY_ERRORS,
             "bill_account_invalid",
             "bill_amount_out_of_range",
             "biller_not_found",

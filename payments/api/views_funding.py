@@ -14,7 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.services import customer_payment_pin_verify
 from core.api_docs import api_operation
 from core.client_address import client_address
 from core.fields import ApiDateTimeField, StrictCharField
@@ -25,6 +24,7 @@ from payments.api import examples as ex
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
     REPLAYED_HEADER,
+    ConfirmedMoneyInput,
     IdempotentMoneyApi,
     MoneyAmountField,
     MoneySerializer,
@@ -80,13 +80,13 @@ def funding_body(record: TopUp | Withdrawal) -> dict[str, Any]:
     }
 
 
-class _FundingInput(serializers.Serializer):
+class _FundingInput(ConfirmedMoneyInput):
     card = serializers.UUIDField()
     amount = MoneyAmountField()
     currency = StrictCharField(max_length=8, default="CNY")
-    pin = StrictCharField(max_length=12, trim_whitespace=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
         attrs["money"] = money_parse(attrs["amount"], attrs["currency"])
         return attrs
 
@@ -98,7 +98,10 @@ class _FundingCreateApi(IdempotentMoneyApi):
     InputSerializer = _FundingInput
 
     def before_execute(self, request: Request, data: Any) -> None:
-        customer_payment_pin_verify(customer=request.user, pin=data["pin"])  # type: ignore[arg-type]
+        self.confirm_payment(request, data)
+
+    def payee(self, data: Any) -> str:
+        return f"card:{data['card']}"
 
     def submit(self, public_id: str) -> None:
         raise NotImplementedError
@@ -138,6 +141,7 @@ class TopUpCreateApi(_FundingCreateApi):
         status=202,
         errors=[
             *ex.MONEY_ERRORS,
+            *ex.PASSKEY_ERRORS,
             "card_not_found",
             "unsupported_currency",
             "balance_cap_exceeded",
@@ -175,6 +179,7 @@ class WithdrawalCreateApi(_FundingCreateApi):
         status=202,
         errors=[
             *ex.MONEY_ERRORS,
+            *ex.PASSKEY_ERRORS,
             "card_not_found",
             "unsupported_currency",
             "balance_cap_exceeded",

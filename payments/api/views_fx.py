@@ -142,7 +142,7 @@ class FxConversionCreateApi(IdempotentMoneyApi):
             "Moves money between two of the customer's wallets at the quote's rate: 400 `quote_expired` after "
             "its expiry, 409 `quote_already_used` the second time (a retry with the same Idempotency-Key "
             "answers the first conversion again).",
-            ex.PIN_AND_KEY,
+            ex.PIN_ONLY,
             ex.LIMITS_OUT.replace("Counts against", "The side sold counts against"),
             ex.LIMITS_IN.replace("receiving wallet", "wallet bought into"),
         ),

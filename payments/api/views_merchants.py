@@ -24,6 +24,7 @@ from payments.api import error_codes as _error_codes  # noqa: F401 - documented 
 from payments.api import examples as ex
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
+    ConfirmedMoneyInput,
     IdempotentMoneyApi,
     MoneyAmountField,
     MoneySerializer,
@@ -90,13 +91,13 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
     """Pay a merchant by scanning its QR code. Requires the payment PIN."""
 
     @extend_schema_serializer(component_name="MerchantPaymentCreateInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ConfirmedMoneyInput):
         qr = StrictCharField(max_length=1024, trim_whitespace=True)
         amount = MoneyAmountField(required=False)
         currency = StrictCharField(max_length=8, required=False)
-        pin = StrictCharField(max_length=12, trim_whitespace=False)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            attrs = super().validate(attrs)
             attrs["money"] = None
             if "amount" in attrs:
                 if "currency" not in attrs:
@@ -140,6 +141,7 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         status=201,
         errors=[
             *ex.MONEY_ERRORS,
+            *ex.PASSKEY_ERRORS,
             "qr_invalid",
             "qr_expired",
             "currency_required",
@@ -152,11 +154,14 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
             "fx_rate_unavailable",
         ],
     )
+    def payee(self, data: Any) -> str:
+        return f"qr:{data['qr']}"
+
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         key = self.idempotency_key(request)
         fingerprint = self.fingerprint(request)
         data = self.validate_input(request)
-        prepared = self.money_request(request, key=key, fingerprint=fingerprint, pin=data["pin"])
+        prepared = self.money_request(request, key=key, fingerprint=fingerprint, data=data)
         if isinstance(prepared, IdempotentResult):
             return self.answer(prepared)
 

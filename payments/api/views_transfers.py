@@ -23,6 +23,7 @@ from payments.api import error_codes as _error_codes  # noqa: F401 - documented 
 from payments.api import examples as ex
 from payments.api.common import (
     IDEMPOTENCY_KEY_PARAMETER,
+    ConfirmedMoneyInput,
     IdempotentMoneyApi,
     MoneyAmountField,
     MoneySerializer,
@@ -110,17 +111,17 @@ class TransferCreateApi(IdempotentMoneyApi):
     """P2P transfer to another customer, by phone number or wallet id. Requires the payment PIN."""
 
     @extend_schema_serializer(component_name="TransferCreateInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(ConfirmedMoneyInput):
         to_phone = StrictCharField(required=False, max_length=32)
         to_wallet_id = serializers.UUIDField(required=False)
         amount = MoneyAmountField()
         currency = StrictCharField(max_length=3, default="CNY")
-        pin = StrictCharField(max_length=12, trim_whitespace=False)
         memo = StrictCharField(
             max_length=200, required=False, allow_blank=True, default="", validators=[reject_card_numbers]
         )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            attrs = super().validate(attrs)
             if bool(attrs.get("to_phone")) == bool(attrs.get("to_wallet_id")):
                 raise serializers.ValidationError(_("Give exactly one of to_phone and to_wallet_id."))
             if attrs["currency"] not in CURRENCY_EXPONENTS or attrs["currency"] == "PTS":
@@ -159,6 +160,7 @@ class TransferCreateApi(IdempotentMoneyApi):
         status=201,
         errors=[
             *ex.MONEY_ERRORS,
+            *ex.PASSKEY_ERRORS,
             "self_transfer",
             "card_number_in_text",
             "recipient_not_found",
@@ -167,11 +169,14 @@ class TransferCreateApi(IdempotentMoneyApi):
             "fx_rate_unavailable",
         ],
     )
+    def payee(self, data: Any) -> str:
+        return f"phone:{data['to_phone']}" if data.get("to_phone") else f"wallet:{data['to_wallet_id']}"
+
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = self.idempotency_key(request)
         fingerprint = self.fingerprint(request)
         data = self.validate_input(request)
-        prepared = self.money_request(request, key=key, fingerprint=fingerprint, pin=data["pin"])
+        prepared = self.money_request(request, key=key, fingerprint=fingerprint, data=data)
         if isinstance(prepared, IdempotentResult):
             return self.answer(prepared)
         money = data["money"]
