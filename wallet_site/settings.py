@@ -584,3 +584,20 @@ CELERY_BEAT_SCHEDULE["payments.ledger_anchor"] = {
     "task": "payments.ledger_anchor",
     "schedule": crontab(hour=2, minute=15),  # daily, before the nightly verification
 }
+
+# --- Promotions (docs/promotions.md) ----------------------------------------------------------
+# A version whose maximum exposure (CNY minor units) is above this needs a risk officer's sign-off too.
+PROMOTIONS_RISK_SIGNOFF_EXPOSURE_CNY_MINOR = env_int("PROMOTIONS_RISK_SIGNOFF_EXPOSURE_CNY_MINOR", 50_000_00, minimum=0)
+# What one loyalty point is worth in CNY, for exposure only (points live in the ledger as PTS).
+PROMOTIONS_POINT_VALUE_CNY = env_str("PROMOTIONS_POINT_VALUE_CNY", "0.01")
+PROMOTIONS_DEFAULT_HOLDOUT_BPS = env_int("PROMOTIONS_DEFAULT_HOLDOUT_BPS", 1000, minimum=0, maximum=5000)
+# An ended campaign's remainder goes back after this grace (rewards of payments made before the end
+# are still granted), and again hourly for this many days (late releases, clawbacks).
+PROMOTIONS_SETTLE_GRACE_MINUTES = env_int("PROMOTIONS_SETTLE_GRACE_MINUTES", 60, minimum=0)
+PROMOTIONS_SETTLE_WINDOW_DAYS = env_int("PROMOTIONS_SETTLE_WINDOW_DAYS", 45, minimum=1)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # beat only triggers: whether a campaign pays is decided from its timestamps at the moment of use.
+        "promotions.campaigns_tick": {"task": "promotions.campaigns_tick", "schedule": 60.0},
+    }
+)

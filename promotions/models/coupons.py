@@ -1,0 +1,3 @@
+"""coupons of the promotions app."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""rewards of the promotions app."""
+
+__all__: list[str] = []
