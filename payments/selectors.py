@@ -6,15 +6,16 @@ History pages are in ``selectors_history`` (one raw statement per page).
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from accounts.pii import mask_name, mask_phone
 from core.money import CURRENCY_EXPONENTS
 from payments.errors import WalletNotFound
 from payments.ledger import Balance, account_balance, wallet_public_id, wallet_unopened
-from payments.models import LedgerAccount, Posting, Transfer
+from payments.models import CustomerSpendCounter, LedgerAccount, Posting, Transfer
 
 if TYPE_CHECKING:
     from accounts.models import Customer
@@ -23,6 +24,7 @@ __all__ = [
     "WALLET_KINDS",
     "account_display",
     "counterparty_display",
+    "spend_months_since_qs",
     "transfer_get_for_customer",
     "wallet_balance",
     "wallet_get_for_customer",
@@ -118,4 +120,13 @@ def transfer_get_for_customer(*, customer: Customer, public_id: uuid.UUID) -> Tr
         )
         .distinct()
         .first()
+    )
+
+
+def spend_months_since_qs(*, since: date) -> QuerySet[CustomerSpendCounter]:
+    """Monthly outgoing-spend counters of months starting on or after ``since``: a customer with
+    one has spent in that period. For set-based reads (``Exists(... customer=OuterRef("pk"))``,
+    promotions' activity segments); served by the counters' unique index (customer, period, start)."""
+    return CustomerSpendCounter.objects.filter(
+        period=CustomerSpendCounter.Period.MONTH, period_start__gte=since, spent_minor__gt=0
     )

@@ -167,9 +167,14 @@ def campaign_end(*, campaign_id: int, by: User, reason: str, request: HttpReques
         campaign = _claim(campaign_id, Campaign.Status.SCHEDULED, Campaign.Status.ACTIVE, Campaign.Status.PAUSED)
         now = timezone.now()
         campaign.ended_at = now
+        schedule = {"starts_at": campaign.starts_at, "ends_at": campaign.ends_at}
+        if campaign.starts_at is not None and campaign.starts_at >= now:
+            campaign.starts_at = None  # it never ran (the schedule it had is in the audit record)
         if campaign.ends_at is None or campaign.ends_at > now:
             campaign.ends_at = now
-        return _transition(campaign, Campaign.Status.ENDED, action="end", by=by, reason=reason, request=request)
+        return _transition(
+            campaign, Campaign.Status.ENDED, action="end", by=by, reason=reason, request=request, schedule=str(schedule)
+        )
 
 
 # --- the campaign jobs ------------------------------------------------------------------------------
