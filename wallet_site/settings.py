@@ -599,5 +599,7 @@ CELERY_BEAT_SCHEDULE.update(
     {
         # beat only triggers: whether a campaign pays is decided from its timestamps at the moment of use.
         "promotions.campaigns_tick": {"task": "promotions.campaigns_tick", "schedule": 60.0},
+        "promotions.rewards_release": {"task": "promotions.rewards_release", "schedule": 60.0},
+        "promotions.points_expire": {"task": "promotions.points_expire", "schedule": 3600.0},
     }
 )

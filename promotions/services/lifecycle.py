@@ -31,6 +31,7 @@ from promotions.errors import CampaignInvalid, CampaignNotFound, CampaignStateIn
 from promotions.lock_objects import campaign_lock
 from promotions.models import Campaign
 from promotions.services.campaigns import require_perm
+from promotions.services.holdout import holdout_record_segment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -179,7 +180,8 @@ def campaign_end(*, campaign_id: int, by: User, reason: str, request: HttpReques
 
 # --- the campaign jobs ------------------------------------------------------------------------------
 def campaign_start_locked(campaign: Campaign, *, now: datetime | None = None) -> bool:
-    """Start a due SCHEDULED campaign: fund its budget (idempotent by reference) and make it ACTIVE.
+    """Start a due SCHEDULED campaign: fund its budget (idempotent by reference), record its
+    segment's holdout (set-based) and make it ACTIVE.
     The caller holds the campaign's row lock inside its transaction. True if it started now."""
     now = now or timezone.now()
     if campaign.status != Campaign.Status.SCHEDULED or campaign.starts_at is None or campaign.ends_at is None:
@@ -195,11 +197,13 @@ def campaign_start_locked(campaign: Campaign, *, now: datetime | None = None) ->
         memo=f"{campaign.name_zh} / {campaign.name_en}",
     )
     campaign.funded_at = now
+    held_out = holdout_record_segment(campaign.version)
     _transition(
         campaign,
         Campaign.Status.ACTIVE,
         action="start",
         by=None,
+        holdout_recorded=held_out,
         funding=str(transfer.public_id),
         amount=amount.as_dict(),
     )
