@@ -37,7 +37,7 @@ def clawbacks_for_refund(*, original: uuid.UUID, refund_ref: str, refunded: Mone
     consumer's transaction; grants are locked in pk order (before any ledger lock)."""
     done: list[RewardClawback] = []
     grants = (
-        RewardGrant.objects.select_for_update()
+        RewardGrant.objects.select_for_update(of=("self",))
         .select_related("customer", "transfer")
         .filter(
             source_transfer_public_id=original,
@@ -119,7 +119,9 @@ def _milestones_refund(*, original: uuid.UUID, refund_ref: str, refunded: Money)
     """Lower the cumulative spend a refunded payment counted, and claw back in full every
     milestone of that period the customer no longer reaches."""
     done: list[RewardClawback] = []
-    for spend in MilestoneSpend.objects.select_for_update().filter(source_transfer_public_id=original).order_by("pk"):
+    for spend in (
+        MilestoneSpend.objects.select_for_update(of=("self",)).filter(source_transfer_public_id=original).order_by("pk")
+    ):
         uncount = min(refunded.minor, spend.amount_minor - spend.refunded_minor)
         if uncount <= 0:
             continue
@@ -131,7 +133,7 @@ def _milestones_refund(*, original: uuid.UUID, refund_ref: str, refunded: Money)
         progress.save(update_fields=["spent_minor"])
         prefix = milestone_source(spend.customer_id, spend.period, 0).rsplit(":", 1)[0] + ":"
         reached = (
-            RewardGrant.objects.select_for_update()
+            RewardGrant.objects.select_for_update(of=("self",))
             .select_related("customer", "version")
             .filter(
                 campaign_id=spend.campaign_id,

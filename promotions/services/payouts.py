@@ -30,7 +30,7 @@ def reward_release(*, grant_id: int, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         grant = (
-            RewardGrant.objects.select_for_update(skip_locked=True)
+            RewardGrant.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("customer", "campaign")
             .filter(pk=grant_id, status=RewardGrant.Status.PENDING)
             .first()
@@ -75,7 +75,7 @@ def points_lot_expire(*, lot_id: int, now: datetime | None = None) -> int:
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         lot = (
-            PointsLot.objects.select_for_update(skip_locked=True)
+            PointsLot.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("customer")
             .filter(pk=lot_id, remaining__gt=0, expires_at__lte=now)
             .first()
