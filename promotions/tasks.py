@@ -14,6 +14,8 @@ from core.money import Money
 from core.outbox import event_consumer
 from payments.events import TOPIC_PAYMENT_COMPLETED, TOPIC_REFUND_COMPLETED, TOPIC_TOPUP_COMPLETED
 from promotions.services.clawbacks import clawbacks_for_refund
+from promotions.services.coupons import coupon_batch_generate as coupon_batch_generate_run
+from promotions.services.coupons import coupons_expire_due
 from promotions.services.lifecycle import campaigns_tick as campaigns_tick_run
 from promotions.services.payouts import points_expire_due, rewards_release_due
 from promotions.services.rewards import (
@@ -40,6 +42,21 @@ def rewards_release() -> int:
 @shared_task(name="promotions.points_expire", ignore_result=True, soft_time_limit=300, time_limit=360)
 def points_expire() -> int:
     return points_expire_due()
+
+
+@shared_task(name="promotions.coupons_expire", ignore_result=True, soft_time_limit=120, time_limit=180)
+def coupons_expire() -> int:
+    return coupons_expire_due()
+
+
+@shared_task(name="promotions.coupon_batch_generate", ignore_result=True, soft_time_limit=55, time_limit=80)
+def coupon_batch_generate(*, batch_id: int) -> bool:
+    """About 45 s of a batch's codes per message, then the next message continues (progress in
+    the batch row; a killed worker's batch is resumed by ``promotions.campaigns_tick``)."""
+    done = coupon_batch_generate_run(batch_id=batch_id)
+    if not done:
+        coupon_batch_generate.apply_async(kwargs={"batch_id": batch_id})
+    return done
 
 
 @event_consumer(TOPIC_PAYMENT_COMPLETED, "promotions.rewards_on_payment")

@@ -425,6 +425,7 @@ REST_FRAMEWORK = {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "otp": env_str("THROTTLE_OTP", "5/min"),
         "sensitive": env_str("THROTTLE_SENSITIVE", "30/min"),
+        "coupon_redeem": env_str("THROTTLE_COUPON_REDEEM", "10/min"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # unused: our throttles' get_ident is core.client_address
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -601,5 +602,8 @@ CELERY_BEAT_SCHEDULE.update(
         "promotions.campaigns_tick": {"task": "promotions.campaigns_tick", "schedule": 60.0},
         "promotions.rewards_release": {"task": "promotions.rewards_release", "schedule": 60.0},
         "promotions.points_expire": {"task": "promotions.points_expire", "schedule": 3600.0},
+        "promotions.coupons_expire": {"task": "promotions.coupons_expire", "schedule": 3600.0},
     }
 )
+# Failed coupon redemptions a customer may make per hour (counted before the code is compared).
+PROMOTIONS_COUPON_MAX_FAILURES_PER_HOUR = env_int("PROMOTIONS_COUPON_MAX_FAILURES_PER_HOUR", 10, minimum=1)

@@ -29,7 +29,7 @@ from payments.services.campaign_budget import (
 )
 from promotions.errors import CampaignInvalid, CampaignNotFound, CampaignStateInvalid, ReasonRequired
 from promotions.lock_objects import campaign_lock
-from promotions.models import Campaign
+from promotions.models import Campaign, CouponBatch
 from promotions.services.campaigns import require_perm
 from promotions.services.holdout import holdout_record_segment
 
@@ -260,8 +260,8 @@ def campaign_settle(*, campaign_id: int) -> int:
 
 
 def campaigns_tick(*, now: datetime | None = None) -> dict[str, int]:
-    """Beat's campaign job: start what is due, end what is over, return remainders. Each campaign
-    in its own transaction; every step is a no-op when repeated."""
+    """Beat's campaign job: start what is due, end what is over, return remainders, resume coupon
+    batches whose worker died. Each campaign in its own transaction; every step is a no-op when repeated."""
     now = now or timezone.now()
     grace = timedelta(minutes=settings.PROMOTIONS_SETTLE_GRACE_MINUTES)
     due_start = Campaign.objects.filter(status=Campaign.Status.SCHEDULED, starts_at__lte=now, ends_at__gt=now)
@@ -273,8 +273,21 @@ def campaigns_tick(*, now: datetime | None = None) -> dict[str, int]:
     due_settle = Campaign.objects.filter(
         status=Campaign.Status.ENDED, funded_at__isnull=False, ended_at__lte=now - grace
     ).filter(Q(settled_at__isnull=True) | Q(settled_at__lte=now - timedelta(hours=1), ended_at__gte=now - window))
+    stalled = CouponBatch.objects.exclude(status=CouponBatch.Status.DONE).filter(
+        updated_at__lte=now - timedelta(minutes=2)
+    )
+    for batch_id in stalled.values_list("pk", flat=True):
+        _coupon_batch_resume(batch_id)
     return {
         "started": sum(campaign_start(campaign_id=pk) for pk in due_start.values_list("pk", flat=True)),
         "ended": sum(campaign_finish(campaign_id=pk) for pk in due_end.values_list("pk", flat=True)),
         "returned_minor": sum(campaign_settle(campaign_id=pk) for pk in due_settle.values_list("pk", flat=True)),
     }
+
+
+def _coupon_batch_resume(batch_id: int) -> None:
+    """Re-enqueue a batch whose generation stopped (a killed worker): generation is resumable."""
+    from promotions.tasks import coupon_batch_generate
+
+    CouponBatch.objects.filter(pk=batch_id).update(updated_at=timezone.now())
+    coupon_batch_generate.apply_async(kwargs={"batch_id": batch_id})

@@ -182,3 +182,43 @@ def test_a_risk_officer_signs_off_in_the_admin(maker, approver, risk_officer, se
 
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.APPROVED
+
+
+def test_marketing_generates_a_coupon_batch_and_exports_it_audited(maker) -> None:
+    from promotions.models import CouponBatch
+    from promotions.services.coupons import coupon_batch_generate
+
+    campaign = campaign_running(kind="COUPON", benefit={"discount": "5.00"})
+    client = admin_client_for(maker)
+
+    added = client.post(
+        "/admin/promotions/couponbatch/add/", {"campaign": campaign.pk, "quantity": 30, "max_claims_per_code": 1}
+    )
+    batch = CouponBatch.objects.get()
+    coupon_batch_generate(batch_id=batch.pk)
+    listing = client.get("/admin/promotions/couponbatch/")
+    export = client.post(
+        "/admin/promotions/couponbatch/", {"action": "export_codes", "_selected_action": [str(batch.pk)]}
+    )
+
+    assert added.status_code == 302
+    assert "30 / 30 (100 %)" in listing.content.decode()
+    rows = b"".join(export.streaming_content).decode().splitlines()
+    assert len(rows) == 31 and rows[1].count("-") == 3
+    assert AuditEvent.objects.filter(action="promotions.couponbatch.export", actor=maker).count() == 1
+    assert admin_client_for(StaffFactory(roles=["TELLER"])).get("/admin/promotions/couponbatch/").status_code == 403
+
+
+def test_grants_are_read_only_for_bank_wide_roles(maker) -> None:
+    from tests.promotions.helpers import deliver, merchant, pay, shopper
+
+    campaign_running()
+    deliver(pay(shopper(), merchant(), "50.00")[1])
+
+    page = admin_client_for(maker).get("/admin/promotions/rewardgrant/")
+
+    assert page.status_code == 200 and "5.00 CNY" in page.content.decode()
+    assert (
+        admin_client_for(StaffFactory(roles=["BRANCH_MANAGER"])).get("/admin/promotions/rewardgrant/").status_code
+        == 403
+    )
