@@ -211,6 +211,9 @@ class CampaignAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.detail_fields if obj is not None else ()
 
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.inlines if obj is not None else []
+
     @admin.display(description=_("budget"))
     def budget_shown(self, obj: Campaign) -> str:
         return money_display(obj.budget_minor, obj.currency)
@@ -332,7 +335,7 @@ class CampaignAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
             form = SegmentPreviewForm({"segment": _json(campaign.segment), "holdout_bps": campaign.holdout_bps})
         if form.is_bound and form.is_valid():
             try:
-                segment = segment_parse(form.cleaned_data["segment"])
+                segment = segment_parse(form.cleaned_data["segment"] or {})
             except RulesInvalid as error:
                 errors = [f"{e['field']}: {e['error']}" for e in error.details["errors"]]
             else:

@@ -125,6 +125,7 @@ class SegmentPreviewForm(forms.Form):
         widget=_JSON_WIDGET,
         help_text=_HELP["segment"],
         initial=dict,
+        required=False,  # {} (everyone marketing may reach) is a segment too
     )
     holdout_bps = forms.IntegerField(label=_("Holdout (basis points)"), min_value=0, max_value=5000, initial=1000)
 

@@ -297,7 +297,11 @@ def _claim(campaign: Campaign, version: CampaignVersion, customer: Customer) -> 
         cursor.execute(_CLAIM_SQL, [campaign.pk, limits["global"], limits["global"]])
         if cursor.fetchone() is None:
             status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
-            raise _Skip("campaign_paused" if status == Campaign.Status.PAUSED else "global_limit")
+            if status == Campaign.Status.PAUSED:
+                raise _Skip("campaign_paused")
+            raise _Skip(
+                "global_limit" if status in (Campaign.Status.ACTIVE, Campaign.Status.ENDED) else "campaign_not_running"
+            )
         cursor.execute(_PERSON_SQL, [campaign.pk, customer.pk, limits["per_person"], limits["per_person"]])
         if cursor.fetchone() is None:
             raise _Skip("per_person_limit")

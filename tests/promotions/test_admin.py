@@ -47,8 +47,6 @@ def _form(**overrides: object) -> dict[str, str]:
         "merchant": "",
         "merchant_share_bps": "0",
         "holdout_bps": "1000",
-        "versions-TOTAL_FORMS": "0",
-        "versions-INITIAL_FORMS": "0",
     }
     form.update({k: str(v) for k, v in overrides.items() if isinstance(v, str)})
     return form
