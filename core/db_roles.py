@@ -39,7 +39,9 @@ __all__ = [
 # ``payments_ledger_post``, ``payments_hot_account_fold``), never by the application role itself.
 KERNEL_WRITTEN_TABLES = frozenset({"payments_transfer", "payments_posting", "payments_hotaccountdelta"})
 # INSERT and SELECT only (the append-only triggers refuse the rest even to the owner).
-APPEND_ONLY_TABLES = frozenset({"payments_ledgerseal", "core_auditevent"})
+APPEND_ONLY_TABLES = frozenset(
+    {"payments_ledgerseal", "core_auditevent", "promotions_campaignversion", "promotions_campaignapproval"}
+)
 # UPDATE limited to these columns; no DELETE. ``posted_minor`` moves only in the kernel's functions.
 COLUMN_UPDATE_TABLES = {
     "payments_ledgeraccount": ("pending_debit_minor", "status", "name"),

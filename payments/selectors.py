@@ -6,15 +6,17 @@ History pages are in ``selectors_history`` (one raw statement per page).
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet, Sum
 
 from accounts.pii import mask_name, mask_phone
 from core.money import CURRENCY_EXPONENTS
 from payments.errors import WalletNotFound
-from payments.ledger import Balance, account_balance, wallet_public_id, wallet_unopened
-from payments.models import LedgerAccount, Posting, Transfer
+from payments.ledger import Balance, account_balance, wallet_find, wallet_public_id, wallet_unopened
+from payments.models import CustomerSpendCounter, LedgerAccount, MerchantPayment, Posting, Transfer, mcc_category
 
 if TYPE_CHECKING:
     from accounts.models import Customer
@@ -23,10 +25,14 @@ __all__ = [
     "WALLET_KINDS",
     "account_display",
     "counterparty_display",
+    "customer_wallet_balance",
+    "merchant_spend_by_category_since",
+    "spend_months_since_qs",
     "transfer_get_for_customer",
     "wallet_balance",
     "wallet_get_for_customer",
     "wallet_list_for_customer",
+    "wallet_postings_recent",
 ]
 
 WALLET_KINDS = (LedgerAccount.Kind.CUSTOMER_WALLET, LedgerAccount.Kind.POINTS_WALLET)
@@ -119,3 +125,50 @@ def transfer_get_for_customer(*, customer: Customer, public_id: uuid.UUID) -> Tr
         .distinct()
         .first()
     )
+
+
+def spend_months_since_qs(*, since: date) -> QuerySet[CustomerSpendCounter]:
+    """Monthly outgoing-spend counters of months starting on or after ``since``: a customer with
+    one has spent in that period. For set-based reads (``Exists(... customer=OuterRef("pk"))``,
+    promotions' activity segments); served by the counters' unique index (customer, period, start)."""
+    return CustomerSpendCounter.objects.filter(
+        period=CustomerSpendCounter.Period.MONTH, period_start__gte=since, spent_minor__gt=0
+    )
+
+
+def merchant_spend_by_category_since(*, customer: Customer, since: datetime) -> dict[str, int]:
+    """CNY the customer paid merchants since ``since``, by spending category (minor units), net of
+    nothing: what their habits look like (promotions ranks offers by it). One grouped query."""
+    rows = (
+        MerchantPayment.objects.filter(customer=customer, created_at__gte=since, currency="CNY")
+        .values("merchant__mcc")
+        .annotate(total=Sum("amount_minor"))
+    )
+    spent: dict[str, int] = defaultdict(int)
+    for row in rows:
+        spent[mcc_category(row["merchant__mcc"])] += int(row["total"] or 0)
+    return dict(spent)
+
+
+def wallet_postings_recent(*, customer: Customer, currency: str, limit: int = 50) -> list[Posting]:
+    """The newest postings of the customer's wallet in ``currency`` (``PTS``: the points wallet),
+    with their transfers; empty when there is no such wallet (a read never opens one)."""
+    wallet = wallet_find(customer=customer, currency=currency)
+    if wallet is None:
+        return []
+    return list(
+        Posting.objects.filter(account=wallet).select_related("transfer").order_by("-created_at", "-id")[:limit]
+    )
+
+
+def customer_wallet_balance(*, customer: Customer, currency: str) -> Balance:
+    """The balance of the customer's wallet in ``currency`` (zero when it was never opened)."""
+    wallet = wallet_find(customer=customer, currency=currency)
+    return account_balance(wallet) if wallet is not None else account_balance_zero(currency)
+
+
+def account_balance_zero(currency: str) -> Balance:
+    from core.money import Money
+
+    zero = Money(0, currency)
+    return Balance(zero, zero, zero)

@@ -15,6 +15,8 @@ REFERENCE_DATA_MIGRATIONS = [
     "payments.migrations.0004_movement_roles",
     "accounts.migrations.0004_deskcust_branch_attribution",
     "accounts.migrations.0006_staffsod_staff_change_requests",
+    "promotions.migrations.0002_campaign_versions_append_only_and_roles",
+    "promotions.migrations.0005_reward_and_coupon_roles",
 ]
 
 

@@ -480,6 +480,7 @@ REST_FRAMEWORK = {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "otp": env_str("THROTTLE_OTP", "5/min"),
         "sensitive": env_str("THROTTLE_SENSITIVE", "30/min"),
+        "coupon_redeem": env_str("THROTTLE_COUPON_REDEEM", "10/min"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # unused: our throttles' get_ident is core.client_address
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -656,3 +657,25 @@ CELERY_BEAT_SCHEDULE["payments.ledger_anchor"] = {
     "task": "payments.ledger_anchor",
     "schedule": crontab(hour=2, minute=15),  # daily, before the nightly verification
 }
+
+# --- Promotions (docs/promotions.md) ----------------------------------------------------------
+# A version whose maximum exposure (CNY minor units) is above this needs a risk officer's sign-off too.
+PROMOTIONS_RISK_SIGNOFF_EXPOSURE_CNY_MINOR = env_int("PROMOTIONS_RISK_SIGNOFF_EXPOSURE_CNY_MINOR", 50_000_00, minimum=0)
+# What one loyalty point is worth in CNY, for exposure only (points live in the ledger as PTS).
+PROMOTIONS_POINT_VALUE_CNY = env_str("PROMOTIONS_POINT_VALUE_CNY", "0.01")
+PROMOTIONS_DEFAULT_HOLDOUT_BPS = env_int("PROMOTIONS_DEFAULT_HOLDOUT_BPS", 1000, minimum=0, maximum=5000)
+# An ended campaign's remainder goes back after this grace (rewards of payments made before the end
+# are still granted), and again hourly for this many days (late releases, clawbacks).
+PROMOTIONS_SETTLE_GRACE_MINUTES = env_int("PROMOTIONS_SETTLE_GRACE_MINUTES", 60, minimum=0)
+PROMOTIONS_SETTLE_WINDOW_DAYS = env_int("PROMOTIONS_SETTLE_WINDOW_DAYS", 45, minimum=1)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # beat only triggers: whether a campaign pays is decided from its timestamps at the moment of use.
+        "promotions.campaigns_tick": {"task": "promotions.campaigns_tick", "schedule": 60.0},
+        "promotions.rewards_release": {"task": "promotions.rewards_release", "schedule": 60.0},
+        "promotions.points_expire": {"task": "promotions.points_expire", "schedule": 3600.0},
+        "promotions.coupons_expire": {"task": "promotions.coupons_expire", "schedule": 3600.0},
+    }
+)
+# Failed coupon redemptions a customer may make per hour (counted before the code is compared).
+PROMOTIONS_COUPON_MAX_FAILURES_PER_HOUR = env_int("PROMOTIONS_COUPON_MAX_FAILURES_PER_HOUR", 10, minimum=1)

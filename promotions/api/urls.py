@@ -1,3 +1,12 @@
-from django.urls import URLPattern, URLResolver
+"""Customer API of promotions (no trailing slash, as issue 16 makes every path)."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from promotions.api.views import CouponListApi, CouponRedeemApi, OfferListApi, PointsApi
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("promotions/offers", OfferListApi.as_view(), name="promotions-offers"),
+    path("promotions/coupons", CouponListApi.as_view(), name="promotions-coupons"),
+    path("promotions/coupons/redeem", CouponRedeemApi.as_view(), name="promotions-coupon-redeem"),
+    path("promotions/points", PointsApi.as_view(), name="promotions-points"),
+]

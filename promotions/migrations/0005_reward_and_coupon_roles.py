@@ -1,0 +1,33 @@
+"""Permissions of grants and coupon batches for the staff roles (MARKETING operates batches)."""
+
+from django.db import migrations
+
+_READ = [("promotions", "view_rewardgrant"), ("promotions", "view_couponbatch"), ("promotions", "view_holdoutmember")]
+ROLE_PERMISSIONS = {
+    "MARKETING": [*_READ, ("promotions", "add_couponbatch")],
+    "RISK_OFFICER": list(_READ),
+    "AUDITOR": list(_READ),
+}
+
+
+def forwards(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for app_label, codename in perms:
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                group.permissions.add(permission)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("promotions", "0004_coupons")]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
