@@ -250,7 +250,7 @@ class IdempotentMoneyApi(APIView):
                 return replay
             self.passkey_factor(request, data, key)
             if not pin:  # the passkey replaces the PIN (passkey_factor refused it otherwise)
-                return self._money_request(customer.pk, key, fingerprint, None)  # type: ignore[union-attr]
+                return self._money_request(customer.pk, key, fingerprint, None)  # type: ignore[union-attr,arg-type]
         assert pin is not None
         candidate = payment_pin_candidate(stored=customer.payment_pin, pin=pin)  # type: ignore[union-attr]
         if candidate is None:
@@ -258,7 +258,7 @@ class IdempotentMoneyApi(APIView):
             if replay is not None:
                 return replay
             customer_payment_pin_verify(customer=customer, pin=pin)  # type: ignore[arg-type]
-        return self._money_request(customer.pk, key, fingerprint, candidate)  # type: ignore[union-attr]
+        return self._money_request(customer.pk, key, fingerprint, candidate)  # type: ignore[union-attr,arg-type]
 
     @staticmethod
     def _money_request(customer_id: int, key: str, fingerprint: str, candidate: str | None) -> MoneyRequest:

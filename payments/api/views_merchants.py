@@ -119,6 +119,9 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         paid = MoneySerializer()
         created_at = ApiDateTimeField()
 
+    def payee(self, data: Any) -> str:
+        return f"qr:{data['qr']}"
+
     @api_operation(
         "merchant_payments_create",
         tag="Merchant payments",
@@ -154,9 +157,6 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
             "fx_rate_unavailable",
         ],
     )
-    def payee(self, data: Any) -> str:
-        return f"qr:{data['qr']}"
-
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         key = self.idempotency_key(request)
         fingerprint = self.fingerprint(request)

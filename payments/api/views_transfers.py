@@ -140,6 +140,9 @@ class TransferCreateApi(IdempotentMoneyApi):
         created_at = ApiDateTimeField()
         balance_after = MoneySerializer()
 
+    def payee(self, data: Any) -> str:
+        return f"phone:{data['to_phone']}" if data.get("to_phone") else f"wallet:{data['to_wallet_id']}"
+
     @api_operation(
         "transfers_create",
         tag="Transfers",
@@ -169,9 +172,6 @@ class TransferCreateApi(IdempotentMoneyApi):
             "fx_rate_unavailable",
         ],
     )
-    def payee(self, data: Any) -> str:
-        return f"phone:{data['to_phone']}" if data.get("to_phone") else f"wallet:{data['to_wallet_id']}"
-
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = self.idempotency_key(request)
         fingerprint = self.fingerprint(request)
