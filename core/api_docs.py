@@ -17,7 +17,7 @@ app's ``api/error_codes.py``). An unknown code fails at import: a documented cod
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.functional import Promise
@@ -27,7 +27,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from core.api_schema import ErrorSerializer
 from core.errors import DomainError
 
-__all__ = ["ErrorCode", "api_operation", "error_code", "register_error_codes"]
+__all__ = ["ErrorCode", "ErrorSpec", "api_operation", "error_code", "register_error_codes"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,16 @@ register_error_codes(
     }
 )
 
+# Amounts as the API reads them (core.money.Money.parse), in every app that takes one.
+register_error_codes(
+    {
+        "invalid_amount": (400, '`amount` must be a decimal string such as "12.34"; a JSON number is refused.'),
+        "too_many_decimals": (400, "More digits after the point than the currency has (CNY 2, JPY 0)."),
+        "amount_too_large": (400, "The amount is out of range."),
+        "unknown_currency": (400, "Not a currency of the wallet (GET /api/v1/currencies)."),
+    }
+)
+
 _AUTH_ERRORS = ("not_authenticated", "authentication_failed")
 
 
@@ -100,10 +110,22 @@ def _error_example(entry: ErrorCode) -> OpenApiExample:
     )
 
 
-def _error_responses(codes: Sequence[str]) -> tuple[dict[int, OpenApiResponse], list[dict[str, Any]]]:
+ErrorSpec = str | tuple[str, int]
+
+
+def _entry(spec: ErrorSpec) -> ErrorCode:
+    """A code of the catalogue; ``(code, status)`` for a code whose status depends on the operation
+    (``passkey_rejected``: 401 signing in, 400 registering, 403 confirming a payment)."""
+    if isinstance(spec, tuple):
+        code, status = spec
+        return replace(error_code(code), status=status)
+    return error_code(spec)
+
+
+def _error_responses(codes: Sequence[ErrorSpec]) -> tuple[dict[int, OpenApiResponse], list[dict[str, Any]]]:
     by_status: dict[int, list[ErrorCode]] = {}
-    for code in dict.fromkeys(codes):
-        entry = error_code(code)
+    for spec in dict.fromkeys(codes):
+        entry = _entry(spec)
         by_status.setdefault(entry.status, []).append(entry)
     responses: dict[int, OpenApiResponse] = {}
     listed: list[dict[str, Any]] = []
@@ -134,7 +156,7 @@ def api_operation(
     response_example: Any = None,
     status: int = 200,
     response_media_type: str | None = None,
-    errors: Sequence[str] = (),
+    errors: Sequence[ErrorSpec] = (),
     parameters: Sequence[OpenApiParameter] = (),
     public: bool = False,
     examples: Sequence[OpenApiExample] = (),
@@ -142,10 +164,11 @@ def api_operation(
     """``extend_schema`` for one operation with the documentation issue 16 asks of every operation.
 
     ``errors``: every code the operation can answer besides success (authentication errors are added
-    unless ``public``). ``response_example`` is the success body (``status``); ``request_example`` the
+    unless ``public``); a ``(code, status)`` pair documents a code that answers another status here
+    than its catalogue entry. ``response_example`` is the success body (``status``); ``request_example`` the
     body sent. ``response_media_type`` for a non-JSON success (``text/csv``, ``application/pdf``...).
     """
-    codes = list(errors) if public else [*_AUTH_ERRORS, *errors]
+    codes: list[ErrorSpec] = list(errors) if public else [*_AUTH_ERRORS, *errors]
     error_responses, listed = _error_responses(codes)
     all_examples = list(examples)
     if request_example is not None:

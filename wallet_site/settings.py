@@ -503,8 +503,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "TAGS": [
         {"name": "Reference data", "description": "Consent texts, KYC tiers, currencies: public, before sign-in."},
-        {"name": "Sign-in", "description": "One-time codes, registration, sign-in, passwords."},
-        {"name": "Profile", "description": "The customer, KYC, payment PIN, consents, devices, step-up codes."},
+        {"name": "Sign-in", "description": "One-time codes, registration, sign-in (password or passkey), passwords."},
+        {
+            "name": "Profile",
+            "description": "The customer, KYC, payment PIN, consents, devices, passkeys, step-up codes.",
+        },
         {"name": "Cards", "description": "Bank cards linked through the gateway's token."},
         {"name": "Wallets", "description": "Balances per currency."},
         {"name": "Top-ups and withdrawals", "description": "Money in from and out to a linked card."},

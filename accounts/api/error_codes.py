@@ -4,6 +4,8 @@ documented from the class; tests/core/test_api_docs.py fails on a raised code do
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from core.api_docs import register_error_codes
 
 register_error_codes(
@@ -40,5 +42,12 @@ register_error_codes(
         "card_token_invalid": (400, "The bank gateway does not know this token (expired or revoked)."),
         "card_token_mismatch": (400, "`last4` differs from the card the bank tokenised."),
         "card_number_refused": (400, "A card number was sent: only the gateway token is accepted, nothing stored."),
+        "invalid_payee": (
+            400,
+            "The payment's `payee` is missing or over 1100 characters (docs/accounts.md 'Passkeys').",
+        ),
+        # The code and message of payments.errors.IdempotencyKeyInvalid (accounts may not import payments), the
+        # same msgid: the catalogue reads the same in every language whichever app is imported first.
+        "idempotency_key_invalid": (400, _("The Idempotency-Key header must be 1 to 255 printable characters.")),
     }
 )

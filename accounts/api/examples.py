@@ -123,3 +123,121 @@ KYC_TIER = {
 
 def page(*items: Any) -> dict[str, Any]:
     return {"results": list(items), **PAGE_END}
+
+
+# --- passkeys (real WebAuthn payloads of a development stack: RP id "localhost", origin
+# http://localhost:8000; accounts/api/passkeys.py) ---------------------------------------------------
+
+PASSKEY_ID = "7e2d4c1a-5b3f-4e8d-9a6c-0f1b2d3e4a5c"
+CHALLENGE_ID = "c4a8e2f1-6d3b-4a9e-8f7c-1b2d3e4f5a6b"
+CHALLENGE_EXPIRES_AT = "2026-11-30T08:18:30.123456Z"  # WEBAUTHN_CHALLENGE_TTL_SECONDS (180) after AT
+CREDENTIAL_ID = "tRlbhXjqqundKld-3tq5tV6Zg4N-URZEZoqI7rbIWWQ"
+USER_HANDLE = "5hN2mv58DywjuKq3UnVZ_ZUL3xNe4e-ESeSMr7hTAWA"
+
+PASSKEY_CREATION_OPTIONS = {
+    "rp": {"name": "Tongbao", "id": "localhost"},
+    "user": {"id": USER_HANDLE, "name": "139****5678", "displayName": "小明"},
+    "challenge": "pk7gi2gYWv1BwAU849YcyC0Ptf0Eb3H6Ds3ld2BlLoc",
+    "pubKeyCredParams": [
+        {"type": "public-key", "alg": -7},
+        {"type": "public-key", "alg": -8},
+        {"type": "public-key", "alg": -257},
+    ],
+    "timeout": 180000,
+    "excludeCredentials": [],
+    "authenticatorSelection": {"residentKey": "required", "requireResidentKey": True, "userVerification": "required"},
+    "attestation": "none",
+}
+PASSKEY_REGISTRATION_OPTIONS = {
+    "challenge_id": CHALLENGE_ID,
+    "expires_at": CHALLENGE_EXPIRES_AT,
+    "public_key": PASSKEY_CREATION_OPTIONS,
+}
+PASSKEY_ATTESTATION = {
+    "id": CREDENTIAL_ID,
+    "rawId": CREDENTIAL_ID,
+    "type": "public-key",
+    "response": {
+        "clientDataJSON": (
+            "eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoicGs3Z2kyZ1lXdjFCd0FVODQ5WWN5QzBQdGYwRWIzSDZEczNsZDJC"
+            "bExvYyIsIm9yaWdpbiI6Imh0dHA6Ly9sb2NhbGhvc3Q6ODAwMCIsImNyb3NzT3JpZ2luIjpmYWxzZX0"
+        ),
+        "attestationObject": (
+            "o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YVikSZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2NFAAAAAAAAAAAAAAAAAAAAAAAA"
+            "AAAAILUZW4V46qrp3SpXft7aubVemYODflEWRGaKiO62yFlkpQECAyYgASFYIKuQLdUNiUjMQmgezgSLfkgBUCd88jUkUAkfwuP_HGCHIlgg"
+            "apEVx0pp8WrwvkUGQZv_lIxUfAHak3SDuOAZXZ8y_eQ"
+        ),
+        "transports": ["internal"],
+    },
+    "clientExtensionResults": {},
+    "authenticatorAttachment": "platform",
+}
+PASSKEY_REGISTER = {
+    "challenge_id": CHALLENGE_ID,
+    "otp_code": "730418",
+    "name": "iPhone 15",
+    "credential": PASSKEY_ATTESTATION,
+}
+PASSKEY = {
+    "public_id": PASSKEY_ID,
+    "name": "iPhone 15",
+    "device_id": DEVICE_ID,
+    "backup_eligible": True,
+    "created_at": AT,
+    "last_used_at": None,
+}
+
+PASSKEY_LOGIN_START = {"device_id": "ios-2F6B1C9A-7D3E-4B8F"}
+PASSKEY_LOGIN_OPTIONS = {
+    "challenge_id": CHALLENGE_ID,
+    "expires_at": CHALLENGE_EXPIRES_AT,
+    "public_key": {
+        "challenge": "UnqXsQnz3r_mYVasgtPHYbk1bOD5Nw3-AMNdou_L2zc",
+        "timeout": 180000,
+        "rpId": "localhost",
+        "allowCredentials": [],
+        "userVerification": "required",
+    },
+}
+PASSKEY_ASSERTION = {
+    "id": CREDENTIAL_ID,
+    "rawId": CREDENTIAL_ID,
+    "type": "public-key",
+    "response": {
+        "clientDataJSON": (
+            "eyJ0eXBlIjoid2ViYXV0aG4uZ2V0IiwiY2hhbGxlbmdlIjoiVW5xWHNRbnozcl9tWVZhc2d0UEhZYmsxYk9ENU53My1BTU5kb3VfTDJ6"
+            "YyIsIm9yaWdpbiI6Imh0dHA6Ly9sb2NhbGhvc3Q6ODAwMCIsImNyb3NzT3JpZ2luIjpmYWxzZX0"
+        ),
+        "authenticatorData": "SZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2MFAAAAAQ",
+        "signature": (
+            "MEUCIAHlWxRUb_PvobkSiCn23fNnt3x_kDUANcVPiLjPYxrvAiEA6EdifbKtXATuL932tLKZEfQBMUhYP4QAjh3qT3sa6qU"
+        ),
+        "userHandle": USER_HANDLE,
+    },
+    "clientExtensionResults": {},
+    "authenticatorAttachment": "platform",
+}
+PASSKEY_LOGIN = {
+    "challenge_id": CHALLENGE_ID,
+    "device_id": "ios-2F6B1C9A-7D3E-4B8F",
+    "device_name": "iPhone 15",
+    "credential": PASSKEY_ASSERTION,
+}
+
+PASSKEY_PAYMENT_START = {
+    "amount": "36.00",
+    "currency": "CNY",
+    "payee": "phone:+8613800138000",
+    "idempotency_key": "0b6f3c9e-2d4a-4f1b-8e7c-5a9d1c3e7f20",
+}
+PASSKEY_PAYMENT_OPTIONS = {
+    "challenge_id": CHALLENGE_ID,
+    "expires_at": CHALLENGE_EXPIRES_AT,
+    "public_key": {
+        "challenge": "E6eywP1ypO9QkYhhec7YjLjuXjCZDtvSZVY2nCIsSmb1ZbNjCpCF2lLCKjniHQOQpq3jMzTVMBs4xciXDPY9ig",
+        "timeout": 180000,
+        "rpId": "localhost",
+        "allowCredentials": [{"id": CREDENTIAL_ID, "type": "public-key"}],
+        "userVerification": "required",
+    },
+}

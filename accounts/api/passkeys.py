@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -19,11 +19,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import errors, selectors, services
-from accounts.api.serializers import TokenOutputSerializer, error_responses
+from accounts.api import error_codes as _error_codes  # noqa: F401 - registers the codes documented below
+from accounts.api import examples as ex
+from accounts.api.serializers import TokenOutputSerializer
 from accounts.api.views import _customer, _ip, _Scoped, _token
 from accounts.models import CustomerPasskey
-from core.fields import StrictCharField
+from core.api_docs import api_operation
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money, MoneyError
+from core.pagination import PAGE_PARAMETERS, page_body, page_params, page_serializer, queryset_page
 from core.throttling import FailOpenUserRateThrottle
 from core.validators import reject_card_numbers
 
@@ -36,7 +40,7 @@ _CREDENTIAL_HELP = (
 @extend_schema_serializer(component_name="PasskeyOptions")
 class PasskeyOptionsOutputSerializer(serializers.Serializer):
     challenge_id = serializers.UUIDField(help_text="Send it back with the answer; single use.")
-    expires_at = serializers.DateTimeField()
+    expires_at = ApiDateTimeField()
     public_key = serializers.DictField(
         help_text="PublicKeyCredentialCreationOptionsJSON or PublicKeyCredentialRequestOptionsJSON for the platform."
     )
@@ -45,6 +49,8 @@ class PasskeyOptionsOutputSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="Passkey")
 class PasskeyOutputSerializer(serializers.ModelSerializer):
     device_id = serializers.UUIDField(source="device.public_id", help_text="The device the passkey lives on.")
+    created_at = ApiDateTimeField(read_only=True)
+    last_used_at = ApiDateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = CustomerPasskey
@@ -78,11 +84,25 @@ class AuthPasskeyOptionsApi(_Scoped):
     class InputSerializer(serializers.Serializer):
         device_id = StrictCharField(max_length=128)
 
-    @extend_schema(
+    @api_operation(
+        "auth_passkey_options",
+        tag="Sign-in",
+        summary="Start signing in with a passkey",
+        description=(
+            "Step 1 of a passkey sign-in on a device where the customer registered one (`POST /api/v1/me/passkeys`). "
+            "Send the app install's `device_id`; the answer names nobody: `public_key` is the "
+            "PublicKeyCredentialRequestOptionsJSON with an empty `allowCredentials` (the phone offers its own "
+            "passkeys for our RP id) and `userVerification: required`. Hand `public_key` to the platform's passkey "
+            "API (`navigator.credentials.get()`, Android Credential Manager, iOS `ASAuthorization`), then send its "
+            "answer to `POST /api/v1/auth/passkey/login` with `challenge_id` within `expires_at` (3 minutes); "
+            "a challenge is single use."
+        ),
         request=InputSerializer,
-        responses={200: PasskeyOptionsOutputSerializer, **error_responses(400, 429)},
-        auth=[],
-        operation_id="auth_passkey_options",
+        request_example=ex.PASSKEY_LOGIN_START,
+        response=PasskeyOptionsOutputSerializer,
+        response_example=ex.PASSKEY_LOGIN_OPTIONS,
+        errors=["invalid_request", "invalid_device_id", "throttled"],
+        public=True,
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -106,16 +126,37 @@ class AuthPasskeyLoginApi(_Scoped):
         )
         credential = serializers.DictField(help_text=_CREDENTIAL_HELP)
 
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: TokenOutputSerializer, **error_responses(400, 401, 403, 429)},
-        auth=[],
-        operation_id="auth_passkey_login",
+    @api_operation(
+        "auth_passkey_login",
+        tag="Sign-in",
+        summary="Sign in with a passkey",
         description=(
-            "401 `passkey_rejected` (`details.reason`: unknown_credential, device, origin, rp_id, "
-            "user_verification, signature, malformed, ...) or `passkey_counter_invalid`; 400 "
-            "`passkey_challenge_invalid` for an unknown, used or expired challenge."
+            "Instead of password + code: the `challenge_id` from `POST /api/v1/auth/passkey/options`, the same "
+            "`device_id`, and the authenticator's answer as `credential`. Answers exactly what "
+            "`POST /api/v1/auth/login` answers (one live token per device: the old one is revoked). The passkey "
+            "must be live and registered on this very device, still trusted. A frozen customer may sign in (to "
+            "read why); a closed account is 403 `account_not_active`.\n\n"
+            "Refusals: 400 `passkey_challenge_invalid` (unknown, used or expired challenge, or issued for another "
+            "device: start again), 401 `passkey_rejected` with `details.reason` (`unknown_credential`: unknown, "
+            "revoked or registered elsewhere; `device`, `user_handle`, `origin`, `rp_id`, `user_verification`, "
+            "`user_presence`, `challenge`, `signature`, `malformed`), 401 `passkey_counter_invalid` (the "
+            "authenticator's counter went back: a copied passkey). Every refusal burns the challenge."
         ),
+        request=InputSerializer,
+        request_example=ex.PASSKEY_LOGIN,
+        response=TokenOutputSerializer,
+        response_example=ex.TOKEN,
+        errors=[
+            "invalid_request",
+            "invalid_device_id",
+            "passkey_challenge_invalid",
+            "card_number_in_text",
+            "passkey_rejected",
+            "passkey_counter_invalid",
+            "account_not_active",
+            "throttled",
+        ],
+        public=True,
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -132,10 +173,20 @@ class MePasskeyOptionsApi(_Scoped):
 
     throttle_scope = "sensitive"
 
-    @extend_schema(
-        request=None,
-        responses={200: PasskeyOptionsOutputSerializer, **error_responses(401, 403, 429)},
-        operation_id="me_passkeys_options",
+    @api_operation(
+        "me_passkeys_options",
+        tag="Profile",
+        summary="Start registering a passkey on this device",
+        description=(
+            "No body. The device of this token must be trusted (signed in with a LOGIN code or at registration), "
+            "else 403 `device_not_trusted`. `public_key` is the PublicKeyCredentialCreationOptionsJSON for the "
+            "platform (`navigator.credentials.create()`): resident key and user verification required, attestation "
+            "`none`, the customer's live passkeys in `excludeCredentials`, the masked phone as the user name. "
+            "Then `POST /api/v1/me/passkeys` with the answer within `expires_at` (3 minutes)."
+        ),
+        response=PasskeyOptionsOutputSerializer,
+        response_example=ex.PASSKEY_REGISTRATION_OPTIONS,
+        errors=["account_not_active", "device_not_trusted", "throttled"],
     )
     def post(self, request: Request) -> Response:
         options = services.passkey_registration_begin(customer=_customer(request), token=_token(request))
@@ -160,17 +211,55 @@ class MePasskeyListApi(_Scoped):
         # Listing is not sensitive; only registering is scoped.
         return super().get_throttles() if self.request.method == "POST" else [FailOpenUserRateThrottle()]
 
-    @extend_schema(
-        responses={200: PasskeyOutputSerializer(many=True), **error_responses(401)}, operation_id="me_passkeys_list"
+    @api_operation(
+        "me_passkeys_list",
+        tag="Profile",
+        summary="The customer's passkeys",
+        description="Live passkeys, newest first, each with the device it lives on; revoked ones are not listed.",
+        parameters=PAGE_PARAMETERS,
+        response=page_serializer("PasskeyPage", PasskeyOutputSerializer(many=True)),
+        response_example=ex.page(ex.PASSKEY),
+        errors=["invalid_cursor", "invalid_page_size", "throttled"],
     )
     def get(self, request: Request) -> Response:
+        token, size = page_params(request)
         passkeys = selectors.passkey_list_for_customer(customer=_customer(request))
-        return Response(PasskeyOutputSerializer(passkeys, many=True).data)
+        page = queryset_page(passkeys, ordering=("-created_at", "-id"), token=token, size=size)
+        return Response(page_body(request, PasskeyOutputSerializer(page.items, many=True).data, page))
 
-    @extend_schema(
+    @api_operation(
+        "me_passkeys_register",
+        tag="Profile",
+        summary="Register a passkey on this device",
+        description=(
+            "Step-up like linking a card: a STEP_UP `otp_code` from `POST /api/v1/me/otp`, the `challenge_id` "
+            "from `POST /api/v1/me/passkeys/options`, and the authenticator's answer as `credential`. The code is "
+            "checked first (wrong tries count), the challenge is consumed, the attestation verified, then the code "
+            "is consumed and the passkey stored; a refused registration leaves the code unused. `name` defaults "
+            'to "Passkey on <device name>".\n\n'
+            "Refusals: 400 `passkey_challenge_invalid` (unknown, used, expired, or issued to another device), "
+            "400 `passkey_rejected` with `details.reason` (`origin`, `rp_id`, `user_verification`, "
+            "`user_presence`, `challenge`, `malformed`), 409 `passkey_already_registered`."
+        ),
         request=InputSerializer,
-        responses={201: PasskeyOutputSerializer, **error_responses(400, 401, 403, 409, 429)},
-        operation_id="me_passkeys_register",
+        request_example=ex.PASSKEY_REGISTER,
+        response=PasskeyOutputSerializer,
+        response_example=ex.PASSKEY,
+        status=201,
+        errors=[
+            "invalid_request",
+            "card_number_in_text",
+            "otp_invalid",
+            "otp_expired",
+            "otp_used",
+            "passkey_challenge_invalid",
+            ("passkey_rejected", 400),
+            "account_not_active",
+            "device_not_trusted",
+            "passkey_already_registered",
+            "otp_too_many_attempts",
+            "throttled",
+        ],
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -188,14 +277,31 @@ class MePasskeyDetailApi(APIView):
             raise Http404
         return passkey
 
-    @extend_schema(
-        responses={200: PasskeyOutputSerializer, **error_responses(401, 404)}, operation_id="me_passkeys_get"
+    @api_operation(
+        "me_passkeys_get",
+        tag="Profile",
+        summary="One passkey",
+        description="A live passkey of the signed-in customer; revoked, unknown or another customer's: 404.",
+        response=PasskeyOutputSerializer,
+        response_example=ex.PASSKEY,
+        errors=["not_found", "throttled"],
     )
     def get(self, request: Request, public_id: str) -> Response:
         passkey = self._passkey(request, public_id)
         return Response(PasskeyOutputSerializer(passkey).data)
 
-    @extend_schema(responses={204: None, **error_responses(401, 404)}, operation_id="me_passkeys_revoke")
+    @api_operation(
+        "me_passkeys_revoke",
+        tag="Profile",
+        summary="Revoke a passkey",
+        description=(
+            "It can no longer sign in or confirm a payment, from the next use on (one in flight is refused too). "
+            "Remove it from the phone's password manager as well. Signing a device out "
+            "(`DELETE /api/v1/me/devices/{public_id}`) revokes its passkeys."
+        ),
+        status=204,
+        errors=["not_found", "throttled"],
+    )
     def delete(self, request: Request, public_id: str) -> Response:
         services.passkey_revoke(customer=_customer(request), passkey=self._passkey(request, public_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -218,10 +324,36 @@ class MePasskeyPaymentOptionsApi(_Scoped):
         )
         idempotency_key = StrictCharField(max_length=255, trim_whitespace=False)
 
-    @extend_schema(
+    @api_operation(
+        "me_passkeys_payment_options",
+        tag="Profile",
+        summary="Start confirming a payment with a passkey",
+        description=(
+            "Before sending a payment, with exactly what the payment will carry: `amount` and `currency`, the "
+            "`payee` spelled as docs/accounts.md 'Passkeys' says (`phone:<to_phone>`, `wallet:<to_wallet_id>`, "
+            "`qr:<qr text>`, `bill:<biller>:<account_number>`, `card:<card>`), and the payment's "
+            "`Idempotency-Key` as `idempotency_key`. The challenge ends with the payment's fingerprint, so the "
+            "signed answer names this payment and no other; `allowCredentials` lists this device's passkeys. "
+            "Hand `public_key` to `navigator.credentials.get()`; the answer goes with the payment as "
+            "`passkey: {challenge_id, credential}` within `expires_at` (3 minutes), on the payment operations that "
+            "take it (the payments wiring of docs/accounts.md 'Passkeys'; until then the payment PIN confirms). "
+            "No passkey on this device: 409 `passkey_not_registered`."
+        ),
         request=InputSerializer,
-        responses={200: PasskeyOptionsOutputSerializer, **error_responses(400, 401, 403, 409, 429)},
-        operation_id="me_passkeys_payment_options",
+        request_example=ex.PASSKEY_PAYMENT_START,
+        response=PasskeyOptionsOutputSerializer,
+        response_example=ex.PASSKEY_PAYMENT_OPTIONS,
+        errors=[
+            "invalid_request",
+            "invalid_amount",
+            "too_many_decimals",
+            "amount_too_large",
+            "unknown_currency",
+            "idempotency_key_invalid",
+            "device_not_trusted",
+            "passkey_not_registered",
+            "throttled",
+        ],
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)

@@ -79,7 +79,7 @@ def test_a_signed_in_customer_registers_a_passkey_with_an_sms_code_and_sees_it_l
     assert passkey.device == client.device and passkey.sign_count == 0 and passkey.revoked_at is None
     assert OtpChallenge.objects.get(purpose="STEP_UP").consumed_at is not None
     assert not WebAuthnChallenge.objects.exists()
-    listed = client.get("/api/v1/me/passkeys").json()
+    listed = client.get("/api/v1/me/passkeys").json()["results"]
     assert [p["public_id"] for p in listed] == [str(passkey.public_id)]
     assert listed[0]["name"] == "My phone" and listed[0]["device_id"] == str(client.device.public_id)
 
@@ -282,7 +282,7 @@ def test_a_revoked_passkey_cannot_sign_in(client, customer, authenticator):
 
     _error(response, 401, "passkey_rejected", "unknown_credential")
     assert _state(customer) == before
-    assert client.get("/api/v1/me/passkeys").json() == []
+    assert client.get("/api/v1/me/passkeys").json()["results"] == []
 
 
 def test_revoking_a_device_revokes_its_passkeys(customer, authenticator):
@@ -369,13 +369,13 @@ def test_another_customers_passkey_is_404_and_stays_live(client, customer, authe
 
     assert other.get(f"/api/v1/me/passkeys/{passkey.public_id}").status_code == 404
     assert other.delete(f"/api/v1/me/passkeys/{passkey.public_id}").status_code == 404
-    assert other.get("/api/v1/me/passkeys").json() == []
+    assert other.get("/api/v1/me/passkeys").json()["results"] == []
     passkey.refresh_from_db()
     assert passkey.revoked_at is None
 
 
 def test_every_passkey_route_is_in_the_openapi_schema():
-    schema = APIClient().get("/api/v1/schema/?format=json").json()
+    schema = APIClient().get("/api/v1/schema?format=json").json()
 
     paths = schema["paths"]
     assert {"post"} <= set(paths["/api/v1/auth/passkey/options"])
@@ -385,3 +385,18 @@ def test_every_passkey_route_is_in_the_openapi_schema():
     assert {"post"} <= set(paths["/api/v1/me/passkeys/payment-options"])
     assert {"get", "delete"} <= set(paths["/api/v1/me/passkeys/{public_id}"])
     assert "passkey_rejected" in paths["/api/v1/auth/passkey/login"]["post"]["description"]
+
+
+def test_the_schema_documents_passkey_rejected_with_the_status_each_operation_answers():
+    paths = APIClient().get("/api/v1/schema?format=json").json()["paths"]
+
+    def documented(path: str, method: str) -> dict[str, int]:
+        return {e["code"]: e["status"] for e in paths[path][method]["x-error-codes"]}
+
+    login = documented("/api/v1/auth/passkey/login", "post")
+    register = documented("/api/v1/me/passkeys", "post")
+    assert login["passkey_rejected"] == 401 and login["passkey_counter_invalid"] == 401
+    assert register["passkey_rejected"] == 400 and register["passkey_already_registered"] == 409
+    examples = paths["/api/v1/me/passkeys"]["post"]["responses"]["400"]["content"]["application/json"]["examples"]
+    assert "passkey_rejected" in {e["value"]["code"] for e in examples.values()}
+    assert documented("/api/v1/me/passkeys/payment-options", "post")["passkey_not_registered"] == 409

@@ -29,6 +29,8 @@ CUSTOMER_FACING = [
     "accounts/services/pin.py",
     "accounts/services/profile.py",
     "accounts/services/kyc.py",
+    "accounts/services/passkeys.py",
+    "accounts/services/passkey_payments.py",
     "accounts/consent_texts.py",
     "payments/api",
     "payments/services/transfers.py",

@@ -4,6 +4,9 @@ from .account_number_format import AccountNumberFormat
 from .auth_login_input_request import AuthLoginInputRequest
 from .auth_otp_request_input_request import AuthOtpRequestInputRequest
 from .auth_otp_request_output import AuthOtpRequestOutput
+from .auth_passkey_login_input_request import AuthPasskeyLoginInputRequest
+from .auth_passkey_login_input_request_credential import AuthPasskeyLoginInputRequestCredential
+from .auth_passkey_options_input_request import AuthPasskeyOptionsInputRequest
 from .auth_password_change_input_request import AuthPasswordChangeInputRequest
 from .auth_password_reset_input_request import AuthPasswordResetInputRequest
 from .auth_register_input_request import AuthRegisterInputRequest
@@ -48,6 +51,9 @@ from .me_kyc_input_request import MeKycInputRequest
 from .me_kyc_output import MeKycOutput
 from .me_otp_output import MeOtpOutput
 from .me_output import MeOutput
+from .me_passkey_payment_options_input_request import MePasskeyPaymentOptionsInputRequest
+from .me_passkey_register_input_request import MePasskeyRegisterInputRequest
+from .me_passkey_register_input_request_credential import MePasskeyRegisterInputRequestCredential
 from .me_pin_input_request import MePinInputRequest
 from .merchant_payment_create_input_request import MerchantPaymentCreateInputRequest
 from .merchant_payment_create_output import MerchantPaymentCreateOutput
@@ -58,6 +64,10 @@ from .merchant_ref import MerchantRef
 from .merchant_summary import MerchantSummary
 from .money import Money
 from .operation_enum import OperationEnum
+from .passkey import Passkey
+from .passkey_options import PasskeyOptions
+from .passkey_options_public_key import PasskeyOptionsPublicKey
+from .passkey_page import PasskeyPage
 from .patched_me_input_request import PatchedMeInputRequest
 from .purpose_enum import PurposeEnum
 from .quote import Quote
@@ -84,6 +94,9 @@ __all__ = (
     "AuthLoginInputRequest",
     "AuthOtpRequestInputRequest",
     "AuthOtpRequestOutput",
+    "AuthPasskeyLoginInputRequest",
+    "AuthPasskeyLoginInputRequestCredential",
+    "AuthPasskeyOptionsInputRequest",
     "AuthPasswordChangeInputRequest",
     "AuthPasswordResetInputRequest",
     "AuthRegisterInputRequest",
@@ -128,6 +141,9 @@ __all__ = (
     "MeKycOutput",
     "MeOtpOutput",
     "MeOutput",
+    "MePasskeyPaymentOptionsInputRequest",
+    "MePasskeyRegisterInputRequest",
+    "MePasskeyRegisterInputRequestCredential",
     "MePinInputRequest",
     "MerchantPaymentCreateInputRequest",
     "MerchantPaymentCreateOutput",
@@ -138,6 +154,10 @@ __all__ = (
     "MerchantSummary",
     "Money",
     "OperationEnum",
+    "Passkey",
+    "PasskeyOptions",
+    "PasskeyOptionsPublicKey",
+    "PasskeyPage",
     "PatchedMeInputRequest",
     "PurposeEnum",
     "Quote",
