@@ -46,7 +46,12 @@ PIN_ONLY = (
     "`payment_pin_locked` for 30 minutes)."
 )
 
-PASSKEY_ERRORS = ["pin_required", "passkey_challenge_invalid", "passkey_rejected", "passkey_counter_invalid"]
+PASSKEY_ERRORS: list[str | tuple[str, int]] = [
+    "pin_required",
+    "passkey_challenge_invalid",
+    ("passkey_rejected", 403),
+    "passkey_counter_invalid",
+]
 
 MONEY_ERRORS = [
     "invalid_request",
