@@ -196,10 +196,12 @@ class CouponRedeemApi(APIView):
 class PointsApi(APIView):
     @extend_schema_serializer(component_name="Points")
     class OutputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="PointsExpiring")
         class _Expiring(serializers.Serializer):
             points = serializers.IntegerField()
             expires_at = ApiDateTimeField()
 
+        @extend_schema_serializer(component_name="PointsEntry")
         class _Entry(serializers.Serializer):
             at = ApiDateTimeField()
             points = serializers.IntegerField(
