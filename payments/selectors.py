@@ -136,14 +136,16 @@ def spend_months_since_qs(*, since: date) -> QuerySet[CustomerSpendCounter]:
     )
 
 
-def merchant_spend_by_category_since(*, customer: Customer, since: datetime) -> dict[str, int]:
-    """CNY the customer paid merchants since ``since``, by spending category (minor units), net of
-    nothing: what their habits look like (promotions ranks offers by it). One grouped query."""
-    rows = (
-        MerchantPayment.objects.filter(customer=customer, created_at__gte=since, currency="CNY")
-        .values("merchant__mcc")
-        .annotate(total=Sum("amount_minor"))
-    )
+def merchant_spend_by_category_since(
+    *, customer: Customer, since: datetime, until: datetime | None = None
+) -> dict[str, int]:
+    """CNY the customer paid merchants from ``since`` (and before ``until``, when given), by spending
+    category (minor units), net of nothing: what their habits look like (promotions ranks offers by
+    it; ``until`` pins the ranking while the customer pages through the offers). One grouped query."""
+    payments = MerchantPayment.objects.filter(customer=customer, created_at__gte=since, currency="CNY")
+    if until is not None:
+        payments = payments.filter(created_at__lt=until)
+    rows = payments.values("merchant__mcc").annotate(total=Sum("amount_minor"))
     spent: dict[str, int] = defaultdict(int)
     for row in rows:
         spent[mcc_category(row["merchant__mcc"])] += int(row["total"] or 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 
 from accounts.models import Customer
 from core.money import Money
+from core.pagination import InvalidCursor, KeysetCursor, Page, queryset_page, sequence_page
 from payments.ledger import Balance
 from payments.selectors import customer_wallet_balance, merchant_spend_by_category_since, wallet_postings_recent
 from payments.services.campaign_budget import campaign_budget_balance
@@ -24,12 +25,17 @@ __all__ = [
     "PointsSummary",
     "campaign_active_at",
     "campaign_budget_state",
-    "coupon_claims_for_customer",
+    "coupon_claims_page",
+    "offer_rank",
     "offers_for_customer",
+    "offers_page_for_customer",
     "points_for_customer",
 ]
 
 PAYING_STATUSES = (Campaign.Status.SCHEDULED, Campaign.Status.ACTIVE, Campaign.Status.ENDED)
+SPEND_WINDOW = timedelta(days=90)  # the spending that ranks the offers
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SKEW = timedelta(minutes=1)
 
 
 def campaign_budget_state(campaign: Campaign) -> Balance | None:
@@ -69,11 +75,19 @@ def _spend_score(conditions: dict[str, Any], spent: dict[str, int]) -> int:
     return sum(spent.values()) // 2  # applies everywhere: worth half as much as a match
 
 
-def offers_for_customer(*, customer: Customer, now: datetime | None = None, language: str | None = None) -> list[Offer]:
+def offers_for_customer(
+    *,
+    customer: Customer,
+    now: datetime | None = None,
+    language: str | None = None,
+    ranked_at: datetime | None = None,
+) -> list[Offer]:
     """Campaigns running now that the customer can benefit from: in the segment, not held out, not
-    over their own limit, budget not spent. Ranked by what their last 90 days of spending suggest
-    they would use (spend in the offer's categories), then priority, then the soonest end."""
+    over their own limit, budget not spent. Ranked by what their 90 days of spending before
+    ``ranked_at`` (default ``now``) suggest they would use (spend in the offer's categories), then
+    priority, then the soonest end, then the campaign's public id: ``offer_rank`` is the order."""
     now = now or timezone.now()
+    ranked_at = ranked_at or now
     language = language or get_language() or "zh-hans"
     facts = customer_facts(customer.pk)
     if facts is None or not facts.reachable:
@@ -93,7 +107,7 @@ def offers_for_customer(*, customer: Customer, now: datetime | None = None, lang
     used = dict(
         PersonUsage.objects.filter(customer=customer, campaign__in=campaigns).values_list("campaign_id", "count")
     )
-    spent = merchant_spend_by_category_since(customer=customer, since=now - timedelta(days=90))
+    spent = merchant_spend_by_category_since(customer=customer, since=ranked_at - SPEND_WINDOW, until=ranked_at)
     offers = []
     for campaign in campaigns:
         version = campaign.version
@@ -116,17 +130,53 @@ def offers_for_customer(*, customer: Customer, now: datetime | None = None, lang
                 score=_spend_score(rules["conditions"], spent),
             )
         )
-    offers.sort(key=lambda o: (-o.score, -o.campaign.priority, o.campaign.ends_at, o.campaign.pk))
+    offers.sort(key=offer_rank)
     return offers
 
 
-def coupon_claims_for_customer(*, customer: Customer) -> list[CouponClaim]:
-    """The customer's coupons, newest first, with their campaigns (one query)."""
-    return list(
-        CouponClaim.objects.filter(customer=customer)
-        .select_related("campaign__version")
-        .order_by("-claimed_at", "-id")[:200]
-    )
+def _micros(at: datetime) -> int:
+    """``at`` as whole microseconds since the epoch (a cursor value: an int, exact, ordered)."""
+    return (at - _EPOCH) // timedelta(microseconds=1)
+
+
+def offer_rank(offer: Offer) -> tuple[int, int, int, str]:
+    """The offers' order, ascending: most spend where it applies, highest priority, soonest end,
+    then the public id (unique), so two offers never tie and a page boundary is exact."""
+    campaign = offer.campaign
+    assert campaign.ends_at is not None
+    return (-offer.score, -campaign.priority, _micros(campaign.ends_at), str(campaign.public_id))
+
+
+def offers_page_for_customer(
+    *, customer: Customer, token: str | None, size: int, now: datetime | None = None, language: str | None = None
+) -> Page[Offer]:
+    """One page of ``offers_for_customer``, a keyset on ``offer_rank`` (core.pagination).
+
+    The list is ranked here for every page (running campaigns are few; the costly part, the spend
+    query, is one grouped statement), then cut after the cursor's rank: no offset, so an offer that
+    starts or ends meanwhile neither repeats nor hides another. The spend that ranks them is pinned to
+    the moment of the first page (``ranked_at``, carried in the cursor): a payment made while the
+    customer scrolls cannot move an offer across the page boundary, so pages follow one another in
+    one ranking. Eligibility (running, limits, budget, segment) is always that of ``now``."""
+    now = now or timezone.now()
+    ranked_at = now
+    if token:
+        values = KeysetCursor.decode(token).values
+        stamp = values[0] if values else None
+        # Issued by this list at most a clock skew ago (web nodes' clocks differ by milliseconds).
+        if not isinstance(stamp, int) or isinstance(stamp, bool) or not 0 < stamp <= _micros(now + _SKEW):
+            raise InvalidCursor()
+        ranked_at = _EPOCH + timedelta(microseconds=stamp)
+    offers = offers_for_customer(customer=customer, now=now, language=language, ranked_at=ranked_at)
+    pinned = _micros(ranked_at)
+    return sequence_page(offers, key=lambda o: (pinned, *offer_rank(o)), token=token, size=size)
+
+
+def coupon_claims_page(*, customer: Customer, token: str | None, size: int) -> Page[CouponClaim]:
+    """One page of the customer's coupons, newest first, with their campaigns: a keyset on
+    ``(claimed_at, id)`` (index ``coupon_claim_customer_page``), no OFFSET, no COUNT."""
+    claims = CouponClaim.objects.filter(customer=customer).select_related("campaign__version")
+    return queryset_page(claims, ordering=("-claimed_at", "-id"), token=token, size=size)
 
 
 @dataclass(frozen=True)

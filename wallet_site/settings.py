@@ -517,6 +517,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "Currency exchange", "description": "Quotes and conversions between wallets."},
         {"name": "History", "description": "Transactions, CSV export, refunds."},
         {"name": "Insights", "description": "Spending by category, monthly statements."},
+        {"name": "Promotions", "description": "Offers ranked for the customer, coupons and codes, points."},
         {"name": "Bank gateway", "description": "Called by the bank, not by apps."},
     ],
 }

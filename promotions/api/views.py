@@ -1,29 +1,49 @@
 """The customer's promotions: offers available to me, my coupons, redeem a code, my points.
 
-Thin views: one selector or service call each, nested output serializers, the one error format.
-Paths have no trailing slash (``/api/v1/promotions/offers``). Own data only: every read is scoped to
-the authenticated customer; nothing here takes another customer's id.
+Thin views: one selector or service call each, nested output serializers, the one error format,
+documented with ``core.api_docs.api_operation`` (tag "Promotions"); the two lists page with
+``core.pagination`` (keyset cursors). Paths have no trailing slash (``/api/v1/promotions/offers``).
+Own data only: every read is scoped to the authenticated customer; nothing here takes another
+customer's id.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api_schema import error_responses
-from core.fields import StrictCharField
+from accounts.models import Customer
+from core.api_docs import api_operation
+from core.api_schema import MoneySerializer
+from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money
+from core.pagination import PAGE_PARAMETERS, page_body, page_params, page_serializer
 from core.throttling import FailOpenAnonRateThrottle, FailOpenUserRateThrottle, GuardedScopedRateThrottle
+from promotions.api import examples as ex
 from promotions.models import CouponClaim
-from promotions.selectors import coupon_claims_for_customer, offers_for_customer, points_for_customer
+from promotions.selectors import Offer, coupon_claims_page, offers_page_for_customer, points_for_customer
 from promotions.services.coupons import coupon_redeem
 
 __all__ = ["CouponListApi", "CouponRedeemApi", "OfferListApi", "PointsApi"]
+
+TAG = "Promotions"
+PAGE_ERRORS = ["invalid_cursor", "invalid_page_size", "throttled"]
+
+
+def _customer(request: Request) -> Customer:
+    """The signed-in customer (``CustomerTokenAuthentication`` puts a Customer in ``request.user``)."""
+    user = request.user
+    assert isinstance(user, Customer)
+    return user
+
+
+def _language(request: Request) -> str:
+    return getattr(request, "LANGUAGE_CODE", "") or ""
 
 
 def _claim_body(claim: CouponClaim, language: str) -> dict[str, Any]:
@@ -32,8 +52,8 @@ def _claim_body(claim: CouponClaim, language: str) -> dict[str, Any]:
     names = rules.get("names", {})
     benefit = rules.get("benefit", {})
     return {
-        "id": str(claim.public_id),
-        "campaign_id": str(campaign.public_id),
+        "id": claim.public_id,
+        "campaign_id": campaign.public_id,
         "name": names.get("en" if language.startswith("en") else "zh-hans", ""),
         "discount": Money.parse(benefit["discount"], "CNY").as_dict() if "discount" in benefit else None,
         "min_amount": Money.parse(benefit["min_amount"], "CNY").as_dict() if "min_amount" in benefit else None,
@@ -43,75 +63,93 @@ def _claim_body(claim: CouponClaim, language: str) -> dict[str, Any]:
     }
 
 
-class _MoneySerializer(serializers.Serializer):
-    amount = serializers.CharField()
-    currency = serializers.CharField()
+def _offer_body(offer: Offer) -> dict[str, Any]:
+    return {
+        "id": offer.campaign.public_id,
+        "kind": offer.campaign.kind,
+        "name": offer.name,
+        "description": offer.description,
+        "benefit": offer.benefit,
+        "conditions": offer.conditions,
+        "window": offer.window,
+        "ends_at": offer.campaign.ends_at,
+    }
 
 
 @extend_schema_serializer(component_name="CouponClaim")
 class CouponClaimSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     campaign_id = serializers.UUIDField()
-    name = serializers.CharField()
-    discount = _MoneySerializer(allow_null=True)
-    min_amount = _MoneySerializer(allow_null=True)
+    name = serializers.CharField(help_text="The campaign's name in the request's language.")
+    discount = MoneySerializer(allow_null=True)
+    min_amount = MoneySerializer(allow_null=True, help_text="The payment must be at least this (null: any amount).")
     status = serializers.ChoiceField(choices=CouponClaim.Status.choices)
-    claimed_at = serializers.DateTimeField()
-    expires_at = serializers.DateTimeField()
+    claimed_at = ApiDateTimeField()
+    expires_at = ApiDateTimeField(help_text="Usable until then (the campaign's end).")
 
 
 class OfferListApi(APIView):
     @extend_schema_serializer(component_name="Offer")
     class OutputSerializer(serializers.Serializer):
-        id = serializers.UUIDField()
-        kind = serializers.CharField()
+        id = serializers.UUIDField(help_text="The campaign's public id.")
+        kind = serializers.CharField(help_text="CASHBACK, POINTS, COUPON, TOPUP_REBATE, FIRST_ORDER...")
         name = serializers.CharField()
         description = serializers.CharField()
         benefit = serializers.JSONField(
             help_text="The benefit as approved (amounts are decimal strings in CNY; points for POINTS)."
         )
-        conditions = serializers.JSONField()
+        conditions = serializers.JSONField(help_text="What a payment must meet (minimum amount, categories...).")
         window = serializers.JSONField(help_text="Weekdays (1 = Monday) and hours, Asia/Shanghai; empty = always.")
-        ends_at = serializers.DateTimeField()
+        ends_at = ApiDateTimeField()
 
-    @extend_schema(
-        operation_id="promotions_offers",
-        responses={200: OutputSerializer(many=True), **error_responses(401)},
+    @api_operation(
+        "promotions_offers",
+        tag=TAG,
+        summary="Offers I can benefit from now",
         description=(
-            "Offers I can benefit from now (in my segment, within my limits, budget not spent), ranked by "
-            "what my spending of the last 90 days suggests I would use. Names in the request's language."
+            "Running offers I can get: in my segment, not over my own limit, budget not spent (a customer who "
+            "withdrew the MARKETING consent gets none). Ranked by what my merchant spending of the 90 days "
+            "before the first page suggests I would use (spend in the offer's categories; an offer for every "
+            "category counts half of all spend), then the campaign's priority, then the soonest end. Names "
+            "and descriptions in the request's language (`Accept-Language`).\n\n"
+            "Pages by `cursor` in that one ranking: the spend that ranks the offers is the one of the first "
+            "page (the cursor carries its moment), so a payment made while paging moves nothing across a page "
+            "boundary; an offer that ends or is used up meanwhile just leaves the later pages."
         ),
+        parameters=PAGE_PARAMETERS,
+        response=page_serializer("OfferPage", OutputSerializer(many=True)),
+        response_example=ex.OFFERS_PAGE,
+        errors=PAGE_ERRORS,
     )
     def get(self, request: Request) -> Response:
-        language = getattr(request, "LANGUAGE_CODE", "") or ""
-        offers = offers_for_customer(customer=request.user, language=language)  # type: ignore[arg-type]
-        return Response(
-            [
-                {
-                    "id": str(o.campaign.public_id),
-                    "kind": o.campaign.kind,
-                    "name": o.name,
-                    "description": o.description,
-                    "benefit": o.benefit,
-                    "conditions": o.conditions,
-                    "window": o.window,
-                    "ends_at": o.campaign.ends_at,
-                }
-                for o in offers
-            ]
+        token, size = page_params(request)
+        page = offers_page_for_customer(
+            customer=_customer(request), token=token, size=size, language=_language(request)
         )
+        results = self.OutputSerializer([_offer_body(o) for o in page.items], many=True).data
+        return Response(page_body(request, results, page))
 
 
 class CouponListApi(APIView):
-    @extend_schema(
-        operation_id="promotions_coupons",
-        responses={200: CouponClaimSerializer(many=True), **error_responses(401)},
-        description="My coupons, newest first (available, used and expired).",
+    @api_operation(
+        "promotions_coupons",
+        tag=TAG,
+        summary="My coupons",
+        description=(
+            "The coupons I redeemed, newest first: AVAILABLE (usable until `expires_at`), USED (a payment "
+            "applied it) and EXPIRED. Names in the request's language."
+        ),
+        parameters=PAGE_PARAMETERS,
+        response=page_serializer("CouponClaimPage", CouponClaimSerializer(many=True)),
+        response_example=ex.COUPONS_PAGE,
+        errors=PAGE_ERRORS,
     )
     def get(self, request: Request) -> Response:
-        language = getattr(request, "LANGUAGE_CODE", "") or ""
-        claims = coupon_claims_for_customer(customer=request.user)  # type: ignore[arg-type]
-        return Response([_claim_body(c, language) for c in claims])
+        token, size = page_params(request)
+        page = coupon_claims_page(customer=_customer(request), token=token, size=size)
+        language = _language(request)
+        results = CouponClaimSerializer([_claim_body(c, language) for c in page.items], many=True).data
+        return Response(page_body(request, results, page))
 
 
 class CouponRedeemApi(APIView):
@@ -121,59 +159,79 @@ class CouponRedeemApi(APIView):
     throttle_classes = [FailOpenAnonRateThrottle, FailOpenUserRateThrottle, GuardedScopedRateThrottle]
     throttle_scope = "coupon_redeem"
 
+    @extend_schema_serializer(component_name="CouponRedeemInput")
     class InputSerializer(serializers.Serializer):
         code = StrictCharField(
             max_length=40, help_text="The code as printed, e.g. 7K3Q-M2XD-9PRT-4BWZ (case and hyphens ignored)."
         )
 
-    @extend_schema(
-        operation_id="promotions_coupon_redeem",
-        request=InputSerializer,
-        responses={201: CouponClaimSerializer, **error_responses(400, 401, 429)},
+    @api_operation(
+        "promotions_coupon_redeem",
+        tag=TAG,
+        summary="Redeem a coupon code",
         description=(
-            "Put the coupon of a code into my coupons. Any failure (unknown, used, expired, someone else's, "
-            "over my limit) answers 400 `coupon_unavailable` with the same message; 429 when redeeming too fast; "
-            "503 `rate_limit_unavailable` when attempts cannot be counted."
+            "Puts the coupon of a printed or sent code into my coupons (`GET /api/v1/promotions/coupons`); a "
+            "payment that meets its minimum then gets the discount. Case, spaces and hyphens are ignored, and "
+            "O/I/L are read as 0/1/1. Any failure (unknown code, used up, expired, campaign not running, "
+            "someone else's, already mine, not in the campaign's segment, over my limit, or more than 10 "
+            "failed codes in the last hour) answers the same 400 `coupon_unavailable`, so a guess learns "
+            "nothing. Redeeming is also limited to 10 requests a minute (429 `throttled`); when the attempts "
+            "cannot be counted, 503 `rate_limit_unavailable` (try again later)."
         ),
+        request=InputSerializer,
+        request_example=ex.REDEEM,
+        response=CouponClaimSerializer,
+        response_example=ex.COUPON_CLAIM,
+        status=201,
+        errors=["invalid_request", "malformed_request", "coupon_unavailable", "throttled", "rate_limit_unavailable"],
     )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        claim = coupon_redeem(customer=request.user, code=serializer.validated_data["code"])  # type: ignore[arg-type]
-        language = getattr(request, "LANGUAGE_CODE", "") or ""
-        return Response(_claim_body(claim, language), status=status.HTTP_201_CREATED)
+        claim = coupon_redeem(customer=_customer(request), code=serializer.validated_data["code"])
+        body = CouponClaimSerializer(_claim_body(claim, _language(request))).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class PointsApi(APIView):
     @extend_schema_serializer(component_name="Points")
     class OutputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="PointsExpiring")
         class _Expiring(serializers.Serializer):
             points = serializers.IntegerField()
-            expires_at = serializers.DateTimeField()
+            expires_at = ApiDateTimeField()
 
+        @extend_schema_serializer(component_name="PointsEntry")
         class _Entry(serializers.Serializer):
-            at = serializers.DateTimeField()
+            at = ApiDateTimeField()
             points = serializers.IntegerField(
                 help_text="Signed: positive earned, negative clawed back, spent or expired."
             )
             type = serializers.ChoiceField(choices=["EARNED", "CLAWED_BACK", "EXPIRED", "SPENT"])
             transfer_id = serializers.UUIDField()
 
-        balance = _MoneySerializer()
-        expiring = _Expiring(many=True)
-        history = _Entry(many=True)
+        balance = MoneySerializer(help_text="Available points (currency PTS, whole points).")
+        expiring = _Expiring(many=True, help_text="Points still to expire, soonest first (up to 20 lots).")
+        history = _Entry(many=True, help_text="The latest 50 movements, newest first.")
 
-    @extend_schema(
-        operation_id="promotions_points",
-        responses={200: OutputSerializer, **error_responses(401)},
-        description="My points: the balance (points live in the ledger, currency PTS), what expires when, the latest movements.",
+    @api_operation(
+        "promotions_points",
+        tag=TAG,
+        summary="My points",
+        description=(
+            "My points balance (points are an asset of the ledger, currency PTS, scale 0), what expires when "
+            "(soonest first), and the latest 50 movements: EARNED from a campaign, CLAWED_BACK after a refund "
+            "of the payment that earned them, EXPIRED."
+        ),
+        response=OutputSerializer,
+        response_example=ex.POINTS,
+        errors=["throttled"],
     )
     def get(self, request: Request) -> Response:
-        summary = points_for_customer(customer=request.user)  # type: ignore[arg-type]
-        return Response(
-            {
-                "balance": summary.balance.as_dict(),
-                "expiring": [{"points": p, "expires_at": at} for p, at in summary.expiring],
-                "history": summary.history,
-            }
-        )
+        summary = points_for_customer(customer=_customer(request))
+        body = {
+            "balance": summary.balance.as_dict(),
+            "expiring": [{"points": p, "expires_at": at} for p, at in summary.expiring],
+            "history": summary.history,
+        }
+        return Response(self.OutputSerializer(body).data)

@@ -113,6 +113,7 @@ class CouponClaim(models.Model):
         constraints = [models.UniqueConstraint(fields=["coupon", "customer"], name="coupon_claim_once_per_customer")]
         indexes = [
             models.Index(fields=["customer", "status", "expires_at"], name="coupon_claim_customer"),
+            models.Index(fields=["customer", "-claimed_at", "-id"], name="coupon_claim_customer_page"),  # my coupons
             models.Index(fields=["expires_at"], condition=Q(status="AVAILABLE"), name="coupon_claim_due"),
         ]
 

@@ -1,0 +1,70 @@
+"""Request and response examples of the promotions API (``core.api_docs``): what a customer in
+Shanghai sees on a weekday in spring, names in Chinese (the request's language)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CAMPAIGN_DINING = "3c9e7a41-5b2d-4f08-9a6e-1d2c3b4a5f60"
+CAMPAIGN_COUPON = "8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"
+CLAIM_ID = "b7c6d5e4-f3a2-4b1c-9d0e-8f7a6b5c4d3e"
+CURSOR = "eyJrIjpbMTc3NTA5OTcwMDAwMDAwMCwtMTIwMDAsMCwxNzc3NTY0ODAwMDAwMDAwLCIzYzllN2E0MS01YjJkLTRmMDgtOWE2ZS0xZDJjM2I0YTVmNjAiXSwiciI6MH0"
+
+
+def _page(*items: Any, following: str | None = None) -> dict[str, Any]:
+    return {
+        "results": list(items),
+        "next_cursor": following,
+        "previous_cursor": None,
+        "next": f"https://wallet.example.cn/api/v1/promotions/offers?cursor={following}" if following else None,
+        "previous": None,
+    }
+
+
+OFFER = {
+    "id": CAMPAIGN_DINING,
+    "kind": "CASHBACK",
+    "name": "春季餐饮返现",
+    "description": "工作日午餐时段在餐饮商户扫码付款满30元，返现10%，每笔最高5元，次日到账。",
+    "benefit": {"percent": "10", "cap": "5.00", "release_after_days": 1},
+    "conditions": {"min_amount": "30.00", "mcc_categories": ["DINING"]},
+    "window": {"weekdays": [1, 2, 3, 4, 5], "hours": {"from": "11:00", "to": "14:00"}},
+    "ends_at": "2026-04-30T16:00:00.000000Z",
+}
+OFFERS_PAGE = _page(OFFER, following=CURSOR)
+
+COUPON_CLAIM = {
+    "id": CLAIM_ID,
+    "campaign_id": CAMPAIGN_COUPON,
+    "name": "满30减5商户券",
+    "discount": {"amount": "5.00", "currency": "CNY"},
+    "min_amount": {"amount": "30.00", "currency": "CNY"},
+    "status": "AVAILABLE",
+    "claimed_at": "2026-04-02T03:21:07.482913Z",
+    "expires_at": "2026-04-30T16:00:00.000000Z",
+}
+COUPONS_PAGE = {**_page(COUPON_CLAIM), "next": None}
+
+REDEEM = {"code": "7K3Q-M2XD-9PRT-4BWZ"}
+
+POINTS = {
+    "balance": {"amount": "1280", "currency": "PTS"},
+    "expiring": [
+        {"points": 300, "expires_at": "2026-05-31T16:00:00.000000Z"},
+        {"points": 980, "expires_at": "2026-08-31T16:00:00.000000Z"},
+    ],
+    "history": [
+        {
+            "at": "2026-04-02T04:05:11.203114Z",
+            "points": 36,
+            "type": "EARNED",
+            "transfer_id": "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9",
+        },
+        {
+            "at": "2026-03-28T09:40:52.918204Z",
+            "points": -12,
+            "type": "CLAWED_BACK",
+            "transfer_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+        },
+    ],
+}
