@@ -26,6 +26,10 @@ from .consent_page import ConsentPage
 from .consent_text import ConsentText
 from .consent_text_page import ConsentTextPage
 from .counterparty import Counterparty
+from .coupon_claim import CouponClaim
+from .coupon_claim_page import CouponClaimPage
+from .coupon_claim_status_enum import CouponClaimStatusEnum
+from .coupon_redeem_input_request import CouponRedeemInputRequest
 from .currency import Currency
 from .currency_page import CurrencyPage
 from .device_output import DeviceOutput
@@ -63,12 +67,19 @@ from .merchant_qr_image_fmt import MerchantQrImageFmt
 from .merchant_ref import MerchantRef
 from .merchant_summary import MerchantSummary
 from .money import Money
+from .offer import Offer
+from .offer_page import OfferPage
 from .operation_enum import OperationEnum
 from .passkey import Passkey
+from .passkey_confirmation_request import PasskeyConfirmationRequest
+from .passkey_confirmation_request_credential import PasskeyConfirmationRequestCredential
 from .passkey_options import PasskeyOptions
 from .passkey_options_public_key import PasskeyOptionsPublicKey
 from .passkey_page import PasskeyPage
 from .patched_me_input_request import PatchedMeInputRequest
+from .points import Points
+from .points_entry import PointsEntry
+from .points_expiring import PointsExpiring
 from .purpose_enum import PurposeEnum
 from .quote import Quote
 from .receipt import Receipt
@@ -86,6 +97,7 @@ from .transactions_list_direction import TransactionsListDirection
 from .transactions_list_kind_item import TransactionsListKindItem
 from .transfer_create_input_request import TransferCreateInputRequest
 from .transfer_create_output import TransferCreateOutput
+from .type_enum import TypeEnum
 from .wallet_output import WalletOutput
 from .wallet_page import WalletPage
 
@@ -116,6 +128,10 @@ __all__ = (
     "ConsentText",
     "ConsentTextPage",
     "Counterparty",
+    "CouponClaim",
+    "CouponClaimPage",
+    "CouponClaimStatusEnum",
+    "CouponRedeemInputRequest",
     "Currency",
     "CurrencyPage",
     "DeviceOutput",
@@ -153,12 +169,19 @@ __all__ = (
     "MerchantRef",
     "MerchantSummary",
     "Money",
+    "Offer",
+    "OfferPage",
     "OperationEnum",
     "Passkey",
+    "PasskeyConfirmationRequest",
+    "PasskeyConfirmationRequestCredential",
     "PasskeyOptions",
     "PasskeyOptionsPublicKey",
     "PasskeyPage",
     "PatchedMeInputRequest",
+    "Points",
+    "PointsEntry",
+    "PointsExpiring",
     "PurposeEnum",
     "Quote",
     "Receipt",
@@ -176,6 +199,7 @@ __all__ = (
     "TransactionsListKindItem",
     "TransferCreateInputRequest",
     "TransferCreateOutput",
+    "TypeEnum",
     "WalletOutput",
     "WalletPage",
 )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -9,22 +9,33 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+if TYPE_CHECKING:
+    from ..models.passkey_confirmation_request import PasskeyConfirmationRequest
+
+
 T = TypeVar("T", bound="FundingInputRequest")
 
 
 @_attrs_define
 class FundingInputRequest:
-    """
-    Attributes:
-        card (UUID):
-        amount (str):
-        pin (str):
-        currency (str | Unset):  Default: 'CNY'.
+    """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
+    ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+
+        Attributes:
+            card (UUID):
+            amount (str):
+            pin (str | Unset): Payment PIN (6 digits)
+            passkey (PasskeyConfirmationRequest | Unset): A passkey's confirmation of this payment: the ``challenge_id``
+                from
+                ``POST /api/v1/me/passkeys/payment-options`` (asked for this amount, currency, payee and
+                Idempotency-Key) and the authenticator's answer (``navigator.credentials.get``).
+            currency (str | Unset):  Default: 'CNY'.
     """
 
     card: UUID
     amount: str
-    pin: str
+    pin: str | Unset = UNSET
+    passkey: PasskeyConfirmationRequest | Unset = UNSET
     currency: str | Unset = "CNY"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -35,6 +46,10 @@ class FundingInputRequest:
 
         pin = self.pin
 
+        passkey: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.passkey, Unset):
+            passkey = self.passkey.to_dict()
+
         currency = self.currency
 
         field_dict: dict[str, Any] = {}
@@ -43,9 +58,12 @@ class FundingInputRequest:
             {
                 "card": card,
                 "amount": amount,
-                "pin": pin,
             }
         )
+        if pin is not UNSET:
+            field_dict["pin"] = pin
+        if passkey is not UNSET:
+            field_dict["passkey"] = passkey
         if currency is not UNSET:
             field_dict["currency"] = currency
 
@@ -53,12 +71,21 @@ class FundingInputRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.passkey_confirmation_request import PasskeyConfirmationRequest
+
         d = dict(src_dict)
         card = UUID(d.pop("card"))
 
         amount = d.pop("amount")
 
-        pin = d.pop("pin")
+        pin = d.pop("pin", UNSET)
+
+        _passkey = d.pop("passkey", UNSET)
+        passkey: PasskeyConfirmationRequest | Unset
+        if isinstance(_passkey, Unset):
+            passkey = UNSET
+        else:
+            passkey = PasskeyConfirmationRequest.from_dict(_passkey)
 
         currency = d.pop("currency", UNSET)
 
@@ -66,6 +93,7 @@ class FundingInputRequest:
             card=card,
             amount=amount,
             pin=pin,
+            passkey=passkey,
             currency=currency,
         )
 

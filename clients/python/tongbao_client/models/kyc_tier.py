@@ -27,6 +27,7 @@ class KycTier:
             app.
         balance_cap (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every
             app.
+        passkey_replaces_pin (bool): A passkey confirms a payment without the payment PIN at this tier (else with it)
         how_to_reach (str): What the customer does to reach this tier, in their language
         endpoint (str): The API call that reaches it, when there is one; else empty
     """
@@ -37,6 +38,7 @@ class KycTier:
     daily_limit: Money
     monthly_limit: Money
     balance_cap: Money
+    passkey_replaces_pin: bool
     how_to_reach: str
     endpoint: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -54,6 +56,8 @@ class KycTier:
 
         balance_cap = self.balance_cap.to_dict()
 
+        passkey_replaces_pin = self.passkey_replaces_pin
+
         how_to_reach = self.how_to_reach
 
         endpoint = self.endpoint
@@ -68,6 +72,7 @@ class KycTier:
                 "daily_limit": daily_limit,
                 "monthly_limit": monthly_limit,
                 "balance_cap": balance_cap,
+                "passkey_replaces_pin": passkey_replaces_pin,
                 "how_to_reach": how_to_reach,
                 "endpoint": endpoint,
             }
@@ -92,6 +97,8 @@ class KycTier:
 
         balance_cap = Money.from_dict(d.pop("balance_cap"))
 
+        passkey_replaces_pin = d.pop("passkey_replaces_pin")
+
         how_to_reach = d.pop("how_to_reach")
 
         endpoint = d.pop("endpoint")
@@ -103,6 +110,7 @@ class KycTier:
             daily_limit=daily_limit,
             monthly_limit=monthly_limit,
             balance_cap=balance_cap,
+            passkey_replaces_pin=passkey_replaces_pin,
             how_to_reach=how_to_reach,
             endpoint=endpoint,
         )

@@ -1,28 +1,39 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+if TYPE_CHECKING:
+    from ..models.passkey_confirmation_request import PasskeyConfirmationRequest
+
+
 T = TypeVar("T", bound="MerchantPaymentCreateInputRequest")
 
 
 @_attrs_define
 class MerchantPaymentCreateInputRequest:
-    """
-    Attributes:
-        qr (str):
-        pin (str):
-        amount (str | Unset):
-        currency (str | Unset):
+    """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
+    ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+
+        Attributes:
+            qr (str):
+            pin (str | Unset): Payment PIN (6 digits)
+            passkey (PasskeyConfirmationRequest | Unset): A passkey's confirmation of this payment: the ``challenge_id``
+                from
+                ``POST /api/v1/me/passkeys/payment-options`` (asked for this amount, currency, payee and
+                Idempotency-Key) and the authenticator's answer (``navigator.credentials.get``).
+            amount (str | Unset):
+            currency (str | Unset):
     """
 
     qr: str
-    pin: str
+    pin: str | Unset = UNSET
+    passkey: PasskeyConfirmationRequest | Unset = UNSET
     amount: str | Unset = UNSET
     currency: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -31,6 +42,10 @@ class MerchantPaymentCreateInputRequest:
         qr = self.qr
 
         pin = self.pin
+
+        passkey: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.passkey, Unset):
+            passkey = self.passkey.to_dict()
 
         amount = self.amount
 
@@ -41,9 +56,12 @@ class MerchantPaymentCreateInputRequest:
         field_dict.update(
             {
                 "qr": qr,
-                "pin": pin,
             }
         )
+        if pin is not UNSET:
+            field_dict["pin"] = pin
+        if passkey is not UNSET:
+            field_dict["passkey"] = passkey
         if amount is not UNSET:
             field_dict["amount"] = amount
         if currency is not UNSET:
@@ -53,10 +71,19 @@ class MerchantPaymentCreateInputRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.passkey_confirmation_request import PasskeyConfirmationRequest
+
         d = dict(src_dict)
         qr = d.pop("qr")
 
-        pin = d.pop("pin")
+        pin = d.pop("pin", UNSET)
+
+        _passkey = d.pop("passkey", UNSET)
+        passkey: PasskeyConfirmationRequest | Unset
+        if isinstance(_passkey, Unset):
+            passkey = UNSET
+        else:
+            passkey = PasskeyConfirmationRequest.from_dict(_passkey)
 
         amount = d.pop("amount", UNSET)
 
@@ -65,6 +92,7 @@ class MerchantPaymentCreateInputRequest:
         merchant_payment_create_input_request = cls(
             qr=qr,
             pin=pin,
+            passkey=passkey,
             amount=amount,
             currency=currency,
         )

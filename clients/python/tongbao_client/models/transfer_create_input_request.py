@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -9,23 +9,34 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+if TYPE_CHECKING:
+    from ..models.passkey_confirmation_request import PasskeyConfirmationRequest
+
+
 T = TypeVar("T", bound="TransferCreateInputRequest")
 
 
 @_attrs_define
 class TransferCreateInputRequest:
-    """
-    Attributes:
-        amount (str):
-        pin (str):
-        to_phone (str | Unset):
-        to_wallet_id (UUID | Unset):
-        currency (str | Unset):  Default: 'CNY'.
-        memo (str | Unset):  Default: ''.
+    """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
+    ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+
+        Attributes:
+            amount (str):
+            pin (str | Unset): Payment PIN (6 digits)
+            passkey (PasskeyConfirmationRequest | Unset): A passkey's confirmation of this payment: the ``challenge_id``
+                from
+                ``POST /api/v1/me/passkeys/payment-options`` (asked for this amount, currency, payee and
+                Idempotency-Key) and the authenticator's answer (``navigator.credentials.get``).
+            to_phone (str | Unset):
+            to_wallet_id (UUID | Unset):
+            currency (str | Unset):  Default: 'CNY'.
+            memo (str | Unset):  Default: ''.
     """
 
     amount: str
-    pin: str
+    pin: str | Unset = UNSET
+    passkey: PasskeyConfirmationRequest | Unset = UNSET
     to_phone: str | Unset = UNSET
     to_wallet_id: UUID | Unset = UNSET
     currency: str | Unset = "CNY"
@@ -36,6 +47,10 @@ class TransferCreateInputRequest:
         amount = self.amount
 
         pin = self.pin
+
+        passkey: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.passkey, Unset):
+            passkey = self.passkey.to_dict()
 
         to_phone = self.to_phone
 
@@ -52,9 +67,12 @@ class TransferCreateInputRequest:
         field_dict.update(
             {
                 "amount": amount,
-                "pin": pin,
             }
         )
+        if pin is not UNSET:
+            field_dict["pin"] = pin
+        if passkey is not UNSET:
+            field_dict["passkey"] = passkey
         if to_phone is not UNSET:
             field_dict["to_phone"] = to_phone
         if to_wallet_id is not UNSET:
@@ -68,10 +86,19 @@ class TransferCreateInputRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.passkey_confirmation_request import PasskeyConfirmationRequest
+
         d = dict(src_dict)
         amount = d.pop("amount")
 
-        pin = d.pop("pin")
+        pin = d.pop("pin", UNSET)
+
+        _passkey = d.pop("passkey", UNSET)
+        passkey: PasskeyConfirmationRequest | Unset
+        if isinstance(_passkey, Unset):
+            passkey = UNSET
+        else:
+            passkey = PasskeyConfirmationRequest.from_dict(_passkey)
 
         to_phone = d.pop("to_phone", UNSET)
 
@@ -89,6 +116,7 @@ class TransferCreateInputRequest:
         transfer_create_input_request = cls(
             amount=amount,
             pin=pin,
+            passkey=passkey,
             to_phone=to_phone,
             to_wallet_id=to_wallet_id,
             currency=currency,

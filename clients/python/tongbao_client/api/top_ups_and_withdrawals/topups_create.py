@@ -114,14 +114,19 @@ def sync_detailed(
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
-    `payment_pin_locked` for 30 minutes).
+    `payment_pin_locked` for 30 minutes), or a passkey in `passkey` (`challenge_id` from `POST
+    /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
+    and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
+    (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
     **Limits.** The receiving wallet's balance may not pass the tier's balance cap (403
     `balance_cap_exceeded`).
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest):
+        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
+            (the payment PIN) and/or
+            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -157,14 +162,19 @@ def sync(
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
-    `payment_pin_locked` for 30 minutes).
+    `payment_pin_locked` for 30 minutes), or a passkey in `passkey` (`challenge_id` from `POST
+    /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
+    and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
+    (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
     **Limits.** The receiving wallet's balance may not pass the tier's balance cap (403
     `balance_cap_exceeded`).
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest):
+        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
+            (the payment PIN) and/or
+            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -195,14 +205,19 @@ async def asyncio_detailed(
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
-    `payment_pin_locked` for 30 minutes).
+    `payment_pin_locked` for 30 minutes), or a passkey in `passkey` (`challenge_id` from `POST
+    /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
+    and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
+    (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
     **Limits.** The receiving wallet's balance may not pass the tier's balance cap (403
     `balance_cap_exceeded`).
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest):
+        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
+            (the payment PIN) and/or
+            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -236,14 +251,19 @@ async def asyncio(
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
-    `payment_pin_locked` for 30 minutes).
+    `payment_pin_locked` for 30 minutes), or a passkey in `passkey` (`challenge_id` from `POST
+    /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
+    and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
+    (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
     **Limits.** The receiving wallet's balance may not pass the tier's balance cap (403
     `balance_cap_exceeded`).
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest):
+        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
+            (the payment PIN) and/or
+            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -113,7 +113,10 @@ def sync_detailed(
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
-    `payment_pin_locked` for 30 minutes).
+    `payment_pin_locked` for 30 minutes), or a passkey in `passkey` (`challenge_id` from `POST
+    /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
+    and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
+    (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
@@ -123,7 +126,9 @@ def sync_detailed(
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest):
+        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
+            (the payment PIN) and/or
+            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,7 +163,10 @@ def sync(
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
-    `payment_pin_locked` for 30 minutes).
+    `payment_pin_locked` for 30 minutes), or a passkey in `passkey` (`challenge_id` from `POST
+    /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
+    and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
+    (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
@@ -168,7 +176,9 @@ def sync(
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest):
+        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
+            (the payment PIN) and/or
+            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,7 +208,10 @@ async def asyncio_detailed(
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
-    `payment_pin_locked` for 30 minutes).
+    `payment_pin_locked` for 30 minutes), or a passkey in `passkey` (`challenge_id` from `POST
+    /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
+    and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
+    (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
@@ -208,7 +221,9 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest):
+        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
+            (the payment PIN) and/or
+            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -241,7 +256,10 @@ async def asyncio(
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
-    `payment_pin_locked` for 30 minutes).
+    `payment_pin_locked` for 30 minutes), or a passkey in `passkey` (`challenge_id` from `POST
+    /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
+    and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
+    (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
@@ -251,7 +269,9 @@ async def asyncio(
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest):
+        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
+            (the payment PIN) and/or
+            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

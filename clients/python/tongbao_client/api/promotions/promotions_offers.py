@@ -1,0 +1,227 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.offer_page import OfferPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["cursor"] = cursor
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/promotions/offers",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | OfferPage | None:
+    if response.status_code == 200:
+        response_200 = OfferPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | OfferPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[Error | OfferPage]:
+    """Offers I can benefit from now
+
+     Running offers I can get: in my segment, not over my own limit, budget not spent (a customer who
+    withdrew the MARKETING consent gets none). Ranked by what my merchant spending of the 90 days before
+    the first page suggests I would use (spend in the offer's categories; an offer for every category
+    counts half of all spend), then the campaign's priority, then the soonest end. Names and
+    descriptions in the request's language (`Accept-Language`).
+
+    Pages by `cursor` in that one ranking: the spend that ranks the offers is the one of the first page
+    (the cursor carries its moment), so a payment made while paging moves nothing across a page
+    boundary; an offer that ends or is used up meanwhile just leaves the later pages.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | OfferPage]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Error | OfferPage | None:
+    """Offers I can benefit from now
+
+     Running offers I can get: in my segment, not over my own limit, budget not spent (a customer who
+    withdrew the MARKETING consent gets none). Ranked by what my merchant spending of the 90 days before
+    the first page suggests I would use (spend in the offer's categories; an offer for every category
+    counts half of all spend), then the campaign's priority, then the soonest end. Names and
+    descriptions in the request's language (`Accept-Language`).
+
+    Pages by `cursor` in that one ranking: the spend that ranks the offers is the one of the first page
+    (the cursor carries its moment), so a payment made while paging moves nothing across a page
+    boundary; an offer that ends or is used up meanwhile just leaves the later pages.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | OfferPage
+    """
+
+    return sync_detailed(
+        client=client,
+        cursor=cursor,
+        page_size=page_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Response[Error | OfferPage]:
+    """Offers I can benefit from now
+
+     Running offers I can get: in my segment, not over my own limit, budget not spent (a customer who
+    withdrew the MARKETING consent gets none). Ranked by what my merchant spending of the 90 days before
+    the first page suggests I would use (spend in the offer's categories; an offer for every category
+    counts half of all spend), then the campaign's priority, then the soonest end. Names and
+    descriptions in the request's language (`Accept-Language`).
+
+    Pages by `cursor` in that one ranking: the spend that ranks the offers is the one of the first page
+    (the cursor carries its moment), so a payment made while paging moves nothing across a page
+    boundary; an offer that ends or is used up meanwhile just leaves the later pages.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | OfferPage]
+    """
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+        page_size=page_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    page_size: int | Unset = UNSET,
+) -> Error | OfferPage | None:
+    """Offers I can benefit from now
+
+     Running offers I can get: in my segment, not over my own limit, budget not spent (a customer who
+    withdrew the MARKETING consent gets none). Ranked by what my merchant spending of the 90 days before
+    the first page suggests I would use (spend in the offer's categories; an offer for every category
+    counts half of all spend), then the campaign's priority, then the soonest end. Names and
+    descriptions in the request's language (`Accept-Language`).
+
+    Pages by `cursor` in that one ranking: the spend that ranks the offers is the one of the first page
+    (the cursor carries its moment), so a payment made while paging moves nothing across a page
+    boundary; an offer that ends or is used up meanwhile just leaves the later pages.
+
+    Args:
+        cursor (str | Unset):
+        page_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | OfferPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            cursor=cursor,
+            page_size=page_size,
+        )
+    ).parsed
