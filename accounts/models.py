@@ -526,7 +526,8 @@ class CustomerPasskey(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(sign_count__gte=0), name="passkey_sign_count_gte_0")]
 
     def __str__(self) -> str:
-        return self.name or f"{_('Passkey')} {str(self.public_id)[:8]}"
+        label = _("Passkey")
+        return self.name or f"{label} {str(self.public_id)[:8]}"
 
 
 class WebAuthnChallenge(models.Model):
