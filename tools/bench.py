@@ -44,7 +44,7 @@ EVENT_RATE = float(os.environ.get("BENCH_EVENT_RATE", "200"))
 SAMPLE_REQUESTS = int(os.environ.get("BENCH_SAMPLE_REQUESTS", "60"))  # round-trip sampling window
 PROCS = int(os.environ.get("BENCH_PROCS", str(os.cpu_count() or 1)))  # multi-process service bench
 OUTPUT = os.environ.get("BENCH_OUTPUT", "bench-results.json")
-MODULES = ["tools.bench_transfers", "tools.bench_hot", "tools.bench_events", "tools.bench_history"]
+MODULES = ["tools.bench_transfers", "tools.bench_hot", "tools.bench_events", "tools.bench_history", "tools.bench_risk"]
 EXTRA_MODULES = [m for m in os.environ.get("BENCH_MODULES", "").split(",") if m]
 
 # Ratios are against the raw-SQL baseline of the same run at the same concurrency, except

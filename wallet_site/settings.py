@@ -496,7 +496,14 @@ KYC_VERIFIER = env_str("KYC_VERIFIER", _SIMULATORS["KYC_VERIFIER"])
 # OTP SMS leave from a background thread after the answer ("inline": before it, for tests).
 ACCOUNTS_SMS_DELIVERY = env_choice("ACCOUNTS_SMS_DELIVERY", "thread", ("thread", "inline"))
 # Payments calls risk and promotions only through these dotted paths (ARCHITECTURE §3).
-PAYMENTS_RISK_PRECHECK = env_str("PAYMENTS_RISK_PRECHECK", "payments.hooks.risk_precheck_allow_all")
+# The risk app's pre-check (risk/precheck.py: one indexed statement). The test suite keeps the
+# allow-all default so payments tests do not meet step-up; risk's tests switch it on.
+PAYMENTS_RISK_PRECHECK = env_str(
+    "PAYMENTS_RISK_PRECHECK",
+    "payments.hooks.risk_precheck_allow_all" if DJANGO_ENV == "test" else "risk.precheck.risk_precheck",
+)
+# Risk (docs/risk.md): how long a step-up challenge may be confirmed and used.
+RISK_STEP_UP_TTL_SECONDS = env_int("RISK_STEP_UP_TTL_SECONDS", 600, minimum=60, maximum=3600)
 PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks.promotions_quote_none")
 
 # The branch desk (docs/accounts.md): panels other apps render into the customer page and the admin
