@@ -20,3 +20,64 @@ def step_up_challenge_get(*, customer: Customer, challenge_id: Any) -> StepUpCha
     if challenge is None:
         raise ChallengeNotFound()
     return challenge
+
+
+def _lang_zh() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").lower().startswith("zh")
+
+
+def rule_name(rule: Any) -> str:
+    return str(rule.name_zh if _lang_zh() else rule.name_en)
+
+
+def evaluation_explain(evaluation: Any) -> list[dict[str, Any]]:
+    """Why the decision was made, in the current language: each live rule that fired, with its
+    explanation filled from the values the evaluation saw, its score and duration."""
+    from risk.engine import explanation_render
+
+    lines = []
+    for result in evaluation.results.select_related("rule_version__rule").order_by("id"):
+        if not result.fired:
+            continue
+        version = result.rule_version
+        template = version.explanation_zh if _lang_zh() else version.explanation_en
+        lines.append(
+            {
+                "rule": rule_name(version.rule),
+                "version": version.number,
+                "shadow": result.shadow,
+                "score": result.score,
+                "outcome": result.outcome,
+                "text": explanation_render(template, {**evaluation.features, **result.inputs}),
+                "duration_us": result.duration_us,
+            }
+        )
+    return lines
+
+
+def evaluation_replay(evaluation: Any) -> dict[str, Any]:
+    """Run again the versions this evaluation ran, on the inputs it stored, with the thresholds it
+    used: the same outcome comes back (a later rule change changes nothing here)."""
+    from risk.engine import rule_run
+    from risk.features import features_from_json
+    from risk.models import Outcome
+    from risk.services.evaluation import outcome_most_severe, scenario_outcome
+
+    features = features_from_json(evaluation.features)
+    per_scenario: dict[str, list[Any]] = {}
+    for result in evaluation.results.select_related("rule_version__rule__scenario"):
+        if result.shadow:
+            continue
+        run = rule_run(result.rule_version.expression, features)
+        per_scenario.setdefault(result.rule_version.rule.scenario.code, []).append((result.rule_version, run))
+    outcomes = []
+    for code, runs in per_scenario.items():
+        stored = evaluation.scores.get(code, {})
+        total = sum(v.score for v, run in runs if run.fired)
+        forced = [v.outcome for v, run in runs if run.fired]
+        outcomes.append(
+            outcome_most_severe([scenario_outcome(total, stored.get("review", 50), stored.get("block", 100)), *forced])
+        )
+    return {"outcome": outcome_most_severe(outcomes) if outcomes else Outcome.ALLOW}

@@ -15,6 +15,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "payments.migrations.0004_movement_roles",
     "accounts.migrations.0004_deskcust_branch_attribution",
     "accounts.migrations.0006_staffsod_staff_change_requests",
+    "risk.migrations.0002_builtin",
 ]
 
 
@@ -40,6 +41,10 @@ def reference_data_restore() -> None:
                     "balance_cap_minor": cap,
                 },
             )
+        if dotted.startswith("risk."):
+            from risk.builtin import builtin_ensure
+
+            builtin_ensure()
         for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
             group, _ = Group.objects.get_or_create(name=role)
             for app_label, codename in perms:

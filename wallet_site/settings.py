@@ -255,7 +255,9 @@ CELERY_TASK_ROUTES = {
 # --prefetch-multiplier 16`, docs/foundation.md): deliveries are idempotent (ConsumedEvent), so a
 # prefetch above 1 is safe there, and scheduled work never waits behind a burst of events.
 OUTBOX_DELIVERY_QUEUE = "events"
-OUTBOX_DELIVERY_ROUTES: dict[str, str] = {}  # consumer-name pattern -> queue, for a consumer needing its own pool
+# consumer-name pattern -> queue, for a consumer needing its own pool: the risk rules run on the
+# `risk` queue (served by the general worker, prefetch 1), never behind campaign or notification work.
+OUTBOX_DELIVERY_ROUTES: dict[str, str] = {"risk.*": "risk"}
 # Celery's Django fixup closes every database connection before and after each task unless this is
 # set: a new PostgreSQL connection per task (about 75 ms of a 80 ms outbox delivery, measured on the
 # loaded 2-core machine). Connections are kept for this many tasks; wallet_site/celery.py still drops
@@ -502,8 +504,14 @@ PAYMENTS_RISK_PRECHECK = env_str(
     "PAYMENTS_RISK_PRECHECK",
     "payments.hooks.risk_precheck_allow_all" if DJANGO_ENV == "test" else "risk.precheck.risk_precheck",
 )
-# Risk (docs/risk.md): how long a step-up challenge may be confirmed and used.
+# Risk (docs/risk.md): how long a step-up challenge may be confirmed and used; the reporting threshold
+# that "structuring" watches payments just under (CNY minor units) and how far under counts; case SLAs.
 RISK_STEP_UP_TTL_SECONDS = env_int("RISK_STEP_UP_TTL_SECONDS", 600, minimum=60, maximum=3600)
+RISK_REPORTING_THRESHOLD_MINOR = env_int("RISK_REPORTING_THRESHOLD_MINOR", 50_000_00, minimum=1)
+RISK_STRUCTURING_BAND_PERCENT = env_int("RISK_STRUCTURING_BAND_PERCENT", 10, minimum=1, maximum=50)
+RISK_CASE_SLA_HOURS = {"BLOCK": 4, "REVIEW": 24, "DEFAULT": 72}
+# A customer frozen by risk is unfrozen only through an approved unfreeze request (a second officer).
+ACCOUNTS_STATUS_CHANGE_GUARDS = ["risk.services.freezes.unfreeze_guard"]
 PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks.promotions_quote_none")
 
 # The branch desk (docs/accounts.md): panels other apps render into the customer page and the admin

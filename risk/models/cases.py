@@ -65,7 +65,10 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["customer"], condition=Q(status="OPEN"), name="risk_case_one_open")
         ]
-        permissions = [("work_case", _("Can work risk cases (assign, note, resolve, hold, freeze)"))]
+        permissions = [
+            ("work_case", _("Can work risk cases (assign, note, resolve, release, freeze)")),
+            ("approve_risk_action", _("Can approve a reversal or an unfreeze asked by another officer")),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk}"
@@ -239,7 +242,6 @@ class UnfreezeRequest(models.Model):
             models.UniqueConstraint(fields=["freeze"], condition=Q(status="PENDING"), name="risk_unfreeze_one_pending"),
             models.CheckConstraint(condition=~Q(checker=models.F("maker")), name="risk_unfreeze_checker_not_maker"),
         ]
-        permissions = [("approve_unfreeze", _("Can approve lifting a risk freeze"))]
 
     def __str__(self) -> str:
         return f"{self.freeze_id}: {self.status}"
