@@ -19,9 +19,9 @@ from django.utils.translation import gettext
 from accounts.models import Customer
 from accounts.services import approver_ensure_independent, customer_status_change
 from core.audit import audit_record
-from core.validators import reject_card_numbers
 from risk.errors import RiskActionRefused
 from risk.models import Case, CustomerNotice, RiskFreeze, UnfreezeRequest
+from risk.services.text import no_card_numbers as _no_card_numbers
 
 __all__ = ["risk_freeze", "unfreeze_approve", "unfreeze_guard", "unfreeze_reject", "unfreeze_request_create"]
 
@@ -29,7 +29,7 @@ __all__ = ["risk_freeze", "unfreeze_approve", "unfreeze_guard", "unfreeze_reject
 def _reason(text: object) -> str:
     if not isinstance(text, str) or len(text.strip()) < 5:
         raise RiskActionRefused(gettext("Give a reason (at least 5 characters)."), code="reason_required")
-    reject_card_numbers(text)
+    _no_card_numbers(text)
     return text.strip()[:1000]
 
 
@@ -93,7 +93,12 @@ def unfreeze_request_create(*, officer: Any, freeze: RiskFreeze, reason: str, re
 
 
 def _claim(request_id: int) -> UnfreezeRequest:
-    row = UnfreezeRequest.objects.select_for_update().select_related("freeze__customer").filter(pk=request_id).first()
+    row = (
+        UnfreezeRequest.objects.select_for_update(of=("self",))
+        .select_related("freeze__customer")
+        .filter(pk=request_id)
+        .first()
+    )
     if row is None or row.status != UnfreezeRequest.Status.PENDING:
         raise RiskActionRefused(gettext("This request was already decided."), code="already_decided")
     return row

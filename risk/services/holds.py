@@ -22,7 +22,13 @@ from payments.models import Hold, LedgerAccount, Transfer
 from risk.errors import RiskActionRefused
 from risk.models import Case, CustomerNotice, Evaluation, RiskHold
 
-__all__ = ["RISK_HOLD_LIFETIME", "payment_hold_for_review", "risk_hold_release", "risk_hold_reversal_approve"]
+__all__ = [
+    "RISK_HOLD_LIFETIME",
+    "payment_hold_for_review",
+    "risk_hold_release",
+    "risk_hold_reversal_approve",
+    "risk_hold_reversal_request",
+]
 
 RISK_HOLD_LIFETIME = timedelta(days=3650)
 
@@ -87,7 +93,7 @@ def payment_hold_for_review(*, case: Case, evaluation: Evaluation, customer: Cus
 
 
 def _lock(hold_id: int, *statuses: str) -> RiskHold:
-    row = RiskHold.objects.select_for_update().select_related("transfer").filter(pk=hold_id).first()
+    row = RiskHold.objects.select_for_update(of=("self",)).select_related("transfer").filter(pk=hold_id).first()
     if row is None or row.status not in statuses:
         raise RiskActionRefused(code="hold_not_pending")
     return row

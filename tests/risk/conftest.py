@@ -22,9 +22,31 @@ def _reference_data_present(request: pytest.FixtureRequest) -> None:
             "transactional_db" if request.node.get_closest_marker("django_db").kwargs.get("transaction") else "db"
         )
         reference_data_ensure()
-        from risk.builtin import builtin_ensure
+        risk_roles_ensure()
 
-        builtin_ensure()
+
+def risk_roles_ensure() -> None:
+    """The built-in rules and the risk permissions of the roles (risk 0002), idempotent."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    from risk.builtin import builtin_ensure
+
+    builtin_ensure()
+    for role, perms in import_module("risk.migrations.0002_builtin").ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for app_label, codename in perms:
+            group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+
+
+@pytest.fixture
+def officers() -> tuple[Any, Any]:
+    """Two independent risk officers (bank-wide)."""
+    from accounts.models import StaffRole
+    from tests.factories import StaffFactory
+
+    return StaffFactory(roles=[StaffRole.RISK_OFFICER]), StaffFactory(roles=[StaffRole.RISK_OFFICER])
 
 
 @pytest.fixture(autouse=True)
