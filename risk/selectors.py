@@ -8,7 +8,15 @@ from accounts.models import Customer
 from risk.errors import ChallengeNotFound
 from risk.models import StepUpChallenge
 
-__all__ = ["step_up_challenge_get"]
+__all__ = [
+    "evaluation_explain",
+    "evaluation_replay",
+    "notice_message",
+    "notices_for_customer",
+    "reviews_for_customer",
+    "rule_name",
+    "step_up_challenge_get",
+]
 
 
 def step_up_challenge_get(*, customer: Customer, challenge_id: Any) -> StepUpChallenge:
@@ -81,3 +89,46 @@ def evaluation_replay(evaluation: Any) -> dict[str, Any]:
             outcome_most_severe([scenario_outcome(total, stored.get("review", 50), stored.get("block", 100)), *forced])
         )
     return {"outcome": outcome_most_severe(outcomes) if outcomes else Outcome.ALLOW}
+
+
+def notice_message(notice: Any) -> str:
+    """What the customer reads, in the request's language (a reason they can understand)."""
+    from django.utils.translation import gettext as _
+
+    from core.money import Money
+
+    amount = (notice.params or {}).get("amount") or {}
+    shown = ""
+    if amount:
+        money = Money.parse(str(amount.get("amount", "0")), str(amount.get("currency", "CNY")))
+        shown = f"{money.amount_str()} {money.currency}"
+    messages = {
+        "ACCOUNT_FROZEN": _(
+            "Your account is frozen while our fraud team reviews recent activity: payments are paused. "
+            "You can ask for a person to review this decision."
+        ),
+        "ACCOUNT_UNFROZEN": _("Your account is active again. Thank you for your patience."),
+        "PAYMENT_HELD": _(
+            "A payment of %(amount)s is held while our fraud team checks it. The money stays in your account's "
+            "held balance until the review ends. You can ask for a person to review this decision."
+        )
+        % {"amount": shown},
+        "PAYMENT_RELEASED": _("The held payment of %(amount)s was checked and released.") % {"amount": shown},
+        "PAYMENT_REVERSED": _("The held payment of %(amount)s was reversed after review.") % {"amount": shown},
+        "STEP_UP": _("We noticed unusual activity: your next payment will ask for a code sent to your phone."),
+    }
+    return str(messages.get(notice.kind, ""))
+
+
+def notices_for_customer(customer: Customer, *, limit: int = 50) -> list[Any]:
+    from risk.models import CustomerNotice
+
+    return list(CustomerNotice.objects.filter(customer=customer).order_by("-created_at", "-id")[:limit])
+
+
+def reviews_for_customer(customer: Customer, *, limit: int = 50) -> list[Any]:
+    from risk.models import ReviewRequest
+
+    return list(
+        ReviewRequest.objects.filter(customer=customer).select_related("notice").order_by("-created_at", "-id")[:limit]
+    )

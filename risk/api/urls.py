@@ -8,4 +8,6 @@ app_name = "risk"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("risk/challenges/<uuid:public_id>/confirm", views.ChallengeConfirmApi.as_view(), name="challenge-confirm"),
+    path("risk/notices", views.NoticeListApi.as_view(), name="notices"),
+    path("risk/reviews", views.ReviewListApi.as_view(), name="reviews"),
 ]
