@@ -127,12 +127,8 @@ class CaseAdmin(ViewOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Assign the selected cases to me"))
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
-        each(
-            self,
-            request,
-            queryset,
-            lambda c: services.case_assign(officer=request.user, case=c, assignee=request.user, request=request),
-        )
+        me = cast(User, request.user)
+        each(self, request, queryset, lambda c: services.case_assign(officer=me, case=c, assignee=me, request=request))
 
     @admin.action(description=_("Add a note to the selected cases"))
     def add_note(self, request: HttpRequest, queryset: QuerySet[Case]) -> HttpResponse | None:
