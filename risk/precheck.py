@@ -92,6 +92,9 @@ def payee_key(ctx: PaymentContext) -> str:
         return f"customer:{ctx.counterparty.public_id}"
     if ctx.merchant_id:
         return f"merchant:{ctx.merchant_id}"
+    biller = (ctx.metadata or {}).get("biller")
+    if biller:
+        return f"biller:{biller}"
     account = ctx.counterparty_account
     return f"account:{account.code}" if account is not None and account.code else ""
 
