@@ -6,12 +6,14 @@ campaign work never delays a fraud check. Consumer names are stable: they are id
 
 from __future__ import annotations
 
+from celery import shared_task
+
 from core.models import OutboxEvent
 from core.outbox import event_consumer
 from risk.services.evaluation import event_evaluate
 from risk.topics import EVALUATED_TOPICS
 
-__all__ = ["consumer_name"]
+__all__ = ["backtest_run_task", "consumer_name"]
 
 
 def consumer_name(topic: str) -> str:
@@ -29,3 +31,11 @@ def _make(topic: str) -> None:
 
 for _topic in EVALUATED_TOPICS:
     _make(_topic)
+
+
+@shared_task(name="risk.backtest_run", ignore_result=True, soft_time_limit=3000, time_limit=3300, acks_late=True)
+def backtest_run_task(*, backtest_id: int) -> None:
+    """Thin wrapper (on the ``risk`` queue, ``CELERY_TASK_ROUTES``); safe to run twice."""
+    from risk.services.backtests import backtest_run
+
+    backtest_run(backtest_id=backtest_id)

@@ -510,6 +510,8 @@ RISK_STEP_UP_TTL_SECONDS = env_int("RISK_STEP_UP_TTL_SECONDS", 600, minimum=60, 
 RISK_REPORTING_THRESHOLD_MINOR = env_int("RISK_REPORTING_THRESHOLD_MINOR", 50_000_00, minimum=1)
 RISK_STRUCTURING_BAND_PERCENT = env_int("RISK_STRUCTURING_BAND_PERCENT", 10, minimum=1, maximum=50)
 RISK_CASE_SLA_HOURS = {"BLOCK": 4, "REVIEW": 24, "DEFAULT": 72}
+# Off: the asynchronous rules only record alerts and cases (no hold, freeze or step-up flag).
+RISK_ENFORCE = env_bool("RISK_ENFORCE", True)
 # A customer frozen by risk is unfrozen only through an approved unfreeze request (a second officer).
 ACCOUNTS_STATUS_CHANGE_GUARDS = ["risk.services.freezes.unfreeze_guard"]
 PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks.promotions_quote_none")

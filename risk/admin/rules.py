@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_scope import ScopedForeignKeysMixin, ViewOnlyInline
+from core.admin_scope import ScopedForeignKeysMixin, ViewOnlyInline, ViewOnlyMixin
 from core.errors import DomainError
 from risk import services
 from risk.admin.base import each, scope
-from risk.models import BlockedCounterparty, CustomerRiskProfile, PrecheckPolicy, RiskRule, RiskScenario, RuleVersion
+from risk.models import (
+    Backtest,
+    BlockedCounterparty,
+    CustomerRiskProfile,
+    PrecheckPolicy,
+    RiskRule,
+    RiskScenario,
+    RuleVersion,
+)
+from risk.services.backtests import backtest_start
 from risk.services.settings import (
     counterparty_block,
     counterparty_unblock,
@@ -99,7 +110,7 @@ class RuleVersionAdmin(_ServiceSaveMixin, admin.ModelAdmin):
     list_display = ("rule", "number", "status", "score", "outcome", "expression", "created_by", "created_at")
     list_filter = ("status", "rule__scenario")
     list_select_related = ("rule", "created_by")
-    actions = ["make_live", "make_shadow", "retire"]
+    actions = ["make_live", "make_shadow", "retire", "backtest_30_days"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # A version never changes once written: edit = a new version.
@@ -143,6 +154,18 @@ class RuleVersionAdmin(_ServiceSaveMixin, admin.ModelAdmin):
     @admin.action(description=_("Run in shadow mode (logged, not enforced)"))
     def make_shadow(self, request: HttpRequest, queryset: QuerySet[RuleVersion]) -> None:
         self._status(request, queryset, RuleVersion.Status.SHADOW)
+
+    @admin.action(description=_("Backtest over the last 30 days (a background job)"))
+    def backtest_30_days(self, request: HttpRequest, queryset: QuerySet[RuleVersion]) -> None:
+        until = timezone.now()
+        each(
+            self,
+            request,
+            queryset,
+            lambda v: backtest_start(
+                officer=request.user, version=v, since=until - timedelta(days=30), until=until, request=request
+            ),
+        )
 
     @admin.action(description=_("Retire"))
     def retire(self, request: HttpRequest, queryset: QuerySet[RuleVersion]) -> None:
@@ -263,3 +286,36 @@ class PrecheckPolicyAdmin(_ServiceSaveMixin, admin.ModelAdmin):
             values={name: form.cleaned_data[name] for name in self.fields if name in form.cleaned_data},
             request=request,
         )
+
+
+@admin.register(Backtest)
+class BacktestAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Started from a rule version's "Backtest" action; the page shows progress and the result."""
+
+    list_display = ("id", "rule_version", "status", "progress", "candidate_alerts", "live_alerts", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("rule_version__rule",)
+    fields = (
+        "rule_version",
+        "since",
+        "until",
+        "status",
+        "progress",
+        "result",
+        "started_by",
+        "created_at",
+        "finished_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj: Backtest) -> str:
+        return f"{obj.done}/{obj.total}" + (f" ({100 * obj.done // obj.total}%)" if obj.total else "")
+
+    @admin.display(description=_("alerts it would raise"))
+    def candidate_alerts(self, obj: Backtest) -> Any:
+        return (obj.result or {}).get("candidate", {}).get("alerts", "-")
+
+    @admin.display(description=_("alerts of the live version"))
+    def live_alerts(self, obj: Backtest) -> Any:
+        return (obj.result or {}).get("live", {}).get("alerts", "-")

@@ -9,6 +9,7 @@ _VIEW = [
     for m in (
         "case", "alert", "riskhold", "riskfreeze", "unfreezerequest", "reviewrequest", "evaluation",
         "riskrule", "ruleversion", "riskscenario", "blockedcounterparty", "customerriskprofile", "precheckpolicy",
+        "backtest",
     )
 ]
 ROLE_PERMISSIONS = {
@@ -18,7 +19,7 @@ ROLE_PERMISSIONS = {
     "RISK_OFFICER": _VIEW + [
         ("risk", "work_case"), ("risk", "approve_risk_action"), ("risk", "change_case"),
         ("risk", "change_reviewrequest"), ("risk", "add_ruleversion"), ("risk", "change_ruleversion"),
-        ("risk", "add_riskrule"), ("risk", "change_riskscenario"), ("risk", "add_blockedcounterparty"),
+        ("risk", "add_riskrule"), ("risk", "change_riskscenario"), ("risk", "add_backtest"), ("risk", "add_blockedcounterparty"),
         ("risk", "change_blockedcounterparty"), ("risk", "add_customerriskprofile"),
         ("risk", "change_customerriskprofile"), ("risk", "change_precheckpolicy"),
     ],

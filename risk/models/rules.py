@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["Outcome", "RiskRule", "RiskScenario", "RuleVersion"]
+__all__ = ["Backtest", "Outcome", "RiskRule", "RiskScenario", "RuleVersion"]
 
 
 class Outcome(models.TextChoices):
@@ -113,3 +113,36 @@ class RuleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} v{self.number}"
+
+
+class Backtest(models.Model):
+    """A rule version run over past evaluations (their stored inputs) in a Celery job, with its
+    progress, and what it would have raised against the version that was live then."""
+
+    class Status(models.TextChoices):
+        QUEUED = "QUEUED", _("Queued")
+        RUNNING = "RUNNING", _("Running")
+        DONE = "DONE", _("Done")
+        FAILED = "FAILED", _("Failed")
+
+    rule_version = models.ForeignKey(
+        RuleVersion, on_delete=models.PROTECT, related_name="backtests", verbose_name=_("rule version")
+    )
+    since = models.DateTimeField(_("from"))
+    until = models.DateTimeField(_("to"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("evaluations to replay"), default=0)
+    done = models.PositiveIntegerField(_("replayed"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("backtest")
+        verbose_name_plural = _("backtests")
+
+    def __str__(self) -> str:
+        return f"{self.rule_version} {self.status}"

@@ -8,7 +8,9 @@
   is held);
 - ``BLOCK``: as REVIEW, and the customer is frozen at once through accounts
   (``customer_freeze_automated``), recorded as a ``RiskFreeze`` that only a second officer lifts.
-Shadow versions never reach here: only the live outcome is applied.
+Shadow versions never reach here: only the live outcome is applied. With ``RISK_ENFORCE`` off
+(a bank-wide "monitor only" switch, e.g. while tuning new rules) alerts and cases are still
+recorded, but nobody is restricted.
 """
 
 from __future__ import annotations
@@ -107,6 +109,8 @@ def decision_apply(*, evaluation: Evaluation, customer: Customer) -> None:
     case = case_open_get(customer=customer, outcome=evaluation.outcome)
     _alerts_hit(customer=customer, case=case, evaluation=evaluation, fired=fired)
     reason_code = ",".join(sorted({r.rule_version.rule.code for r in fired}))[:40]
+    if not getattr(settings, "RISK_ENFORCE", True):
+        return  # monitoring only (RISK_ENFORCE off): alerts and cases, no restriction
     if evaluation.outcome == Outcome.STEP_UP:
         _step_up_next(customer, reason_code)
         notice_send(customer_id=customer.pk, kind=CustomerNotice.Kind.STEP_UP, reason_code=reason_code)

@@ -311,3 +311,41 @@ def test_concurrent_events_of_one_customer_never_double_count_a_window() -> None
     )
     assert counts == list(range(1, 9))
     assert RiskFact.objects.filter(customer=payer, kind="PAYMENT_OUT").count() == 8
+
+
+def test_a_backtest_replays_a_version_over_past_evaluations_with_progress(
+    alice: Customer, officers: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from celery import current_app
+
+    from risk.models import Backtest
+    from risk.services.backtests import backtest_start
+
+    bob = CustomerFactory()
+    at = timezone.now() - timedelta(hours=5)
+    deliver(*[p2p_event(alice, CustomerFactory(), "48500.00", at + timedelta(hours=i)) for i in range(3)])
+    deliver(*[p2p_event(bob, CustomerFactory(), "46000.00", at + timedelta(hours=i)) for i in range(2)])
+    candidate = rule_version_create(
+        officer=officers[0],
+        rule=RiskRule.objects.get(code="structuring"),
+        expression='kind == "PAYMENT_OUT" and near_threshold_count_24h >= 2',
+        score=60,
+        explanation_en="{near_threshold_count_24h} near the threshold",
+        explanation_zh="{near_threshold_count_24h}笔接近报告金额",
+    )
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            started = backtest_start(
+                officer=officers[0], version=candidate, since=timezone.now() - timedelta(days=1), until=timezone.now()
+            )
+    finally:
+        current_app.conf.task_always_eager = eager
+
+    done = Backtest.objects.get(pk=started.pk)
+    assert (done.status, done.total, done.done) == ("DONE", 5, 5)
+    assert done.result["candidate"] == {"hits": 3, "alerts": 2, "customers": sorted([alice.pk, bob.pk])}
+    assert done.result["live"] == {"hits": 1, "alerts": 1, "customers": [alice.pk]}
+    assert done.result["newly_flagged"] == [bob.pk] and done.result["no_longer_flagged"] == []
+    assert RuleVersion.objects.get(pk=candidate.pk).status == "DRAFT"  # a backtest changes nothing live
