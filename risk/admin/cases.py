@@ -118,7 +118,12 @@ class CaseAdmin(ViewOnlyMixin, admin.ModelAdmin):
             "-evaluated_at"
         )[:10]
         lines = [
-            (e.evaluated_at.strftime("%Y-%m-%d %H:%M"), e.get_outcome_display(), line["rule"], line["text"])
+            (
+                timezone.localtime(e.evaluated_at).strftime("%Y-%m-%d %H:%M"),
+                e.get_outcome_display(),
+                line["rule"],
+                line["text"],
+            )
             for e in evaluations
             for line in selectors.evaluation_explain(e)
             if not line["shadow"]

@@ -101,7 +101,7 @@ class Alert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule_id} ({self.hits})"
+        return f"#{self.pk} {self.rule}"
 
 
 class AlertHit(models.Model):
@@ -172,7 +172,7 @@ class RiskHold(models.Model):
         constraints = [models.UniqueConstraint(fields=["transfer"], name="risk_hold_once_per_transfer")]
 
     def __str__(self) -> str:
-        return f"{self.transfer_id}: {self.status}"
+        return f"#{self.pk} {self.get_status_display()}"
 
 
 class RiskFreeze(models.Model):

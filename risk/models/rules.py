@@ -67,7 +67,10 @@ class RiskRule(models.Model):
         verbose_name_plural = _("risk rules")
 
     def __str__(self) -> str:
-        return self.code
+        from django.utils.translation import get_language
+
+        name = self.name_zh if (get_language() or "").lower().startswith("zh") else self.name_en
+        return f"{name} ({self.code})"
 
 
 class RuleVersion(models.Model):
