@@ -512,13 +512,14 @@ RISK_STRUCTURING_BAND_PERCENT = env_int("RISK_STRUCTURING_BAND_PERCENT", 10, min
 RISK_CASE_SLA_HOURS = {"BLOCK": 4, "REVIEW": 24, "DEFAULT": 72}
 # Off: the asynchronous rules only record alerts and cases (no hold, freeze or step-up flag).
 RISK_ENFORCE = env_bool("RISK_ENFORCE", True)
-# A customer frozen by risk is unfrozen only through an approved unfreeze request (a second officer).
-ACCOUNTS_STATUS_CHANGE_GUARDS = ["risk.services.freezes.unfreeze_guard"]
+# A customer frozen by risk is unfrozen only through an approved unfreeze request (a second officer);
+# a customer who still holds money is not closed.
+ACCOUNTS_STATUS_CHANGE_GUARDS = ["risk.services.freezes.unfreeze_guard", "payments.guards.customer_close_guard"]
 PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks.promotions_quote_none")
 
 # The branch desk (docs/accounts.md): panels other apps render into the customer page and the admin
 # home page, by dotted path, so accounts imports no other domain app. A panel returns safe HTML.
-ACCOUNTS_CUSTOMER_PAGE_PANELS = ["payments.desk.customer_panel"]
+ACCOUNTS_CUSTOMER_PAGE_PANELS = ["payments.desk.customer_panel", "risk.desk.customer_panel"]
 ADMIN_HOME_PANELS = ["payments.desk.approval_queue"]
 # Development only: the last SMS messages (codes included) kept for the admin's "SMS codes" page.
 DEV_SMS_RECENT = 0 if IS_PRODUCTION else 20

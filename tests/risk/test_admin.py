@@ -100,3 +100,18 @@ def test_a_manager_of_another_branch_sees_no_case(alice: Customer) -> None:
 
     assert listing.status_code == 200 and f"/admin/risk/case/{case.pk}/change/" not in listing.content.decode()
     assert page.status_code == 302  # "does not exist" redirect
+
+
+def test_the_customer_page_shows_the_risk_panel_to_officers_only(alice: Customer, officers: Any) -> None:
+    case = _structuring_case(alice)
+    teller = StaffFactory(roles=[StaffRole.TELLER], branch=BranchFactory())
+    Customer.objects.filter(pk=alice.pk).update(home_branch=teller.staff_profile.branch)
+
+    page = admin_client_for(officers[0]).get(f"/admin/accounts/customer/{alice.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+    holds = admin_client_for(officers[0]).get(f"/admin/risk/riskhold/?customer__id__exact={alice.pk}")
+    teller_page = admin_client_for(teller).get(f"/admin/accounts/customer/{alice.pk}/change/")
+
+    assert page.status_code == 200 and 'id="desk-risk"' in page.content.decode()
+    assert f"/admin/risk/case/{case.pk}/change/" in page.content.decode()
+    assert holds.status_code == 200
+    assert teller_page.status_code == 200 and 'id="desk-risk"' not in teller_page.content.decode()
