@@ -29,6 +29,12 @@ def phone_index(e164: str) -> str:
     return blind_index(e164, purpose="phone")
 
 
+def device_index(device_id: str) -> str:
+    """Keyed hash of an app's device id: what events carry so that risk can see one physical device
+    used by several customers (anti-fraud only) without the identifier itself."""
+    return blind_index(device_id, purpose="device")
+
+
 def national_id_index(national_id: str) -> str:
     return blind_index(national_id.upper(), purpose="national_id")
 

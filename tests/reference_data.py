@@ -17,6 +17,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "accounts.migrations.0006_staffsod_staff_change_requests",
     "promotions.migrations.0002_campaign_versions_append_only_and_roles",
     "promotions.migrations.0005_reward_and_coupon_roles",
+    "risk.migrations.0002_builtin",
 ]
 
 
@@ -42,6 +43,10 @@ def reference_data_restore() -> None:
                     "balance_cap_minor": cap,
                 },
             )
+        if dotted.startswith("risk."):
+            from risk.builtin import builtin_ensure
+
+            builtin_ensure()
         for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
             group, _ = Group.objects.get_or_create(name=role)
             for app_label, codename in perms:

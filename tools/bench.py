@@ -50,6 +50,7 @@ MODULES = [
     "tools.bench_events",
     "tools.bench_history",
     "tools.bench_promotions",
+    "tools.bench_risk",
 ]
 EXTRA_MODULES = [m for m in os.environ.get("BENCH_MODULES", "").split(",") if m]
 

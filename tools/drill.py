@@ -619,6 +619,34 @@ def wait_events(after_id: int, seconds: float) -> tuple[int, int, int]:
         time.sleep(1)
 
 
+def risk_tally(after_id: int) -> dict[str, int]:
+    """Risk's side of the events after ``after_id``: decisions expected (one per evaluated customer
+    of each event) and made, and duplicates: two evaluations of one event and customer, two open
+    alerts of one customer and rule, an alert whose hit count differs from its hit rows."""
+    from django.db.models import Count, F
+
+    from core.models import OutboxEvent
+    from risk.models import Alert, Evaluation
+    from risk.topics import EVALUATED_TOPICS, event_signals
+
+    events = OutboxEvent.objects.filter(pk__gt=after_id, topic__in=EVALUATED_TOPICS).order_by("pk")
+    expected = sum(sum(1 for s in event_signals(e) if s.evaluate) for e in events.iterator())
+    evaluations = Evaluation.objects.filter(event_id__gt=after_id)
+    twice = evaluations.values("event_id", "customer").annotate(n=Count("id")).filter(n__gt=1).count()
+    open_twice = (
+        Alert.objects.filter(status="OPEN").values("customer", "rule").annotate(n=Count("id")).filter(n__gt=1).count()
+    )
+    miscounted = Alert.objects.annotate(n=Count("hit_rows")).exclude(hits=F("n")).count()
+    return {
+        "expected": expected,
+        "decided": evaluations.count(),
+        "evaluated_twice": twice,
+        "alerts": Alert.objects.count(),
+        "open_alerts_twice": open_twice,
+        "alerts_miscounted": miscounted,
+    }
+
+
 # --- duplicated effects, counted apart from ConsumedEvent (tools/drill_app) ------------------------
 @dataclass
 class EffectTally:
@@ -830,8 +858,9 @@ def topups_open(topup_ids: list[int]) -> int:
 
 @drill("worker-kill", order=10)
 def worker_kill(stack: Stack) -> DrillResult:
-    """The Celery worker SIGKILLed KILLS times while handling events, hold expiries and top-up
-    confirmations; then already-handled deliveries are sent again on purpose."""
+    """The Celery worker SIGKILLed KILLS times while handling events (the risk rules included: they
+    run on its ``risk`` queue), hold expiries and top-up confirmations; then already-handled
+    deliveries are sent again on purpose. Risk: every event decided, no decision or alert twice."""
     from celery import current_app
     from django.db import connection
     from django.utils import timezone
@@ -901,10 +930,19 @@ def worker_kill(stack: Stack) -> DrillResult:
     overdue = Hold.objects.filter(pk__in=holds, status="AUTHORIZED", expires_at__lt=timezone.now()).count()
     effects = effect_tally(after)
     tops = topup_tally(topups)
+    risk = risk_tally(after)
     attempted_transfers = len(produced) + sum(refused.values())
     result.attempted = expected + len(holds) + tops.created
-    result.lost = (expected - handled) + overdue + (tops.created - tops.completed) + tops.transfers_missing
-    result.duplicated = twice + effects.extra + tops.transfers_extra
+    result.lost = (
+        (expected - handled)
+        + overdue
+        + (tops.created - tops.completed)
+        + tops.transfers_missing
+        + max(0, risk["expected"] - risk["decided"])
+    )
+    result.duplicated = (
+        twice + effects.extra + tops.transfers_extra + risk["evaluated_twice"] + risk["open_alerts_twice"]
+    )
     result.details.update(
         {
             "kills": kills,
@@ -919,6 +957,7 @@ def worker_kill(stack: Stack) -> DrillResult:
             "redelivered_on_purpose": redelivered,
             "broker_drained_after_redelivery": drained,
             "worker_peak_rss_mb": round(peak_rss, 1),
+            "risk": risk,
         }
     )
     invariants(result, total_before, credited=tops.credited_minor)
@@ -930,6 +969,17 @@ def worker_kill(stack: Stack) -> DrillResult:
         "already-handled deliveries re-sent on purpose and drained",
         redelivered > 0 and drained,
         f"{redelivered} re-sent, drained={drained}",
+    )
+    result.check(
+        "every event checked by the risk rules while workers die (0 unchecked)",
+        risk["expected"] > 0 and risk["decided"] == risk["expected"],
+        f"{risk['decided']}/{risk['expected']} decided",
+    )
+    result.check(
+        "no duplicate risk decision or alert",
+        risk["evaluated_twice"] == 0 and risk["open_alerts_twice"] == 0 and risk["alerts_miscounted"] == 0,
+        f"evaluated twice {risk['evaluated_twice']}, open alerts twice {risk['open_alerts_twice']}, "
+        f"hit counts off {risk['alerts_miscounted']} ({risk['alerts']} alerts)",
     )
     result.check("every hold past expiry released", overdue == 0, f"{overdue} of {len(holds)} still AUTHORIZED")
     result.check(

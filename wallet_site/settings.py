@@ -265,7 +265,9 @@ CELERY_TASK_ROUTES = {
 # --prefetch-multiplier 16`, docs/foundation.md): deliveries are idempotent (ConsumedEvent), so a
 # prefetch above 1 is safe there, and scheduled work never waits behind a burst of events.
 OUTBOX_DELIVERY_QUEUE = "events"
-OUTBOX_DELIVERY_ROUTES: dict[str, str] = {}  # consumer-name pattern -> queue, for a consumer needing its own pool
+# consumer-name pattern -> queue, for a consumer needing its own pool: the risk rules run on the
+# `risk` queue (served by the general worker, prefetch 1), never behind campaign or notification work.
+OUTBOX_DELIVERY_ROUTES: dict[str, str] = {"risk.*": "risk"}
 # Celery's Django fixup closes every database connection before and after each task unless this is
 # set: a new PostgreSQL connection per task (about 75 ms of a 80 ms outbox delivery, measured on the
 # loaded 2-core machine). Connections are kept for this many tasks; wallet_site/celery.py still drops
@@ -574,12 +576,28 @@ KYC_VERIFIER = env_str("KYC_VERIFIER", _SIMULATORS["KYC_VERIFIER"])
 # OTP SMS leave from a background thread after the answer ("inline": before it, for tests).
 ACCOUNTS_SMS_DELIVERY = env_choice("ACCOUNTS_SMS_DELIVERY", "thread", ("thread", "inline"))
 # Payments calls risk and promotions only through these dotted paths (ARCHITECTURE §3).
-PAYMENTS_RISK_PRECHECK = env_str("PAYMENTS_RISK_PRECHECK", "payments.hooks.risk_precheck_allow_all")
+# The risk app's pre-check (risk/precheck.py: one indexed statement). The test suite keeps the
+# allow-all default so payments tests do not meet step-up; risk's tests switch it on.
+PAYMENTS_RISK_PRECHECK = env_str(
+    "PAYMENTS_RISK_PRECHECK",
+    "payments.hooks.risk_precheck_allow_all" if DJANGO_ENV == "test" else "risk.precheck.risk_precheck",
+)
+# Risk (docs/risk.md): how long a step-up challenge may be confirmed and used; the reporting threshold
+# that "structuring" watches payments just under (CNY minor units) and how far under counts; case SLAs.
+RISK_STEP_UP_TTL_SECONDS = env_int("RISK_STEP_UP_TTL_SECONDS", 600, minimum=60, maximum=3600)
+RISK_REPORTING_THRESHOLD_MINOR = env_int("RISK_REPORTING_THRESHOLD_MINOR", 50_000_00, minimum=1)
+RISK_STRUCTURING_BAND_PERCENT = env_int("RISK_STRUCTURING_BAND_PERCENT", 10, minimum=1, maximum=50)
+RISK_CASE_SLA_HOURS = {"BLOCK": 4, "REVIEW": 24, "DEFAULT": 72}
+# Off: the asynchronous rules only record alerts and cases (no hold, freeze or step-up flag).
+RISK_ENFORCE = env_bool("RISK_ENFORCE", True)
+# A customer frozen by risk is unfrozen only through an approved unfreeze request (a second officer);
+# a customer who still holds money is not closed.
+ACCOUNTS_STATUS_CHANGE_GUARDS = ["risk.services.freezes.unfreeze_guard", "payments.guards.customer_close_guard"]
 PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks.promotions_quote_none")
 
 # The branch desk (docs/accounts.md): panels other apps render into the customer page and the admin
 # home page, by dotted path, so accounts imports no other domain app. A panel returns safe HTML.
-ACCOUNTS_CUSTOMER_PAGE_PANELS = ["payments.desk.customer_panel"]
+ACCOUNTS_CUSTOMER_PAGE_PANELS = ["payments.desk.customer_panel", "risk.desk.customer_panel"]
 ADMIN_HOME_PANELS = ["payments.desk.approval_queue"]
 # The admin site's extension points (core/admin_site.py), so core imports no app: staff passkeys.
 ADMIN_ACCESS_CHECKS = ["accounts.staff_passkeys.access_check"]

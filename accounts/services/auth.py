@@ -24,7 +24,7 @@ from accounts import errors
 from accounts.authentication import token_hash
 from accounts.consent_texts import consent_version_validate
 from accounts.models import Consent, Customer, CustomerToken, Device, KycTier, OtpChallenge
-from accounts.pii import phone_index
+from accounts.pii import device_index, phone_index
 from accounts.selectors import customer_get_by_public_id
 from accounts.services.events import event_publish
 from accounts.services.otp import otp_check, otp_consume, phone_normalize_or_error
@@ -77,6 +77,8 @@ def _token_issue(*, customer: Customer, device: Device) -> IssuedToken:
 
 
 def _device_trust(*, customer: Customer, device_id: str, name: str) -> Device:
+    """Trust the device (created on first use). Call inside a transaction: a device seen for the
+    first time publishes ``customer.device_added`` in it."""
     now = timezone.now()
     device, created = Device.objects.select_for_update().get_or_create(
         customer=customer,
@@ -89,7 +91,25 @@ def _device_trust(*, customer: Customer, device_id: str, name: str) -> Device:
         if name:
             device.name = name[:100]
         device.save(update_fields=["trusted", "last_seen_at", "name"])
+    else:
+        _device_event(topic="customer.device_added", customer=customer, device=device, at=now)
     return device
+
+
+def _device_event(*, topic: str, customer: Customer, device: Device, at: Any, **extra: Any) -> None:
+    """A sign-in / device event for risk monitoring (ARCHITECTURE §6: device data serves anti-fraud
+    only): ids and the device's keyed hash, never the device id itself."""
+    event_publish(
+        topic=topic,
+        key=str(customer.public_id),
+        payload={
+            "customer_id": str(customer.public_id),
+            "device": str(device.public_id),
+            "device_hash": device_index(device.device_id),
+            "at": at.isoformat(),
+            **extra,
+        },
+    )
 
 
 def customer_register(
@@ -226,6 +246,13 @@ def customer_login(
             otp_consume(challenge)
         device = _device_trust(customer=customer, device_id=device_id, name=device_name)
         issued = _token_issue(customer=customer, device=device)
+        _device_event(
+            topic="customer.logged_in",
+            customer=customer,
+            device=device,
+            at=timezone.now(),
+            with_otp=challenge is not None,
+        )
     return issued
 
 
@@ -247,6 +274,15 @@ def customer_password_change(
         if current_token is not None:
             others = others.exclude(pk=current_token.pk)
         others.update(revoked_at=timezone.now())
+        _password_event(topic="customer.password_changed", customer=customer)
+
+
+def _password_event(*, topic: str, customer: Customer) -> None:
+    event_publish(
+        topic=topic,
+        key=str(customer.public_id),
+        payload={"customer_id": str(customer.public_id), "at": timezone.now().isoformat()},
+    )
 
 
 def customer_password_reset(*, phone: str, otp_code: str, new_password: str) -> None:
@@ -262,6 +298,7 @@ def customer_password_reset(*, phone: str, otp_code: str, new_password: str) -> 
         otp_consume(challenge)
         Customer.objects.filter(pk=customer.pk).update(password=make_password(new_password), updated_at=timezone.now())
         CustomerToken.objects.filter(customer=customer, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        _password_event(topic="customer.password_reset", customer=customer)
     cache.delete(_login_fail_key(index))
 
 

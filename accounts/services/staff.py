@@ -165,48 +165,90 @@ _TRANSITIONS = {
 }
 
 
+def _status_change_guards(*, customer: Customer, action: str, staff: Any, dual_control: dict[str, Any] | None) -> None:
+    """Other apps' conditions on a status change (``ACCOUNTS_STATUS_CHANGE_GUARDS``, dotted paths of
+    ``guard(*, customer, action, staff, dual_control)`` raising a ``DomainError`` to refuse):
+    risk refuses a one-person unfreeze of a customer it froze. Called under the customer's lock."""
+    from django.utils.module_loading import import_string
+
+    for dotted in getattr(settings, "ACCOUNTS_STATUS_CHANGE_GUARDS", []):
+        import_string(dotted)(customer=customer, action=action, staff=staff, dual_control=dual_control)
+
+
+def _status_apply(
+    *, locked: Customer, action: str, reason: str, actor: Any, request: HttpRequest | None, changes: dict[str, Any]
+) -> Customer:
+    """Move a locked customer to the action's status; audit ``accounts.customer.<action>`` and
+    publish ``customer.status_changed`` in the caller's transaction."""
+    allowed_from, target = _TRANSITIONS[action]
+    if locked.status not in allowed_from:
+        raise errors.InvalidStatusChange()
+    before = locked.status
+    locked.status = target
+    locked.status_reason = reason if target != Customer.Status.ACTIVE else ""
+    locked.status_changed_at = timezone.now()
+    locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
+    if target == Customer.Status.CLOSED:
+        CustomerToken.objects.filter(customer=locked, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(
+        action=f"accounts.customer.{action}",
+        actor=actor,
+        obj=locked,
+        reason=reason,
+        request=request,
+        changes={"status": [before, target], **changes},
+    )
+    event_publish(
+        topic="customer.status_changed",
+        key=str(locked.public_id),
+        payload={
+            "customer_id": str(locked.public_id),
+            "status": target,
+            "previous_status": before,
+        },
+    )
+    return locked
+
+
 def customer_status_change(
-    *, staff: Any, customer: Customer, action: str, reason: str, request: HttpRequest | None = None
+    *,
+    staff: Any,
+    customer: Customer,
+    action: str,
+    reason: str,
+    request: HttpRequest | None = None,
+    dual_control: dict[str, Any] | None = None,
 ) -> Customer:
     """Freeze, unfreeze or close with a reason the customer can read (``me.status_reason``).
 
-    Closing revokes every token. Audit action ``accounts.customer.<action>``.
+    Closing revokes every token. Audit action ``accounts.customer.<action>``. ``dual_control``: the
+    approved request this change applies (``{"app", "request", "maker", "checker"}``, recorded in
+    the audit row); the status-change guards may require one (``ACCOUNTS_STATUS_CHANGE_GUARDS``).
     """
     if action not in _TRANSITIONS:
         raise errors.InvalidStatusChange()
     _require_perm(staff, "accounts.change_customer")
     _require_visible(staff, customer)
     reason = _reason_required(reason)
-    allowed_from, target = _TRANSITIONS[action]
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
-        if locked.status not in allowed_from:
-            raise errors.InvalidStatusChange()
-        before = locked.status
-        locked.status = target
-        locked.status_reason = reason if target != Customer.Status.ACTIVE else ""
-        locked.status_changed_at = timezone.now()
-        locked.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-        if target == Customer.Status.CLOSED:
-            CustomerToken.objects.filter(customer=locked, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_record(
-            action=f"accounts.customer.{action}",
-            actor=staff,
-            obj=locked,
-            reason=reason,
-            request=request,
-            changes={"status": [before, target]},
-        )
-        event_publish(
-            topic="customer.status_changed",
-            key=str(locked.public_id),
-            payload={
-                "customer_id": str(locked.public_id),
-                "status": target,
-                "previous_status": before,
-            },
-        )
-    return locked
+        _status_change_guards(customer=locked, action=action, staff=staff, dual_control=dual_control)
+        changes = {"dual_control": dual_control} if dual_control else {}
+        return _status_apply(locked=locked, action=action, reason=reason, actor=staff, request=request, changes=changes)
+
+
+def customer_freeze_automated(*, customer: Customer, reason: str, source: str) -> Customer | None:
+    """Freeze at once on an automated decision (risk's BLOCK outcome): no staff member acts, so
+    none is checked; the audit row names ``source`` as the actor. Call inside the decision's
+    transaction. Returns None when the customer is not ACTIVE (already frozen or closed: nothing
+    changes). Unfreezing is never automated: a person does it, through ``customer_status_change``."""
+    reason = _reason_required(reason)
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if locked.status != Customer.Status.ACTIVE:
+        return None
+    return _status_apply(
+        locked=locked, action="freeze", reason=reason, actor=source, request=None, changes={"automated": source}
+    )
 
 
 def customer_pii_reveal(

@@ -127,3 +127,8 @@ def owned_kwargs(route: str, owner: Actor) -> dict[str, Any] | None:
 from tests.payments.factories_movements import MOVEMENT_OBJECT_ROUTES  # noqa: E402
 
 OBJECT_ROUTES.update(MOVEMENT_OBJECT_ROUTES)
+
+# Risk registers its owner-object factories (tests/risk/factories.py).
+from tests.risk.factories import RISK_OBJECT_ROUTES  # noqa: E402
+
+OBJECT_ROUTES.update(RISK_OBJECT_ROUTES)

@@ -1,1 +1,0 @@
-"""Models of this app (see ARCHITECTURE.md §3 for its boundary)."""
