@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -208,6 +209,11 @@ def precheck_decide(ctx: PaymentContext, facts: PrecheckFacts, *, now: datetime 
     if facts.challenge_ok:
         return RiskDecision(allowed=True, reason_code="STEP_UP_CONFIRMED")
     code, message = reason
+    if not getattr(settings, "RISK_PRECHECK_STEP_UP", False):
+        # The payment path does not pass a confirmed challenge to the money step yet (docs/risk.md,
+        # "Wiring"): asking for a step-up now would stop the payment with no way through. Allowed;
+        # the asynchronous rules still see the payment.
+        return RiskDecision(allowed=True, reason_code=f"STEP_UP_WAIVED:{code}")
     if facts.challenge_ok is False:
         code = "STEP_UP_CHALLENGE_INVALID"
         message = _("This verification is not valid for this payment. Confirm the payment again with a new code.")
