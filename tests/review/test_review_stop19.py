@@ -1,0 +1,235 @@
+"""Outside review of the 19th stop (issues 11, 12, 15, 16 and the polling outbox relay).
+
+Each test is named for the behaviour that SHOULD hold. A failing test is a finding (see the report in
+the commit message); a passing one is something that held.
+
+Findings (failing here):
+- test_an_editor_of_an_earlier_version_cannot_approve_its_resubmission (medium): ``campaign_submit``
+  empties ``campaign.editors``, so after a rejection a resubmission's ``version.authors`` forgets
+  who wrote the rules it still carries: that person approves their own work.
+- test_a_campaign_paused_by_a_risk_officer_is_not_resumed_by_marketing_alone (medium): the risk
+  officer's pause is undone by any marketer (the campaign's own author included), no second person.
+- test_the_following_relay_backs_off_while_the_broker_is_down (low): ``outbox_relay_run`` swallows
+  the broker error, so ``relay_follow`` never backs off: 50 claim/rollback/UPDATE cycles a second.
+- test_a_passkey_asked_for_a_top_up_does_not_confirm_a_withdrawal (medium): the payment fingerprint
+  has no operation: top-ups and withdrawals share the payee ``card:<id>``.
+- test_a_qr_sent_as_scanned_with_a_trailing_newline_is_confirmed_by_its_passkey (low): the payment
+  trims ``qr``/``to_phone``, payment-options keeps the payee as sent: "as sent" fails closed.
+
+Held (passing here): see the docstrings marked "Held".
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any
+
+import pytest
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from accounts.models import Customer, KycTier
+from core import outbox
+from core.outbox import event_publish
+from core.outbox_relay import relay_follow
+from payments.ledger import wallet_code
+from payments.models import LedgerAccount, Withdrawal
+from payments.services.merchant_payments import merchant_static_qr
+from promotions.errors import ApproverNotAllowed, PermissionRequired
+from promotions.models import Campaign
+from promotions.services.approvals import campaign_approve, campaign_reject
+from promotions.services.campaigns import campaign_create, campaign_submit, campaign_update
+from promotions.services.lifecycle import campaign_pause, campaign_resume, campaign_schedule, campaigns_tick
+from tests.accounts.conftest import _sms_outbox, bearer_client  # noqa: F401 - the passkey registration's SMS
+from tests.core.test_outbox import record_effect  # noqa: F401 - registers consumer tests.record_effect (test.happened)
+from tests.accounts.passkey_flows import registered
+from tests.accounts.software_authenticator import SoftwareAuthenticator
+from tests.factories import PAYMENT_PIN
+from tests.payments.factories import ledger_snapshot, wallet_fund
+from tests.payments.factories_movements import card_for, merchant_make
+from tests.promotions.conftest import (  # noqa: F401 - fixtures
+    _promotions_reference_data,
+    approver,
+    draft_data,
+    maker,
+    risk_officer,
+)
+
+
+# --- promotions: separation of duties --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_editor_of_an_earlier_version_cannot_approve_its_resubmission(maker, approver) -> None:
+    """docs/promotions.md: "nobody approves a version they created, edited or submitted". The
+    approver's colleague edits the draft (the budget), the maker submits, a third person rejects, the
+    maker resubmits unchanged: the rules the editor wrote are the new version's, yet the editor may
+    approve it (``campaign.editors`` was emptied by the first submission)."""
+    from tests.factories import StaffFactory
+
+    editor = approver  # a marketer
+    third = StaffFactory(roles=["MARKETING"], branch=None)
+    campaign = campaign_create(by=maker, data=draft_data())
+    campaign_update(campaign_id=campaign.pk, by=editor, data={"budget_minor": 9_000_00})
+    campaign_submit(campaign_id=campaign.pk, by=maker)
+    campaign_reject(campaign_id=campaign.pk, by=third, reason="please double-check the dates")
+    version = campaign_submit(campaign_id=campaign.pk, by=maker)  # unchanged: the editor's budget stays
+    assert version.rules["budget_minor"] == 9_000_00 if "budget_minor" in version.rules else True
+
+    with pytest.raises(ApproverNotAllowed):
+        campaign_approve(campaign_id=campaign.pk, by=editor, reason="looks right")
+
+
+@pytest.mark.django_db
+def test_a_campaign_paused_by_a_risk_officer_is_not_resumed_by_marketing_alone(
+    maker, approver, risk_officer, settings
+) -> None:
+    """A risk officer pauses a running campaign (a fraud pattern): the pause is a control. The
+    campaign's own author resumes it alone the next minute, without the risk officer or any second
+    person (only ``promotions.operate_campaign`` is checked)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    campaign = campaign_create(by=maker, data=draft_data())
+    campaign_submit(campaign_id=campaign.pk, by=maker)
+    campaign_approve(campaign_id=campaign.pk, by=approver, reason="ok")
+    now = timezone.now()
+    campaign_schedule(
+        campaign_id=campaign.pk, by=maker, starts_at=now - timedelta(minutes=1), ends_at=now + timedelta(days=7)
+    )
+    assert campaigns_tick()["started"] == 1
+    campaign_pause(campaign_id=campaign.pk, by=risk_officer, reason="fraud ring uses this campaign")
+
+    with pytest.raises((PermissionRequired, ApproverNotAllowed)):
+        campaign_resume(campaign_id=campaign.pk, by=maker)
+
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PAUSED
+
+
+# --- the outbox relay ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_following_relay_backs_off_while_the_broker_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``relay_follow``'s docstring: "A failing run (the broker or the database down) backs off up to
+    5 s and retries". With the broker refusing every message, a second of following should try a
+    handful of times (0.4 s, 0.8 s, ... apart), not every 20 ms."""
+    tries: list[float] = []
+    lock = threading.Lock()
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        with lock:
+            tries.append(time.monotonic())
+        raise KombuOperationalError("Error 111 connecting to localhost:6379. Connection refused.")
+
+    monkeypatch.setattr(outbox.outbox_deliver, "apply_async", refuse)
+    event_publish(topic="test.happened", payload={})
+    stop = threading.Event()
+    thread = threading.Thread(target=relay_follow, kwargs={"stop": stop}, daemon=True)
+    thread.start()
+    time.sleep(1.5)
+    stop.set()
+    thread.join(10)
+
+    assert tries, "the relay never tried the broker (no consumer of the topic?)"
+    assert len(tries) <= 5, f"{len(tries)} sends in 1.5 s while the broker was down: no backoff"
+
+
+# --- passkeys ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alice_client(alice: Customer) -> Any:
+    return bearer_client(alice)
+
+
+@pytest.fixture
+def authenticator(alice_client: Any) -> SoftwareAuthenticator:
+    authenticator = SoftwareAuthenticator()
+    registered(alice_client, authenticator)
+    return authenticator
+
+
+def _passkey(client: Any, authenticator: SoftwareAuthenticator, *, payee: str, key: str, amount: str) -> dict[str, Any]:
+    options = client.post(
+        "/api/v1/me/passkeys/payment-options",
+        {"amount": amount, "currency": "CNY", "payee": payee, "idempotency_key": key},
+        format="json",
+    )
+    assert options.status_code == 200, options.json()
+    body = options.json()
+    return {"challenge_id": body["challenge_id"], "credential": authenticator.assertion(body["public_key"])}
+
+
+@pytest.mark.django_db
+def test_a_passkey_asked_for_a_top_up_does_not_confirm_a_withdrawal(alice, alice_client, authenticator) -> None:
+    """Dynamic linking: what the customer's passkey signs must name the operation. The app (or a
+    tampered one) asks the customer to confirm a top-up of 200.00 from their card, and sends a
+    withdrawal of 200.00 to it with the same answer: the fingerprint (customer, amount, currency,
+    payee ``card:<id>``, key) is the same for both, so the withdrawal is confirmed."""
+    KycTier.objects.filter(pk=alice.kyc_tier_id).update(passkey_replaces_pin=True)
+    wallet_fund(alice, "500.00")
+    card = card_for(alice)
+    key = str(uuid.uuid4())
+    signed_for_a_top_up = _passkey(alice_client, authenticator, payee=f"card:{card.public_id}", key=key, amount="200.00")
+
+    response = alice_client.post(
+        "/api/v1/withdrawals",
+        {"card": str(card.public_id), "amount": "200.00", "currency": "CNY", "passkey": signed_for_a_top_up},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+    assert response.status_code == 403, (response.status_code, response.json())
+    assert not Withdrawal.objects.filter(customer=alice).exists()
+
+
+@pytest.mark.django_db
+def test_a_qr_sent_as_scanned_with_a_trailing_newline_is_confirmed_by_its_passkey(
+    alice, alice_client, authenticator
+) -> None:
+    """docs/accounts.md: the payee is ``qr:<qr text as sent>``. A scanner hands the text with a
+    trailing newline; the app sends it as scanned to both calls. payment-options keeps it
+    (``trim_whitespace=False``), the payment trims ``qr`` before building the payee: 403 binding,
+    for a payment the customer did confirm."""
+    KycTier.objects.filter(pk=alice.kyc_tier_id).update(passkey_replaces_pin=True)
+    wallet_fund(alice, "100.00")
+    scanned = merchant_static_qr(merchant_make()) + "\n"
+    key = str(uuid.uuid4())
+    passkey = _passkey(alice_client, authenticator, payee=f"qr:{scanned}", key=key, amount="8.80")
+
+    paid = alice_client.post(
+        "/api/v1/payments",
+        {"qr": scanned, "amount": "8.80", "currency": "CNY", "passkey": passkey},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+    assert paid.status_code == 201, paid.json()
+
+
+@pytest.mark.django_db
+def test_held_a_wrong_pin_sent_with_a_valid_passkey_refuses_and_counts(alice, bob, alice_client, authenticator) -> None:
+    """Held: where the passkey replaces the PIN, a wrong PIN sent along still refuses the payment
+    and counts as a wrong try (no silent preference for the passkey)."""
+    KycTier.objects.filter(pk=alice.kyc_tier_id).update(passkey_replaces_pin=True)
+    wallet_fund(alice, "100.00")
+    key = str(uuid.uuid4())
+    passkey = _passkey(alice_client, authenticator, payee=f"phone:{bob.phone}", key=key, amount="1.00")
+    before = ledger_snapshot()
+
+    response = alice_client.post(
+        "/api/v1/transfers",
+        {"to_phone": bob.phone, "amount": "1.00", "pin": "000000", "passkey": passkey},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+    assert response.status_code == 403 and response.json()["code"] == "payment_pin_invalid", response.json()
+    assert ledger_snapshot() == before
+    assert Customer.objects.get(pk=alice.pk).pin_failed_attempts == 1
+    assert LedgerAccount.objects.get(code=wallet_code(alice, "CNY")).posted_minor == 100_00
+    assert PAYMENT_PIN != "000000"
