@@ -233,3 +233,136 @@ def test_held_a_wrong_pin_sent_with_a_valid_passkey_refuses_and_counts(alice, bo
     assert Customer.objects.get(pk=alice.pk).pin_failed_attempts == 1
     assert LedgerAccount.objects.get(code=wallet_code(alice, "CNY")).posted_minor == 100_00
     assert PAYMENT_PIN != "000000"
+
+
+# --- issue 11: accounts named by code in the money step -------------------------------------------
+
+
+def _bare_merchant(currency: str = "CNY") -> Any:
+    """A merchant whose ledger account in ``currency`` was never opened (the first payment opens it)."""
+    from payments.models import Merchant
+    from tests.factories import BranchFactory
+
+    return Merchant.objects.create(name="新开的店", mcc="5812", signing_branch=BranchFactory(), currencies=[currency])
+
+
+@pytest.mark.django_db
+def test_held_a_refused_first_payment_to_a_new_merchant_opens_no_account(alice) -> None:
+    """Held: the merchant's account named by code is opened inside the refused block, so nothing stays."""
+    from payments.errors import InsufficientFunds
+    from payments.services.merchant_payments import merchant_payment_create
+    from core.money import Money
+
+    merchant = _bare_merchant()
+    wallet_fund(alice, "5.00")
+    qr = merchant_static_qr(merchant)
+
+    with pytest.raises(InsufficientFunds):
+        merchant_payment_create(customer=alice, qr=qr, amount=Money.parse("9.00", "CNY"))
+    assert not LedgerAccount.objects.filter(code=merchant.ledger_account_code("CNY")).exists()
+
+    payment = merchant_payment_create(customer=alice, qr=qr, amount=Money.parse("4.00", "CNY"))
+    account = LedgerAccount.objects.get(code=merchant.ledger_account_code("CNY"))
+    assert (account.kind, account.currency, account.customer_id, account.is_hot) == ("MERCHANT", "CNY", None, True)
+    assert payment.wallet_id == LedgerAccount.objects.get(code=wallet_code(alice, "CNY")).pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_held_many_first_payments_to_a_new_merchant_open_one_account_and_all_pay() -> None:
+    """Held: no customer lock covers a merchant: concurrent openers meet on ON CONFLICT and re-read."""
+    from collections import Counter
+
+    from payments.ledger.verify import ledger_verify
+    from tests.factories import CustomerFactory
+    from tests.payments.conftest import reference_data_ensure
+    from tests.payments.factories import customer_client
+    from tests.payments.test_concurrency import run_threads
+
+    reference_data_ensure()
+    payers = [CustomerFactory() for _ in range(8)]
+    for payer in payers:
+        wallet_fund(payer, "10.00")
+    merchant = _bare_merchant()
+    qr = merchant_static_qr(merchant)
+
+    def pay(i: int) -> str:
+        response = customer_client(payers[i]).post(
+            "/api/v1/payments",
+            {"qr": qr, "amount": "3.00", "currency": "CNY", "pin": PAYMENT_PIN},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+        )
+        return str(response.status_code)
+
+    outcomes = run_threads(8, pay)
+
+    assert outcomes == Counter({"201": 8}), outcomes
+    account = LedgerAccount.objects.get(code=merchant.ledger_account_code("CNY"))
+    from payments.ledger import account_balance
+
+    assert account_balance(account).posted.minor == 8 * 3_00
+    assert ledger_verify().ok, ledger_verify().drifts
+
+
+@pytest.mark.django_db
+def test_held_a_p2p_over_the_recipients_cap_opens_no_wallet_and_counterparties_are_the_new_wallet(alice, bob) -> None:
+    """Held: the balance cap of a wallet named by code refuses before commit and opens nothing; a
+    transfer that goes through records each posting's counterparty as the other wallet's id."""
+    from core.money import Money
+    from payments.errors import BalanceCapExceeded
+    from payments.models import Posting
+    from payments.services.transfers import transfer_p2p_create
+
+    wallet_fund(alice, "100.00")
+    Customer.objects.filter(pk=bob.pk).update(kyc_tier_id=0)  # tier 0: balance cap 0
+    bob.refresh_from_db()
+    assert not LedgerAccount.objects.filter(code=wallet_code(bob, "CNY")).exists()
+
+    with pytest.raises(BalanceCapExceeded):
+        transfer_p2p_create(sender=alice, recipient=bob, amount=Money(1_00, "CNY"))
+    assert not LedgerAccount.objects.filter(code=wallet_code(bob, "CNY")).exists()
+
+    Customer.objects.filter(pk=bob.pk).update(kyc_tier_id=1)
+    bob.refresh_from_db()
+    transfer = transfer_p2p_create(sender=alice, recipient=bob, amount=Money(1_00, "CNY"))
+    a_wallet = LedgerAccount.objects.get(code=wallet_code(alice, "CNY"))
+    b_wallet = LedgerAccount.objects.get(code=wallet_code(bob, "CNY"))
+    stored = {p.account_id: p.counterparty_account_id for p in Posting.objects.filter(transfer_id=transfer.pk)}
+    assert stored == {a_wallet.pk: b_wallet.pk, b_wallet.pk: a_wallet.pk}
+    written = {p.account_id: p.counterparty_account_id for p in transfer.written_postings}  # type: ignore[attr-defined]
+    assert written == stored
+
+
+# --- issue 16: cursors --------------------------------------------------------------------------------
+
+
+def _cursor(values: list[Any], reverse: int = 0) -> str:
+    import base64
+    import json
+
+    raw = json.dumps({"k": values, "r": reverse}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url, values",
+    [
+        ("/api/v1/cards", ["2026-01-01T00:00:00+00:00", 10**30]),
+        ("/api/v1/cards", ["2026-01-01T00:00:00+00:00", -(10**30)]),
+        ("/api/v1/me/devices", [None, 1]),
+        ("/api/v1/kyc/tiers", [10**30]),
+        ("/api/v1/me/consents", ["99999-01-01T00:00:00+00:00", 1]),
+        ("/api/v1/me/passkeys", [True, "x"]),
+        ("/api/v1/promotions/coupons", ["2026-01-01T00:00:00+00:00", 2**63]),
+        ("/api/v1/promotions/offers", [2**70, 1, 1, 1, "x"]),
+    ],
+)
+def test_a_forged_cursor_is_a_400_or_a_page_never_a_500(alice, alice_client, url: str, values: list[Any]) -> None:
+    """A cursor is unsigned JSON: any value a client forges must end in 400 ``invalid_cursor`` (or a
+    page of the caller's own data), never a 500."""
+    response = alice_client.get(url, {"cursor": _cursor(values)})
+
+    assert response.status_code in (200, 400), (response.status_code, response.content[:300])
+    if response.status_code == 400:
+        assert response.json()["code"] == "invalid_cursor"
