@@ -42,20 +42,13 @@ from promotions.services.approvals import campaign_approve, campaign_reject
 from promotions.services.campaigns import campaign_create, campaign_submit, campaign_update
 from promotions.services.lifecycle import campaign_pause, campaign_resume, campaign_schedule, campaigns_tick
 from tests.accounts.conftest import _sms_outbox, bearer_client  # noqa: F401 - the passkey registration's SMS
-from tests.core.test_outbox import record_effect  # noqa: F401 - registers consumer tests.record_effect (test.happened)
 from tests.accounts.passkey_flows import registered
 from tests.accounts.software_authenticator import SoftwareAuthenticator
+from tests.core.test_outbox import record_effect  # noqa: F401 - registers consumer tests.record_effect (test.happened)
 from tests.factories import PAYMENT_PIN
 from tests.payments.factories import ledger_snapshot, wallet_fund
 from tests.payments.factories_movements import card_for, merchant_make
-from tests.promotions.conftest import (  # noqa: F401 - fixtures
-    _promotions_reference_data,
-    approver,
-    draft_data,
-    maker,
-    risk_officer,
-)
-
+from tests.promotions.conftest import _promotions_reference_data, draft_data  # noqa: F401 - autouse fixture
 
 # --- promotions: separation of duties --------------------------------------------------------------
 
@@ -174,7 +167,9 @@ def test_a_passkey_asked_for_a_top_up_does_not_confirm_a_withdrawal(alice, alice
     wallet_fund(alice, "500.00")
     card = card_for(alice)
     key = str(uuid.uuid4())
-    signed_for_a_top_up = _passkey(alice_client, authenticator, payee=f"card:{card.public_id}", key=key, amount="200.00")
+    signed_for_a_top_up = _passkey(
+        alice_client, authenticator, payee=f"card:{card.public_id}", key=key, amount="200.00"
+    )
 
     response = alice_client.post(
         "/api/v1/withdrawals",
@@ -249,9 +244,9 @@ def _bare_merchant(currency: str = "CNY") -> Any:
 @pytest.mark.django_db
 def test_held_a_refused_first_payment_to_a_new_merchant_opens_no_account(alice) -> None:
     """Held: the merchant's account named by code is opened inside the refused block, so nothing stays."""
+    from core.money import Money
     from payments.errors import InsufficientFunds
     from payments.services.merchant_payments import merchant_payment_create
-    from core.money import Money
 
     merchant = _bare_merchant()
     wallet_fund(alice, "5.00")
@@ -391,12 +386,16 @@ def test_a_chinese_customer_reads_the_consent_texts_and_the_tiers_in_chinese(ali
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("amount, currency", [("1.234", "CNY"), ("1.00", "XYZ")])
-def test_payment_options_answers_its_errors_in_the_callers_language(alice_client, authenticator, amount, currency) -> None:
+def test_payment_options_answers_its_errors_in_the_callers_language(
+    alice_client, authenticator, amount, currency
+) -> None:
     """docs/api.md: ``message`` is in the language of ``Accept-Language``. ``me/passkeys/payment-options``
     raises ``MoneyError``'s English log text (``str(exc)``) as the message, whatever the language
     (the money endpoints map the code to a translated message, ``payments.api.common.money_parse``)."""
     body = {"amount": amount, "currency": currency, "payee": "phone:+8613800001111", "idempotency_key": "k-1"}
-    chinese = alice_client.post("/api/v1/me/passkeys/payment-options", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese = alice_client.post(
+        "/api/v1/me/passkeys/payment-options", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     english = alice_client.post("/api/v1/me/passkeys/payment-options", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
     assert chinese.status_code == english.status_code == 400
@@ -428,7 +427,9 @@ def test_a_wallet_id_sent_in_upper_case_is_confirmed_by_its_passkey(alice, bob, 
 
 
 @pytest.mark.django_db
-def test_the_schema_gives_the_status_a_stale_passkey_counter_really_answers(alice, bob, alice_client, authenticator) -> None:
+def test_the_schema_gives_the_status_a_stale_passkey_counter_really_answers(
+    alice, bob, alice_client, authenticator
+) -> None:
     """A cloned authenticator (its counter did not move) confirming a transfer: the answer's status
     must be the one ``/api/v1/schema`` lists ``passkey_counter_invalid`` under for that operation."""
     import re
@@ -463,6 +464,33 @@ def test_the_schema_gives_the_status_a_stale_passkey_counter_really_answers(alic
     responses = schema["paths"]["/api/v1/transfers"]["post"]["responses"]
     import json
 
-    statuses = [status for status, answer in responses.items() if re.search(r"`passkey_counter_invalid`", json.dumps(answer))]
+    statuses = [
+        status for status, answer in responses.items() if re.search(r"`passkey_counter_invalid`", json.dumps(answer))
+    ]
 
     assert str(stale.status_code) in statuses, f"answered {stale.status_code}, documented under {statuses}"
+
+
+@pytest.mark.django_db
+def test_a_customer_without_the_required_terms_consent_moves_no_money(alice, bob, alice_client) -> None:
+    """``GET /api/v1/consent-texts`` marks TERMS ``required``; registration refuses any version but the
+    current one. Yet ``DELETE /api/v1/me/consents/TERMS`` withdraws it (204) and the customer keeps
+    paying: the required consent is checked once, at registration, and never again (a new TERMS
+    version is never asked for either)."""
+    from accounts.models import Consent
+
+    Consent.objects.get_or_create(customer=alice, purpose="TERMS", defaults={"version": "2026-01"})
+    wallet_fund(alice, "10.00")
+    withdrawn = alice_client.delete("/api/v1/me/consents/TERMS")
+    assert not Consent.objects.filter(customer=alice, purpose="TERMS", withdrawn_at__isnull=True).exists() or (
+        withdrawn.status_code >= 400
+    )
+
+    sent = alice_client.post(
+        "/api/v1/transfers",
+        {"to_phone": bob.phone, "amount": "1.00", "pin": PAYMENT_PIN},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+
+    assert withdrawn.status_code >= 400 or sent.status_code == 403, (withdrawn.status_code, sent.status_code)
