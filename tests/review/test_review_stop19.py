@@ -1,22 +1,28 @@
-"""Outside review of the 19th stop (issues 11, 12, 15, 16 and the polling outbox relay).
+"""Outside review of stop 19 (issues 11, 12, 15, 16 and the polling outbox relay), 2026-12-01.
 
-Each test is named for the behaviour that SHOULD hold. A failing test is a finding (see the report in
-the commit message); a passing one is something that held.
+Each test is named for the behaviour that SHOULD hold. A failing test is a finding; a passing one
+held. Severity in brackets; causes and fixes in the commit message and the reviewer's report.
 
-Findings (failing here):
-- test_an_editor_of_an_earlier_version_cannot_approve_its_resubmission (medium): ``campaign_submit``
-  empties ``campaign.editors``, so after a rejection a resubmission's ``version.authors`` forgets
-  who wrote the rules it still carries: that person approves their own work.
-- test_a_campaign_paused_by_a_risk_officer_is_not_resumed_by_marketing_alone (medium): the risk
-  officer's pause is undone by any marketer (the campaign's own author included), no second person.
-- test_the_following_relay_backs_off_while_the_broker_is_down (low): ``outbox_relay_run`` swallows
-  the broker error, so ``relay_follow`` never backs off: 50 claim/rollback/UPDATE cycles a second.
-- test_a_passkey_asked_for_a_top_up_does_not_confirm_a_withdrawal (medium): the payment fingerprint
-  has no operation: top-ups and withdrawals share the payee ``card:<id>``.
-- test_a_qr_sent_as_scanned_with_a_trailing_newline_is_confirmed_by_its_passkey (low): the payment
-  trims ``qr``/``to_phone``, payment-options keeps the payee as sent: "as sent" fails closed.
+Findings (FAILING here):
+- [medium] test_an_editor_of_an_earlier_version_cannot_approve_its_resubmission
+- [medium] test_a_campaign_paused_by_a_risk_officer_is_not_resumed_by_marketing_alone
+- [medium] test_a_passkey_asked_for_a_top_up_does_not_confirm_a_withdrawal
+- [medium] test_a_chinese_customer_reads_the_consent_texts_and_the_tiers_in_chinese
+- [low] test_the_following_relay_backs_off_while_the_broker_is_down
+- [low] test_a_customer_without_the_required_terms_consent_moves_no_money
+- [low] test_a_qr_sent_as_scanned_with_a_trailing_newline_is_confirmed_by_its_passkey
+- [low] test_a_wallet_id_sent_in_upper_case_is_confirmed_by_its_passkey
+- [low] test_payment_options_answers_its_errors_in_the_callers_language
+- [low] test_the_schema_gives_the_status_a_stale_passkey_counter_really_answers
 
-Held (passing here): see the docstrings marked "Held".
+Held (PASSING here):
+- test_held_a_wrong_pin_sent_with_a_valid_passkey_refuses_and_counts
+- test_held_a_refused_first_payment_to_a_new_merchant_opens_no_account
+- test_held_many_first_payments_to_a_new_merchant_open_one_account_and_all_pay
+- test_held_a_p2p_over_the_recipients_cap_opens_no_wallet_and_counterparties_are_the_new_wallet
+- test_a_forged_cursor_is_a_400_or_a_page_never_a_500 (8 forged cursors on 7 lists)
+- test_held_by_design_a_locked_pin_does_not_stop_a_passkey_payment_where_the_tier_allows_it (a
+  question for the bank: docs/accounts.md designs it so)
 """
 
 from __future__ import annotations
@@ -494,3 +500,32 @@ def test_a_customer_without_the_required_terms_consent_moves_no_money(alice, bob
     )
 
     assert withdrawn.status_code >= 400 or sent.status_code == 403, (withdrawn.status_code, sent.status_code)
+
+
+@pytest.mark.django_db
+def test_held_by_design_a_locked_pin_does_not_stop_a_passkey_payment_where_the_tier_allows_it(
+    alice, bob, alice_client, authenticator
+) -> None:
+    """Held (as docs/accounts.md designs it, "no PIN is compared"): five wrong PINs lock the PIN, and
+    the same device still pays with its passkey where the tier lets the passkey replace the PIN.
+    A question for the bank, not a defect: a PIN lock is a sign the phone is in other hands."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    KycTier.objects.filter(pk=alice.kyc_tier_id).update(passkey_replaces_pin=True)
+    wallet_fund(alice, "100.00")
+    Customer.objects.filter(pk=alice.pk).update(
+        pin_failed_attempts=5, pin_locked_until=timezone.now() + timedelta(minutes=30)
+    )
+    key = str(uuid.uuid4())
+    passkey = _passkey(alice_client, authenticator, payee=f"phone:{bob.phone}", key=key, amount="1.00")
+
+    sent = alice_client.post(
+        "/api/v1/transfers",
+        {"to_phone": bob.phone, "amount": "1.00", "passkey": passkey},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+    assert sent.status_code == 201, sent.json()
