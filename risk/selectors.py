@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import Customer
+from core.pagination import Page, queryset_page
 from risk.errors import ChallengeNotFound
 from risk.models import StepUpChallenge
 
@@ -12,8 +13,8 @@ __all__ = [
     "evaluation_explain",
     "evaluation_replay",
     "notice_message",
-    "notices_for_customer",
-    "reviews_for_customer",
+    "notices_page_for_customer",
+    "reviews_page_for_customer",
     "rule_name",
     "step_up_challenge_get",
 ]
@@ -120,15 +121,19 @@ def notice_message(notice: Any) -> str:
     return str(messages.get(notice.kind, ""))
 
 
-def notices_for_customer(customer: Customer, *, limit: int = 50) -> list[Any]:
+def notices_page_for_customer(*, customer: Customer, token: str | None, size: int) -> Page[Any]:
+    """One page of the customer's notices, newest first: a keyset on ``(created_at, id)`` (index
+    ``risk_notice_customer_page``, core.pagination), no OFFSET, no COUNT."""
     from risk.models import CustomerNotice
 
-    return list(CustomerNotice.objects.filter(customer=customer).order_by("-created_at", "-id")[:limit])
+    notices = CustomerNotice.objects.filter(customer=customer)
+    return queryset_page(notices, ordering=("-created_at", "-id"), token=token, size=size)
 
 
-def reviews_for_customer(customer: Customer, *, limit: int = 50) -> list[Any]:
+def reviews_page_for_customer(*, customer: Customer, token: str | None, size: int) -> Page[Any]:
+    """One page of the customer's review requests, newest first, with their notices: a keyset on
+    ``(created_at, id)`` (index ``risk_review_customer_page``), no OFFSET, no COUNT."""
     from risk.models import ReviewRequest
 
-    return list(
-        ReviewRequest.objects.filter(customer=customer).select_related("notice").order_by("-created_at", "-id")[:limit]
-    )
+    reviews = ReviewRequest.objects.filter(customer=customer).select_related("notice")
+    return queryset_page(reviews, ordering=("-created_at", "-id"), token=token, size=size)

@@ -503,6 +503,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enums named after their owner where the field name alone ("kind") would be a generic component name.
+    "ENUM_NAME_OVERRIDES": {"RiskNoticeKindEnum": "risk.models.CustomerNotice.Kind"},
     "TAGS": [
         {"name": "Reference data", "description": "Consent texts, KYC tiers, currencies: public, before sign-in."},
         {"name": "Sign-in", "description": "One-time codes, registration, sign-in (password or passkey), passwords."},
@@ -520,6 +522,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "History", "description": "Transactions, CSV export, refunds."},
         {"name": "Insights", "description": "Spending by category, monthly statements."},
         {"name": "Promotions", "description": "Offers ranked for the customer, coupons and codes, points."},
+        {"name": "Risk", "description": "Step-up challenges of payments, fraud-check notices, human review."},
         {"name": "Bank gateway", "description": "Called by the bank, not by apps."},
     ],
 }

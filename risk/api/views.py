@@ -1,39 +1,49 @@
-"""Customer API of the risk app. Views are thin: validate, one service call, render."""
+"""Customer API of the risk app: confirm a payment's step-up challenge, my notices, my human-review
+requests.
+
+Thin views: validate, one selector or service call, render; the one error format; documented with
+``core.api_docs.api_operation`` (tag "Risk"); the two lists page with ``core.pagination`` (keyset
+cursors). Paths have no trailing slash. Own data only: every read is scoped to the authenticated
+customer (another customer's challenge or notice is a 404)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Customer
-from core.api_schema import error_responses
-from core.fields import StrictCharField
+from core.api_docs import api_operation
+from core.api_schema import MoneySerializer
+from core.fields import ApiDateTimeField, StrictCharField
+from core.money import Money
+from core.pagination import PAGE_PARAMETERS, page_body, page_params, page_serializer
 from core.throttling import FailOpenUserRateThrottle, GuardedScopedRateThrottle
 from core.validators import reject_card_numbers
 from risk import selectors, services
+from risk.api import error_codes as _error_codes  # noqa: F401 - registers the documented codes
+from risk.api import examples as ex
+from risk.models import CustomerNotice, ReviewRequest
+
+__all__ = ["ChallengeConfirmApi", "NoticeListApi", "ReviewListApi"]
+
+TAG = "Risk"
+PAGE_ERRORS = ["invalid_cursor", "invalid_page_size", "throttled"]
 
 
 def _customer(request: Request) -> Customer:
+    """The signed-in customer (``CustomerTokenAuthentication`` puts a Customer in ``request.user``)."""
     user = request.user
     assert isinstance(user, Customer)
     return user
 
 
 class ChallengeConfirmApi(APIView):
-    """Confirm a payment's step-up challenge with the SMS code sent to the customer's phone.
-
-    The challenge comes from a payment answered 403 ``step_up_required`` (``details.challenge_id``).
-    Once confirmed, repeat the payment with the same Idempotency-Key and body plus
-    ``step_up_challenge``: the challenge is used by that payment only (same customer, payment and
-    amount), once, before ``expires_at``. Wrong codes are counted (5 per code, then request a new
-    one with ``POST /api/v1/me/otp``)."""
-
     throttle_classes = [FailOpenUserRateThrottle, GuardedScopedRateThrottle]
     throttle_scope = "otp"
 
@@ -46,20 +56,49 @@ class ChallengeConfirmApi(APIView):
         challenge_id = serializers.UUIDField(source="public_id")
         confirmed = serializers.SerializerMethodField()
         amount = serializers.SerializerMethodField()
-        expires_at = serializers.DateTimeField()
+        expires_at = ApiDateTimeField(help_text="Use it for the payment before then.")
 
         def get_confirmed(self, obj: object) -> bool:
             return getattr(obj, "confirmed_at", None) is not None
 
+        @extend_schema_field(MoneySerializer)
         def get_amount(self, obj: object) -> dict[str, str]:
-            from core.money import Money
-
             return Money(obj.amount_minor, obj.currency).as_dict()  # type: ignore[attr-defined]
 
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: OutputSerializer, **error_responses(400, 401, 404, 409, 429)},
+    @api_operation(
+        "risk_challenge_confirm",
+        tag=TAG,
         summary="Confirm a step-up challenge",
+        description=(
+            "Confirm a payment's step-up challenge with the STEP_UP code sent by SMS to my phone. The challenge "
+            "comes from a payment answered 403 `step_up_required` (`details.challenge_id`). Once confirmed, repeat "
+            "the payment with the same Idempotency-Key and body plus `step_up_challenge`: the challenge serves "
+            "that payment only (same customer, payment and amount), once, before `expires_at`. Confirming a "
+            "confirmed challenge again answers the same.\n\n"
+            "Refusals: 404 `not_found` (unknown id, or another customer's; checked before the body), 400 "
+            "`otp_invalid` (wrong code, `details.attempts_left`), `otp_expired`, `otp_used`; 409 `step_up_used` "
+            "(a payment used it already) and `step_up_expired` (repeat the payment for a new one); 429 "
+            "`otp_too_many_attempts` after 5 wrong codes (request a new one with `POST /api/v1/me/otp`). "
+            "Confirming is rate-limited (scope `otp`, 429 `throttled`); when the attempts cannot be counted, "
+            "503 `rate_limit_unavailable` (try again later)."
+        ),
+        request=InputSerializer,
+        request_example=ex.CONFIRM,
+        response=OutputSerializer,
+        response_example=ex.CHALLENGE,
+        errors=[
+            "invalid_request",
+            "malformed_request",
+            "otp_invalid",
+            "otp_expired",
+            "otp_used",
+            "not_found",
+            "step_up_used",
+            "step_up_expired",
+            "otp_too_many_attempts",
+            "throttled",
+            "rate_limit_unavailable",
+        ],
     )
     def post(self, request: Request, public_id: uuid.UUID) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -74,63 +113,114 @@ class ChallengeConfirmApi(APIView):
 
 
 class NoticeListApi(APIView):
-    """Notices about the customer's account from our fraud checks: a freeze, a held payment, the
-    end of either, or a step-up on the next payment, each with a reason in the request's language
-    (newest first, at most 50). Any of them can be the subject of a human review (``/risk/reviews``)."""
-
     @extend_schema_serializer(component_name="RiskNotice")
     class OutputSerializer(serializers.Serializer):
         id = serializers.UUIDField(source="public_id")
-        kind = serializers.CharField()
-        message = serializers.SerializerMethodField()
-        created_at = serializers.DateTimeField()
+        kind = serializers.ChoiceField(choices=CustomerNotice.Kind.choices)
+        message = serializers.SerializerMethodField(help_text="The reason, in the request's language.")
+        created_at = ApiDateTimeField()
 
         def get_message(self, obj: object) -> str:
             return selectors.notice_message(obj)
 
-    @extend_schema(responses={200: OutputSerializer(many=True), **error_responses(401)}, summary="Risk notices")
+    @api_operation(
+        "risk_notices",
+        tag=TAG,
+        summary="My risk notices",
+        description=(
+            "Notices about my account from the fraud checks, newest first: a freeze (ACCOUNT_FROZEN), a held "
+            "payment (PAYMENT_HELD), the end of either (ACCOUNT_UNFROZEN, PAYMENT_RELEASED, PAYMENT_REVERSED), "
+            "or a code to be asked on the next payment (STEP_UP), each with a reason in the request's language "
+            "(`Accept-Language`). A freeze or a held payment can be the subject of a human review "
+            "(`POST /api/v1/risk/reviews` with its `id` as `notice_id`). Pages by `cursor` (newest first)."
+        ),
+        parameters=PAGE_PARAMETERS,
+        response=page_serializer("RiskNoticePage", OutputSerializer(many=True)),
+        response_example=ex.NOTICES_PAGE,
+        errors=PAGE_ERRORS,
+    )
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(selectors.notices_for_customer(_customer(request)), many=True).data)
+        token, size = page_params(request)
+        page = selectors.notices_page_for_customer(customer=_customer(request), token=token, size=size)
+        return Response(page_body(request, self.OutputSerializer(page.items, many=True).data, page))
+
+
+@extend_schema_serializer(component_name="RiskReview")
+class ReviewSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    notice_id = serializers.SerializerMethodField(help_text="The notice reviewed; null: my account in general.")
+    message = serializers.CharField()
+    status = serializers.ChoiceField(choices=ReviewRequest.Status.choices)
+    answer = serializers.CharField(help_text="The officer's written answer; empty while OPEN.")
+    created_at = ApiDateTimeField()
+    answered_at = ApiDateTimeField(allow_null=True)
+
+    def get_notice_id(self, obj: object) -> uuid.UUID | None:
+        notice = getattr(obj, "notice", None)
+        return notice.public_id if notice is not None else None
 
 
 class ReviewListApi(APIView):
-    """Ask a person to review an automated decision about you (PIPL art. 24): a freeze or a held
-    payment (``notice_id`` from ``GET /risk/notices``), or your account in general. An officer
-    answers in writing; the answer appears here. One open request per notice."""
-
     throttle_classes = [FailOpenUserRateThrottle, GuardedScopedRateThrottle]
     throttle_scope = "sensitive"
 
     @extend_schema_serializer(component_name="RiskReviewInput")
     class InputSerializer(serializers.Serializer):
-        notice_id = serializers.UUIDField(required=False, allow_null=True)
+        notice_id = serializers.UUIDField(
+            required=False,
+            allow_null=True,
+            help_text="A notice of mine (`GET /api/v1/risk/notices`); omit for my account.",
+        )
         message = StrictCharField(min_length=5, max_length=1000, validators=[reject_card_numbers])
-
-    @extend_schema_serializer(component_name="RiskReview")
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.UUIDField(source="public_id")
-        notice_id = serializers.SerializerMethodField()
-        message = serializers.CharField()
-        status = serializers.CharField()
-        answer = serializers.CharField()
-        created_at = serializers.DateTimeField()
-        answered_at = serializers.DateTimeField(allow_null=True)
-
-        def get_notice_id(self, obj: object) -> str | None:
-            notice = getattr(obj, "notice", None)
-            return str(notice.public_id) if notice is not None else None
 
     def get_throttles(self) -> list[Any]:
         return super().get_throttles() if self.request.method == "POST" else [FailOpenUserRateThrottle()]
 
-    @extend_schema(responses={200: OutputSerializer(many=True), **error_responses(401)}, summary="My review requests")
+    @api_operation(
+        "risk_reviews",
+        tag=TAG,
+        summary="My review requests",
+        description=(
+            "My requests for a person to review an automated decision, newest first: OPEN until an officer "
+            "answers in writing, then ANSWERED with `answer` and `answered_at`. Pages by `cursor`."
+        ),
+        parameters=PAGE_PARAMETERS,
+        response=page_serializer("RiskReviewPage", ReviewSerializer(many=True)),
+        response_example=ex.REVIEWS_PAGE,
+        errors=PAGE_ERRORS,
+    )
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(selectors.reviews_for_customer(_customer(request)), many=True).data)
+        token, size = page_params(request)
+        page = selectors.reviews_page_for_customer(customer=_customer(request), token=token, size=size)
+        return Response(page_body(request, ReviewSerializer(page.items, many=True).data, page))
 
-    @extend_schema(
-        request=InputSerializer,
-        responses={201: OutputSerializer, **error_responses(400, 401, 404, 409, 429)},
+    @api_operation(
+        "risk_reviews_create",
+        tag=TAG,
         summary="Ask for a human review",
+        description=(
+            "Ask a person to review an automated decision about me (PIPL art. 24): a freeze or a held payment "
+            "(`notice_id` from `GET /api/v1/risk/notices`), or my account in general (no `notice_id`). "
+            "`message`: 5 to 1000 characters, no bank card number (400 `card_number_in_text`). An officer "
+            "answers in writing; the answer appears in `GET /api/v1/risk/reviews`.\n\n"
+            "Refusals: 404 `not_found` (no such notice of mine), 409 `review_already_open` (one open request "
+            "per notice). Limited per customer (scope `sensitive`, 429 `throttled`); when the requests cannot "
+            "be counted, 503 `rate_limit_unavailable` (try again later)."
+        ),
+        request=InputSerializer,
+        request_example=ex.REVIEW_REQUEST,
+        response=ReviewSerializer,
+        response_example=ex.REVIEW,
+        status=201,
+        errors=[
+            "invalid_request",
+            "malformed_request",
+            "card_number_in_text",
+            "not_found",
+            "review_already_open",
+            "throttled",
+            "rate_limit_unavailable",
+        ],
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -140,4 +230,4 @@ class ReviewListApi(APIView):
             message=data.validated_data["message"],
             notice_id=data.validated_data.get("notice_id"),
         )
-        return Response(self.OutputSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)

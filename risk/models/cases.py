@@ -270,7 +270,7 @@ class CustomerNotice(models.Model):
     class Meta:
         verbose_name = _("customer notice")
         verbose_name_plural = _("customer notices")
-        indexes = [models.Index(fields=["customer", "-created_at"], name="risk_notice_customer")]
+        indexes = [models.Index(fields=["customer", "-created_at", "-id"], name="risk_notice_customer_page")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.customer_id}"
@@ -313,6 +313,7 @@ class ReviewRequest(models.Model):
                 name="risk_review_one_open_per_notice",
             )
         ]
+        indexes = [models.Index(fields=["customer", "-created_at", "-id"], name="risk_review_customer_page")]
 
     def __str__(self) -> str:
         return f"{self.public_id}"

@@ -44,6 +44,10 @@ CUSTOMER_FACING = [
     "promotions/api",
     "promotions/selectors.py",
     "promotions/services/coupons.py",
+    "risk/api",
+    "risk/selectors.py",
+    "risk/services/step_up.py",
+    "risk/services/text.py",
 ]
 
 
@@ -101,6 +105,7 @@ def test_every_error_code_the_customer_api_raises_is_documented() -> None:
     import accounts.api.views  # noqa: F401 - registers the documented codes
     import payments.api.urls  # noqa: F401
     import promotions.api.urls  # noqa: F401
+    import risk.api.urls  # noqa: F401
 
     codes = _raised_codes()
     undocumented = []
@@ -148,7 +153,7 @@ def test_no_api_module_raises_an_untranslated_message() -> None:
     literal = re.compile(r'(message=|ValidationError\(|DomainError\()\s*"[A-Z]')
     offenders = [
         f"{file.relative_to(ROOT)}:{n}"
-        for package in ("accounts/api", "payments/api", "promotions/api")
+        for package in ("accounts/api", "payments/api", "promotions/api", "risk/api")
         for file in sorted((ROOT / package).glob("views*.py"))
         for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1)
         if literal.search(line)

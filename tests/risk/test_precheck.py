@@ -233,7 +233,7 @@ def test_through_the_payment_api_a_blocked_level_is_a_readable_403(
     before = ledger_snapshot()
 
     response = customer_client(alice).post(
-        "/api/v1/transfers/",
+        "/api/v1/transfers",
         {"to_phone": bob.phone, "amount": "1.00", "currency": "CNY", "pin": PAYMENT_PIN},
         format="json",
         HTTP_IDEMPOTENCY_KEY="risk-blocked-1",
