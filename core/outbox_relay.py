@@ -50,6 +50,11 @@ RETURNING id, topic
 def outbox_relay_run(*, batch_size: int = 500, max_batches: int = 20) -> int:
     """Hand unpublished events to Celery; return how many were published. Stops at the first broker
     error: the claimed rows stay unpublished (``attempts`` + 1 on the first) for the next run."""
+    return _relay_batches(batch_size=batch_size, max_batches=max_batches)[0]
+
+
+def _relay_batches(*, batch_size: int = 500, max_batches: int = 20) -> tuple[int, bool]:
+    """``outbox_relay_run``'s work: (published, whether it stopped at a broker error)."""
     published = 0
     for _ in range(max_batches):
         failed: int | None = None
@@ -59,7 +64,7 @@ def outbox_relay_run(*, batch_size: int = 500, max_batches: int = 20) -> int:
                 cursor.execute(_RELAY_CLAIM_SQL, [batch_size])
                 rows = sorted(cursor.fetchall())
             if not rows:
-                return published
+                return published, False
             try:
                 deliveries_send(rows)
             except BROKER_ERRORS as exc:
@@ -68,11 +73,11 @@ def outbox_relay_run(*, batch_size: int = 500, max_batches: int = 20) -> int:
                 failed = rows[0][0]
         if failed is not None:
             OutboxEvent.objects.filter(pk=failed).update(attempts=F("attempts") + 1)
-            return published
+            return published, True
         published += len(rows)
         if len(rows) < batch_size:
-            return published
-    return published
+            return published, False
+    return published, False
 
 
 # --- the following relay ------------------------------------------------------------------------
@@ -134,9 +139,10 @@ def relay_follow(
 
 
 def _relay_once() -> bool:
+    """One relay run; False when it failed (the database) or stopped at a broker error, so the
+    following relay backs off instead of re-claiming the same rows 50 times a second."""
     try:
-        outbox_relay_run()
-        return True
+        return not _relay_batches()[1]
     except Exception:
         logger.exception("Outbox relay run failed; retrying")
         connection.close()  # a broken connection is reopened by the next run

@@ -27,6 +27,7 @@ from accounts.models import CustomerPasskey
 from core.api_docs import api_operation
 from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money, MoneyError
+from core.money_messages import money_error_message
 from core.pagination import PAGE_PARAMETERS, page_body, page_params, page_serializer, queryset_page
 from core.throttling import FailOpenUserRateThrottle
 from core.validators import reject_card_numbers
@@ -331,7 +332,7 @@ class MePasskeyPaymentOptionsApi(_Scoped):
         description=(
             "Before sending a payment, with exactly what the payment will carry: `amount` and `currency`, the "
             "`payee` spelled as docs/accounts.md 'Passkeys' says (`phone:<to_phone>`, `wallet:<to_wallet_id>`, "
-            "`qr:<qr text>`, `bill:<biller>:<account_number>`, `card:<card>`), and the payment's "
+            "`qr:<qr text>`, `bill:<biller>:<account_number>`, `topup:<card>`, `withdrawal:<card>`; the value is trimmed and ids compare in lower case), and the payment's "
             "`Idempotency-Key` as `idempotency_key`. The challenge ends with the payment's fingerprint, so the "
             "signed answer names this payment and no other; `allowCredentials` lists this device's passkeys. "
             "Hand `public_key` to `navigator.credentials.get()`; the answer goes with the payment as "
@@ -361,7 +362,7 @@ class MePasskeyPaymentOptionsApi(_Scoped):
         try:
             money = Money.parse(data.validated_data["amount"], data.validated_data["currency"])
         except MoneyError as exc:
-            raise errors.DomainError(str(exc), code=exc.code) from None
+            raise errors.DomainError(money_error_message(exc), code=exc.code) from None
         options = services.passkey_payment_begin(
             customer=_customer(request),
             token=_token(request),

@@ -64,6 +64,22 @@ class PasskeyPaymentFactor:
 # --- payment confirmation -----------------------------------------------------------------------
 
 
+# Payee kinds whose value is a UUID: compared in canonical lower case (iOS writes UUIDs upper case).
+_UUID_PAYEES = ("wallet", "card", "topup", "withdrawal")
+
+
+def payee_normalised(payee: str) -> str:
+    """The payee as both sides compare it: ``<kind>:<value>`` with the value's surrounding white
+    space dropped (the payment endpoints trim a scanned QR or a typed phone number) and a UUID in
+    lower case. The kind names the operation as well (``topup:`` vs ``withdrawal:``), so a
+    confirmation given for one operation never confirms another."""
+    kind, sep, value = payee.partition(":")
+    value = value.strip()
+    if kind in _UUID_PAYEES:
+        value = value.lower()
+    return f"{kind}{sep}{value}"
+
+
 def payment_fingerprint(
     *, customer: Customer, amount_minor: int, currency: str, payee: str, idempotency_key: str
 ) -> str:
@@ -88,7 +104,7 @@ def payment_fingerprint(
             "customer": str(customer.public_id),
             "amount_minor": amount_minor,
             "currency": currency,
-            "payee": payee,
+            "payee": payee_normalised(payee),
             "idempotency_key": idempotency_key,
         },
         sort_keys=True,

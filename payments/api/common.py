@@ -11,7 +11,7 @@ A payment is confirmed by the payment PIN, by a passkey where the customer's KYC
 replace the PIN (``KycTier.passkey_replaces_pin``), or by both. The passkey confirms exactly this
 payment: its challenge (``POST me/passkeys/payment-options``) is bound to the amount, currency,
 payee (``payee(data)``: ``phone:<to_phone>``, ``wallet:<uuid>``, ``qr:<qr text>``,
-``bill:<biller>:<account>``, ``card:<uuid>``) and Idempotency-Key, and is used up by the check
+``bill:<biller>:<account>``, ``topup:<card uuid>``, ``withdrawal:<card uuid>``) and Idempotency-Key, and is used up by the check
 (``accounts.services.passkey_payment_verify``). A retry with the key of a stored answer gets that
 answer before any factor is checked.
 """
@@ -34,6 +34,7 @@ from accounts.services import customer_payment_pin_verify, passkey_payment_verif
 from accounts.services.pin import PIN_LOCK_DURATION, PIN_MAX_ATTEMPTS
 from core.fields import StrictCharField
 from core.money import Money, MoneyError
+from core.money_messages import money_error_message
 from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount
 from payments.errors_movements import AmountRequired, PasskeyNotAccepted, PaymentPinRequired
 from payments.idempotency import (
@@ -83,14 +84,6 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 # The error format is documented once, in core (component `Error`).
 from core.api_schema import ErrorSerializer, MoneySerializer, error_responses  # noqa: E402
 
-_MONEY_MESSAGES = {
-    "invalid_amount": gettext_lazy("Amount must be a decimal string such as '12.34'."),
-    "too_many_decimals": gettext_lazy("The amount has more decimals than its currency allows."),
-    "unknown_currency": gettext_lazy("Unknown currency."),
-    "amount_too_large": gettext_lazy("The amount is too large."),
-    "currency_mismatch": gettext_lazy("The amount and the currency do not match."),
-}
-
 
 def money_parse(amount: Any, currency: Any, *, positive: bool = True) -> Money:
     """Parse the API's decimal string into Money: floats, extra decimals, unknown currencies and
@@ -98,7 +91,7 @@ def money_parse(amount: Any, currency: Any, *, positive: bool = True) -> Money:
     try:
         money = Money.parse(amount, currency)
     except MoneyError as exc:  # its text is English for logs: the customer reads their language
-        raise InvalidAmount(str(_MONEY_MESSAGES.get(exc.code, exc)), code=exc.code) from None
+        raise InvalidAmount(money_error_message(exc), code=exc.code) from None
     if positive and money.minor <= 0:
         raise InvalidAmount(_("The amount must be greater than zero."), code="amount_not_positive")
     return money

@@ -50,7 +50,7 @@ PASSKEY_ERRORS: list[str | tuple[str, int]] = [
     "pin_required",
     "passkey_challenge_invalid",
     ("passkey_rejected", 403),
-    "passkey_counter_invalid",
+    ("passkey_counter_invalid", 403),
 ]
 
 MONEY_ERRORS = [

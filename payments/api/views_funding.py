@@ -100,8 +100,10 @@ class _FundingCreateApi(IdempotentMoneyApi):
     def before_execute(self, request: Request, data: Any) -> None:
         self.confirm_payment(request, data)
 
+    payee_kind = "card"
+
     def payee(self, data: Any) -> str:
-        return f"card:{data['card']}"
+        return f"{self.payee_kind}:{data['card']}"
 
     def submit(self, public_id: str) -> None:
         raise NotImplementedError
@@ -114,6 +116,8 @@ class _FundingCreateApi(IdempotentMoneyApi):
 
 
 class TopUpCreateApi(_FundingCreateApi):
+    payee_kind = "topup"  # the operation is part of what a passkey confirms
+
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
         topup = topup_create(customer=request.user, card_public_id=data["card"], amount=data["money"])  # type: ignore[arg-type]
         return status.HTTP_202_ACCEPTED, funding_body(topup)
@@ -153,6 +157,8 @@ class TopUpCreateApi(_FundingCreateApi):
 
 
 class WithdrawalCreateApi(_FundingCreateApi):
+    payee_kind = "withdrawal"
+
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
         withdrawal = withdrawal_create(customer=request.user, card_public_id=data["card"], amount=data["money"])  # type: ignore[arg-type]
         return status.HTTP_202_ACCEPTED, funding_body(withdrawal)

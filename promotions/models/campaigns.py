@@ -85,6 +85,11 @@ class Campaign(models.Model):
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    paused_by_risk = models.BooleanField(
+        _("paused by a risk officer"),
+        default=False,
+        help_text=_("A pause by someone who may sign off campaign risk: only such a person may resume it."),
+    )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     status_reason = models.TextField(_("reason of the last change"), blank=True)
     budget_account_code = models.CharField(_("budget account"), max_length=120, blank=True)

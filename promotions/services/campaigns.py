@@ -258,7 +258,16 @@ def campaign_submit(*, campaign_id: int, by: User, request: HttpRequest | None =
             requires_risk_signoff=exposure.max_total_cny.minor > threshold,
             holdout_salt=f"{campaign.public_id}:{number}",
             submitted_by=by,
-            authors=sorted({campaign.created_by_id, *campaign.editors, by.pk}),
+            # Everyone who wrote any earlier version too: a resubmission after a rejection must not
+            # let an earlier editor approve rules they wrote (authors accumulate version to version).
+            authors=sorted(
+                {
+                    campaign.created_by_id,
+                    *campaign.editors,
+                    by.pk,
+                    *(campaign.version.authors if campaign.version else []),
+                }
+            ),
         )
         campaign.version = version
         campaign.status = Campaign.Status.SUBMITTED

@@ -144,17 +144,25 @@ def campaign_pause(*, campaign_id: int, by: User, reason: str, request: HttpRequ
     with transaction.atomic(durable=True):
         campaign = _claim(campaign_id, Campaign.Status.SCHEDULED, Campaign.Status.ACTIVE)
         campaign.paused_at = timezone.now()
+        # A pause by a risk officer is a control: marketing alone may not lift it (campaign_resume).
+        campaign.paused_by_risk = by.has_perm("promotions.signoff_campaign_risk")
         return _transition(campaign, Campaign.Status.PAUSED, action="pause", by=by, reason=reason, request=request)
 
 
 def campaign_resume(*, campaign_id: int, by: User, request: HttpRequest | None = None) -> Campaign:
-    """PAUSED -> ACTIVE (funded) or SCHEDULED (not started yet); refused once its end has passed."""
-    require_perm(by, _OPERATE)
+    """PAUSED -> ACTIVE (funded) or SCHEDULED (not started yet); refused once its end has passed.
+    A campaign a risk officer paused is resumed only by someone who may sign off campaign risk."""
+    require_perm(by, _OPERATE, "promotions.signoff_campaign_risk")
     with transaction.atomic(durable=True):
         campaign = _claim(campaign_id, Campaign.Status.PAUSED)
+        if campaign.paused_by_risk:
+            require_perm(by, "promotions.signoff_campaign_risk")
+        elif not by.has_perm(_OPERATE):
+            require_perm(by, _OPERATE)
         if campaign.ends_at is not None and campaign.ends_at <= timezone.now():
             raise CampaignStateInvalid(details={"ends_at": campaign.ends_at.isoformat()})
         campaign.paused_at = None
+        campaign.paused_by_risk = False
         status = Campaign.Status.ACTIVE if campaign.funded_at else Campaign.Status.SCHEDULED
         return _transition(campaign, status, action="resume", by=by, request=request)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Consent
 from core.models import AuditEvent
+from promotions.errors import ApproverNotAllowed
 from promotions.models import Campaign
 from tests.accounts.conftest import admin_client_for
 from tests.factories import CustomerFactory, StaffFactory
@@ -77,7 +78,7 @@ def test_marketing_designs_submits_and_a_colleague_approves_in_the_admin(maker, 
     own = _act(client, "approve_selected", campaign)
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SUBMITTED
-    assert "another person must approve" in own.content.decode()
+    assert str(ApproverNotAllowed.default_message) in own.content.decode()  # in the admin's language
 
     _act(admin_client_for(approver), "approve_selected", campaign)
 

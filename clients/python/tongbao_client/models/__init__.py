@@ -86,6 +86,15 @@ from .receipt import Receipt
 from .recipient import Recipient
 from .refund_list_output import RefundListOutput
 from .refund_page import RefundPage
+from .risk_challenge_confirm_input_request import RiskChallengeConfirmInputRequest
+from .risk_challenge_confirm_output import RiskChallengeConfirmOutput
+from .risk_notice import RiskNotice
+from .risk_notice_kind_enum import RiskNoticeKindEnum
+from .risk_notice_page import RiskNoticePage
+from .risk_review import RiskReview
+from .risk_review_input_request import RiskReviewInputRequest
+from .risk_review_page import RiskReviewPage
+from .risk_review_status_enum import RiskReviewStatusEnum
 from .spending_category import SpendingCategory
 from .spending_output import SpendingOutput
 from .token_output import TokenOutput
@@ -188,6 +197,15 @@ __all__ = (
     "Recipient",
     "RefundListOutput",
     "RefundPage",
+    "RiskChallengeConfirmInputRequest",
+    "RiskChallengeConfirmOutput",
+    "RiskNotice",
+    "RiskNoticeKindEnum",
+    "RiskNoticePage",
+    "RiskReview",
+    "RiskReviewInputRequest",
+    "RiskReviewPage",
+    "RiskReviewStatusEnum",
     "SpendingCategory",
     "SpendingOutput",
     "TokenOutput",

@@ -87,10 +87,11 @@ def sync_detailed(
 
      Before sending a payment, with exactly what the payment will carry: `amount` and `currency`, the
     `payee` spelled as docs/accounts.md 'Passkeys' says (`phone:<to_phone>`, `wallet:<to_wallet_id>`,
-    `qr:<qr text>`, `bill:<biller>:<account_number>`, `card:<card>`), and the payment's `Idempotency-
-    Key` as `idempotency_key`. The challenge ends with the payment's fingerprint, so the signed answer
-    names this payment and no other; `allowCredentials` lists this device's passkeys. Hand `public_key`
-    to `navigator.credentials.get()`; the answer goes with the payment as `passkey: {challenge_id,
+    `qr:<qr text>`, `bill:<biller>:<account_number>`, `topup:<card>`, `withdrawal:<card>`; the value is
+    trimmed and ids compare in lower case), and the payment's `Idempotency-Key` as `idempotency_key`.
+    The challenge ends with the payment's fingerprint, so the signed answer names this payment and no
+    other; `allowCredentials` lists this device's passkeys. Hand `public_key` to
+    `navigator.credentials.get()`; the answer goes with the payment as `passkey: {challenge_id,
     credential}` within `expires_at` (3 minutes), on the payment operations that take it (the payments
     wiring of docs/accounts.md 'Passkeys'; until then the payment PIN confirms). No passkey on this
     device: 409 `passkey_not_registered`.
@@ -126,10 +127,11 @@ def sync(
 
      Before sending a payment, with exactly what the payment will carry: `amount` and `currency`, the
     `payee` spelled as docs/accounts.md 'Passkeys' says (`phone:<to_phone>`, `wallet:<to_wallet_id>`,
-    `qr:<qr text>`, `bill:<biller>:<account_number>`, `card:<card>`), and the payment's `Idempotency-
-    Key` as `idempotency_key`. The challenge ends with the payment's fingerprint, so the signed answer
-    names this payment and no other; `allowCredentials` lists this device's passkeys. Hand `public_key`
-    to `navigator.credentials.get()`; the answer goes with the payment as `passkey: {challenge_id,
+    `qr:<qr text>`, `bill:<biller>:<account_number>`, `topup:<card>`, `withdrawal:<card>`; the value is
+    trimmed and ids compare in lower case), and the payment's `Idempotency-Key` as `idempotency_key`.
+    The challenge ends with the payment's fingerprint, so the signed answer names this payment and no
+    other; `allowCredentials` lists this device's passkeys. Hand `public_key` to
+    `navigator.credentials.get()`; the answer goes with the payment as `passkey: {challenge_id,
     credential}` within `expires_at` (3 minutes), on the payment operations that take it (the payments
     wiring of docs/accounts.md 'Passkeys'; until then the payment PIN confirms). No passkey on this
     device: 409 `passkey_not_registered`.
@@ -160,10 +162,11 @@ async def asyncio_detailed(
 
      Before sending a payment, with exactly what the payment will carry: `amount` and `currency`, the
     `payee` spelled as docs/accounts.md 'Passkeys' says (`phone:<to_phone>`, `wallet:<to_wallet_id>`,
-    `qr:<qr text>`, `bill:<biller>:<account_number>`, `card:<card>`), and the payment's `Idempotency-
-    Key` as `idempotency_key`. The challenge ends with the payment's fingerprint, so the signed answer
-    names this payment and no other; `allowCredentials` lists this device's passkeys. Hand `public_key`
-    to `navigator.credentials.get()`; the answer goes with the payment as `passkey: {challenge_id,
+    `qr:<qr text>`, `bill:<biller>:<account_number>`, `topup:<card>`, `withdrawal:<card>`; the value is
+    trimmed and ids compare in lower case), and the payment's `Idempotency-Key` as `idempotency_key`.
+    The challenge ends with the payment's fingerprint, so the signed answer names this payment and no
+    other; `allowCredentials` lists this device's passkeys. Hand `public_key` to
+    `navigator.credentials.get()`; the answer goes with the payment as `passkey: {challenge_id,
     credential}` within `expires_at` (3 minutes), on the payment operations that take it (the payments
     wiring of docs/accounts.md 'Passkeys'; until then the payment PIN confirms). No passkey on this
     device: 409 `passkey_not_registered`.
@@ -197,10 +200,11 @@ async def asyncio(
 
      Before sending a payment, with exactly what the payment will carry: `amount` and `currency`, the
     `payee` spelled as docs/accounts.md 'Passkeys' says (`phone:<to_phone>`, `wallet:<to_wallet_id>`,
-    `qr:<qr text>`, `bill:<biller>:<account_number>`, `card:<card>`), and the payment's `Idempotency-
-    Key` as `idempotency_key`. The challenge ends with the payment's fingerprint, so the signed answer
-    names this payment and no other; `allowCredentials` lists this device's passkeys. Hand `public_key`
-    to `navigator.credentials.get()`; the answer goes with the payment as `passkey: {challenge_id,
+    `qr:<qr text>`, `bill:<biller>:<account_number>`, `topup:<card>`, `withdrawal:<card>`; the value is
+    trimmed and ids compare in lower case), and the payment's `Idempotency-Key` as `idempotency_key`.
+    The challenge ends with the payment's fingerprint, so the signed answer names this payment and no
+    other; `allowCredentials` lists this device's passkeys. Hand `public_key` to
+    `navigator.credentials.get()`; the answer goes with the payment as `passkey: {challenge_id,
     credential}` within `expires_at` (3 minutes), on the payment operations that take it (the payments
     wiring of docs/accounts.md 'Passkeys'; until then the payment PIN confirms). No passkey on this
     device: 409 `passkey_not_registered`.
