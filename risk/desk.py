@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts.models import Customer
 from core.money import Money
 from risk.models import Case, CustomerRiskProfile, RiskFreeze, RiskHold
+from risk.models.precheck import RiskLevel
 
 __all__ = ["customer_panel"]
 
@@ -29,7 +30,7 @@ def customer_panel(*, request: HttpRequest, customer: Customer | None = None) ->
         )
     )
     context: dict[str, Any] = {
-        "level": profile.get_level_display() if profile else CustomerRiskProfile._meta.get_field("level").default,
+        "level": profile.get_level_display() if profile else RiskLevel.NORMAL.label,  # no row = NORMAL
         "step_up_next": bool(profile and profile.step_up_next),
         "case": case,
         "case_url": reverse("admin:risk_case_change", args=[case.pk]) if case else "",

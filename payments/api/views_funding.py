@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.text import format_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -80,6 +80,7 @@ def funding_body(record: TopUp | Withdrawal) -> dict[str, Any]:
     }
 
 
+@extend_schema_serializer(component_name="FundingCreateInput")
 class _FundingInput(ConfirmedMoneyInput):
     card = serializers.UUIDField()
     amount = MoneyAmountField()

@@ -37,7 +37,7 @@ from .device_page import DevicePage
 from .direction_enum import DirectionEnum
 from .error import Error
 from .funding_card import FundingCard
-from .funding_input_request import FundingInputRequest
+from .funding_create_input_request import FundingCreateInputRequest
 from .funding_output import FundingOutput
 from .funding_output_status_enum import FundingOutputStatusEnum
 from .fx_conversion_create_input_request import FxConversionCreateInputRequest
@@ -148,7 +148,7 @@ __all__ = (
     "DirectionEnum",
     "Error",
     "FundingCard",
-    "FundingInputRequest",
+    "FundingCreateInputRequest",
     "FundingOutput",
     "FundingOutputStatusEnum",
     "FxConversionCreateInputRequest",

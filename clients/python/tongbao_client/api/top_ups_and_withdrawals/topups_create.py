@@ -6,14 +6,14 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
-from ...models.funding_input_request import FundingInputRequest
+from ...models.funding_create_input_request import FundingCreateInputRequest
 from ...models.funding_output import FundingOutput
 from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: FundingInputRequest,
+    body: FundingCreateInputRequest,
     idempotency_key: str,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -103,7 +103,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: FundingInputRequest,
+    body: FundingCreateInputRequest,
     idempotency_key: str,
 ) -> Response[Error | FundingOutput]:
     """Top up the wallet from a linked card
@@ -124,8 +124,8 @@ def sync_detailed(
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
-            (the payment PIN) and/or
+        body (FundingCreateInputRequest): The confirmation fields of every money-moving request:
+            ``pin`` (the payment PIN) and/or
             ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
@@ -151,7 +151,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: FundingInputRequest,
+    body: FundingCreateInputRequest,
     idempotency_key: str,
 ) -> Error | FundingOutput | None:
     """Top up the wallet from a linked card
@@ -172,8 +172,8 @@ def sync(
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
-            (the payment PIN) and/or
+        body (FundingCreateInputRequest): The confirmation fields of every money-moving request:
+            ``pin`` (the payment PIN) and/or
             ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
@@ -194,7 +194,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: FundingInputRequest,
+    body: FundingCreateInputRequest,
     idempotency_key: str,
 ) -> Response[Error | FundingOutput]:
     """Top up the wallet from a linked card
@@ -215,8 +215,8 @@ async def asyncio_detailed(
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
-            (the payment PIN) and/or
+        body (FundingCreateInputRequest): The confirmation fields of every money-moving request:
+            ``pin`` (the payment PIN) and/or
             ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
@@ -240,7 +240,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: FundingInputRequest,
+    body: FundingCreateInputRequest,
     idempotency_key: str,
 ) -> Error | FundingOutput | None:
     """Top up the wallet from a linked card
@@ -261,8 +261,8 @@ async def asyncio(
 
     Args:
         idempotency_key (str):
-        body (FundingInputRequest): The confirmation fields of every money-moving request: ``pin``
-            (the payment PIN) and/or
+        body (FundingCreateInputRequest): The confirmation fields of every money-moving request:
+            ``pin`` (the payment PIN) and/or
             ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:

@@ -13,11 +13,11 @@ if TYPE_CHECKING:
     from ..models.passkey_confirmation_request import PasskeyConfirmationRequest
 
 
-T = TypeVar("T", bound="FundingInputRequest")
+T = TypeVar("T", bound="FundingCreateInputRequest")
 
 
 @_attrs_define
-class FundingInputRequest:
+class FundingCreateInputRequest:
     """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
     ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
 
@@ -89,7 +89,7 @@ class FundingInputRequest:
 
         currency = d.pop("currency", UNSET)
 
-        funding_input_request = cls(
+        funding_create_input_request = cls(
             card=card,
             amount=amount,
             pin=pin,
@@ -97,8 +97,8 @@ class FundingInputRequest:
             currency=currency,
         )
 
-        funding_input_request.additional_properties = d
-        return funding_input_request
+        funding_create_input_request.additional_properties = d
+        return funding_create_input_request
 
     @property
     def additional_keys(self) -> list[str]:
