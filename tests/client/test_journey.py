@@ -86,7 +86,7 @@ def test_the_whole_journey_through_the_generated_client(live_server: Any) -> Non
         AuthRegisterInputRequest,
         BillPaymentCreateInputRequest,
         CardListInputRequest,
-        FundingInputRequest,
+        FundingCreateInputRequest,
         FxConversionCreateInputRequest,
         FxQuoteCreateInputRequest,
         MeKycInputRequest,
@@ -143,7 +143,7 @@ def test_the_whole_journey_through_the_generated_client(live_server: Any) -> Non
 
     # 7. Top up: 202 PENDING, the bank's signed callback, then COMPLETED and the balance.
     key = str(uuid.uuid4())
-    topup_in = FundingInputRequest(card=card.public_id, amount="1000.00", pin=PIN)
+    topup_in = FundingCreateInputRequest(card=card.public_id, amount="1000.00", pin=PIN)
     topup = j.ok(topups_create.sync_detailed(client=me, body=topup_in, idempotency_key=key), 202)
     assert topup.status == "PENDING"
     reference = TopUp.objects.get(public_id=topup.id).reference
