@@ -182,3 +182,14 @@ class DeviceNotTrusted(DomainError):
     code = "device_not_trusted"
     status_code = status.HTTP_403_FORBIDDEN
     default_message = _("Sign in again on this device with a verification code first.")
+
+
+class ConsentRequired(DomainError):
+    """A consent the wallet cannot run without (TERMS, PRIVACY: ``ConsentText.required``) cannot be
+    withdrawn while the wallet is open: the way out is closing the wallet, at a branch."""
+
+    code = "consent_required"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _(
+        "This consent is needed to keep your wallet open. To withdraw it, ask a branch to close your wallet."
+    )

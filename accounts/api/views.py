@@ -585,9 +585,12 @@ class MeConsentWithdrawApi(APIView):
         "me_consents_withdraw",
         tag="Profile",
         summary="Withdraw a consent",
-        description="`MARKETING`: no more campaigns. 404 when there is no live consent to that purpose.",
+        description=(
+            "`MARKETING`: no more campaigns. 404 when there is no live consent to that purpose. TERMS and "
+            "PRIVACY are required while the wallet is open: 409 `consent_required` (close the wallet instead)."
+        ),
         status=204,
-        errors=["not_found", "throttled"],
+        errors=["not_found", "consent_required", "throttled"],
     )
     def delete(self, request: Request, purpose: str) -> Response:
         if purpose not in Consent.Purpose.values:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts import errors
-from accounts.consent_texts import consent_version_validate
+from accounts.consent_texts import CONSENT_TEXTS, consent_version_validate
 from accounts.models import Consent, Customer, LinkedCard
 
 # Any run of 12+ digits (spaces/dashes between digits included) may be a card number: refused.
@@ -53,9 +53,13 @@ def consent_grant(*, customer: Customer, purpose: str, version: str) -> Consent:
 
 
 def consent_withdraw(*, customer: Customer, purpose: str) -> int:
-    """Withdraw the live consent(s) to ``purpose``; returns how many were live (0: nothing to do)."""
+    """Withdraw the live consent(s) to ``purpose``; returns how many were live (0: nothing to do).
+    A required consent (TERMS, PRIVACY) is refused (409 ``consent_required``): the wallet runs on it."""
     if purpose not in Consent.Purpose.values:
         raise errors.DomainError(gettext("Unknown consent purpose."), code="invalid_consent_purpose")
+    text = CONSENT_TEXTS.get(purpose)
+    if text is not None and text.required:
+        raise errors.ConsentRequired()
     return Consent.objects.filter(customer=customer, purpose=purpose, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )

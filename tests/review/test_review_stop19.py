@@ -477,17 +477,13 @@ def test_the_schema_gives_the_status_a_stale_passkey_counter_really_answers(
     assert str(stale.status_code) in statuses, f"answered {stale.status_code}, documented under {statuses}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open (noted for its own issue): required consents are checked at registration only; withdrawing TERMS "
-    "is accepted and payments go on. Needs a product decision: refuse the withdrawal, or close the wallet",
-)
 @pytest.mark.django_db
 def test_a_customer_without_the_required_terms_consent_moves_no_money(alice, bob, alice_client) -> None:
     """``GET /api/v1/consent-texts`` marks TERMS ``required``; registration refuses any version but the
     current one. Yet ``DELETE /api/v1/me/consents/TERMS`` withdraws it (204) and the customer keeps
-    paying: the required consent is checked once, at registration, and never again (a new TERMS
-    version is never asked for either)."""
+    paying: the required consent is checked once, at registration, and never again. Fixed: a
+    required consent cannot be withdrawn while the wallet is open (409 ``consent_required``). Asking
+    again for a new TERMS version is still open."""
     from accounts.models import Consent
 
     Consent.objects.get_or_create(customer=alice, purpose="TERMS", defaults={"version": "2026-01"})

@@ -29,6 +29,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_204 = cast(Any, None)
         return response_204
 
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = Error.from_dict(response.json())
 
@@ -66,7 +71,8 @@ def sync_detailed(
 ) -> Response[Any | Error]:
     """Withdraw a consent
 
-     `MARKETING`: no more campaigns. 404 when there is no live consent to that purpose.
+     `MARKETING`: no more campaigns. 404 when there is no live consent to that purpose. TERMS and PRIVACY
+    are required while the wallet is open: 409 `consent_required` (close the wallet instead).
 
     Args:
         purpose (str):
@@ -97,7 +103,8 @@ def sync(
 ) -> Any | Error | None:
     """Withdraw a consent
 
-     `MARKETING`: no more campaigns. 404 when there is no live consent to that purpose.
+     `MARKETING`: no more campaigns. 404 when there is no live consent to that purpose. TERMS and PRIVACY
+    are required while the wallet is open: 409 `consent_required` (close the wallet instead).
 
     Args:
         purpose (str):
@@ -123,7 +130,8 @@ async def asyncio_detailed(
 ) -> Response[Any | Error]:
     """Withdraw a consent
 
-     `MARKETING`: no more campaigns. 404 when there is no live consent to that purpose.
+     `MARKETING`: no more campaigns. 404 when there is no live consent to that purpose. TERMS and PRIVACY
+    are required while the wallet is open: 409 `consent_required` (close the wallet instead).
 
     Args:
         purpose (str):
@@ -152,7 +160,8 @@ async def asyncio(
 ) -> Any | Error | None:
     """Withdraw a consent
 
-     `MARKETING`: no more campaigns. 404 when there is no live consent to that purpose.
+     `MARKETING`: no more campaigns. 404 when there is no live consent to that purpose. TERMS and PRIVACY
+    are required while the wallet is open: 409 `consent_required` (close the wallet instead).
 
     Args:
         purpose (str):
