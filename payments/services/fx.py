@@ -23,6 +23,7 @@ from accounts.services.staff import approver_ensure_independent
 from core.audit import audit_record
 from core.errors import DomainError
 from core.money import Money, MoneyError
+from core.money_messages import money_error_message
 from payments.errors import InvalidAmount
 from payments.errors_movements import (
     FxRateUnavailable,
@@ -268,7 +269,7 @@ def fx_quote_create(
             assert buy_amount is not None
             price = price_buy_amount(buy=buy_amount, sell_currency=sell_currency, rate=rate)
     except MoneyError as exc:  # the other side does not fit (amount_too_large): a 400, not a 500
-        raise InvalidAmount(str(exc), code=exc.code) from None
+        raise InvalidAmount(money_error_message(exc), code=exc.code) from None  # in the customer's language
     if not price.buy.is_positive() or not price.sell.is_positive():
         raise FxRateUnavailable(_too_small_message(), code="fx_amount_too_small")
     return FxQuote.objects.create(

@@ -122,7 +122,7 @@ def review_request_create(*, customer: Customer, message: str, notice_id: Any = 
     if notice_id is not None:
         notice = CustomerNotice.objects.filter(public_id=notice_id, customer=customer).first()
         if notice is None:
-            raise RiskActionRefused(code="not_found", status_code=404)
+            raise RiskActionRefused(gettext("This notice was not found."), code="not_found", status_code=404)
     with transaction.atomic():
         case = case_open_get(customer=customer)
         try:
