@@ -13,6 +13,7 @@ from rest_framework.request import Request
 
 from accounts.models import Customer, CustomerToken
 from accounts.rows import customer_columns, customer_from_row
+from core import deferred_writes
 
 _TOKEN_FIELDS = [f.attname for f in CustomerToken._meta.concrete_fields]
 # One statement, no ORM: the token, its customer (personal data left encrypted and deferred: a
@@ -24,6 +25,9 @@ SELECT {", ".join(f"t.{name}" for name in _TOKEN_FIELDS)}, {customer_columns("c"
   JOIN accounts_kyctier k ON k.level = c.kyc_tier_id
  WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s
 """  # noqa: S608 (column names come from model metadata; values are parameters)
+
+
+_TOUCH_SQL = "UPDATE accounts_customertoken SET last_used_at = %s WHERE id = %s"
 
 
 def token_hash(raw: str) -> str:
@@ -51,10 +55,10 @@ class CustomerTokenAuthentication(authentication.BaseAuthentication):
         token._state.fields_cache["customer"] = customer
         if customer.status == Customer.Status.CLOSED:
             raise exceptions.AuthenticationFailed(_("This account is closed."))
-        # Touch at most once a minute: no write on every request.
+        # Touch at most once a minute, and not as a statement of its own: a payment carries it in
+        # its own round trip and commit; otherwise it is written after the view answers.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            with connection.cursor() as cursor:
-                cursor.execute("UPDATE accounts_customertoken SET last_used_at = %s WHERE id = %s", [now, token.pk])
+            deferred_writes.defer(_TOUCH_SQL, [now, token.pk])
         return customer, token
 
     def authenticate_header(self, request: Any) -> str:

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from prometheus_client import Histogram
 
+from core import deferred_writes
 from core.errors import database_unavailable_response, error_response, not_found_body
 from core.request_context import reset_request_id, set_request_id
 
@@ -53,6 +54,23 @@ class RequestIdMiddleware:
         finally:
             reset_request_id(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class DeferredWritesMiddleware:
+    """Writes the request's deferred bookkeeping (``core.deferred_writes``) that no statement of
+    the request carried, after the view has answered; the slot is empty before and after."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        deferred_writes.discard()
+        try:
+            response = self.get_response(request)
+            deferred_writes.flush()
+        finally:
+            deferred_writes.discard()
         return response
 
 

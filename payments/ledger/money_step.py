@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
+from core import deferred_writes
 from core.errors import DomainError
 from core.money import Money, currency_exponent
 from core.outbox import outbox_events_written
@@ -277,8 +278,15 @@ def money_step_run(step: MoneyStep, request: MoneyRequest | None = None) -> Mone
 
     Autocommit or inside a transaction; the outbox relay is woken after commit."""
     document = Jsonb(_document(step, request), dumps=_dumps)
+    sql, params = _PAY_SQL, [document]
+    if request is not None:
+        # The request's deferred bookkeeping (a token's last-used time) rides in this round trip
+        # and this transaction (core.deferred_writes): the payment's result is the first result.
+        for extra_sql, extra_params in deferred_writes.take():
+            sql = f"{sql}; {extra_sql}"
+            params.extend(extra_params)
     with connection.cursor() as cursor:
-        cursor.execute(_PAY_SQL, [document])  # type: ignore[list-item]  # psycopg adapts Jsonb
+        cursor.execute(sql, params)
         raw = json.loads(cursor.fetchone()[0])  # Django's psycopg loaders hand jsonb over as text
     outcome = raw["outcome"]
     if outcome == "done":
