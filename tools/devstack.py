@@ -169,6 +169,9 @@ def pg_start() -> tuple[int, bool]:
         f"-h 127.0.0.1 -p {port} -k {data} -c max_connections=200 -c shared_buffers=256MB "
         "-c fsync=on -c synchronous_commit=on"
     )
+    extra = os.environ.get("DEVSTACK_PG_OPTIONS", "").strip()  # e.g. "-c commit_delay=20" for an A/B run
+    if extra:
+        options = f"{options} {extra}"
     subprocess.run(
         [pg_bin("pg_ctl"), "-D", str(data), "-l", str(PG_DIR / "server.log"), "-w", "-t", "60", "-o", options, "start"],
         check=True,
