@@ -735,6 +735,13 @@ FEEDBACK_SURVEY_KIND_BY_TRIGGER = {
     "SIGNUP_30_DAYS": "NPS",
     "CAMPAIGN_REWARD": "CSAT",
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {"TicketStatusEnum": "feedback.models.Ticket.Status", "SurveyKindEnum": "feedback.models.SurveyKind"}
+)
+SPECTACULAR_SETTINGS["TAGS"] += [
+    {"name": "Feedback", "description": "Feedback with screenshots, complaint tickets and their conversation."},
+    {"name": "Surveys", "description": "NPS and satisfaction surveys the bank invites me to."},
+]
 CELERY_BEAT_SCHEDULE.update(
     {
         # beat only triggers: what is overdue is computed from due_at at the moment of the run.
