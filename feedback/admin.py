@@ -16,6 +16,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -95,7 +96,7 @@ class FeedbackAdmin(ViewOnlyMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def attachment_view(self, request: HttpRequest, feedback_id: int, public_id: Any) -> HttpResponse:
+    def attachment_view(self, request: HttpRequest, feedback_id: int, public_id: Any) -> HttpResponseBase:
         """A screenshot for staff in scope; every view is audited (it may show personal data)."""
         if not self.has_view_permission(request):
             raise PermissionDenied

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 
 from feedback.errors_tickets import FeedbackNotFound
 from feedback.services.attachments import attachment_path
@@ -12,7 +12,7 @@ from feedback.services.attachments import attachment_path
 __all__ = ["attachment_response"]
 
 
-def attachment_response(attachment: Any) -> HttpResponse:
+def attachment_response(attachment: Any) -> FileResponse:
     """The stored bytes as a download (shared with the admin): the sniffed type, never rendered inline."""
     path = attachment_path(attachment.storage_name)
     if not path.is_file():

@@ -735,10 +735,12 @@ FEEDBACK_SURVEY_KIND_BY_TRIGGER = {
     "SIGNUP_30_DAYS": "NPS",
     "CAMPAIGN_REWARD": "CSAT",
 }
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+_spectacular_enums: dict[str, str] = SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]  # type: ignore[assignment]
+_spectacular_enums.update(
     {"TicketStatusEnum": "feedback.models.Ticket.Status", "SurveyKindEnum": "feedback.models.SurveyKind"}
 )
-SPECTACULAR_SETTINGS["TAGS"] += [
+_spectacular_tags: list[dict[str, str]] = SPECTACULAR_SETTINGS["TAGS"]  # type: ignore[assignment]
+_spectacular_tags += [
     {"name": "Feedback", "description": "Feedback with screenshots, complaint tickets and their conversation."},
     {"name": "Surveys", "description": "NPS and satisfaction surveys the bank invites me to."},
 ]

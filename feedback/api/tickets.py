@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
@@ -200,8 +200,8 @@ class FeedbackListApi(_WriteThrottled):
             transaction_id=values.get("transaction_id"),
             files=values.get("attachments") or [],
         )
-        feedback = selectors.feedback_get_for_customer(customer=_customer(request), public_id=feedback.public_id)
-        return Response(FeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+        shown = selectors.feedback_get_for_customer(customer=_customer(request), public_id=feedback.public_id)
+        return Response(FeedbackSerializer(shown).data, status=status.HTTP_201_CREATED)
 
 
 class FeedbackDetailApi(APIView):
@@ -234,7 +234,7 @@ class AttachmentDownloadApi(APIView):
         response_example="<PNG bytes>",
         errors=["not_found", "throttled"],
     )
-    def get(self, request: Request, public_id: uuid.UUID) -> HttpResponse:
+    def get(self, request: Request, public_id: uuid.UUID) -> HttpResponseBase:
         attachment = selectors.attachment_get_for_customer(customer=_customer(request), public_id=public_id)
         if attachment is None:
             raise FeedbackNotFound()

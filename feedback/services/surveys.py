@@ -163,7 +163,7 @@ def survey_answer(
             tags=keyword_tags(comment),
             branch_id=person.home_branch_id,
             customer_type=person.customer_type,
-            kyc_level=person.kyc_tier_id,
+            kyc_level=int(person.kyc_tier_id or 0),
             age_band=customer_age_band(person.date_of_birth) or "",
             created_at=now,
         )
