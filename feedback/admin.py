@@ -34,7 +34,7 @@ from feedback.models import Feedback, FeedbackAttachment, SurveyKeywordList, Sur
 from feedback.selectors_surveys import SEGMENT_DIMENSIONS, nps_by_period, survey_response_qs_for_staff
 from feedback.selectors_tickets import attachment_qs_for_staff, feedback_qs_for_staff, ticket_qs_for_staff
 from feedback.services.surveys import survey_responses_csv
-from feedback.services.tickets import ticket_staff_reply, ticket_status_change
+from feedback.services.tickets import ticket_priority_change, ticket_staff_reply, ticket_status_change
 
 S = Ticket.Status
 
@@ -47,6 +47,9 @@ class AttachmentInline(ViewOnlyInline):
     model = FeedbackAttachment
     fields = ("download", "content_type", "size_bytes", "sha256", "created_at")
     readonly_fields = fields
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm("feedback.view_feedback"))  # part of the feedback it belongs to
 
     @admin.display(description=_("screenshot"))
     def download(self, obj: FeedbackAttachment) -> str:
@@ -112,6 +115,9 @@ class TicketMessageInline(ViewOnlyInline):
     fields = ("created_at", "author", "staff", "text")
     readonly_fields = fields
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.has_perm("feedback.view_ticket"))  # the conversation is part of the ticket
+
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
@@ -136,6 +142,10 @@ class NoteForm(forms.Form):
         max_length=500,
         validators=[reject_card_numbers],
     )
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -188,7 +198,7 @@ class TicketAdmin(ViewOnlyMixin, admin.ModelAdmin):
     readonly_fields = fields
     inlines = [TicketMessageInline]
     ordering = ("due_at",)
-    actions = ["start_work", "resolve", "close"]
+    actions = ["start_work", "resolve", "close", "set_priority"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Ticket]:
         return ticket_qs_for_staff(request.user)
@@ -256,19 +266,22 @@ class TicketAdmin(ViewOnlyMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/feedback/ticket/reply.html", context)
 
     def _status_action(self, request: HttpRequest, queryset: QuerySet[Ticket], status: str, title: Any) -> Any:
+        def apply(ticket: Ticket, data: dict[str, Any]) -> None:
+            ticket_status_change(staff=request.user, ticket=ticket, status=status, note=data["text"], request=request)
+
+        return self._form_action(request, queryset, NoteForm, apply, title)
+
+    def _form_action(
+        self, request: HttpRequest, queryset: QuerySet[Ticket], form_class: type[forms.Form], apply: Any, title: Any
+    ) -> Any:
+        """Ask for a small form, then apply the service to each selected ticket; refusals per ticket."""
         if "apply" in request.POST:
-            form = NoteForm(request.POST)
+            form = form_class(request.POST)
             if form.is_valid():
                 done = 0
                 for ticket in queryset:
                     try:
-                        ticket_status_change(
-                            staff=request.user,
-                            ticket=ticket,
-                            status=status,
-                            note=form.cleaned_data["text"],
-                            request=request,
-                        )
+                        apply(ticket, form.cleaned_data)
                         done += 1
                     except DomainError as error:
                         self.message_user(request, f"{ticket}: {error.message}", messages.ERROR)
@@ -280,7 +293,7 @@ class TicketAdmin(ViewOnlyMixin, admin.ModelAdmin):
                     )
                 return None
         else:
-            form = NoteForm()
+            form = form_class()
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -303,6 +316,13 @@ class TicketAdmin(ViewOnlyMixin, admin.ModelAdmin):
     @admin.action(description=_("Close the selected tickets"))
     def close(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> Any:
         return self._status_action(request, queryset, S.CLOSED, _("Close"))
+
+    @admin.action(description=_("Set the priority (recomputes the SLA deadline)"))
+    def set_priority(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> Any:
+        def apply(ticket: Ticket, data: dict[str, Any]) -> None:
+            ticket_priority_change(staff=request.user, ticket=ticket, priority=data["priority"], request=request)
+
+        return self._form_action(request, queryset, PriorityForm, apply, _("Set the priority"))
 
 
 @admin.register(SurveyResponse)

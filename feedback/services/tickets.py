@@ -43,6 +43,7 @@ __all__ = [
     "TRANSITIONS",
     "feedback_create",
     "ticket_customer_reply",
+    "ticket_priority_change",
     "ticket_rate",
     "ticket_staff_reply",
     "ticket_status_change",
@@ -248,6 +249,27 @@ def ticket_status_change(
     return locked
 
 
+def ticket_priority_change(*, staff: Any, ticket: Ticket | int, priority: str, request: Any = None) -> Ticket:
+    """Set the priority; the SLA deadline is recomputed from the ticket's creation. Audited."""
+    if priority not in Ticket.Priority.values:
+        raise TicketTransitionRefused(details={"priority": priority})
+    with transaction.atomic():
+        locked = _locked_for_staff(staff, ticket)
+        if locked.status == S.CLOSED:
+            raise TicketClosed()
+        before = (locked.priority, locked.due_at.isoformat())
+        locked.priority, locked.due_at = priority, _sla_due(priority, locked.created_at)
+        locked.save(update_fields=["priority", "due_at", "updated_at"])
+        audit_record(
+            action="feedback.ticket.priority",
+            actor=staff,
+            obj=locked,
+            changes={"priority": [before[0], priority], "due_at": [before[1], locked.due_at.isoformat()]},
+            request=request,
+        )
+    return locked
+
+
 def _branch_manager(branch: Branch | None) -> Any:
     """The first active branch manager of the branch, else of its parent branches (None: nobody)."""
     User = get_user_model()
@@ -287,7 +309,8 @@ def tickets_escalate_overdue(*, now: datetime | None = None, limit: int = 500) -
             TicketMessage.objects.create(
                 ticket=ticket,
                 author=TicketMessage.Author.SYSTEM,
-                text=f"SLA breached (due {ticket.due_at.isoformat()}): escalated to the branch manager.",
+                text=gettext("SLA breached (due %(due)s): escalated to the branch manager %(who)s.")
+                % {"due": ticket.due_at.isoformat(), "who": manager.get_username() if manager is not None else "-"},
             )
             audit_record(
                 action="feedback.ticket.escalate",

@@ -248,3 +248,46 @@ def test_sla_hours_come_from_settings_by_priority(settings) -> None:  # type: ig
     assert ticket.due_at - ticket.created_at == pytest.approx(timedelta(hours=2), abs=timedelta(seconds=5))
     assert tickets_escalate_overdue(now=ticket.created_at + timedelta(hours=1)) == 0
     assert tickets_escalate_overdue(now=ticket.created_at + timedelta(hours=2, seconds=10)) == 1
+
+
+def test_a_priority_change_in_the_admin_recomputes_the_deadline_and_is_audited() -> None:
+    customer = CustomerFactory()
+    ticket = complaint(customer)
+    manager = _officer(customer.home_branch, StaffRole.BRANCH_MANAGER)
+
+    response = admin_client_for(manager).post(
+        "/admin/feedback/ticket/",
+        {"action": "set_priority", "_selected_action": [ticket.pk], "apply": "1", "priority": "URGENT"},
+    )
+
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.priority == "URGENT"
+    assert ticket.due_at - ticket.created_at == timedelta(hours=4)
+    assert AuditEvent.objects.get(action="feedback.ticket.priority").changes["priority"] == ["NORMAL", "URGENT"]
+
+
+def test_the_resolve_action_in_the_admin_moves_the_selected_tickets() -> None:
+    customer = CustomerFactory()
+    tickets = [complaint(customer), complaint(customer)]
+    officer = _officer(customer.home_branch)
+
+    response = admin_client_for(officer).post(
+        "/admin/feedback/ticket/",
+        {"action": "resolve", "_selected_action": [t.pk for t in tickets], "apply": "1", "text": "已处理"},
+    )
+
+    assert response.status_code == 302
+    assert set(Ticket.objects.values_list("status", flat=True)) == {"RESOLVED"}
+    assert AuditEvent.objects.filter(action="feedback.ticket.status", reason="已处理").count() == 2
+
+
+def test_the_ticket_page_shows_the_conversation_to_a_teller_of_the_branch() -> None:
+    customer = CustomerFactory()
+    ticket = complaint(customer, text="柜台排队太久")
+    teller = _officer(customer.home_branch, StaffRole.TELLER)
+
+    page = admin_client_for(teller).get(f"/admin/feedback/ticket/{ticket.pk}/change/")
+
+    assert page.status_code == 200
+    assert page.content.decode().count("柜台排队太久") >= 2  # the complaint and the first message
