@@ -281,3 +281,22 @@ def test_unknown_uuid_is_404() -> None:
     )
 
     assert response.status_code == 404
+
+
+def test_a_real_first_p2p_transfer_invites_through_its_own_outbox_event() -> None:
+    """The payload of the payments' own event (not a hand-made one) is read correctly."""
+    from tests.risk.events import p2p_real
+
+    actor = make_actor()
+    fund(actor)
+    payee = CustomerFactory()
+    first = p2p_real(actor.customer, payee, "1.00")
+    second = p2p_real(actor.customer, payee, "2.00")
+
+    outbox_event_deliver(event_id=second.pk, consumer="feedback.survey_on_transfer")
+    assert SurveyInvitation.objects.count() == 0  # not the first payment
+    outbox_event_deliver(event_id=first.pk, consumer="feedback.survey_on_transfer")
+
+    assert list(SurveyInvitation.objects.values_list("customer_id", "trigger")) == [
+        (actor.customer.pk, "FIRST_PAYMENT")
+    ]
