@@ -1,7 +1,7 @@
 """Screenshots: the type is read from the bytes, never from the name or the declared type.
 
 ``attachment_sniff`` accepts PNG, JPEG and WebP only: the file's signature (magic bytes) must be
-one of theirs AND Pillow must open and verify it as that same format, so a renamed executable, a
+one of theirs AND Pillow must open, verify and decode it as that same format, so a renamed executable, a
 polyglot with a PNG header and garbage after it, or an HTML page called ``x.png`` are refused.
 python-magic / filetype are not dependencies of the project; Pillow is (QR codes), and it is the
 stronger check since it parses the image. Bytes are written under a random name in
@@ -76,6 +76,10 @@ def attachment_sniff(content: bytes) -> SniffedImage:
                 image.verify()
                 if image.format != expected:
                     raise AttachmentTypeNotAllowed()
+            # verify() checks the structure; decoding every pixel also refuses a truncated or corrupt
+            # image body behind a valid header (a screenshot decodes in a few milliseconds).
+            with Image.open(io.BytesIO(content), formats=[expected]) as image:
+                image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError, Warning):
         raise AttachmentTypeNotAllowed(details={"allowed": [t for t, _ in _SIGNATURES]}) from None
     return SniffedImage(content=content, content_type=content_type, sha256=hashlib.sha256(content).hexdigest())

@@ -276,3 +276,16 @@ def test_my_feedback_list_shows_mine_only() -> None:
 
     assert response.status_code == 200
     assert [f["text"] for f in response.json()["results"]] == ["加个夜间模式"]
+
+
+def test_a_truncated_image_is_refused() -> None:
+    from feedback.errors_tickets import AttachmentTypeNotAllowed
+    from feedback.services.attachments import attachment_sniff
+
+    whole = image_bytes("JPEG", size=(300, 200))
+
+    assert attachment_sniff(whole).content_type == "image/jpeg"
+    with pytest.raises(AttachmentTypeNotAllowed):
+        attachment_sniff(whole[: len(whole) // 2])
+    with pytest.raises(AttachmentTypeNotAllowed):
+        attachment_sniff(image_bytes("PNG", size=(300, 200))[:-40])
