@@ -709,3 +709,46 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # Failed coupon redemptions a customer may make per hour (counted before the code is compared).
 PROMOTIONS_COUPON_MAX_FAILURES_PER_HOUR = env_int("PROMOTIONS_COUPON_MAX_FAILURES_PER_HOUR", 10, minimum=1)
+
+# --- Feedback: tickets and surveys (docs/feedback.md) -------------------------------------------
+# Screenshots live outside the web root (never under MEDIA or STATIC): served only through the API
+# to their owner and through the admin to staff in scope.
+FEEDBACK_PRIVATE_DIR = Path(env_str("FEEDBACK_PRIVATE_DIR") or BASE_DIR / ".data" / "private" / "feedback")
+# Each screenshot at most this many bytes (the whole request is also capped by MAX_REQUEST_BYTES).
+FEEDBACK_ATTACHMENT_MAX_BYTES = env_int("FEEDBACK_ATTACHMENT_MAX_BYTES", 512 * 1024, minimum=1024)
+FEEDBACK_ATTACHMENTS_PER_FEEDBACK = env_int("FEEDBACK_ATTACHMENTS_PER_FEEDBACK", 3, minimum=0, maximum=10)
+FEEDBACK_ATTACHMENT_MAX_PIXELS = env_int("FEEDBACK_ATTACHMENT_MAX_PIXELS", 40_000_000, minimum=1)
+# Hours from a complaint to its SLA deadline, by ticket priority.
+FEEDBACK_TICKET_SLA_HOURS = {
+    "URGENT": env_int("FEEDBACK_SLA_URGENT_HOURS", 4, minimum=1),
+    "HIGH": env_int("FEEDBACK_SLA_HIGH_HOURS", 24, minimum=1),
+    "NORMAL": env_int("FEEDBACK_SLA_NORMAL_HOURS", 72, minimum=1),
+    "LOW": env_int("FEEDBACK_SLA_LOW_HOURS", 120, minimum=1),
+}
+# At most one survey invitation per customer in this many days, whatever triggers it.
+FEEDBACK_SURVEY_MIN_DAYS_BETWEEN = env_int("FEEDBACK_SURVEY_MIN_DAYS_BETWEEN", 30, minimum=0)
+FEEDBACK_SURVEY_INVITATION_DAYS = env_int("FEEDBACK_SURVEY_INVITATION_DAYS", 14, minimum=1)
+FEEDBACK_SURVEY_SIGNUP_DAYS = env_int("FEEDBACK_SURVEY_SIGNUP_DAYS", 30, minimum=1)
+# Which survey each trigger asks (NPS: the relationship; CSAT: the moment).
+FEEDBACK_SURVEY_KIND_BY_TRIGGER = {
+    "FIRST_PAYMENT": "CSAT",
+    "TICKET_RESOLVED": "CSAT",
+    "SIGNUP_30_DAYS": "NPS",
+    "CAMPAIGN_REWARD": "CSAT",
+}
+_spectacular_enums: dict[str, str] = SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]  # type: ignore[assignment]
+_spectacular_enums.update(
+    {"TicketStatusEnum": "feedback.models.Ticket.Status", "SurveyKindEnum": "feedback.models.SurveyKind"}
+)
+_spectacular_tags: list[dict[str, str]] = SPECTACULAR_SETTINGS["TAGS"]  # type: ignore[assignment]
+_spectacular_tags += [
+    {"name": "Feedback", "description": "Feedback with screenshots, complaint tickets and their conversation."},
+    {"name": "Surveys", "description": "NPS and satisfaction surveys the bank invites me to."},
+]
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # beat only triggers: what is overdue is computed from due_at at the moment of the run.
+        "feedback.tickets_escalate": {"task": "feedback.tickets_escalate", "schedule": 300.0},
+        "feedback.surveys_signup_invite": {"task": "feedback.surveys_signup_invite", "schedule": 3600.0},
+    }
+)

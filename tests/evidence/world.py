@@ -132,3 +132,8 @@ OBJECT_ROUTES.update(MOVEMENT_OBJECT_ROUTES)
 from tests.risk.factories import RISK_OBJECT_ROUTES  # noqa: E402
 
 OBJECT_ROUTES.update(RISK_OBJECT_ROUTES)
+
+# Feedback tickets and surveys register their owner-object factories (tests/feedback/factories_tickets.py).
+from tests.feedback.factories_tickets import FEEDBACK_TICKET_OBJECT_ROUTES  # noqa: E402
+
+OBJECT_ROUTES.update(FEEDBACK_TICKET_OBJECT_ROUTES)
