@@ -18,6 +18,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "promotions.migrations.0002_campaign_versions_append_only_and_roles",
     "promotions.migrations.0005_reward_and_coupon_roles",
     "risk.migrations.0002_builtin",
+    "feedback.migrations.0002_messages_products_roles",
 ]
 
 

@@ -523,6 +523,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "Insights", "description": "Spending by category, monthly statements."},
         {"name": "Promotions", "description": "Offers ranked for the customer, coupons and codes, points."},
         {"name": "Risk", "description": "Step-up challenges of payments, fraud-check notices, human review."},
+        {"name": "Messages", "description": "My inbox (notices and offers from the bank) and education articles."},
+        {"name": "Bank products", "description": "The bank's products offered to me; interest and applications."},
         {"name": "Bank gateway", "description": "Called by the bank, not by apps."},
     ],
 }
@@ -708,3 +710,22 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # Failed coupon redemptions a customer may make per hour (counted before the code is compared).
 PROMOTIONS_COUPON_MAX_FAILURES_PER_HOUR = env_int("PROMOTIONS_COUPON_MAX_FAILURES_PER_HOUR", 10, minimum=1)
+
+# --- Feedback: messages, articles, products (docs/feedback-messages.md) ----------------------------
+# The push channel (feedback/integrations_push.py): the console logs in development; production names
+# the bank's push gateway adapter; tests keep pushes in memory.
+FEEDBACK_PUSH_BACKEND = env_str(
+    "FEEDBACK_PUSH_BACKEND",
+    "feedback.integrations_push.LocmemPushBackend"
+    if DJANGO_ENV == "test"
+    else "feedback.integrations_push.ConsolePushBackend",
+)
+if IS_PRODUCTION and str(FEEDBACK_PUSH_BACKEND).rsplit(".", 1)[-1].startswith(("Console", "Locmem")):
+    raise ImproperlyConfigured("FEEDBACK_PUSH_BACKEND must name the bank's push gateway adapter in production")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # beat only triggers: a message is due by its send_at, and fanned out once (unique per customer).
+        "feedback.messages_dispatch": {"task": "feedback.messages_dispatch", "schedule": 30.0},
+        "feedback.messages_push": {"task": "feedback.messages_push", "schedule": 60.0},
+    }
+)
