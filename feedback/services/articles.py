@@ -62,9 +62,16 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     if not data.get("slug") and isinstance(data.get("title_en"), str):
         data["slug"] = slugify(data["title_en"])[:80]
-    cleaned: dict[str, Any] = text_clean(data, _LIMITS)
+    errors: dict[str, Any] = {}
+    cleaned: dict[str, Any] = {}
+    try:
+        cleaned = text_clean(data, _LIMITS)
+    except ContentInvalid as invalid:  # reported with the kind's problem, all at once
+        errors.update(invalid.details)
     if data.get("kind") not in Article.Kind.values:
-        raise ContentInvalid(details={"kind": "one of " + ", ".join(Article.Kind.values)})
+        errors["kind"] = "one of " + ", ".join(Article.Kind.values)
+    if errors:
+        raise ContentInvalid(details=errors)
     cleaned["kind"] = data["kind"]
     cleaned["slug"] = slugify(cleaned["slug"])[:80]
     return cleaned

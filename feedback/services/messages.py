@@ -59,8 +59,12 @@ _LIMITS = {"title_zh": 120, "title_en": 120, "body_zh": 4000, "body_en": 4000}
 
 # --- writing and approving -------------------------------------------------------------------------
 def _clean(data: dict[str, Any], customer_ids: list[int] | None) -> dict[str, Any]:
-    fields: dict[str, Any] = text_clean(data, _LIMITS)
+    fields: dict[str, Any] = {}
     errors: dict[str, Any] = {}
+    try:
+        fields = text_clean(data, _LIMITS)
+    except ContentInvalid as invalid:  # reported with the other fields' problems, all at once
+        errors.update(invalid.details)
     if data.get("kind") not in Message.Kind.values:
         errors["kind"] = "one of " + ", ".join(Message.Kind.values)
     if data.get("audience") not in Message.Audience.values:
