@@ -504,7 +504,14 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # Enums named after their owner where the field name alone ("kind") would be a generic component name.
-    "ENUM_NAME_OVERRIDES": {"RiskNoticeKindEnum": "risk.models.CustomerNotice.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "RiskNoticeKindEnum": "risk.models.CustomerNotice.Kind",
+        "InboxItemKindEnum": "feedback.models_messages.Message.Kind",
+        "ArticleKindEnum": "feedback.models_messages.Article.Kind",
+        "BankProductCategoryEnum": "feedback.models_messages.Product.Category",
+        "ProductLeadKindEnum": "feedback.models_messages.Lead.Kind",
+        "ProductLeadStatusEnum": "feedback.models_messages.Lead.Status",
+    },
     "TAGS": [
         {"name": "Reference data", "description": "Consent texts, KYC tiers, currencies: public, before sign-in."},
         {"name": "Sign-in", "description": "One-time codes, registration, sign-in (password or passkey), passwords."},

@@ -132,3 +132,8 @@ OBJECT_ROUTES.update(MOVEMENT_OBJECT_ROUTES)
 from tests.risk.factories import RISK_OBJECT_ROUTES  # noqa: E402
 
 OBJECT_ROUTES.update(RISK_OBJECT_ROUTES)
+
+# Messages and bank products register theirs (tests/feedback/factories_messages.py).
+from tests.feedback.factories_messages import MESSAGES_OBJECT_ROUTES  # noqa: E402
+
+OBJECT_ROUTES.update(MESSAGES_OBJECT_ROUTES)
