@@ -221,10 +221,10 @@ class MessageAdmin(ScopedForeignKeysMixin, ServiceSavedAdmin):
         if change:
             return message_services.message_update(
                 message_id=obj.pk,
-                by=request.user,
+                by=request.user,  # type: ignore[arg-type]
                 data=data,
                 customer_ids=customer_ids,
-                request=request,  # type: ignore[arg-type]
+                request=request,
             )
         return message_services.message_create(by=request.user, data=data, customer_ids=customer_ids, request=request)  # type: ignore[arg-type]
 
@@ -337,7 +337,7 @@ def _transition_action(to: str, description: Any, *, reason: bool = False) -> Ca
                 form_class=ReasonForm,
                 apply=lambda lead, data: product_services.lead_transition(
                     lead_id=lead.pk,
-                    by=request.user,
+                    by=request.user,  # type: ignore[arg-type]
                     to=to,
                     reason=data["text"],
                     request=request,  # type: ignore[arg-type]
@@ -414,8 +414,8 @@ class LeadAdmin(ViewOnlyMixin, admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda lead: product_services.lead_take(lead_id=lead.pk, by=request.user, request=request),
-        )  # type: ignore[arg-type]
+            lambda lead: product_services.lead_take(lead_id=lead.pk, by=request.user, request=request),  # type: ignore[arg-type]
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Lead]:
         return lead_qs_for_staff(request.user)

@@ -68,5 +68,5 @@ class LocmemPushBackend:
 
 
 def push_backend() -> PushBackend:
-    backend: PushBackend = import_string(settings.FEEDBACK_PUSH_BACKEND)()
+    backend: PushBackend = import_string(str(settings.FEEDBACK_PUSH_BACKEND))()
     return backend

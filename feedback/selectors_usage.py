@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.apps import apps
 from django.db import connections
@@ -71,7 +71,7 @@ def feature_usage(
         return []
     group = _GROUPS[group_by]
     only_branches = "" if branch_ids is None else "AND c.home_branch_id = ANY(%s)"
-    branch_param: list[object] = [] if branch_ids is None else [sorted(branch_ids)]
+    branch_param: list[Any] = [] if branch_ids is None else [sorted(branch_ids)]
     customer, branch = _table("accounts.Customer"), _table("accounts.Branch")
     sql = f"""
         SELECT {group} AS grp, f.feature, count(*) AS events, count(DISTINCT t.initiated_by_id) AS customers
@@ -89,7 +89,7 @@ def feature_usage(
         WHERE cc.status = 'USED' AND cc.used_at >= %s AND cc.used_at < %s {only_branches}
         GROUP BY 1
     """  # noqa: S608 - table names from model metadata, the group from a fixed map; values are parameters
-    params: list[object] = [
+    params: list[Any] = [
         list(_TRANSFER_FEATURES),
         list(_TRANSFER_FEATURES.values()),
         since,
