@@ -110,8 +110,24 @@ def _plain_action(
 
 
 # --- articles -------------------------------------------------------------------------------------
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = article_services.ARTICLE_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Empty: made from the English title.")
+
+    def validate_unique(self) -> None:
+        """The service checks the slug (made from the title when empty) under its transaction."""
+
+
 @admin.register(Article)
 class ArticleAdmin(ServiceSavedAdmin):
+    form = ArticleForm
     list_display = ("title_zh", "title_en", "kind", "status", "author", "approved_by", "published_at")
     list_filter = ("status", "kind")
     search_fields = ("title_zh", "title_en", "slug")
