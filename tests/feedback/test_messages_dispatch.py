@@ -282,3 +282,25 @@ def test_an_article_is_published_only_by_a_second_staff_member() -> None:
     assert (published.slug, published.status) == ("spotting-fraud-calls", Article.Status.PUBLISHED)
     assert published.published_at is not None and published.approved_by == approver
     assert AuditEvent.objects.filter(action="feedback.article.approve", object_id=str(article.pk)).count() == 1
+
+
+def test_the_beat_task_sends_and_pushes_and_a_second_tick_does_nothing(settings: Any) -> None:
+    from feedback import tasks_messages
+    from feedback.integrations_push import sent
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from wallet_site.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        people = [customer() for _ in range(3)]
+        message = scheduled_message(kind=Message.Kind.SECURITY, customers=people)
+
+        first = tasks_messages.messages_dispatch()
+        second = tasks_messages.messages_dispatch()
+        swept = tasks_messages.messages_push()
+    finally:
+        app.conf.task_always_eager = False
+
+    assert (first, second, swept) == (1, 0, 0)
+    assert len(sent) == 3 and delivered_to(message) == {p.pk for p in people}

@@ -121,3 +121,20 @@ def test_articles_lists_published_ones_only_and_filters_by_kind() -> None:
     assert everything["results"][0]["title"] == "Never share your code"
     assert [a["id"] for a in tips["results"]] == [str(tip.public_id)]
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_request")
+
+
+def test_an_inbox_page_costs_the_same_queries_for_2_or_20_messages() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(n: int) -> int:
+        me = customer()
+        for _ in range(n):
+            inbox_item(me)
+        client = token_client(me)
+        client.get("/api/v1/inbox")  # warm the token cache and the like
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/inbox").status_code == 200
+        return len(captured.captured_queries)
+
+    assert queries_for(2) == queries_for(20)

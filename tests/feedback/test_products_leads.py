@@ -174,3 +174,36 @@ def test_the_lead_admin_pages_open_for_branch_staff() -> None:
     assert changelist.status_code == page.status_code == action.status_code == 200
     lead.refresh_from_db()
     assert lead.status == "CONTACTED"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_requests_for_the_same_product_open_one_lead() -> None:
+    import threading
+
+    from django.db import connection
+
+    from feedback.errors_messages import LeadAlreadyOpen
+    from feedback.services.products import lead_create
+
+    me, offered = customer(), product()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def ask() -> None:
+        try:
+            barrier.wait(timeout=10)
+            lead_create(customer=me, product_id=offered.public_id, kind=Lead.Kind.INTEREST)
+            outcomes.append("created")
+        except LeadAlreadyOpen:
+            outcomes.append("409")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["409", "created"]
+    assert Lead.objects.filter(customer=me, product=offered).count() == 1
