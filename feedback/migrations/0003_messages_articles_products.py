@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0009_passkeys'),
+        ('feedback', '0002_feedback_ticket_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -43,6 +43,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("feedback", "0001_messages_articles_products"), ("accounts", "0006_staffsod_staff_change_requests")]
+    dependencies = [("feedback", "0003_messages_articles_products"), ("accounts", "0006_staffsod_staff_change_requests")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
