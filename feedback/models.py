@@ -307,3 +307,6 @@ class SurveyKeywordList(TimeStampedModel):
 
     def keyword_list(self) -> list[str]:
         return [line.strip() for line in self.keywords.splitlines() if line.strip()]
+
+
+from .models_messages import *  # noqa: E402, F403

@@ -54,10 +54,16 @@ def segment_branch_ids(segment: Segment) -> set[int]:
     return ids
 
 
-def segment_qs(segment: Segment, *, now: datetime | None = None) -> QuerySet[Customer]:
-    """The segment's customers: one query when evaluated (``.count()``, ``.values("pk")`` ...)."""
+def segment_qs(
+    segment: Segment, *, now: datetime | None = None, base: QuerySet[Customer] | None = None
+) -> QuerySet[Customer]:
+    """The segment's customers: one query when evaluated (``.count()``, ``.values("pk")`` ...).
+
+    ``base``: whom the criteria narrow, by default the customers marketing may reach. Only a
+    non-marketing use passes another (feedback's service and security notices reach customers
+    without a marketing consent too)."""
     now = now or timezone.now()
-    qs = customer_marketing_reachable_qs()
+    qs = base if base is not None else customer_marketing_reachable_qs()
     if segment.age_bands:
         ages = Q()
         for band in sorted(segment.age_bands):

@@ -19,6 +19,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "promotions.migrations.0005_reward_and_coupon_roles",
     "risk.migrations.0002_builtin",
     "feedback.migrations.0002_feedback_ticket_roles",
+    "feedback.migrations.0004_messages_products_roles",
 ]
 
 

@@ -505,7 +505,14 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # Enums named after their owner where the field name alone ("kind") would be a generic component name.
-    "ENUM_NAME_OVERRIDES": {"RiskNoticeKindEnum": "risk.models.CustomerNotice.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "RiskNoticeKindEnum": "risk.models.CustomerNotice.Kind",
+        "InboxItemKindEnum": "feedback.models_messages.Message.Kind",
+        "ArticleKindEnum": "feedback.models_messages.Article.Kind",
+        "BankProductCategoryEnum": "feedback.models_messages.Product.Category",
+        "ProductLeadKindEnum": "feedback.models_messages.Lead.Kind",
+        "ProductLeadStatusEnum": "feedback.models_messages.Lead.Status",
+    },
     "TAGS": [
         {"name": "Reference data", "description": "Consent texts, KYC tiers, currencies: public, before sign-in."},
         {"name": "Sign-in", "description": "One-time codes, registration, sign-in (password or passkey), passwords."},
@@ -524,6 +531,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "Insights", "description": "Spending by category, monthly statements."},
         {"name": "Promotions", "description": "Offers ranked for the customer, coupons and codes, points."},
         {"name": "Risk", "description": "Step-up challenges of payments, fraud-check notices, human review."},
+        {"name": "Messages", "description": "My inbox (notices and offers from the bank) and education articles."},
+        {"name": "Bank products", "description": "The bank's products offered to me; interest and applications."},
         {"name": "Bank gateway", "description": "Called by the bank, not by apps."},
     ],
 }
@@ -750,5 +759,24 @@ CELERY_BEAT_SCHEDULE.update(
         # beat only triggers: what is overdue is computed from due_at at the moment of the run.
         "feedback.tickets_escalate": {"task": "feedback.tickets_escalate", "schedule": 300.0},
         "feedback.surveys_signup_invite": {"task": "feedback.surveys_signup_invite", "schedule": 3600.0},
+    }
+)
+
+# --- Feedback: messages, articles, products (docs/feedback-messages.md) ----------------------------
+# The push channel (feedback/integrations_push.py): the console logs in development; production names
+# the bank's push gateway adapter; tests keep pushes in memory.
+FEEDBACK_PUSH_BACKEND = env_str(
+    "FEEDBACK_PUSH_BACKEND",
+    "feedback.integrations_push.LocmemPushBackend"
+    if DJANGO_ENV == "test"
+    else "feedback.integrations_push.ConsolePushBackend",
+)
+if IS_PRODUCTION and str(FEEDBACK_PUSH_BACKEND).rsplit(".", 1)[-1].startswith(("Console", "Locmem")):
+    raise ImproperlyConfigured("FEEDBACK_PUSH_BACKEND must name the bank's push gateway adapter in production")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # beat only triggers: a message is due by its send_at, and fanned out once (unique per customer).
+        "feedback.messages_dispatch": {"task": "feedback.messages_dispatch", "schedule": 30.0},
+        "feedback.messages_push": {"task": "feedback.messages_push", "schedule": 60.0},
     }
 )

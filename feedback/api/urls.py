@@ -1,7 +1,7 @@
 """Customer API of feedback, tickets and surveys, mounted under /api/v1/ (no trailing slashes).
 Messages, articles and products are in ``urls_messages``."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from feedback.api import surveys, tickets
 
@@ -19,4 +19,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tickets/<uuid:public_id>/rating", tickets.TicketRateApi.as_view(), name="ticket-rating"),
     path("surveys/invitations", surveys.SurveyInvitationListApi.as_view(), name="survey-invitations"),
     path("surveys/invitations/<uuid:public_id>/answer", surveys.SurveyAnswerApi.as_view(), name="survey-answer"),
+    path("", include("feedback.api.urls_messages")),  # inbox, articles, products, leads
 ]

@@ -48,6 +48,9 @@ CUSTOMER_FACING = [
     "risk/selectors.py",
     "risk/services/step_up.py",
     "risk/services/text.py",
+    "feedback/api",
+    "feedback/services/messages.py",
+    "feedback/services/products.py",
 ]
 
 
@@ -103,6 +106,7 @@ def _raised_codes() -> set[str]:
 
 def test_every_error_code_the_customer_api_raises_is_documented() -> None:
     import accounts.api.views  # noqa: F401 - registers the documented codes
+    import feedback.api.urls  # noqa: F401
     import payments.api.urls  # noqa: F401
     import promotions.api.urls  # noqa: F401
     import risk.api.urls  # noqa: F401

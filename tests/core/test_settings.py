@@ -26,6 +26,7 @@ PRODUCTION_ENV = {
     "SMS_BACKEND": "bank_adapters.sms.CmppSmsBackend",
     "KYC_VERIFIER": "bank_adapters.kyc.PublicSecurityVerifier",
     "BANK_GATEWAY": "bank_adapters.gateway.CoreBankingGateway",
+    "FEEDBACK_PUSH_BACKEND": "bank_adapters.push.GatewayPushBackend",
 }
 
 

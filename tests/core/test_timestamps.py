@@ -25,7 +25,7 @@ from core.fields import ApiDateTimeField
 from core.timestamps import api_datetime, local_datetime
 
 API_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
-API_PACKAGES = ("accounts.api", "payments.api", "promotions.api", "risk.api")
+API_PACKAGES = ("accounts.api", "payments.api", "promotions.api", "risk.api", "feedback.api")
 
 
 def _serializer_classes() -> Iterator[type[serializers.BaseSerializer]]:

@@ -137,3 +137,7 @@ OBJECT_ROUTES.update(RISK_OBJECT_ROUTES)
 from tests.feedback.factories_tickets import FEEDBACK_TICKET_OBJECT_ROUTES  # noqa: E402
 
 OBJECT_ROUTES.update(FEEDBACK_TICKET_OBJECT_ROUTES)
+# Messages and bank products register theirs (tests/feedback/factories_messages.py).
+from tests.feedback.factories_messages import MESSAGES_OBJECT_ROUTES  # noqa: E402
+
+OBJECT_ROUTES.update(MESSAGES_OBJECT_ROUTES)

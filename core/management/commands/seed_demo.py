@@ -25,6 +25,7 @@ DEMO_ADMIN_TOTP_HEX = "3132333435363738393031323334353637383930"
 SEEDERS: list[str] = [
     "accounts.demo.seed",
     "payments.demo.seed",
+    "feedback.demo_messages.seed",
 ]
 
 
