@@ -747,7 +747,11 @@ FEEDBACK_SURVEY_KIND_BY_TRIGGER = {
 }
 _spectacular_enums: dict[str, str] = SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]  # type: ignore[assignment]
 _spectacular_enums.update(
-    {"TicketStatusEnum": "feedback.models.Ticket.Status", "SurveyKindEnum": "feedback.models.SurveyKind"}
+    {
+        "TicketStatusEnum": "feedback.models.Ticket.Status",
+        "SurveyKindEnum": "feedback.models.SurveyKind",
+        "FeedbackCategoryEnum": "feedback.models.Feedback.Category",
+    }
 )
 _spectacular_tags: list[dict[str, str]] = SPECTACULAR_SETTINGS["TAGS"]  # type: ignore[assignment]
 _spectacular_tags += [
