@@ -197,6 +197,7 @@ class BillPaymentCreateApi(IdempotentMoneyApi):
             biller_code=data["biller"],
             account_number=data["account_number"],
             amount=data["money"],
+            step_up=self.step_up_input(data),
         )
         return status.HTTP_201_CREATED, receipt_body(payment)
 

@@ -161,7 +161,12 @@ class WithdrawalCreateApi(_FundingCreateApi):
     payee_kind = "withdrawal"
 
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
-        withdrawal = withdrawal_create(customer=request.user, card_public_id=data["card"], amount=data["money"])  # type: ignore[arg-type]
+        withdrawal = withdrawal_create(
+            customer=request.user,  # type: ignore[arg-type]
+            card_public_id=data["card"],
+            amount=data["money"],
+            step_up=self.step_up_input(data),
+        )
         return status.HTTP_202_ACCEPTED, funding_body(withdrawal)
 
     def submit(self, public_id: str) -> None:

@@ -31,7 +31,7 @@ from payments.api.common import (
     money_parse,
 )
 from payments.api.labels import spending_category_label
-from payments.errors import DomainError
+from payments.errors import DomainError, StepUpRequired
 from payments.errors_movements import UnsupportedCurrency
 from payments.idempotency import IdempotentResult, idempotent_answer
 from payments.models import Merchant, MerchantPayment, Transfer
@@ -169,14 +169,17 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
             payment.transfer = transfer
             return status.HTTP_201_CREATED, merchant_payment_body(payment, order_public_id=transfer.metadata["order"])
 
-        result = merchant_payment_request(
-            customer=request.user,  # type: ignore[arg-type]
-            qr=data["qr"],
-            amount=data["money"],
-            currency=data.get("currency"),
-            request=prepared,
-            render=render,
-        )
+        try:
+            result = merchant_payment_request(
+                customer=request.user,  # type: ignore[arg-type]
+                qr=data["qr"],
+                amount=data["money"],
+                currency=data.get("currency"),
+                request=prepared,
+                render=render,
+            )
+        except StepUpRequired as refused:  # nothing stored under the key: answered with a challenge
+            raise self.step_up_answer(request, refused) from None
         return self.answer(idempotent_answer(result))
 
 

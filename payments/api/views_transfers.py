@@ -29,7 +29,7 @@ from payments.api.common import (
     MoneySerializer,
     money_parse,
 )
-from payments.errors import InvalidAmount
+from payments.errors import InvalidAmount, StepUpRequired
 from payments.idempotency import IdempotentResult, idempotent_answer
 from payments.ledger import Balance
 from payments.models import LedgerAccount, Transfer
@@ -193,15 +193,18 @@ class TransferCreateApi(IdempotentMoneyApi):
                 "balance_after": {"amount": None, "currency": money.currency},  # filled by the database
             }
 
-        result = transfer_p2p_request(
-            sender=request.user,  # type: ignore[arg-type]
-            amount=money,
-            memo=data["memo"],
-            request=prepared,
-            render=render,
-            to_phone=data.get("to_phone"),
-            to_wallet_id=data.get("to_wallet_id"),
-        )
+        try:
+            result = transfer_p2p_request(
+                sender=request.user,  # type: ignore[arg-type]
+                amount=money,
+                memo=data["memo"],
+                request=prepared,
+                render=render,
+                to_phone=data.get("to_phone"),
+                to_wallet_id=data.get("to_wallet_id"),
+            )
+        except StepUpRequired as refused:  # nothing stored under the key: answered with a challenge
+            raise self.step_up_answer(request, refused) from None
         return self.answer(idempotent_answer(result))
 
 
