@@ -177,17 +177,19 @@ class WithdrawalCreateApi(_FundingCreateApi):
         tag="Top-ups and withdrawals",
         summary="Withdraw to a linked card",
         description=format_lazy(
-            "{}{}{}",
+            "{}{}{}{}",
             "The amount is held at once (202, PENDING: `pending` in the wallet's balance); the bank's answer "
             "captures it (COMPLETED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.",
             ex.PIN_AND_KEY,
             ex.LIMITS_OUT,
+            ex.STEP_UP,
         ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=_FundingInput,
         request_example=ex.FUNDING_IN,
         response=FundingOutputSerializer,
         response_example=ex.FUNDING_OUT,
+        examples=[ex.STEP_UP_REQUIRED],
         status=202,
         errors=[
             *ex.MONEY_ERRORS,
@@ -196,6 +198,7 @@ class WithdrawalCreateApi(_FundingCreateApi):
             "unsupported_currency",
             "balance_cap_exceeded",
             "fx_rate_unavailable",
+            "step_up_required",
         ],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

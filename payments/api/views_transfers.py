@@ -148,10 +148,11 @@ class TransferCreateApi(IdempotentMoneyApi):
         tag="Transfers",
         summary="Send money to another customer",
         description=format_lazy(
-            "{}{}{}{}",
+            "{}{}{}{}{}",
             "To a phone number (`to_phone`) or a wallet id (`to_wallet_id`), exactly one. Instant; the answer "
             "carries the sender's balance after it. Not to oneself (400 `self_transfer`).",
             ex.PIN_AND_KEY,
+            ex.STEP_UP,
             ex.LIMITS_OUT,
             ex.LIMITS_IN.replace("receiving wallet", "recipient's wallet"),
         ),
@@ -160,6 +161,7 @@ class TransferCreateApi(IdempotentMoneyApi):
         request_example=ex.TRANSFER_IN,
         response=OutputSerializer,
         response_example=ex.TRANSFER_OUT,
+        examples=[ex.STEP_UP_REQUIRED],
         status=201,
         errors=[
             *ex.MONEY_ERRORS,
