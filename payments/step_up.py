@@ -107,7 +107,7 @@ def step_up_take(ctx: PaymentContext, take: dict[str, Any] | None) -> None:
     if take is None:
         return
     with connection.cursor() as cursor:
-        cursor.execute(_TAKE_SQL, [Jsonb({"step_up": take}), ctx.customer.pk])
+        cursor.execute(_TAKE_SQL, [Jsonb({"step_up": take}), ctx.customer.pk])  # type: ignore[list-item]  # psycopg adapts Jsonb
         failure = cursor.fetchone()[0]
     if failure is not None:
         raise StepUpRequired.challenge_invalid(ctx.amount)

@@ -315,3 +315,26 @@ def test_a_top_up_never_asks_for_a_step_up(alice: Customer, client: Any) -> None
     )
 
     assert response.status_code == 202, response.json()
+
+
+@pytest.mark.django_db
+def test_a_qr_payment_asks_and_takes_the_challenge(alice: Customer, client: Any) -> None:
+    from payments.services.merchant_payments import merchant_static_qr
+    from tests.payments.factories_movements import merchant_make
+
+    body = {"qr": merchant_static_qr(merchant_make()), "amount": BIG, "currency": "CNY", "pin": PAYMENT_PIN}
+    key = str(uuid.uuid4())
+    before = ledger_snapshot()
+
+    first = client.post("/api/v1/payments", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+    challenge_id = _challenge_of(first)
+    assert first.json()["details"]["reason_code"] == "NEW_PAYEE"
+    assert ledger_snapshot() == before
+    _confirm(client, challenge_id)
+    paid = client.post(
+        "/api/v1/payments", {**body, "step_up_challenge": challenge_id}, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+
+    assert paid.status_code == 201, paid.json()
+    assert StepUpChallenge.objects.get(public_id=challenge_id).used_at is not None
