@@ -52,11 +52,12 @@ def payment_fingerprint(*, idempotency_key: str, request_fingerprint: str) -> st
 @dataclass(frozen=True)
 class StepUpInput:
     """A request's step-up: its payment fingerprint, the confirmed challenge it sends back (or ""),
-    and ``factor`` "PASSKEY" when a passkey confirmed this payment."""
+    ``factor`` "PASSKEY" when a passkey confirmed this payment, and the device it comes from."""
 
     fingerprint: str
     challenge: str = ""
     factor: str = ""
+    device_id: str = ""  # the app's device id of the request's token (``PaymentContext.device_id``)
 
     def metadata(self) -> dict[str, str]:
         """For ``PaymentContext.metadata`` (what the pre-check reads)."""
@@ -117,7 +118,7 @@ def risk_precheck_step_up(ctx: PaymentContext, given: StepUpInput | None) -> Ris
     """``risk_precheck_enforce`` with the request's step-up (bill payments, withdrawals): call inside
     the payment's transaction, before any posting. Raises ``RiskRefused`` / ``StepUpRequired``."""
     if given is not None:
-        ctx = replace(ctx, metadata={**ctx.metadata, **given.metadata()})
+        ctx = replace(ctx, device_id=given.device_id, metadata={**ctx.metadata, **given.metadata()})
     decision = risk_precheck(ctx)
     check = step_up_check(decision, ctx, given)
     if check.refused is not None:

@@ -247,6 +247,7 @@ class IdempotentMoneyApi(APIView):
             ),
             challenge=str(challenge) if challenge else "",
             factor="PASSKEY" if factor is not None and factor.satisfies_step_up else "",
+            device_id=_device_id(self.request),
         )
 
     def step_up_answer(self, request: Request, refused: StepUpRequired) -> StepUpRequired:
@@ -345,6 +346,13 @@ class IdempotentMoneyApi(APIView):
             except StepUpRequired as refused:  # not stored: answered with this payment's challenge
                 raise self.step_up_answer(request, refused) from None
         return self.answer(result)
+
+
+def _device_id(request: Any) -> str:
+    """The app's device id of the request's token (``accounts.authentication`` loads it with the
+    token, no query); "" for another kind of caller."""
+    device = getattr(getattr(request, "auth", None), "device", None)
+    return str(getattr(device, "device_id", "") or "")
 
 
 def _unset_render(transfer: Any) -> tuple[int, dict[str, Any]]:

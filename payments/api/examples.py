@@ -43,8 +43,8 @@ PIN_AND_KEY = (
 )
 
 STEP_UP = (
-    "\n\n**Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a risk flag on "
-    "the account), the answer is 403 `step_up_required`; nothing moves and nothing is stored under the key. "
+    "\n\n**Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed "
+    "in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`; nothing moves and nothing is stored under the key. "
     "`details`: `reason_code`, `challenge_id`, `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code "
     "goes to the customer's phone. Confirm it with `POST /api/v1/risk/challenges/{challenge_id}/confirm`, then "
     "send the same request again (same Idempotency-Key, same body) with `step_up_challenge`: used once, by this "

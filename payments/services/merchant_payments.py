@@ -186,6 +186,7 @@ def _merchant_step(
         amount=amount,
         counterparty_account=merchant_account,
         merchant_id=str(merchant.public_id),
+        device_id=step_up.device_id if step_up else "",
         metadata={"mcc": merchant.mcc, "order": order_public_id, **(step_up.metadata() if step_up else {})},
     )
     check = step_up_check(risk_precheck(ctx), ctx, step_up)

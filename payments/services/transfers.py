@@ -57,6 +57,7 @@ def _p2p_step(
         amount=amount,
         counterparty=recipient,
         counterparty_account=destination,
+        device_id=step_up.device_id if step_up is not None else "",
         metadata=step_up.metadata() if step_up is not None else {},
     )
     check = step_up_check(risk_precheck(ctx), ctx, step_up)

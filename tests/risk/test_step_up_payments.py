@@ -338,3 +338,37 @@ def test_a_qr_payment_asks_and_takes_the_challenge(alice: Customer, client: Any)
 
     assert paid.status_code == 201, paid.json()
     assert StepUpChallenge.objects.get(public_id=challenge_id).used_at is not None
+
+
+@pytest.mark.django_db
+def test_switched_off_the_payment_goes_ahead(alice: Customer, bob: Customer, client: Any, settings: Any) -> None:
+    settings.RISK_PRECHECK_STEP_UP = False
+
+    response = _pay(client, bob, str(uuid.uuid4()))
+
+    assert response.status_code == 201, response.json()
+    assert not StepUpChallenge.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_device_first_seen_recently_asks_for_a_step_up(alice: Customer, bob: Customer, risk_on: None) -> None:
+    from accounts.models import Device
+    from risk.models import KnownPayee
+
+    wallet_fund(alice, "3000.00")
+    now = timezone.now()
+    KnownPayee.objects.create(
+        customer=alice, payee_key=f"customer:{bob.public_id}", first_paid_at=now, last_paid_at=now
+    )
+    Device.objects.create(customer=alice, device_id="alice-old-phone", first_seen_at=now - timedelta(days=30))
+    new_phone = bearer_client(alice, device_id="alice-new-phone")  # first seen now (the token's device)
+    old_phone = bearer_client(alice, device_id="alice-old-phone")
+
+    from_new = _pay(new_phone, bob, str(uuid.uuid4()), amount="300.00")
+    from_old = _pay(old_phone, bob, str(uuid.uuid4()), amount="300.00")
+    small_from_new = _pay(new_phone, bob, str(uuid.uuid4()), amount="200.00")
+
+    _challenge_of(from_new)
+    assert from_new.json()["details"]["reason_code"] == "NEW_DEVICE"
+    assert from_old.status_code == 201, from_old.json()
+    assert small_from_new.status_code == 201, small_from_new.json()
