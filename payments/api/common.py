@@ -242,13 +242,15 @@ class IdempotentMoneyApi(APIView):
         challenge = data.get("step_up_challenge") if isinstance(data, dict) else None
         factor = self.confirmed_factor
         return StepUpInput(
-            fingerprint=payment_fingerprint(
-                idempotency_key=self.request_key, request_fingerprint=self.request_fingerprint
-            ),
+            fingerprint=self.payment_fingerprint(),
             challenge=str(challenge) if challenge else "",
             factor="PASSKEY" if factor is not None and factor.satisfies_step_up else "",
             device_id=_device_id(self.request),
         )
+
+    def payment_fingerprint(self) -> str:
+        """What a step-up challenge is bound to: this request's Idempotency-Key and body fingerprint."""
+        return payment_fingerprint(idempotency_key=self.request_key, request_fingerprint=self.request_fingerprint)
 
     def step_up_answer(self, request: Request, refused: StepUpRequired) -> StepUpRequired:
         """The 403 for a step-up: the refusal with the challenge the issuer gives this payment
@@ -258,7 +260,7 @@ class IdempotentMoneyApi(APIView):
             details.update(
                 step_up_issue(
                     customer=request.user,  # type: ignore[arg-type]
-                    fingerprint=self.step_up_input({}).fingerprint,
+                    fingerprint=self.payment_fingerprint(),
                     amount=refused.amount,
                     reason_code=str(details.get("reason_code", "")),
                     ip=client_ip(request),
