@@ -196,7 +196,7 @@ SELECT count(*) FROM used
 
 def step_up_challenge_consume_sql() -> str:
     """``STEP_UP_CONSUME_SQL`` (named parameters: challenge, customer, fingerprint, amount_minor,
-    currency, now), for the lead to embed in ``payments_pay`` (the PL/pgSQL form is in the README)."""
+    currency, now). ``payments_pay`` runs its PL/pgSQL form, ``payments_step_up_take`` (payments 0014)."""
     return STEP_UP_CONSUME_SQL
 
 
