@@ -11,18 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from accounts.models import Customer, CustomerToken
+from accounts.models import Customer, CustomerToken, Device
 from accounts.rows import customer_columns, customer_from_row
 from core import deferred_writes
 
 _TOKEN_FIELDS = [f.attname for f in CustomerToken._meta.concrete_fields]
 # One statement, no ORM: the token, its customer (personal data left encrypted and deferred: a
-# view that needs it loads it) and the customer's KYC tier. Revoked and expired tokens never match.
+# view that needs it loads it), the customer's KYC tier and the device's app id (``token.device``,
+# other fields deferred: the payment's risk pre-check reads it). Revoked and expired tokens never match.
 _TOKEN_SQL = f"""
-SELECT {", ".join(f"t.{name}" for name in _TOKEN_FIELDS)}, {customer_columns("c", "k")}
+SELECT {", ".join(f"t.{name}" for name in _TOKEN_FIELDS)}, {customer_columns("c", "k")}, d.device_id
   FROM accounts_customertoken t
   JOIN accounts_customer c ON c.id = t.customer_id
   JOIN accounts_kyctier k ON k.level = c.kyc_tier_id
+  JOIN accounts_device d ON d.id = t.device_id
  WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s
 """  # noqa: S608 (column names come from model metadata; values are parameters)
 
@@ -51,8 +53,11 @@ class CustomerTokenAuthentication(authentication.BaseAuthentication):
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         token = CustomerToken.from_db(connection.alias, _TOKEN_FIELDS, list(row[: len(_TOKEN_FIELDS)]))
-        customer = customer_from_row(row[len(_TOKEN_FIELDS) :])
+        customer = customer_from_row(row[len(_TOKEN_FIELDS) : -1])
         token._state.fields_cache["customer"] = customer
+        token._state.fields_cache["device"] = Device.from_db(
+            connection.alias, ["id", "customer_id", "device_id"], [token.device_id, customer.pk, row[-1]]
+        )
         if customer.status == Customer.Status.CLOSED:
             raise exceptions.AuthenticationFailed(_("This account is closed."))
         # Touch at most once a minute, and not as a statement of its own: a payment carries it in

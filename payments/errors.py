@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
@@ -154,9 +156,26 @@ class RiskRefused(DomainError):
 
 
 class StepUpRequired(DomainError):
+    """The payment needs a second factor (``payments.step_up``). Never stored under the
+    Idempotency-Key (``replayable = False``): the client repeats the request with the same key and a
+    confirmed ``step_up_challenge``. ``amount`` is what the challenge must be bound to."""
+
     code = "step_up_required"
     status_code = status.HTTP_403_FORBIDDEN
     default_message = _("Additional verification is required for this payment.")
+    replayable = False
+    amount: Any = None  # the payment's Money, set by the service that raised it
+
+    @classmethod
+    def challenge_invalid(cls, amount: Any) -> StepUpRequired:
+        """The challenge the pre-check accepted could not be used by the money step (it expired or was
+        used meanwhile): a new challenge is issued for the same payment."""
+        error = cls(
+            _("This verification is not valid for this payment. Confirm the payment again with a new code."),
+            details={"reason_code": "STEP_UP_CHALLENGE_INVALID"},
+        )
+        error.amount = amount
+        return error
 
 
 class SelfTransfer(DomainError):

@@ -3,18 +3,32 @@ risk and promotions apps register their own by dotted path in settings.
 
 ``risk_precheck`` and ``promotions_quote`` are what services call; they load the configured
 implementation once (``import_string``) and turn a refusal into ``RiskRefused`` / ``StepUpRequired``.
+``step_up_issue`` is what the API calls on a ``StepUpRequired`` (outside the payment's transaction):
+the challenge id and expiry the 403 answer carries.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from core.errors import DomainError
 from payments.errors import RiskRefused, StepUpRequired
-from payments.interfaces import PaymentContext, PromotionQuote, PromotionsQuoteFn, RiskDecision, RiskPrecheckFn
+from payments.interfaces import (
+    PaymentContext,
+    PromotionQuote,
+    PromotionsQuoteFn,
+    RiskDecision,
+    RiskPrecheckFn,
+    StepUpIssueFn,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import Customer
+    from core.money import Money
 
 __all__ = [
     "promotions_quote",
@@ -23,6 +37,8 @@ __all__ = [
     "risk_precheck_allow_all",
     "risk_precheck_enforce",
     "risk_refusal",
+    "step_up_issue",
+    "step_up_issue_none",
 ]
 
 
@@ -34,6 +50,13 @@ def risk_precheck_allow_all(ctx: PaymentContext) -> RiskDecision:
 def promotions_quote_none(ctx: PaymentContext) -> PromotionQuote:
     """Default until the promotions app registers its own: no instant benefit."""
     return PromotionQuote()
+
+
+def step_up_issue_none(
+    *, customer: Customer, fingerprint: str, amount: Money, reason_code: str, ip: str | None
+) -> dict[str, Any]:
+    """Default until the risk app registers its own: no challenge (the 403 carries the reason only)."""
+    return {}
 
 
 @cache
@@ -51,6 +74,14 @@ def promotions_quote(ctx: PaymentContext) -> PromotionQuote:
     """The configured promotions quote (``settings.PAYMENTS_PROMOTIONS_QUOTE``)."""
     fn: PromotionsQuoteFn = _load(settings.PAYMENTS_PROMOTIONS_QUOTE)  # type: ignore[assignment]
     return fn(ctx)
+
+
+def step_up_issue(
+    *, customer: Customer, fingerprint: str, amount: Money, reason_code: str, ip: str | None
+) -> dict[str, Any]:
+    """The configured issuer (``settings.PAYMENTS_STEP_UP_ISSUE``): the challenge's ``details``."""
+    fn: StepUpIssueFn = _load(settings.PAYMENTS_STEP_UP_ISSUE)  # type: ignore[assignment]
+    return fn(customer=customer, fingerprint=fingerprint, amount=amount, reason_code=reason_code, ip=ip)
 
 
 def risk_refusal(decision: RiskDecision) -> DomainError | None:

@@ -9,7 +9,9 @@ advisory lock on (customer, key):
   *current* request's ``request_id`` (the one in its ``X-Request-ID`` header); the original
   request's id is in ``original_request_id`` (the view sends it as ``Idempotent-Original-Request-ID``);
 * otherwise the operation runs in a savepoint. A ``DomainError`` rolls the savepoint back and
-  its error response is STORED (a business failure replays too); success stores the response.
+  its error response is STORED (a business failure replays too), except an error marked
+  ``replayable = False`` (``StepUpRequired``), which rolls everything back and is raised, like a
+  wrong PIN; success stores the response.
   Record and money movement commit together. Any other exception rolls everything back, with
   no record, so the client may retry.
 
@@ -169,6 +171,8 @@ def idempotent_execute(
             with transaction.atomic():
                 status, body = operation()
         except DomainError as error:
+            if not getattr(error, "replayable", True):
+                raise  # a step-up: nothing stored, the client repeats this request with its challenge
             status, body = error.status_code, error.as_body()
 
         # No other transaction can be here with this key (we hold its advisory lock until commit);

@@ -2,7 +2,8 @@
 
 ``risk`` and ``promotions`` implement ``risk_precheck(ctx) -> RiskDecision`` and
 ``promotions_quote(ctx) -> PromotionQuote`` and register them by dotted path in settings
-(``PAYMENTS_RISK_PRECHECK`` / ``PAYMENTS_PROMOTIONS_QUOTE``). Both are called on the payment's
+(``PAYMENTS_RISK_PRECHECK`` / ``PAYMENTS_PROMOTIONS_QUOTE``); ``risk`` also issues the step-up
+challenge a refused payment answers with (``step_up_issue``, ``PAYMENTS_STEP_UP_ISSUE``). Both are called on the payment's
 path just before its money step (``payments.ledger.money_step``: one database statement), on what
 the request has read: they must be quick, do no network I/O, write nothing (a refused payment must
 leave nothing behind) and raise nothing but ``DomainError``. What they decide on that can change
@@ -21,12 +22,31 @@ if TYPE_CHECKING:
     from accounts.models import Customer
     from payments.models import LedgerAccount
 
-__all__ = ["PaymentContext", "PromotionQuote", "PromotionsQuoteFn", "RiskDecision", "RiskPrecheckFn"]
+__all__ = [
+    "STEP_UP_CONFIRMED",
+    "STEP_UP_PASSKEY",
+    "PaymentContext",
+    "PromotionQuote",
+    "PromotionsQuoteFn",
+    "RiskDecision",
+    "RiskPrecheckFn",
+    "StepUpIssueFn",
+]
+
+# ``RiskDecision.reason_code`` of an allowed payment whose step-up is satisfied: by the confirmed
+# challenge in ``metadata["step_up_challenge"]`` (the money step uses it up, once), or by the passkey
+# that confirmed the payment (``metadata["step_up_factor"] == "PASSKEY"``).
+STEP_UP_CONFIRMED = "STEP_UP_CONFIRMED"
+STEP_UP_PASSKEY = "STEP_UP_PASSKEY"
 
 
 @dataclass(frozen=True)
 class PaymentContext:
-    """What a payment is about to do. ``kind`` is a ``Transfer.Kind`` value (``P2P``, ``MERCHANT_PAYMENT``...)."""
+    """What a payment is about to do. ``kind`` is a ``Transfer.Kind`` value (``P2P``, ``MERCHANT_PAYMENT``...).
+
+    A request's step-up rides in ``metadata`` (``payments.step_up.StepUpInput``): ``payment_fingerprint``
+    (the Idempotency-Key and the body without its secrets and the challenge), ``step_up_challenge``
+    (the id the client sends back once confirmed, or "") and ``step_up_factor`` ("PASSKEY" or "")."""
 
     customer: Customer
     kind: str
@@ -65,3 +85,14 @@ class RiskPrecheckFn(Protocol):
 
 class PromotionsQuoteFn(Protocol):
     def __call__(self, ctx: PaymentContext) -> PromotionQuote: ...
+
+
+class StepUpIssueFn(Protocol):
+    """Issue (or give again) the step-up challenge of one payment and send its code; returns the
+    ``details`` of the 403 ``step_up_required`` answer (``challenge_id``, ``expires_at``...). Called
+    OUTSIDE the payment's transaction (it commits its own); a repeat for the same customer,
+    fingerprint and amount before confirming gives the same challenge and sends no second code."""
+
+    def __call__(
+        self, *, customer: Customer, fingerprint: str, amount: Money, reason_code: str, ip: str | None
+    ) -> dict[str, Any]: ...

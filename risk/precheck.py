@@ -13,10 +13,11 @@ public id). Kinds that move no money out (top-ups, refunds...) read nothing.
 What the payment passes (``PaymentContext``): ``customer``, ``kind``, ``amount``, the
 counterparty (``counterparty`` for P2P, ``merchant_id``, or ``counterparty_account``),
 ``device_id`` (the app's device id, as at sign-in), and in ``metadata``:
-``step_up_challenge`` (the confirmed challenge's public id, when the client repeats the payment)
-and ``payment_fingerprint`` (``risk.services.step_up_payment_fingerprint``). A valid confirmed
-challenge turns a step-up into an allow with ``reason_code == "STEP_UP_CONFIRMED"``: the money
-step must then consume it (``risk.services.STEP_UP_CONSUME_SQL``), or refuse.
+``step_up_challenge`` (the confirmed challenge's public id, when the client repeats the payment),
+``payment_fingerprint`` (``payments.step_up.payment_fingerprint``) and ``step_up_factor``
+("PASSKEY" when a passkey confirmed the payment). A valid confirmed challenge turns a step-up into
+an allow with ``reason_code == STEP_UP_CONFIRMED``: the money step then uses it up
+(``payments_step_up_take``, payments 0014) or refuses; a passkey into ``STEP_UP_PASSKEY``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.money import Money
-from payments.interfaces import PaymentContext, RiskDecision
+from payments.interfaces import STEP_UP_CONFIRMED, STEP_UP_PASSKEY, PaymentContext, RiskDecision
 
 __all__ = [
     "OUTGOING_KINDS",
@@ -207,12 +208,13 @@ def precheck_decide(ctx: PaymentContext, facts: PrecheckFacts, *, now: datetime 
     if reason is None:
         return RiskDecision(allowed=True)
     if facts.challenge_ok:
-        return RiskDecision(allowed=True, reason_code="STEP_UP_CONFIRMED")
+        return RiskDecision(allowed=True, reason_code=STEP_UP_CONFIRMED)
+    if (ctx.metadata or {}).get("step_up_factor") == "PASSKEY":
+        return RiskDecision(allowed=True, reason_code=STEP_UP_PASSKEY)
     code, message = reason
-    if not getattr(settings, "RISK_PRECHECK_STEP_UP", False):
-        # The payment path does not pass a confirmed challenge to the money step yet (docs/risk.md,
-        # "Wiring"): asking for a step-up now would stop the payment with no way through. Allowed;
-        # the asynchronous rules still see the payment.
+    if not getattr(settings, "RISK_PRECHECK_STEP_UP", True):
+        # Switched off (RISK_PRECHECK_STEP_UP=false): the payment goes ahead; the asynchronous rules
+        # still see it.
         return RiskDecision(allowed=True, reason_code=f"STEP_UP_WAIVED:{code}")
     if facts.challenge_ok is False:
         code = "STEP_UP_CHALLENGE_INVALID"

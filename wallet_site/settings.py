@@ -595,12 +595,19 @@ PAYMENTS_RISK_PRECHECK = env_str(
     "PAYMENTS_RISK_PRECHECK",
     "payments.hooks.risk_precheck_allow_all" if DJANGO_ENV == "test" else "risk.precheck.risk_precheck",
 )
+# The step-up challenge a payment answers 403 step_up_required with (payments.interfaces.StepUpIssueFn:
+# risk issues it and sends the SMS code). Paired with the pre-check: the test suite keeps the default
+# (no challenge); risk's tests switch both on.
+PAYMENTS_STEP_UP_ISSUE = env_str(
+    "PAYMENTS_STEP_UP_ISSUE",
+    "payments.hooks.step_up_issue_none" if DJANGO_ENV == "test" else "risk.services.step_up_payment_issue",
+)
 # Risk (docs/risk.md): how long a step-up challenge may be confirmed and used; the reporting threshold
 # that "structuring" watches payments just under (CNY minor units) and how far under counts; case SLAs.
-# Whether the pre-check asks for a step-up. Off until the payment path passes a confirmed challenge to
-# the money step (docs/risk.md "Wiring", issue 13): until then a step-up would stop a payment with no
-# way through. The test settings turn it on so the risk tests exercise the whole decision.
-RISK_PRECHECK_STEP_UP = env_bool("RISK_PRECHECK_STEP_UP", DJANGO_ENV == "test")
+# Whether the pre-check asks for a step-up (docs/risk.md "Step-up": P2P, QR, bill payments and
+# withdrawals carry the confirmed challenge to the money step). Off: payments that would need one go
+# ahead (the asynchronous rules still see them).
+RISK_PRECHECK_STEP_UP = env_bool("RISK_PRECHECK_STEP_UP", True)
 RISK_STEP_UP_TTL_SECONDS = env_int("RISK_STEP_UP_TTL_SECONDS", 600, minimum=60, maximum=3600)
 RISK_REPORTING_THRESHOLD_MINOR = env_int("RISK_REPORTING_THRESHOLD_MINOR", 50_000_00, minimum=1)
 RISK_STRUCTURING_BAND_PERCENT = env_int("RISK_STRUCTURING_BAND_PERCENT", 10, minimum=1, maximum=50)

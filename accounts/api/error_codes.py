@@ -37,7 +37,10 @@ register_error_codes(
         "invalid_bank_name": (400, "`bank_name` is required."),
         "step_up_required": (
             403,
-            "Confirm with the payment PIN (`pin`) or a STEP_UP `otp_code` from POST /api/v1/me/otp.",
+            "A second factor is needed. A payment: nothing moved; confirm `details.challenge_id` with the SMS "
+            "code (POST /api/v1/risk/challenges/{id}/confirm), then repeat it with the same Idempotency-Key and "
+            "`step_up_challenge`. Linking a card: send the payment PIN (`pin`) or a STEP_UP `otp_code` from "
+            "POST /api/v1/me/otp.",
         ),
         "card_token_invalid": (400, "The bank gateway does not know this token (expired or revoked)."),
         "card_token_mismatch": (400, "`last4` differs from the card the bank tokenised."),

@@ -32,11 +32,13 @@ from rest_framework.views import APIView
 
 from accounts.services import customer_payment_pin_verify, passkey_payment_verify, payment_pin_candidate
 from accounts.services.pin import PIN_LOCK_DURATION, PIN_MAX_ATTEMPTS
+from core.audit import client_ip
 from core.fields import StrictCharField
 from core.money import Money, MoneyError
 from core.money_messages import money_error_message
-from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount
+from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount, StepUpRequired
 from payments.errors_movements import AmountRequired, PasskeyNotAccepted, PaymentPinRequired
+from payments.hooks import step_up_issue
 from payments.idempotency import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     IDEMPOTENCY_TTL,
@@ -46,6 +48,7 @@ from payments.idempotency import (
     request_fingerprint,
 )
 from payments.ledger.money_step import MoneyRequest
+from payments.step_up import StepUpInput, payment_fingerprint
 
 __all__ = [
     "IDEMPOTENCY_KEY_PARAMETER",
@@ -129,12 +132,22 @@ class PasskeyConfirmationSerializer(serializers.Serializer):
 
 class ConfirmedMoneyInput(serializers.Serializer):
     """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
-    ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``."""
+    ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+    Subclasses that define ``validate`` call ``super().validate``."""
 
     pin = StrictCharField(max_length=12, trim_whitespace=False, required=False, help_text="Payment PIN (6 digits)")
     passkey = PasskeyConfirmationSerializer(
         required=False,
         help_text="Instead of the PIN where your account level allows it (else together with it)",
+    )
+    step_up_challenge = serializers.UUIDField(
+        required=False,
+        help_text=(
+            "After 403 `step_up_required`: its `details.challenge_id`, once confirmed with the SMS code "
+            "(`POST /api/v1/risk/challenges/{id}/confirm`); send it with the same Idempotency-Key and body. "
+            "Used once, for this payment and amount only. Not part of the body's fingerprint. Top-ups never "
+            "ask for a step-up."
+        ),
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -157,8 +170,10 @@ class IdempotentMoneyApi(APIView):
 
     InputSerializer: type[serializers.Serializer] | None = None
     throttle_classes = [FailOpenAnonRateThrottle, FailOpenUserRateThrottle]
-    fingerprint_exclude_fields: tuple[str, ...] = ("pin", "passkey")
+    fingerprint_exclude_fields: tuple[str, ...] = ("pin", "passkey", "step_up_challenge")
     request_key: str = ""  # this request's Idempotency-Key, once ``post`` has read it
+    request_fingerprint: str = ""  # its body's fingerprint, once ``fingerprint`` has computed it
+    confirmed_factor: Any = None  # the verified passkey factor of this payment (``passkey_factor``)
 
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
         raise NotImplementedError
@@ -201,7 +216,7 @@ class IdempotentMoneyApi(APIView):
 
     def confirm_payment(self, request: Request, data: Any) -> None:
         """For ``before_execute``: the passkey (when sent), then the PIN unless the passkey replaces it."""
-        factor = self.passkey_factor(request, data, self.request_key)
+        factor = self.confirmed_factor = self.passkey_factor(request, data, self.request_key)
         if data.get("pin") or factor is None or not factor.replaces_pin:
             customer_payment_pin_verify(customer=request.user, pin=data.get("pin", ""))  # type: ignore[arg-type]
 
@@ -217,7 +232,43 @@ class IdempotentMoneyApi(APIView):
         body = request.data
         if isinstance(body, dict):
             body = {k: v for k, v in body.items() if k not in self.fingerprint_exclude_fields}
-        return request_fingerprint(method=request.method or "POST", path=request.path, body=body)
+        self.request_fingerprint = request_fingerprint(method=request.method or "POST", path=request.path, body=body)
+        return self.request_fingerprint
+
+    def step_up_input(self, data: Any) -> StepUpInput:
+        """This request's step-up (``payments.step_up``): the payment fingerprint (Idempotency-Key and
+        body), the challenge sent back, and whether a passkey confirmed the payment. Call after
+        ``fingerprint`` and the passkey's check."""
+        challenge = data.get("step_up_challenge") if isinstance(data, dict) else None
+        factor = self.confirmed_factor
+        return StepUpInput(
+            fingerprint=self.payment_fingerprint(),
+            challenge=str(challenge) if challenge else "",
+            factor="PASSKEY" if factor is not None and factor.satisfies_step_up else "",
+            device_id=_device_id(self.request),
+        )
+
+    def payment_fingerprint(self) -> str:
+        """What a step-up challenge is bound to: this request's Idempotency-Key and body fingerprint."""
+        return payment_fingerprint(idempotency_key=self.request_key, request_fingerprint=self.request_fingerprint)
+
+    def step_up_answer(self, request: Request, refused: StepUpRequired) -> StepUpRequired:
+        """The 403 for a step-up: the refusal with the challenge the issuer gives this payment
+        (``settings.PAYMENTS_STEP_UP_ISSUE``; outside any transaction, nothing stored under the key)."""
+        details = dict(refused.details or {})
+        if refused.amount is not None and self.request_fingerprint:
+            details.update(
+                step_up_issue(
+                    customer=request.user,  # type: ignore[arg-type]
+                    fingerprint=self.payment_fingerprint(),
+                    amount=refused.amount,
+                    reason_code=str(details.get("reason_code", "")),
+                    ip=client_ip(request),
+                )
+            )
+        answer = StepUpRequired(refused.message, details=details)
+        answer.amount = refused.amount
+        return answer
 
     def validate_input(self, request: Request) -> Any:
         if self.InputSerializer is None:
@@ -236,14 +287,15 @@ class IdempotentMoneyApi(APIView):
         passkey verified here; where it replaces the PIN and none was sent, no PIN is compared.
         Returns a replayed result when there is one."""
         customer = request.user
+        self.request_key = key
         pin = data.get("pin")
         if "passkey" in data:
             replay = idempotency_replay_lookup(customer=customer, key=key, fingerprint=fingerprint)  # type: ignore[arg-type]
             if replay is not None:
                 return replay
-            self.passkey_factor(request, data, key)
+            self.confirmed_factor = self.passkey_factor(request, data, key)
             if not pin:  # the passkey replaces the PIN (passkey_factor refused it otherwise)
-                return self._money_request(customer.pk, key, fingerprint, None)  # type: ignore[union-attr,arg-type]
+                return self._money_request(customer.pk, key, fingerprint, None, self.step_up_input(data))  # type: ignore[union-attr,arg-type]
         assert pin is not None
         candidate = payment_pin_candidate(stored=customer.payment_pin, pin=pin)  # type: ignore[union-attr]
         if candidate is None:
@@ -251,10 +303,12 @@ class IdempotentMoneyApi(APIView):
             if replay is not None:
                 return replay
             customer_payment_pin_verify(customer=customer, pin=pin)  # type: ignore[arg-type]
-        return self._money_request(customer.pk, key, fingerprint, candidate)  # type: ignore[union-attr,arg-type]
+        return self._money_request(customer.pk, key, fingerprint, candidate, self.step_up_input(data))  # type: ignore[union-attr,arg-type]
 
     @staticmethod
-    def _money_request(customer_id: int, key: str, fingerprint: str, candidate: str | None) -> MoneyRequest:
+    def _money_request(
+        customer_id: int, key: str, fingerprint: str, candidate: str | None, step_up: StepUpInput
+    ) -> MoneyRequest:
         return MoneyRequest(
             customer_id=customer_id,
             key=key,
@@ -264,6 +318,7 @@ class IdempotentMoneyApi(APIView):
             pin_candidate=candidate,
             pin_max=PIN_MAX_ATTEMPTS,
             pin_lock=PIN_LOCK_DURATION,
+            step_up=step_up,
         )
 
     def answer(self, result: IdempotentResult) -> Response:
@@ -283,13 +338,23 @@ class IdempotentMoneyApi(APIView):
         result = idempotency_replay_lookup(customer=customer, key=key, fingerprint=fingerprint)  # type: ignore[arg-type]
         if result is None:
             self.before_execute(request, data)
-            result = idempotent_execute(
-                customer=customer,  # type: ignore[arg-type]
-                key=key,
-                fingerprint=fingerprint,
-                operation=lambda: self.perform(request, data),
-            )
+            try:
+                result = idempotent_execute(
+                    customer=customer,  # type: ignore[arg-type]
+                    key=key,
+                    fingerprint=fingerprint,
+                    operation=lambda: self.perform(request, data),
+                )
+            except StepUpRequired as refused:  # not stored: answered with this payment's challenge
+                raise self.step_up_answer(request, refused) from None
         return self.answer(result)
+
+
+def _device_id(request: Any) -> str:
+    """The app's device id of the request's token (``accounts.authentication`` loads it with the
+    token, no query); "" for another kind of caller."""
+    device = getattr(getattr(request, "auth", None), "device", None)
+    return str(getattr(device, "device_id", "") or "")
 
 
 def _unset_render(transfer: Any) -> tuple[int, dict[str, Any]]:

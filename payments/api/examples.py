@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiExample
+
 AT = "2026-11-30T08:15:30.123456Z"
 WALLET_ID = "0c4f3e2d-1b0a-4c9d-8e7f-6a5b4c3d2e1f"
 CARD_ID = "5d1e9f20-7c3b-4a8e-b6d4-0f1e2d3c4b5a"
@@ -38,6 +40,35 @@ PIN_AND_KEY = (
     "/api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key, and "
     "the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it "
     "(`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`)."
+)
+
+STEP_UP = (
+    "\n\n**Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed "
+    "in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`; nothing moves and nothing is stored under the key. "
+    "`details`: `reason_code`, `challenge_id`, `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code "
+    "goes to the customer's phone. Confirm it with `POST /api/v1/risk/challenges/{challenge_id}/confirm`, then "
+    "send the same request again (same Idempotency-Key, same body) with `step_up_challenge`: used once, by this "
+    "customer, for this payment and amount, before `expires_at`. Sent again before it is confirmed, the request "
+    "gets the same challenge (no second SMS). A challenge for another payment or amount, expired or used: 403 "
+    "`step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new challenge. A passkey that "
+    "confirms the payment satisfies the step-up."
+)
+STEP_UP_REQUIRED = OpenApiExample(
+    "StepUpRequiredWithChallenge",
+    value={
+        "code": "step_up_required",
+        "message": "You have not paid this recipient before: confirm with the code we send to your phone.",
+        "details": {
+            "reason_code": "NEW_PAYEE",
+            "challenge_id": "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+            "expires_at": AT,
+            "sms_sent": True,
+            "resend_after_seconds": 60,
+        },
+        "request_id": "6f1c2a9e4b7d4e0f9a3b5c7d1e2f3a4b",
+    },
+    status_codes=["403"],
+    response_only=True,
 )
 
 PIN_ONLY = (

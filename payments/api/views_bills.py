@@ -197,6 +197,7 @@ class BillPaymentCreateApi(IdempotentMoneyApi):
             biller_code=data["biller"],
             account_number=data["account_number"],
             amount=data["money"],
+            step_up=self.step_up_input(data),
         )
         return status.HTTP_201_CREATED, receipt_body(payment)
 
@@ -211,13 +212,14 @@ class BillPaymentCreateApi(IdempotentMoneyApi):
             "`min_amount`..`max_amount` (400 `bill_amount_out_of_range`).",
             ex.PIN_AND_KEY,
             ex.LIMITS_OUT,
-            "",
+            ex.STEP_UP,
         ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=InputSerializer,
         request_example=ex.BILL_IN,
         response=ReceiptSerializer,
         response_example=ex.RECEIPT,
+        examples=[ex.STEP_UP_REQUIRED],
         status=201,
         errors=[
             *ex.MONEY_ERRORS,
@@ -228,6 +230,7 @@ class BillPaymentCreateApi(IdempotentMoneyApi):
             "biller_unavailable",
             "currency_mismatch",
             "fx_rate_unavailable",
+            "step_up_required",
         ],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -161,7 +161,12 @@ class WithdrawalCreateApi(_FundingCreateApi):
     payee_kind = "withdrawal"
 
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
-        withdrawal = withdrawal_create(customer=request.user, card_public_id=data["card"], amount=data["money"])  # type: ignore[arg-type]
+        withdrawal = withdrawal_create(
+            customer=request.user,  # type: ignore[arg-type]
+            card_public_id=data["card"],
+            amount=data["money"],
+            step_up=self.step_up_input(data),
+        )
         return status.HTTP_202_ACCEPTED, funding_body(withdrawal)
 
     def submit(self, public_id: str) -> None:
@@ -172,17 +177,19 @@ class WithdrawalCreateApi(_FundingCreateApi):
         tag="Top-ups and withdrawals",
         summary="Withdraw to a linked card",
         description=format_lazy(
-            "{}{}{}",
+            "{}{}{}{}",
             "The amount is held at once (202, PENDING: `pending` in the wallet's balance); the bank's answer "
             "captures it (COMPLETED) or releases it (FAILED). Poll `GET /api/v1/withdrawals/{id}`. CNY only.",
             ex.PIN_AND_KEY,
             ex.LIMITS_OUT,
+            ex.STEP_UP,
         ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=_FundingInput,
         request_example=ex.FUNDING_IN,
         response=FundingOutputSerializer,
         response_example=ex.FUNDING_OUT,
+        examples=[ex.STEP_UP_REQUIRED],
         status=202,
         errors=[
             *ex.MONEY_ERRORS,
@@ -191,6 +198,7 @@ class WithdrawalCreateApi(_FundingCreateApi):
             "unsupported_currency",
             "balance_cap_exceeded",
             "fx_rate_unavailable",
+            "step_up_required",
         ],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:

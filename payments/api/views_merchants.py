@@ -31,7 +31,7 @@ from payments.api.common import (
     money_parse,
 )
 from payments.api.labels import spending_category_label
-from payments.errors import DomainError
+from payments.errors import DomainError, StepUpRequired
 from payments.errors_movements import UnsupportedCurrency
 from payments.idempotency import IdempotentResult, idempotent_answer
 from payments.models import Merchant, MerchantPayment, Transfer
@@ -127,13 +127,14 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         tag="Merchant payments",
         summary="Pay a merchant by QR code",
         description=format_lazy(
-            "{}{}{}",
+            "{}{}{}{}",
             "Send the scanned text as `qr` (show `POST /api/v1/payments/preview` first). Static QR: `amount` "
             "and `currency` required. Dynamic QR (an order): `amount` may be omitted, and must equal the "
             "order's if sent (400 `amount_mismatch`). An instant discount of a campaign lowers `paid`. Forged "
             "or altered QR: 400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409 "
             "`order_already_paid`.",
             ex.PIN_AND_KEY,
+            ex.STEP_UP,
             ex.LIMITS_OUT,
         ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
@@ -141,6 +142,7 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         request_example=ex.PAYMENT_IN,
         response=OutputSerializer,
         response_example=ex.PAYMENT_OUT,
+        examples=[ex.STEP_UP_REQUIRED],
         status=201,
         errors=[
             *ex.MONEY_ERRORS,
@@ -155,6 +157,7 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
             "order_already_paid",
             "order_cancelled",
             "fx_rate_unavailable",
+            "step_up_required",
         ],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -169,14 +172,17 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
             payment.transfer = transfer
             return status.HTTP_201_CREATED, merchant_payment_body(payment, order_public_id=transfer.metadata["order"])
 
-        result = merchant_payment_request(
-            customer=request.user,  # type: ignore[arg-type]
-            qr=data["qr"],
-            amount=data["money"],
-            currency=data.get("currency"),
-            request=prepared,
-            render=render,
-        )
+        try:
+            result = merchant_payment_request(
+                customer=request.user,  # type: ignore[arg-type]
+                qr=data["qr"],
+                amount=data["money"],
+                currency=data.get("currency"),
+                request=prepared,
+                render=render,
+            )
+        except StepUpRequired as refused:  # nothing stored under the key: answered with a challenge
+            raise self.step_up_answer(request, refused) from None
         return self.answer(idempotent_answer(result))
 
 

@@ -29,7 +29,7 @@ from payments.api.common import (
     MoneySerializer,
     money_parse,
 )
-from payments.errors import InvalidAmount
+from payments.errors import InvalidAmount, StepUpRequired
 from payments.idempotency import IdempotentResult, idempotent_answer
 from payments.ledger import Balance
 from payments.models import LedgerAccount, Transfer
@@ -148,10 +148,11 @@ class TransferCreateApi(IdempotentMoneyApi):
         tag="Transfers",
         summary="Send money to another customer",
         description=format_lazy(
-            "{}{}{}{}",
+            "{}{}{}{}{}",
             "To a phone number (`to_phone`) or a wallet id (`to_wallet_id`), exactly one. Instant; the answer "
             "carries the sender's balance after it. Not to oneself (400 `self_transfer`).",
             ex.PIN_AND_KEY,
+            ex.STEP_UP,
             ex.LIMITS_OUT,
             ex.LIMITS_IN.replace("receiving wallet", "recipient's wallet"),
         ),
@@ -160,6 +161,7 @@ class TransferCreateApi(IdempotentMoneyApi):
         request_example=ex.TRANSFER_IN,
         response=OutputSerializer,
         response_example=ex.TRANSFER_OUT,
+        examples=[ex.STEP_UP_REQUIRED],
         status=201,
         errors=[
             *ex.MONEY_ERRORS,
@@ -193,15 +195,18 @@ class TransferCreateApi(IdempotentMoneyApi):
                 "balance_after": {"amount": None, "currency": money.currency},  # filled by the database
             }
 
-        result = transfer_p2p_request(
-            sender=request.user,  # type: ignore[arg-type]
-            amount=money,
-            memo=data["memo"],
-            request=prepared,
-            render=render,
-            to_phone=data.get("to_phone"),
-            to_wallet_id=data.get("to_wallet_id"),
-        )
+        try:
+            result = transfer_p2p_request(
+                sender=request.user,  # type: ignore[arg-type]
+                amount=money,
+                memo=data["memo"],
+                request=prepared,
+                render=render,
+                to_phone=data.get("to_phone"),
+                to_wallet_id=data.get("to_wallet_id"),
+            )
+        except StepUpRequired as refused:  # nothing stored under the key: answered with a challenge
+            raise self.step_up_answer(request, refused) from None
         return self.answer(idempotent_answer(result))
 
 

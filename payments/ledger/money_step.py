@@ -35,7 +35,7 @@ from core import deferred_writes
 from core.errors import DomainError
 from core.money import Money, currency_exponent
 from core.outbox import outbox_events_written
-from payments.errors import AccountClosed, AccountFrozen, BalanceCapExceeded
+from payments.errors import AccountClosed, AccountFrozen, BalanceCapExceeded, StepUpRequired
 from payments.events import transfer_event_payload
 from payments.ledger.transfers import PreparedTransfer, ledger_refusal
 from payments.models import LedgerAccount, Transfer
@@ -78,6 +78,10 @@ class MoneyStep:
     merchant_payment: dict[str, Any] | None = None
     refused_after_status: DomainError | None = None  # the risk pre-check's refusal, an FX rate missing
     claim_order: dict[str, Any] | None = None  # a dynamic QR's order, paid at most once
+    # The pre-check asks for a step-up (``payments.step_up``): refused after the PIN and the customers'
+    # status, NOT stored under the key; raised by ``money_step_run`` for the view to answer with a challenge.
+    step_up_required: StepUpRequired | None = None
+    step_up_take: dict[str, Any] | None = None  # the confirmed challenge (or passkey) the money step uses up
 
     @classmethod
     def refusal_only(cls, *, payer: Customer, tier: KycTier) -> MoneyStep:
@@ -102,11 +106,13 @@ class MoneyRequest:
     pin_lock: timedelta = timedelta(minutes=30)
     refused_early: DomainError | None = None  # refused before anything: unknown recipient, ...
     balance_leg: int | None = None  # which leg's balance after goes into ``body.balance_after.amount``
+    step_up: Any = None  # ``payments.step_up.StepUpInput``: the payment fingerprint, challenge, passkey
 
 
 @dataclass(frozen=True)
 class MoneyStepResult:
-    """``outcome``: done, failed, replay, in_flight, reused, pin_not_set, pin_locked, pin_invalid."""
+    """``outcome``: done, failed, replay, in_flight, reused, pin_not_set, pin_locked, pin_invalid
+    (``step_up`` is raised as ``StepUpRequired`` by ``money_step_run``)."""
 
     outcome: str
     status: int = 0
@@ -228,6 +234,10 @@ def _document(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Any]:
         doc["recipient"] = True
     if step.refused_after_status is not None:
         doc["failure_after_status"] = "risk"
+    elif step.step_up_required is not None:
+        doc["failure_after_status"] = "step_up"  # payments_pay answers the outcome ``step_up``, storing nothing
+    if step.step_up_take is not None:
+        doc["step_up"] = step.step_up_take
     if step.cap_account is not None:
         doc["cap"] = {
             "account": step.cap_account.pk,
@@ -289,6 +299,10 @@ def money_step_run(step: MoneyStep, request: MoneyRequest | None = None) -> Mone
         cursor.execute(sql, params)
         raw = json.loads(cursor.fetchone()[0])  # Django's psycopg loaders hand jsonb over as text
     outcome = raw["outcome"]
+    if outcome == "step_up":  # nothing committed under the key: the client repeats with a challenge
+        take = step.step_up_take or {}
+        amount = Money(int(take["amount"]), str(take["currency"])) if "amount" in take else None
+        raise step.step_up_required or StepUpRequired.challenge_invalid(amount)
     if outcome == "done":
         assert step.prepared is not None
         transaction.on_commit(outbox_events_written)

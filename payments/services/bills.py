@@ -17,11 +17,12 @@ from payments.billers import bill_account_validate
 from payments.errors import CurrencyMismatch
 from payments.errors_movements import BillAmountOutOfRange, BillerNotFound, BillerUnavailable
 from payments.events import TOPIC_PAYMENT_COMPLETED, transfer_event_publish
-from payments.hooks import promotions_quote, risk_precheck_enforce
+from payments.hooks import promotions_quote
 from payments.interfaces import PaymentContext
 from payments.ledger import Leg, account_open, customer_ensure_can_transact, transfer_post, wallet_get_or_create
 from payments.limits import limits_check_outgoing
 from payments.models import Biller, BillPayment, LedgerAccount, Transfer
+from payments.step_up import StepUpInput, risk_precheck_step_up
 
 if TYPE_CHECKING:
     from accounts.models import Customer
@@ -63,9 +64,12 @@ def _receipt_no() -> str:
     return f"B{timezone.localdate():%Y%m%d}{secrets.randbelow(10**10):010d}"
 
 
-def bill_payment_create(*, customer: Customer, biller_code: str, account_number: object, amount: Money) -> BillPayment:
+def bill_payment_create(
+    *, customer: Customer, biller_code: str, account_number: object, amount: Money, step_up: StepUpInput | None = None
+) -> BillPayment:
     """Pay ``amount`` from the customer's wallet to the biller, after the biller's account-number
-    check (``BillAccountInvalid`` 400). Call inside a transaction (the request's).
+    check (``BillAccountInvalid`` 400). Call inside a transaction (the request's). ``step_up``: the
+    request's (``payments.step_up``); a step-up the pre-check asks for raises ``StepUpRequired``.
 
     Raises ``BillerNotFound`` (404), ``BillerUnavailable`` (403), ``CurrencyMismatch`` /
     ``BillAmountOutOfRange`` (400), and the ledger's and limits' errors; nothing moves on any of them.
@@ -95,7 +99,7 @@ def bill_payment_create(*, customer: Customer, biller_code: str, account_number:
             counterparty_account=biller.ledger_account,
             metadata={"biller": biller.code, "category": biller.category},
         )
-        risk_precheck_enforce(ctx)
+        risk_precheck_step_up(ctx, step_up)
         quote = promotions_quote(ctx)  # bills carry no instant discount; benefits ride on the event
         limits_check_outgoing(customer=customer, amount=amount)
         receipt_no = _receipt_no()

@@ -70,6 +70,7 @@ from payments.ledger import (
 from payments.limits import limits_check_incoming_balance, limits_check_outgoing, limits_release_outgoing
 from payments.models import GatewayCallbackLog, LedgerAccount, TopUp, Transfer, Withdrawal
 from payments.models.funding import FundingStatus
+from payments.step_up import StepUpInput, risk_precheck_step_up
 
 if TYPE_CHECKING:
     from accounts.models import Customer, LinkedCard
@@ -337,11 +338,14 @@ def topup_apply_outcome(
 
 
 # --- withdrawal -----------------------------------------------------------------------------------
-def withdrawal_create(*, customer: Customer, card_public_id: Any, amount: Money) -> Withdrawal:
+def withdrawal_create(
+    *, customer: Customer, card_public_id: Any, amount: Money, step_up: StepUpInput | None = None
+) -> Withdrawal:
     """Place a hold on the wallet and record a PENDING withdrawal (inside the caller's transaction).
 
-    The payment PIN is checked before, outside the transaction. Risk pre-check and KYC limits
-    (reserved) apply; ``InsufficientFunds`` (422) if the available balance is short.
+    The payment PIN is checked before, outside the transaction. Risk pre-check (with the request's
+    ``step_up``: ``payments.step_up``) and KYC limits (reserved) apply; ``InsufficientFunds`` (422)
+    if the available balance is short.
     """
     if not amount.is_positive():
         raise ValueError("amount must be positive")
@@ -350,7 +354,7 @@ def withdrawal_create(*, customer: Customer, card_public_id: Any, amount: Money)
         customer_ensure_can_transact(customer)
         card = _card_for(customer, card_public_id)
         wallet = wallet_get_or_create(customer=customer, currency=amount.currency)
-        risk_precheck_enforce(PaymentContext(customer=customer, kind=Transfer.Kind.WITHDRAWAL, amount=amount))
+        risk_precheck_step_up(PaymentContext(customer=customer, kind=Transfer.Kind.WITHDRAWAL, amount=amount), step_up)
         limits_check_outgoing(customer=customer, amount=amount)
         reference = _reference("WD")
         hold = hold_authorize(

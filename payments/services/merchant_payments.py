@@ -24,7 +24,7 @@ from payments.errors_movements import (
     UnsupportedCurrency,
 )
 from payments.events import TOPIC_PAYMENT_COMPLETED
-from payments.hooks import promotions_quote, risk_precheck, risk_refusal
+from payments.hooks import promotions_quote, risk_precheck
 from payments.interfaces import PaymentContext, PromotionQuote
 from payments.ledger import Leg, account_balance, account_open, wallets_complete
 from payments.ledger.money_step import (
@@ -38,6 +38,7 @@ from payments.limits import limits_step_input
 from payments.models import LedgerAccount, Merchant, MerchantOrder, MerchantPayment, Transfer
 from payments.qr import QrInvalid, QrPayload, qr_sign, qr_verify
 from payments.selectors_payment import merchant_payment_parties_get
+from payments.step_up import StepUpInput, step_up_check
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -142,7 +143,9 @@ def _usable_discount(quote: PromotionQuote, amount: Money) -> tuple[Money, Ledge
     return discount, budget
 
 
-def _merchant_step(*, customer: Customer, qr: object, amount: Money | None, currency: str | None) -> MoneyStep:
+def _merchant_step(
+    *, customer: Customer, qr: object, amount: Money | None, currency: str | None, step_up: StepUpInput | None = None
+) -> MoneyStep:
     """The money step of a merchant payment, or a ``DomainError`` for a QR code refused before any
     money (forged or altered, expired, unknown or closed merchant, currency, amount).
 
@@ -183,9 +186,11 @@ def _merchant_step(*, customer: Customer, qr: object, amount: Money | None, curr
         amount=amount,
         counterparty_account=merchant_account,
         merchant_id=str(merchant.public_id),
-        metadata={"mcc": merchant.mcc, "order": order_public_id},
+        device_id=step_up.device_id if step_up else "",
+        metadata={"mcc": merchant.mcc, "order": order_public_id, **(step_up.metadata() if step_up else {})},
     )
-    refused: DomainError | None = risk_refusal(risk_precheck(ctx))
+    check = step_up_check(risk_precheck(ctx), ctx, step_up)
+    refused: DomainError | None = check.refused
     quote = promotions_quote(ctx)
     discount = _usable_discount(quote, amount)
     customer_pays = amount - discount[0] if discount else amount
@@ -235,6 +240,8 @@ def _merchant_step(*, customer: Customer, qr: object, amount: Money | None, curr
             "discount_account": discount[1].pk if discount else None,
         },
         refused_after_status=refused,
+        step_up_required=check.required,
+        step_up_take=check.take,
     )
     if payload.is_dynamic:
         step.claim_order = {
@@ -287,6 +294,8 @@ def merchant_payment_create(
     step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency)
     if step.refused_after_status is not None:
         raise step.refused_after_status
+    if step.step_up_required is not None:
+        raise step.step_up_required
     result = money_step_run(step)
     assert result.transfer is not None
     return _payment_written(step, result)
@@ -305,7 +314,7 @@ def merchant_payment_request(
     Idempotency-Key and PIN in one statement. A QR code refused before any money is a refusal stored
     under the key (after the PIN), as before."""
     try:
-        step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency)
+        step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency, step_up=request.step_up)
     except DomainError as exc:
         request.refused_early = exc
         return money_step_run(MoneyStep.refusal_only(payer=customer, tier=customer.kyc_tier), request)

@@ -19,7 +19,7 @@ from core.money import Money
 from payments.errors import CurrencyMismatch, RecipientNotFound, SelfTransfer
 from payments.errors_movements import FxRateUnavailable
 from payments.events import TOPIC_TRANSFER_COMPLETED
-from payments.hooks import promotions_quote, risk_precheck, risk_refusal
+from payments.hooks import promotions_quote, risk_precheck
 from payments.interfaces import PaymentContext
 from payments.ledger import Leg, wallet_unresolved, wallets_complete
 from payments.ledger.money_step import MoneyRequest, MoneyStep, MoneyStepResult, money_step_run
@@ -27,6 +27,7 @@ from payments.ledger.transfers import transfer_prepare
 from payments.limits import balance_cap_rate, limits_step_input
 from payments.models import LedgerAccount, Transfer
 from payments.selectors_payment import p2p_parties_get
+from payments.step_up import StepUpInput, step_up_check
 
 if TYPE_CHECKING:
     from accounts.models import Customer
@@ -43,15 +44,26 @@ def _p2p_step(
     source: LedgerAccount,
     destination: LedgerAccount,
     raise_refusals: bool,
+    step_up: StepUpInput | None = None,
 ) -> MoneyStep:
     """The money step of a P2P transfer. The risk pre-check and the promotions quote run first, on
     what was read (they must not write); the database then re-checks both customers under lock.
     With ``raise_refusals`` a refusal found here is raised, else it rides in the step to be stored
-    as the request's idempotent answer."""
+    as the request's idempotent answer (a step-up, never stored, is raised by the money step after
+    the PIN; a confirmed challenge is used up there: ``payments.step_up``)."""
     ctx = PaymentContext(
-        customer=sender, kind=Transfer.Kind.P2P, amount=amount, counterparty=recipient, counterparty_account=destination
+        customer=sender,
+        kind=Transfer.Kind.P2P,
+        amount=amount,
+        counterparty=recipient,
+        counterparty_account=destination,
+        device_id=step_up.device_id if step_up is not None else "",
+        metadata=step_up.metadata() if step_up is not None else {},
     )
-    refused: DomainError | None = risk_refusal(risk_precheck(ctx))
+    check = step_up_check(risk_precheck(ctx), ctx, step_up)
+    refused: DomainError | None = check.refused
+    if check.required is not None and raise_refusals:
+        raise check.required
     quote = promotions_quote(ctx)  # P2P carries no discount; benefits (e.g. points) ride on the event
     limits: dict[str, Any] | None = None
     cap_rate = None
@@ -84,6 +96,8 @@ def _p2p_step(
         cap_minor=recipient.kyc_tier.balance_cap_minor,
         cap_rate=cap_rate,
         refused_after_status=refused,
+        step_up_required=check.required,
+        step_up_take=check.take,
     )
 
 
@@ -152,6 +166,7 @@ def transfer_p2p_request(
         source=source,
         destination=destination,
         raise_refusals=False,
+        step_up=request.step_up,
     )
     if request.refused_early is not None:
         step.recipient = None

@@ -22,6 +22,7 @@ from risk.services.step_up import (
     step_up_challenge_consume_sql,
     step_up_challenge_issue,
     step_up_payment_fingerprint,
+    step_up_payment_issue,
 )
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "step_up_challenge_consume_sql",
     "step_up_challenge_issue",
     "step_up_payment_fingerprint",
+    "step_up_payment_issue",
     "unfreeze_approve",
     "unfreeze_guard",
     "unfreeze_reject",

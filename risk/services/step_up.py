@@ -6,12 +6,12 @@ Flow (README "Step-up"): the payment's pre-check answers ``requires_step_up`` �
 the app sends the SMS code to ``POST /api/v1/risk/challenges/{id}/confirm`` → the client repeats
 the payment with the same Idempotency-Key and the challenge id → the pre-check sees a confirmed
 challenge for this customer, payment fingerprint and amount (``STEP_UP_CONFIRMED``) → the money
-step runs ``STEP_UP_CONSUME_SQL``: it marks the challenge used, or the payment is refused.
+step uses it up (``payments_step_up_take``, payments 0014, the PL/pgSQL form of
+``STEP_UP_CONSUME_SQL``): it marks the challenge used, or the payment is refused.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +24,8 @@ from accounts.errors import OtpRateLimited
 from accounts.models import Customer
 from accounts.services import customer_step_up_check, otp_consume, otp_request_step_up
 from core.money import Money
+from core.timestamps import api_datetime
+from payments.step_up import payment_fingerprint
 from risk.errors import ChallengeExpired, ChallengeUsed
 from risk.models import StepUpChallenge
 from risk.selectors import step_up_challenge_get
@@ -36,6 +38,7 @@ __all__ = [
     "step_up_challenge_consume_sql",
     "step_up_challenge_issue",
     "step_up_payment_fingerprint",
+    "step_up_payment_issue",
 ]
 
 
@@ -62,10 +65,22 @@ class StepUpIssued:
 
 
 def step_up_payment_fingerprint(*, idempotency_key: str, request_fingerprint: str) -> str:
-    """What binds a challenge to one payment: the Idempotency-Key and the body's fingerprint
-    (``payments.idempotency.request_fingerprint`` of the body WITHOUT ``pin`` and WITHOUT the
-    challenge id, so the repeated request has the same fingerprint). 64 hex characters."""
-    return hashlib.sha256(f"{idempotency_key}\x00{request_fingerprint}".encode()).hexdigest()
+    """What binds a challenge to one payment: ``payments.step_up.payment_fingerprint`` (the
+    Idempotency-Key and the body's fingerprint without ``pin``, ``passkey`` and the challenge id,
+    so the repeated request has the same one). 64 hex characters."""
+    return payment_fingerprint(idempotency_key=idempotency_key, request_fingerprint=request_fingerprint)
+
+
+def step_up_payment_issue(
+    *, customer: Customer, fingerprint: str, amount: Money, reason_code: str, ip: str | None
+) -> dict[str, Any]:
+    """``payments.interfaces.StepUpIssueFn`` (``settings.PAYMENTS_STEP_UP_ISSUE``): the challenge of
+    a payment that answered ``step_up_required`` (``step_up_challenge_issue``), as the 403's
+    ``details``: ``challenge_id``, ``expires_at`` (UTC, ``Z``), ``sms_sent``, ``resend_after_seconds``."""
+    issued = step_up_challenge_issue(
+        customer=customer, fingerprint=fingerprint, amount=amount, reason_code=reason_code, ip=ip
+    )
+    return {**issued.as_details(), "expires_at": api_datetime(issued.expires_at)}
 
 
 def step_up_challenge_issue(
@@ -181,7 +196,7 @@ SELECT count(*) FROM used
 
 def step_up_challenge_consume_sql() -> str:
     """``STEP_UP_CONSUME_SQL`` (named parameters: challenge, customer, fingerprint, amount_minor,
-    currency, now), for the lead to embed in ``payments_pay`` (the PL/pgSQL form is in the README)."""
+    currency, now). ``payments_pay`` runs its PL/pgSQL form, ``payments_step_up_take`` (payments 0014)."""
     return STEP_UP_CONSUME_SQL
 
 

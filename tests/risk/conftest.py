@@ -13,6 +13,7 @@ from tests.factories import CustomerFactory
 from tests.payments.conftest import reference_data_ensure
 
 RISK_PRECHECK = "risk.precheck.risk_precheck"
+STEP_UP_ISSUE = "risk.services.step_up_payment_issue"
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +62,7 @@ def _sms_outbox(settings: Any) -> Iterator[list[integrations.SmsMessage]]:
 @pytest.fixture
 def risk_on(settings: Any) -> None:
     settings.PAYMENTS_RISK_PRECHECK = RISK_PRECHECK
+    settings.PAYMENTS_STEP_UP_ISSUE = STEP_UP_ISSUE
 
 
 @pytest.fixture
