@@ -417,7 +417,16 @@ class LotteryBenefit:
         return [amount.minor for amount, count in ordered for _ in range(count)]
 
 
-Benefit = ReferralBenefit | LotteryBenefit | CashbackBenefit | PointsBenefit | MilestoneBenefit | FixedDiscountBenefit | ThresholdBenefit | PercentBenefit
+Benefit = (
+    ReferralBenefit
+    | LotteryBenefit
+    | CashbackBenefit
+    | PointsBenefit
+    | MilestoneBenefit
+    | FixedDiscountBenefit
+    | ThresholdBenefit
+    | PercentBenefit
+)
 
 
 @dataclass(frozen=True)

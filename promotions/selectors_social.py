@@ -32,7 +32,10 @@ def referral_summary(*, customer: Customer) -> ReferralSummary:
     """My code and link, and how my referrals are doing (counts by status, rewards paid and held)."""
     code = code_encode(customer.pk)
     counts = dict(
-        Referral.objects.filter(referrer=customer).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        Referral.objects.filter(referrer=customer)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
     )
     rewards = dict(
         RewardGrant.objects.filter(customer=customer, kind="REFERRAL", status__in=("PAID", "PENDING"))

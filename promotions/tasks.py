@@ -9,11 +9,11 @@ import uuid
 
 from celery import shared_task
 
+from accounts.selectors import customer_get_by_public_id
 from core.models import OutboxEvent
 from core.money import Money
 from core.outbox import event_consumer
 from payments.events import TOPIC_PAYMENT_COMPLETED, TOPIC_REFUND_COMPLETED, TOPIC_TOPUP_COMPLETED
-from accounts.selectors import customer_get_by_public_id
 from promotions.services.clawbacks import clawbacks_for_refund
 from promotions.services.coupons import coupon_batch_generate as coupon_batch_generate_run
 from promotions.services.coupons import coupons_expire_due

@@ -183,9 +183,7 @@ def reward_kill(stack: Stack) -> DrillResult:
         beat.stop()
     connection.close()
 
-    grants = Counter(
-        RewardGrant.objects.filter(campaign=campaign).values_list("status", "skip_reason")
-    )
+    grants = Counter(RewardGrant.objects.filter(campaign=campaign).values_list("status", "skip_reason"))
     per_source = dict(
         RewardGrant.objects.filter(campaign=campaign)
         .values("source_transfer_public_id")
@@ -219,14 +217,28 @@ def reward_kill(stack: Stack) -> DrillResult:
     invariants(result)
     result.check("payments made while workers die", len(produced) >= PAYMENTS * 0.9, f"{len(produced)}/{PAYMENTS}")
     result.check("every payment decided exactly once (0 lost)", lost == 0, f"{lost} without a decision")
-    result.check("no reward granted twice (0 duplicated)", result.duplicated == 0, f"grants +{extra_grants}, transfers {transfers} for {paid} PAID")
+    result.check(
+        "no reward granted twice (0 duplicated)",
+        result.duplicated == 0,
+        f"grants +{extra_grants}, transfers {transfers} for {paid} PAID",
+    )
     want = min(len(produced), PAID_REWARDS)
-    result.check(f"a budget for {PAID_REWARDS} rewards pays exactly min(payments, {PAID_REWARDS})", paid == want, f"{paid} paid, {want} expected")
+    result.check(
+        f"a budget for {PAID_REWARDS} rewards pays exactly min(payments, {PAID_REWARDS})",
+        paid == want,
+        f"{paid} paid, {want} expected",
+    )
     result.check(
         "budget conservation: posted = funded - paid, never negative",
         posted == funded - paid * 5_00 and posted >= 0,
         f"{posted} = {funded} - {paid} x 500",
     )
-    result.check("every event x consumer handled, none twice", handled == expected and twice == 0, f"{handled}/{expected}, twice {twice}")
-    result.check("handled deliveries re-sent on purpose and drained", redelivered > 0 and drained, f"{redelivered} re-sent")
+    result.check(
+        "every event x consumer handled, none twice",
+        handled == expected and twice == 0,
+        f"{handled}/{expected}, twice {twice}",
+    )
+    result.check(
+        "handled deliveries re-sent on purpose and drained", redelivered > 0 and drained, f"{redelivered} re-sent"
+    )
     return result.conclude()

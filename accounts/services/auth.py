@@ -7,7 +7,6 @@ device (a partial unique constraint), expiring after ``ACCOUNTS_TOKEN_TTL_DAYS``
 from __future__ import annotations
 
 import re
-
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta

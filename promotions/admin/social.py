@@ -41,7 +41,18 @@ class ReferralAttemptAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_filter = ("stage", "status", "reason")
     list_select_related = ("referee", "referrer")
     show_full_result_count = False
-    readonly_fields = ("referee", "referrer", "referral", "stage", "status", "reason", "code", "source", "detail", "created_at")
+    readonly_fields = (
+        "referee",
+        "referrer",
+        "referral",
+        "stage",
+        "status",
+        "reason",
+        "code",
+        "source",
+        "detail",
+        "created_at",
+    )
     fields = readonly_fields
 
 
@@ -95,5 +106,17 @@ class LotteryEntryAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_select_related = ("campaign", "customer", "grant")
     search_fields = ("=ticket",)
     show_full_result_count = False
-    readonly_fields = ("campaign", "customer", "ticket", "source", "source_at", "outcome", "rank", "score", "prize_minor", "grant", "created_at")
+    readonly_fields = (
+        "campaign",
+        "customer",
+        "ticket",
+        "source",
+        "source_at",
+        "outcome",
+        "rank",
+        "score",
+        "prize_minor",
+        "grant",
+        "created_at",
+    )
     fields = readonly_fields

@@ -133,7 +133,9 @@ class LotteryEntryListApi(APIView):
         @extend_schema_serializer(component_name="LotteryDrawPublic")
         class _Draw(serializers.Serializer):
             status = serializers.ChoiceField(choices=LotteryDraw.Status.choices)
-            seed_commitment = serializers.CharField(help_text="SHA-256 of the secret seed, published before entries close.")
+            seed_commitment = serializers.CharField(
+                help_text="SHA-256 of the secret seed, published before entries close."
+            )
             seed = serializers.CharField(allow_null=True, help_text="The seed, revealed at the draw (null before).")
             drawn_at = ApiDateTimeField(allow_null=True)
             results_digest = serializers.CharField(allow_null=True)

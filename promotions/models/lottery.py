@@ -92,7 +92,9 @@ class LotteryEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "source"], name="lottery_entry_once_per_source"),
             models.UniqueConstraint(fields=["campaign", "ticket"], name="lottery_entry_ticket_unique"),
-            models.CheckConstraint(condition=Q(prize_minor__isnull=True) | Q(prize_minor__gte=0), name="lottery_prize_non_negative"),
+            models.CheckConstraint(
+                condition=Q(prize_minor__isnull=True) | Q(prize_minor__gte=0), name="lottery_prize_non_negative"
+            ),
         ]
         indexes = [
             models.Index(fields=["customer", "-created_at", "-id"], name="lottery_entry_customer_page"),

@@ -250,9 +250,10 @@ def campaign_settle(*, campaign_id: int) -> int:
             return 0
         if (campaign.ended_at or timezone.now()) + grace > timezone.now():
             return 0
-        if campaign.kind == LOTTERY and not LotteryDraw.objects.filter(
-            campaign=campaign, status=LotteryDraw.Status.PAID
-        ).exists():
+        if (
+            campaign.kind == LOTTERY
+            and not LotteryDraw.objects.filter(campaign=campaign, status=LotteryDraw.Status.PAID).exists()
+        ):
             return 0  # the prizes are paid from this budget first (promotions.services.lottery)
         transfer = campaign_budget_return(
             code=campaign.budget_account_code,

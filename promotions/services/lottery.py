@@ -181,7 +181,9 @@ def lottery_draw_run(*, campaign_id: int, now: datetime | None = None) -> bool:
             entry = entries[ticket]
             entry.rank, entry.score, entry.prize_minor = rank, score, prize
             entry.outcome = LotteryEntry.Outcome.WON if prize > 0 else LotteryEntry.Outcome.NO_PRIZE
-        LotteryEntry.objects.bulk_update(list(entries.values()), ["rank", "score", "prize_minor", "outcome"], batch_size=2000)
+        LotteryEntry.objects.bulk_update(
+            list(entries.values()), ["rank", "score", "prize_minor", "outcome"], batch_size=2000
+        )
         draw.prize_table = [{"amount": a.as_dict(), "count": c} for a, c in benefit.prizes]
         draw.entries_closed_at = min(now, campaign.ends_at) if campaign.ends_at else now
         draw.entries_count = len(entries)
@@ -298,7 +300,9 @@ def lottery_draw_verify(*, campaign_id: int, by: object = None, request: object 
         problems.append("the revealed seed does not match its commitment")
     entries = list(LotteryEntry.objects.filter(campaign_id=campaign_id).values_list("ticket", "rank", "prize_minor"))
     prizes: list[int] = []
-    for row in sorted(draw.prize_table, key=lambda p: -Money.parse(p["amount"]["amount"], p["amount"]["currency"]).minor):
+    for row in sorted(
+        draw.prize_table, key=lambda p: -Money.parse(p["amount"]["amount"], p["amount"]["currency"]).minor
+    ):
         prizes += [Money.parse(row["amount"]["amount"], row["amount"]["currency"]).minor] * int(row["count"])
     outcome = draw_compute(seed_hex=draw.seed_revealed, tickets=[t for t, _r, _p in entries], prizes=prizes)
     if outcome.entries_digest != draw.entries_digest or len(entries) != draw.entries_count:

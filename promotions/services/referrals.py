@@ -110,9 +110,12 @@ def ring_refusal(referrer: Customer, referee: Customer) -> tuple[str, dict[str, 
         return Reason.SELF_REFERRAL, {}
     if referee.national_id_index and referee.national_id_index == referrer.national_id_index:
         return Reason.SELF_REFERRAL, {"same_identity_as": referrer.pk}
-    if referrer.referred_by_id == referee.pk or Referral.objects.filter(
-        referrer=referee, referee=referrer, status__in=(Referral.Status.PENDING, Referral.Status.QUALIFIED)
-    ).exists():
+    if (
+        referrer.referred_by_id == referee.pk
+        or Referral.objects.filter(
+            referrer=referee, referee=referrer, status__in=(Referral.Status.PENDING, Referral.Status.QUALIFIED)
+        ).exists()
+    ):
         return Reason.REFERRAL_CYCLE, {"referrer": referrer.pk}
     ring = _ring(referrer, referee)
     if referee.national_id_index:
@@ -213,7 +216,7 @@ class OwnFunds:
 
 
 def own_funds_check(*, referee: Customer, ring: list[int], paid: Money, at: datetime) -> OwnFunds:
-    """"Paid with their own funds", precisely: by the payment's moment the referee's COMPLETED
+    """ "Paid with their own funds", precisely: by the payment's moment the referee's COMPLETED
     top-ups from cards linked to their OWN wallet total at least what they paid, and they received
     no P2P transfer from anyone in the ring (the referrer, the referrer's upline, the referrer's
     other referees). So money sent by the referrer, or a card that is the referrer's, never
@@ -235,8 +238,7 @@ def own_funds_check(*, referee: Customer, ring: list[int], paid: Money, at: date
             created_at__lte=at,
             postings__account__customer=referee,
             postings__amount_minor__gt=0,
-        )
-        .aggregate(total=Sum("postings__amount_minor"))["total"]
+        ).aggregate(total=Sum("postings__amount_minor"))["total"]
         or 0
     )
     return OwnFunds(ok=topped >= paid.minor and from_ring == 0, topped_up_minor=topped, from_ring_minor=from_ring)
@@ -303,7 +305,11 @@ def referral_qualify(occasion: Occasion) -> list[RewardGrant]:
         record(
             ReferralAttempt.Status.NOT_YET,
             Reason.NOT_OWN_FUNDS,
-            {"paid_minor": occasion.paid.minor, "own_topups_minor": funds.topped_up_minor, "from_ring_minor": funds.from_ring_minor},
+            {
+                "paid_minor": occasion.paid.minor,
+                "own_topups_minor": funds.topped_up_minor,
+                "from_ring_minor": funds.from_ring_minor,
+            },
         )
         return []
     campaign, why = _campaign_for(occasion)
@@ -402,6 +408,7 @@ def referral_refuse(*, referral_id: int, by: Any, reason: str, request: Any = No
             source=f"staff:{by.pk}:{uuid.uuid4().hex[:8]}",
             detail={"reason": reason.strip()[:500]},
         )
-        audit_record(action="promotions.referral.refuse", actor=by, obj=referral, reason=reason.strip(), request=request)
+        audit_record(
+            action="promotions.referral.refuse", actor=by, obj=referral, reason=reason.strip(), request=request
+        )
     return referral
-

@@ -28,9 +28,7 @@ from tests.promotions.social import (
 
 
 def _attempts(referee: object) -> list[tuple[str, str, str]]:
-    return list(
-        ReferralAttempt.objects.filter(referee=referee).order_by("pk").values_list("stage", "status", "reason")
-    )
+    return list(ReferralAttempt.objects.filter(referee=referee).order_by("pk").values_list("stage", "status", "reason"))
 
 
 def test_a_code_is_a_reversible_permutation_of_the_customer_id() -> None:
@@ -75,7 +73,11 @@ def test_a_ring_sharing_a_device_is_refused_with_its_reason_and_never_rewarded()
     referral = Referral.objects.get(referee=referee)
     assert (referral.status, referral.refusal_reason) == ("REFUSED", "shared_device")
     attempt = ReferralAttempt.objects.get(referee=referee)
-    assert (attempt.status, attempt.reason, attempt.detail) == ("REFUSED", "shared_device", {"shared_with": referrer.pk})
+    assert (attempt.status, attempt.reason, attempt.detail) == (
+        "REFUSED",
+        "shared_device",
+        {"shared_with": referrer.pk},
+    )
     assert not RewardGrant.objects.filter(campaign=campaign).exists()
 
 
@@ -91,9 +93,7 @@ def test_a_ring_of_referees_sharing_a_device_or_a_card_is_refused() -> None:
     for referee in (first, second, third):
         deliver(registered_event(referee, code=code_of(referrer)), REGISTERED_CONSUMER)
 
-    statuses = {
-        r.referee_id: (r.status, r.refusal_reason) for r in Referral.objects.filter(referrer=referrer)
-    }
+    statuses = {r.referee_id: (r.status, r.refusal_reason) for r in Referral.objects.filter(referrer=referrer)}
     assert statuses == {
         first.pk: ("PENDING", ""),
         second.pk: ("REFUSED", "shared_device"),
@@ -147,9 +147,7 @@ def test_both_sides_are_rewarded_once_after_the_cooling_off_under_redelivered_ev
 
     delivered = run_threads(8, lambda i: "ran" if deliver(event, REFERRAL_CONSUMER) else "skipped")
     early = rewards_release_due(now=timezone.now() + timedelta(days=2))
-    released = run_threads(
-        4, lambda i: str(rewards_release_due(now=timezone.now() + timedelta(days=3, minutes=1)))
-    )
+    released = run_threads(4, lambda i: str(rewards_release_due(now=timezone.now() + timedelta(days=3, minutes=1))))
 
     assert delivered == Counter({"ran": 1, "skipped": 7})
     assert early == 0 and sum(int(k) * v for k, v in released.items()) == 2
@@ -167,7 +165,9 @@ def test_both_sides_are_rewarded_once_after_the_cooling_off_under_redelivered_ev
 
 @pytest.mark.django_db
 def test_a_spent_budget_stops_paying_and_says_so() -> None:
-    campaign = referral_campaign(budget_minor=15_00, benefit={"referrer_reward": "10.00", "referee_reward": "5.00", "cooling_off_days": 0})
+    campaign = referral_campaign(
+        budget_minor=15_00, benefit={"referrer_reward": "10.00", "referee_reward": "5.00", "cooling_off_days": 0}
+    )
     referrer = person()
     shop = merchant()
     referees = [person(), person()]

@@ -13,7 +13,14 @@ from promotions.services.lottery import lottery_draw_run
 from tests.factories import StaffFactory
 from tests.payments.factories_movements import admin_client_for as staff_client
 from tests.promotions.helpers import deliver, merchant, pay
-from tests.promotions.social import LOTTERY_CONSUMER, REGISTERED_CONSUMER, lottery_campaign, person, registered_event, code_of
+from tests.promotions.social import (
+    LOTTERY_CONSUMER,
+    REGISTERED_CONSUMER,
+    code_of,
+    lottery_campaign,
+    person,
+    registered_event,
+)
 
 pytestmark = pytest.mark.django_db
 

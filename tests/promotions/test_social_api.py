@@ -9,7 +9,6 @@ import pytest
 import yaml
 from rest_framework.test import APIClient
 
-from promotions.models import Referral
 from promotions.referral_codes import code_decode
 from promotions.services.lottery import lottery_draw_run, lottery_prizes_pay
 from tests.payments.factories import customer_client
