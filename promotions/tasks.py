@@ -21,7 +21,7 @@ from promotions.services.lifecycle import campaigns_tick as campaigns_tick_run
 from promotions.services.lottery import lottery_draw_run, lottery_enter, lottery_prizes_pay
 from promotions.services.lottery import lottery_tick as lottery_tick_run
 from promotions.services.payouts import points_expire_due, rewards_release_due
-from promotions.services.referrals import referral_attach, referral_qualify
+from promotions.services.referrals import referral_attach, referral_qualify, referral_rewards_void_on_refund
 from promotions.services.rewards import (
     PAYMENT_KINDS,
     TOPUP_KINDS,
@@ -112,6 +112,18 @@ def referral_on_payment(event: OutboxEvent) -> None:
     occasion = occasion_from_payment(event)
     if occasion is not None:
         referral_qualify(occasion)
+
+
+@event_consumer(TOPIC_REFUND_COMPLETED, "promotions.referral_on_refund")
+def referral_on_refund(event: OutboxEvent) -> None:
+    """A refund of a referral's qualifying payment during the cooling-off voids both held rewards."""
+    payload = event.payload
+    amount = payload.get("amount") or {}
+    referral_rewards_void_on_refund(
+        original=uuid.UUID(payload["original_transfer"]),
+        refund_ref=str(payload.get("refund_id") or payload["transfer_id"]),
+        refunded=Money.parse(amount["amount"], amount["currency"]),
+    )
 
 
 @event_consumer(TOPIC_PAYMENT_COMPLETED, "promotions.lottery_on_payment")

@@ -120,11 +120,12 @@ def lottery_draw_open(campaign: Campaign) -> LotteryDraw:
 def lottery_enter(occasion: Occasion) -> list[LotteryEntry]:
     """Entries this payment earns (one per running lottery it qualifies for). Call inside the
     consumer's transaction."""
-    facts = customer_facts(occasion.customer.pk)
+    candidates = _candidates((LOTTERY,), occasion.at)
+    facts = customer_facts(occasion.customer.pk) if candidates else None
     if facts is None:
         return []
     entries: list[LotteryEntry] = []
-    for campaign in _candidates((LOTTERY,), occasion.at):
+    for campaign in candidates:
         version = campaign.version
         if version is None or not campaign_active_at(campaign, occasion.at):
             continue
@@ -242,8 +243,8 @@ def lottery_prizes_pay(*, campaign_id: int) -> int:
     """Decide every winner's prize not decided yet; the draw becomes PAID when none is left.
     Returns the prizes decided now."""
     draw = LotteryDraw.objects.filter(campaign_id=campaign_id, status=LotteryDraw.Status.DRAWN).first()
-    if draw is None:
-        return 0
+    if draw is None or Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.PAUSED).exists():
+        return 0  # a paused campaign pays nothing now; its winners are paid when it resumes or ends
     todo = LotteryEntry.objects.filter(
         campaign_id=campaign_id, outcome=LotteryEntry.Outcome.WON, grant__isnull=True
     ).order_by("rank")

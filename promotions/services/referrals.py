@@ -14,8 +14,9 @@ Flow (each step in an outbox consumer's transaction, once per event, ``promotion
    each held on the budget for ``cooling_off_days`` (``grant_decide(release_after=...)``) and paid
    by ``promotions.rewards_release`` when the cooling-off ends. Unique (campaign, source): at most
    one grant per side, whatever the redelivery; the budget account cannot go negative.
-   A refund of the qualifying payment during the cooling-off reduces the held rewards pro rata
-   (the clawback consumer: the grants carry the payment as their source transfer).
+   A refund of the qualifying payment (any part of it) during the cooling-off voids both held
+   rewards (``referral_rewards_void_on_refund``, consumer ``promotions.referral_on_refund``): the
+   cooling-off exists to catch pay-then-refund farming. After the release nothing is taken back.
 
 The ring of a referee: the referrer, the referrer's own referrer, and every other customer the
 referrer referred. Shared with any of them: a device id (``shared_device``), a national ID
@@ -46,7 +47,14 @@ from promotions.services.holdout import holdout_record_customer
 from promotions.services.rewards import Occasion, _candidates, _refusal, _skipped, grant_decide
 from promotions.versions import version_rules
 
-__all__ = ["own_funds_check", "referral_attach", "referral_qualify", "ring_refusal"]
+__all__ = [
+    "own_funds_check",
+    "referral_attach",
+    "referral_qualify",
+    "referral_refuse",
+    "referral_rewards_void_on_refund",
+    "ring_refusal",
+]
 
 Reason = ReferralAttempt.Reason
 
@@ -412,3 +420,45 @@ def referral_refuse(*, referral_id: int, by: Any, reason: str, request: Any = No
             action="promotions.referral.refuse", actor=by, obj=referral, reason=reason.strip(), request=request
         )
     return referral
+
+
+def referral_rewards_void_on_refund(*, original: uuid.UUID, refund_ref: str, refunded: Money) -> list[RewardGrant]:
+    """A refund of a referral's qualifying payment during the cooling-off: both rewards still held
+    are voided whole (hold released back to the budget), once per (grant, refund); the referral is
+    recorded REFUSED ``qualifying_payment_refunded``. Paid rewards are kept. Call inside the
+    consumer's transaction; grants locked in pk order before any ledger lock."""
+    from promotions.services.clawbacks import clawback_grant
+
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("referrer", "referee")
+        .filter(qualifying_transfer_public_id=original, status=Referral.Status.QUALIFIED)
+        .first()
+    )
+    if referral is None:
+        return []
+    held = list(
+        RewardGrant.objects.select_for_update(of=("self",))
+        .filter(
+            campaign=referral.campaign,
+            source__in=[f"referral:{referral.pk}:referrer", f"referral:{referral.pk}:referee"],
+            status=RewardGrant.Status.PENDING,
+        )
+        .order_by("pk")
+    )
+    for grant in held:
+        clawback_grant(grant=grant, refund_ref=refund_ref, refunded=refunded, full=True)
+    if held:
+        referral.status, referral.refusal_reason = Referral.Status.REFUSED, Reason.PAYMENT_REFUNDED
+        referral.save(update_fields=["status", "refusal_reason", "updated_at"])
+        _attempt(
+            referee=referral.referee,
+            referrer=referral.referrer,
+            referral=referral,
+            stage=ReferralAttempt.Stage.QUALIFY,
+            status=ReferralAttempt.Status.REFUSED,
+            reason=Reason.PAYMENT_REFUNDED,
+            source=f"refund:{refund_ref}",
+            detail={"voided_grants": [g.pk for g in held], "refunded_minor": refunded.minor},
+        )
+    return held
