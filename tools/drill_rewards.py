@@ -133,6 +133,36 @@ def _redeliver(transfer_ids: list[str], limit: int) -> int:
     return len(ids)
 
 
+def _wait_for_a_grant(*, worker_started: float, seconds: float = 8.0) -> None:
+    """Until the worker has committed a reward decision since ``worker_started`` (or ``seconds``)."""
+    from datetime import UTC, datetime
+
+    from django.db import connection
+
+    from promotions.models import RewardGrant
+
+    since = datetime.fromtimestamp(worker_started, tz=UTC)
+    deadline = time.time() + seconds
+    while time.time() < deadline and not RewardGrant.objects.filter(created_at__gte=since).exists():
+        time.sleep(0.1)
+    connection.close()
+
+
+def _handled_by_consumer(after_id: int) -> dict[str, str]:
+    """``consumer: handled/expected`` for the events after ``after_id`` (ConsumedEvent rows)."""
+    from collections import Counter
+
+    from core.models import ConsumedEvent, OutboxEvent
+    from core.outbox import consumers_for
+
+    expected: Counter[str] = Counter()
+    for topic in OutboxEvent.objects.filter(pk__gt=after_id).values_list("topic", flat=True):
+        for consumer in consumers_for(topic):
+            expected[consumer.name] += 1
+    handled = Counter(ConsumedEvent.objects.filter(event_id__gt=after_id).values_list("consumer", flat=True))
+    return {name: f"{handled.get(name, 0)}/{n}" for name, n in sorted(expected.items())}
+
+
 @drill("reward-kill", order=15)
 def reward_kill(stack: Stack) -> DrillResult:
     from collections import Counter
@@ -145,14 +175,15 @@ def reward_kill(stack: Stack) -> DrillResult:
     from payments.services.campaign_budget import campaign_budget_balance
     from promotions.models import RewardGrant
 
-    result = DrillResult(f"reward worker SIGKILL x{KILLS}")
+    result = DrillResult(f"reward worker SIGKILL x{KILLS} (promotions.rewards_on_payment)")
     _consent(stack.world)
     campaign = _campaign()
     after = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     stop = threading.Event()
     produced: list[str] = []
     refused: dict[str, int] = {}
-    rate = max(PAYMENTS / (KILLS * 1.5), 5.0)
+    # Payments keep coming through all the kills (a restart takes ~5-8 s on the loaded 2-core box).
+    rate = max(PAYMENTS / (KILLS * 6.0), 2.0)
     producer = threading.Thread(
         target=lambda: produced.extend(_payments(stack.world, PAYMENTS, rate, stop, refused)), daemon=True
     )
@@ -163,7 +194,8 @@ def reward_kill(stack: Stack) -> DrillResult:
     producer.start()
     try:
         for _ in range(KILLS):
-            time.sleep(rng.uniform(0.8, 1.6))
+            _wait_for_a_grant(worker_started=time.time())  # the new worker is granting rewards...
+            time.sleep(rng.uniform(0.1, 0.5))  # ...and dies in the middle of it
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(worker.pid, signal.SIGKILL)  # mid-grant: the pool children die with the main process
             worker.proc.wait(10)
@@ -184,6 +216,7 @@ def reward_kill(stack: Stack) -> DrillResult:
     connection.close()
 
     grants = Counter(RewardGrant.objects.filter(campaign=campaign).values_list("status", "skip_reason"))
+    by_consumer = _handled_by_consumer(after)
     per_source = dict(
         RewardGrant.objects.filter(campaign=campaign)
         .values("source_transfer_public_id")
@@ -212,6 +245,7 @@ def reward_kill(stack: Stack) -> DrillResult:
             "redelivered_on_purpose": redelivered,
             "broker_drained": drained,
             "event_deliveries": f"{handled}/{expected}",
+            "handled_by_consumer": by_consumer,
         }
     )
     invariants(result)

@@ -182,3 +182,50 @@ def test_a_spent_budget_stops_paying_and_says_so() -> None:
     campaign.refresh_from_db()
     assert campaign.budget_exhausted_at is not None
     assert ledger_accounts_never_negative()
+
+
+@pytest.mark.django_db
+def test_a_refund_during_the_cooling_off_voids_both_held_rewards_and_releases_the_budget() -> None:
+    from tests.promotions.helpers import refund
+
+    campaign = referral_campaign()
+    referrer, referee = person(), person()
+    deliver(registered_event(referee, code=code_of(referrer)), REGISTERED_CONSUMER)
+    topup_own_card(referee, "100.00")
+    payment, event = pay(referee, merchant(), "50.00")
+    deliver(event, REFERRAL_CONSUMER)
+    assert budget(campaign) == (1_000_00, 15_00, 1_000_00 - 15_00)  # both rewards held
+
+    refund_event = refund(payment, "10.00")
+    deliver(refund_event, "promotions.referral_on_refund")
+    deliver(refund_event, "promotions.referral_on_refund")  # redelivered: nothing more
+    released = rewards_release_due(now=timezone.now() + timedelta(days=4))
+
+    assert released == 0
+    assert set(RewardGrant.objects.filter(campaign=campaign).values_list("status", flat=True)) == {"VOIDED"}
+    assert budget(campaign) == (1_000_00, 0, 1_000_00)
+    referral = Referral.objects.get(referee=referee)
+    assert (referral.status, referral.refusal_reason) == ("REFUSED", "qualifying_payment_refunded")
+    assert _attempts(referee)[-1] == ("QUALIFY", "REFUSED", "qualifying_payment_refunded")
+    assert not Transfer.objects.filter(kind="REWARD").exists()
+
+
+@pytest.mark.django_db
+def test_staff_refuse_a_pending_referral_with_a_reason_and_it_is_audited() -> None:
+    from core.models import AuditEvent
+    from promotions.errors import ReasonRequired
+    from promotions.services.referrals import referral_refuse
+    from tests.factories import StaffFactory
+
+    referrer, referee = person(), person()
+    deliver(registered_event(referee, code=code_of(referrer)), REGISTERED_CONSUMER)
+    referral = Referral.objects.get(referee=referee)
+    staff = StaffFactory(roles=["RISK_OFFICER"], branch=None)
+
+    with pytest.raises(ReasonRequired):
+        referral_refuse(referral_id=referral.pk, by=staff, reason=" ")
+    referral_refuse(referral_id=referral.pk, by=staff, reason="same household, reported by the branch")
+
+    referral.refresh_from_db()
+    assert (referral.status, referral.refusal_reason) == ("REFUSED", "refused_by_staff")
+    assert AuditEvent.objects.filter(action="promotions.referral.refuse", object_id=str(referral.pk)).count() == 1
