@@ -1,6 +1,7 @@
 """``make drill`` run ``reward-kill``: the Celery worker that grants deferred rewards is SIGKILLed
-mid-grant ``DRILL_REWARD_KILLS`` times (default 20) while merchant payments stream in, then handled
-deliveries are sent again on purpose. Checks: every payment has exactly one decision of the campaign
+mid-grant ``DRILL_REWARD_KILLS`` times (default 20; every 4th kill the whole worker, the others the
+pool processes executing the grants) while merchant payments stream in, then handled deliveries
+are sent again on purpose. Checks: every payment has exactly one decision of the campaign
 (0 lost), no reward paid twice (0 duplicated), exactly ``budget / reward`` rewards paid (the budget
 for K rewards pays K, the rest SKIPPED ``budget_exhausted``), the budget's posted balance equals its
 funding minus what was paid and is >= 0, and ``verify_ledger`` is clean.
@@ -36,6 +37,9 @@ KILLS = int(os.environ.get("DRILL_REWARD_KILLS", "20"))
 PAYMENTS = int(os.environ.get("DRILL_REWARD_PAYMENTS", "400"))
 PAID_REWARDS = int(os.environ.get("DRILL_REWARD_BUDGET_REWARDS", "300"))  # the budget pays this many 5.00 rewards
 REDELIVER = int(os.environ.get("DRILL_REWARD_REDELIVER", "100"))
+# Every WHOLE_EVERY-th kill takes the whole worker (main process too; a restart costs ~5-8 s here);
+# the others SIGKILL the pool processes that run the grants (the main process forks new ones).
+WHOLE_EVERY = max(int(os.environ.get("DRILL_REWARD_WHOLE_EVERY", "4")), 1)
 CONSUMER = "promotions.rewards_on_payment"
 
 
@@ -182,26 +186,35 @@ def reward_kill(stack: Stack) -> DrillResult:
     stop = threading.Event()
     produced: list[str] = []
     refused: dict[str, int] = {}
-    # Payments keep coming through all the kills (a restart takes ~5-8 s on the loaded 2-core box).
-    rate = max(PAYMENTS / (KILLS * 6.0), 2.0)
+    # Payments keep coming through all the kills (~1 s per pool kill, ~8 s per worker restart here).
+    rate = max(PAYMENTS / (KILLS * 3.0), 2.0)
     producer = threading.Thread(
         target=lambda: produced.extend(_payments(stack.world, PAYMENTS, rate, stop, refused)), daemon=True
     )
     beat = start_beat()
     worker = loadlib.start_celery(queues=QUEUES, concurrency=2, name="drill-rewards")
-    kills = 0
+    kills = whole = pool = 0
     rng = random.Random(5)
     producer.start()
     try:
-        for _ in range(KILLS):
-            _wait_for_a_grant(worker_started=time.time())  # the new worker is granting rewards...
-            time.sleep(rng.uniform(0.1, 0.5))  # ...and dies in the middle of it
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(worker.pid, signal.SIGKILL)  # mid-grant: the pool children die with the main process
-            worker.proc.wait(10)
-            worker.sampler.stop()
+        for number in range(1, KILLS + 1):
+            _wait_for_a_grant(worker_started=time.time())  # the worker is granting rewards...
+            time.sleep(rng.uniform(0.1, 0.5))  # ...and is killed in the middle of it
+            if number % WHOLE_EVERY == 0:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(worker.pid, signal.SIGKILL)  # main process and pool children at once
+                worker.proc.wait(10)
+                worker.sampler.stop()
+                worker = loadlib.start_celery(queues=QUEUES, concurrency=2, name="drill-rewards", wait=10)
+                whole += 1
+            else:
+                # The pool processes executing the grants; the main process (alive) requeues their
+                # messages (acks_late + reject_on_worker_lost) and forks new ones at once.
+                for child in worker.children():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(child.pid, signal.SIGKILL)
+                pool += 1
             kills += 1
-            worker = loadlib.start_celery(queues=QUEUES, concurrency=2, name="drill-rewards", wait=10)
         producer.join(120)
         stop.set()
         expected, handled, twice = wait_events(after, 120)
@@ -237,6 +250,8 @@ def reward_kill(stack: Stack) -> DrillResult:
     result.details.update(
         {
             "kills": kills,
+            "kills_of_the_pool_processes": pool,
+            "kills_of_the_whole_worker": whole,
             "payments": len(produced),
             "payments_refused": refused,
             "grants": {f"{s}{':' + r if r else ''}": n for (s, r), n in grants.items()},
