@@ -4,14 +4,24 @@ services). Every referral attempt shows its status and reason; a draw can be re-
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_scope import ViewOnlyMixin
+from core.errors import DomainError
+from promotions.admin.forms import ReasonForm
 from promotions.models import LotteryDraw, LotteryEntry, Referral, ReferralAttempt
 from promotions.services.lottery import lottery_draw_verify
+from promotions.services.referrals import referral_refuse
+
+_REFUSE_PERM = "promotions.change_referral"
 
 
 @admin.register(Referral)
@@ -33,6 +43,43 @@ class ReferralAdmin(ViewOnlyMixin, admin.ModelAdmin):
         "created_at",
     )
     fields = readonly_fields
+    actions = ["refuse_selected"]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not request.user.has_perm(_REFUSE_PERM):
+            actions.pop("refuse_selected", None)
+        return actions
+
+    @admin.action(description=_("Refuse (reason required)"))
+    def refuse_selected(self, request: HttpRequest, queryset: QuerySet[Referral]) -> HttpResponse | None:
+        """Refuse PENDING referrals by hand (fraud found outside the automatic checks), through
+        ``referral_refuse``: reason required, audited ``promotions.referral.refuse``."""
+        if not request.user.has_perm(_REFUSE_PERM):
+            raise PermissionDenied
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if not ("apply" in request.POST and form.is_valid()):
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Refuse (reason required)"),
+                "action_label": _("Refuse (reason required)"),
+                "form": form,
+                "queryset": queryset,
+                "action_name": "refuse_selected",
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            }
+            return TemplateResponse(request, "admin/promotions/campaign/transition.html", context)
+        for referral in queryset:
+            try:
+                referral_refuse(
+                    referral_id=referral.pk, by=request.user, reason=form.cleaned_data["reason"], request=request
+                )
+            except DomainError as error:
+                self.message_user(request, f"{referral}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{referral}: {_('refused')}", messages.SUCCESS)
+        return None
 
 
 @admin.register(ReferralAttempt)

@@ -50,3 +50,24 @@ def test_rerunning_a_draw_from_its_record_is_audited() -> None:
 
     assert response.status_code == 200 and b"reproduced" in response.content
     assert AuditEvent.objects.filter(action="promotions.lottery.verify", object_id=str(draw.pk)).exists()
+
+
+def test_refusing_a_referral_in_the_admin_asks_a_reason_and_is_audited() -> None:
+    from promotions.models import Referral
+
+    referrer, referee = person(), person()
+    deliver(registered_event(referee, code=code_of(referrer)), REGISTERED_CONSUMER)
+    referral = Referral.objects.get(referee=referee)
+    marketing = staff_client(StaffFactory(roles=["MARKETING"], branch=None))
+    auditor = staff_client(StaffFactory(roles=["AUDITOR"], branch=None))
+    body = {"action": "refuse_selected", "_selected_action": [referral.pk]}
+
+    auditor_answer = auditor.post("/admin/promotions/referral/", body)
+    asked = marketing.post("/admin/promotions/referral/", body)
+    done = marketing.post("/admin/promotions/referral/", {**body, "apply": "1", "reason": "one household"}, follow=True)
+
+    referral.refresh_from_db()
+    assert auditor_answer.status_code in (200, 302) and b'name="reason"' not in auditor_answer.content
+    assert asked.status_code == 200 and b'name="reason"' in asked.content
+    assert done.status_code == 200 and (referral.status, referral.refusal_reason) == ("REFUSED", "refused_by_staff")
+    assert AuditEvent.objects.filter(action="promotions.referral.refuse", object_id=str(referral.pk)).count() == 1
