@@ -229,3 +229,25 @@ def test_staff_refuse_a_pending_referral_with_a_reason_and_it_is_audited() -> No
     referral.refresh_from_db()
     assert (referral.status, referral.refusal_reason) == ("REFUSED", "refused_by_staff")
     assert AuditEvent.objects.filter(action="promotions.referral.refuse", object_id=str(referral.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_money_received_from_the_referrer_never_qualifies_even_with_own_top_ups() -> None:
+    from django.db import transaction
+
+    from core.money import Money
+    from payments.services.transfers import transfer_p2p_create
+
+    campaign = referral_campaign()
+    referrer, referee = person(funds="100.00"), person()
+    deliver(registered_event(referee, code=code_of(referrer)), REGISTERED_CONSUMER)
+    topup_own_card(referee, "100.00")
+    with transaction.atomic():
+        transfer_p2p_create(sender=referrer, recipient=referee, amount=Money(1_00, "CNY"), memo="for you")
+
+    deliver(pay(referee, merchant(), "50.00")[1], REFERRAL_CONSUMER)
+
+    attempt = ReferralAttempt.objects.filter(referee=referee).order_by("pk").last()
+    assert (attempt.status, attempt.reason) == ("NOT_YET", "not_own_funds")
+    assert attempt.detail == {"paid_minor": 50_00, "own_topups_minor": 100_00, "from_ring_minor": 1_00}
+    assert not RewardGrant.objects.filter(campaign=campaign).exists()
