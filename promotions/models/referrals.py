@@ -94,7 +94,10 @@ class ReferralAttempt(models.Model):
         NO_CAMPAIGN = "no_campaign", _("No referral campaign was running")
         CONDITIONS = "conditions", _("The payment does not meet the campaign's conditions")
         REFUSED_BY_STAFF = "refused_by_staff", _("Refused by marketing or risk staff")
-        PAYMENT_REFUNDED = "qualifying_payment_refunded", _("The qualifying payment was refunded during the cooling-off")
+        PAYMENT_REFUNDED = (
+            "qualifying_payment_refunded",
+            _("The qualifying payment was refunded during the cooling-off"),
+        )
         NONE = "", _("None")
 
     referee = models.ForeignKey(
