@@ -59,8 +59,10 @@ audit: venv
 bench: venv
 	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.bench $(BENCH_ARGS)
 
+## DRILL_MODULES: drills of later work (tools/drill_*.py), e.g. reward-kill (`make drill DRILL_ARGS=reward-kill`).
+DRILL_MODULES ?= tools.drill_rewards
 drill: venv
-	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.drill
+	DRILL_MODULES=$(DRILL_MODULES) DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.drill $(DRILL_ARGS)
 
 fuzz: venv
 	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.fuzz

@@ -39,9 +39,11 @@ __all__ = [
     "CashbackBenefit",
     "Conditions",
     "FixedDiscountBenefit",
+    "LotteryBenefit",
     "MilestoneBenefit",
     "PercentBenefit",
     "PointsBenefit",
+    "ReferralBenefit",
     "Rules",
     "RulesInvalid",
     "Segment",
@@ -61,11 +63,13 @@ LIMITED_TIME, CUMULATIVE_SPEND, LOTTERY = "LIMITED_TIME", "CUMULATIVE_SPEND", "L
 
 # Granted after the event by outbox consumers (promotions.services.rewards).
 DEFERRED_KINDS = frozenset({CASHBACK, POINTS, TOPUP_REBATE, CUMULATIVE_SPEND})
+# Granted by their own consumers and jobs (promotions.services.referrals / lottery) through the
+# same grant machinery (``rewards.grant_decide``).
+SOCIAL_KINDS = frozenset({REFERRAL, LOTTERY})
 # Applied inside the payment through the quote hook (wired by the payments lead; rules and
 # exposure are designed and approved here).
 INSTANT_KINDS = frozenset({FIRST_ORDER, COUPON, SPEND_THRESHOLD, CO_FUNDED, LIMITED_TIME})
-# Referral and lottery have no schema yet: a campaign of those kinds cannot be submitted.
-SUPPORTED_KINDS = DEFERRED_KINDS | INSTANT_KINDS
+SUPPORTED_KINDS = DEFERRED_KINDS | INSTANT_KINDS | SOCIAL_KINDS
 
 # Marketing's generations, as accounts.selectors.customer_age_band labels them: [from, to) years.
 AGE_BANDS: dict[str, tuple[int, int]] = {
@@ -125,6 +129,9 @@ CONDITION_SCHEMAS: dict[str, dict[str, Any]] = dict.fromkeys(
     _PAYMENT_CONDITIONS,
 )
 CONDITION_SCHEMAS[TOPUP_REBATE] = _TOPUP_CONDITIONS
+# Referral: the referee's qualifying payment; lottery: a payment that earns an entry.
+CONDITION_SCHEMAS[REFERRAL] = _PAYMENT_CONDITIONS
+CONDITION_SCHEMAS[LOTTERY] = _PAYMENT_CONDITIONS
 
 _FIXED_DISCOUNT = _object({"discount": _MONEY}, ["discount"])
 BENEFIT_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -176,6 +183,25 @@ BENEFIT_SCHEMAS: dict[str, dict[str, Any]] = {
         ["tiers"],
     ),
     CO_FUNDED: _object({"percent": _PERCENT, "cap": _MONEY}, ["percent", "cap"]),
+    REFERRAL: _object(
+        {"referrer_reward": _MONEY, "referee_reward": _MONEY, "cooling_off_days": _DAYS},
+        ["referrer_reward", "referee_reward", "cooling_off_days"],
+    ),
+    LOTTERY: _object(
+        {
+            "prizes": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 20,
+                "items": _object(
+                    {"amount": _MONEY, "count": {"type": "integer", "minimum": 1, "maximum": 100_000}},
+                    ["amount", "count"],
+                ),
+            },
+            "draw_after_minutes": {"type": "integer", "minimum": 0, "maximum": 10_080},
+        },
+        ["prizes"],
+    ),
 }
 
 WINDOW_SCHEMA: dict[str, Any] = _object(
@@ -355,7 +381,52 @@ class PercentBenefit:
         return self.cap
 
 
-Benefit = CashbackBenefit | PointsBenefit | MilestoneBenefit | FixedDiscountBenefit | ThresholdBenefit | PercentBenefit
+@dataclass(frozen=True)
+class ReferralBenefit:
+    """Both sides of a referral: paid (held for ``cooling_off_days``) once the referee qualifies."""
+
+    referrer_reward: Money
+    referee_reward: Money
+    cooling_off_days: int
+
+    @property
+    def max_single(self) -> Money:
+        return max(self.referrer_reward, self.referee_reward)
+
+
+@dataclass(frozen=True)
+class LotteryBenefit:
+    """The prize table (cash prizes with counts, largest first; every other entry wins no prize)
+    and the draw's delay after entries close (the campaign's ``ends_at``)."""
+
+    prizes: tuple[tuple[Money, int], ...]
+    draw_after_minutes: int
+
+    @property
+    def max_single(self) -> Money:
+        return max(amount for amount, _count in self.prizes)
+
+    @property
+    def total(self) -> Money:
+        currency = self.prizes[0][0].currency
+        return Money(sum(amount.minor * count for amount, count in self.prizes), currency)
+
+    def expanded(self) -> list[int]:
+        """One amount (minor units) per prize, largest first: what the draw hands out in rank order."""
+        ordered = sorted(self.prizes, key=lambda p: -p[0].minor)
+        return [amount.minor for amount, count in ordered for _ in range(count)]
+
+
+Benefit = (
+    ReferralBenefit
+    | LotteryBenefit
+    | CashbackBenefit
+    | PointsBenefit
+    | MilestoneBenefit
+    | FixedDiscountBenefit
+    | ThresholdBenefit
+    | PercentBenefit
+)
 
 
 @dataclass(frozen=True)
@@ -406,6 +477,17 @@ def _parse_benefit(kind: str, doc: Mapping[str, Any], currency: str, errors: lis
         return PercentBenefit(Decimal(doc["percent"]), Money.parse(doc["cap"], currency))
     if kind in (FIRST_ORDER, LIMITED_TIME, COUPON):
         return FixedDiscountBenefit(Money.parse(doc["discount"], currency), _money(doc.get("min_amount"), currency))
+    if kind == REFERRAL:
+        return ReferralBenefit(
+            Money.parse(doc["referrer_reward"], currency),
+            Money.parse(doc["referee_reward"], currency),
+            int(doc["cooling_off_days"]),
+        )
+    if kind == LOTTERY:
+        prizes = tuple((Money.parse(p["amount"], currency), int(p["count"])) for p in doc["prizes"])
+        if any(amount.minor <= 0 for amount, _count in prizes):
+            errors.append({"field": "benefit.prizes", "error": "a prize is a positive amount (no prize needs no row)"})
+        return LotteryBenefit(prizes, int(doc.get("draw_after_minutes", 10)))
     errors.append({"field": "kind", "error": f"{kind} campaigns are not available yet"})
     return None
 

@@ -17,6 +17,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "accounts.migrations.0006_staffsod_staff_change_requests",
     "promotions.migrations.0002_campaign_versions_append_only_and_roles",
     "promotions.migrations.0005_reward_and_coupon_roles",
+    "promotions.migrations.0009_referral_and_lottery_roles",
     "risk.migrations.0002_builtin",
     "feedback.migrations.0002_feedback_ticket_roles",
     "feedback.migrations.0004_messages_products_roles",

@@ -141,6 +141,11 @@ class Stack:
     def start(self) -> None:
         pg_port, _ = self.devstack.pg_start()
         redis_port, _ = self.devstack.redis_start()
+        # `make drill` runs under `devstack exec`, which points these at the checkout's own stack:
+        # left set, the drill database would be created and migrated there (DATABASE_OWNER_URL)
+        # while the drill connects to its private server ("database tongbao_drill does not exist").
+        for name in ("DATABASE_OWNER_URL", "DATABASE_DIRECT_URL", "DATABASE_PGBOUNCER"):
+            os.environ.pop(name, None)
         os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{pg_port}/{self.devstack.DB_NAME}"
         os.environ["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
         os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]

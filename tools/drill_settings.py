@@ -27,6 +27,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 INSTALLED_APPS = [*INSTALLED_APPS, "tools.drill_app.apps.DrillAppConfig"]
 
 DRILL_BREAK_IDEMPOTENCY = os.environ.get("DRILL_BREAK_IDEMPOTENCY") == "1"
+# reward-kill (tools/drill_rewards.py): the reward consumer without its two guards (must fail).
+DRILL_BREAK_REWARD_GRANTS = os.environ.get("DRILL_BREAK_REWARD_GRANTS") == "1"
 # The drills' random P2P traffic among a few hundred customers looks like velocity plus many new
 # payees to the risk rules: they still evaluate every event (worker-kill counts that), but do not
 # hold or freeze the drill's money, which would turn the success-share checks into a fraud test.

@@ -721,8 +721,13 @@ CELERY_BEAT_SCHEDULE.update(
         "promotions.rewards_release": {"task": "promotions.rewards_release", "schedule": 60.0},
         "promotions.points_expire": {"task": "promotions.points_expire", "schedule": 3600.0},
         "promotions.coupons_expire": {"task": "promotions.coupons_expire", "schedule": 3600.0},
+        "promotions.lottery_tick": {"task": "promotions.lottery_tick", "schedule": 60.0},
     }
 )
+# Referral links: the customer's code appended to this address (the app opens it, the site redirects).
+PROMOTIONS_REFERRAL_LINK_BASE = env_str("PROMOTIONS_REFERRAL_LINK_BASE", "https://wallet.tongbao.example/r/")
+# The key of the referral-code permutation (promotions.referral_codes); empty: derived from SECRET_KEY.
+PROMOTIONS_REFERRAL_CODE_KEY = env_str("PROMOTIONS_REFERRAL_CODE_KEY", "")
 # Failed coupon redemptions a customer may make per hour (counted before the code is compared).
 PROMOTIONS_COUPON_MAX_FAILURES_PER_HOUR = env_int("PROMOTIONS_COUPON_MAX_FAILURES_PER_HOUR", 10, minimum=1)
 

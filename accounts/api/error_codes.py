@@ -19,6 +19,7 @@ register_error_codes(
         "invalid_consent_version": (400, "A consent needs its text's version."),
         "invalid_consent_purpose": (400, "Unknown consent purpose (TERMS, PRIVACY, MARKETING, DATA_ANALYSIS)."),
         "invalid_referrer": (400, "`referrer_id` is not an active customer."),
+        "invalid_referral_code": (400, "`referral_code` is not 8 letters and digits (Crockford base32)."),
         "password_incorrect": (403, "The current password is wrong."),
         "field_not_editable": (400, "Only `display_name` can be changed here; `details.fields` lists the others."),
         "otp_purpose_invalid": (400, "Unknown OTP purpose."),

@@ -141,6 +141,13 @@ class AuthRegisterApi(_Scoped):
         referrer_id = serializers.UUIDField(
             required=False, allow_null=True, default=None, help_text="public id of the customer who referred this one"
         )
+        referral_code = StrictCharField(
+            max_length=16,
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text="a friend's referral code (8 characters, from their link); optional",
+        )
 
     @api_operation(
         "auth_register",
@@ -165,6 +172,7 @@ class AuthRegisterApi(_Scoped):
             "consent_required",
             "consent_version_invalid",
             "invalid_referrer",
+            "invalid_referral_code",
             "otp_invalid",
             "otp_expired",
             "otp_used",

@@ -6,6 +6,7 @@ device (a partial unique constraint), expiring after ``ACCOUNTS_TOKEN_TTL_DAYS``
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -112,6 +113,9 @@ def _device_event(*, topic: str, customer: Customer, device: Device, at: Any, **
     )
 
 
+_REFERRAL_CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{8}")
+
+
 def customer_register(
     *,
     phone: str,
@@ -123,6 +127,7 @@ def customer_register(
     privacy_version: str,
     marketing_version: str = "",
     referrer_id: Any = None,
+    referral_code: str = "",
     ip: str | None = None,
 ) -> IssuedToken:
     """Register with a verified phone (REGISTER code) and sign in on this device.
@@ -151,6 +156,11 @@ def customer_register(
         referrer = customer_get_by_public_id(referrer_id)
         if referrer is None or referrer.status != Customer.Status.ACTIVE:
             raise errors.DomainError(gettext("The referral code is not valid."), code="invalid_referrer")
+    # A referral code is only checked for its form here; promotions resolves it from the event
+    # (accounts knows nothing of promotions) and records any refusal with its reason.
+    referral_code = (referral_code or "").strip().upper().replace("-", "")
+    if referral_code and not _REFERRAL_CODE.fullmatch(referral_code):
+        raise errors.DomainError(gettext("The referral code is not valid."), code="invalid_referral_code")
     challenge = otp_check(index=index, purpose=OtpChallenge.Purpose.REGISTER, code=otp_code)
 
     try:
@@ -183,6 +193,7 @@ def customer_register(
                     "home_branch": None,
                     "registered_by": None,
                     "referred_by": str(referrer.public_id) if referrer else None,
+                    "referral_code": referral_code or None,
                     "marketing_consent": bool(marketing_version),
                     "registered_at": now.isoformat(),
                 },

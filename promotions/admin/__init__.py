@@ -1,4 +1,4 @@
 """Promotions in the staff admin: campaigns (marketing), their versions and approvals, coupon
 batches, reward grants. Only bank-wide roles hold promotions permissions."""
 
-from promotions.admin import campaigns, rewards  # noqa: F401  (registers the admins)
+from promotions.admin import campaigns, rewards, social  # noqa: F401  (registers the admins)

@@ -68,3 +68,56 @@ POINTS = {
         },
     ],
 }
+
+
+# --- referral and lottery ---------------------------------------------------------------------------
+REFERRAL = {
+    "code": "KCMRAWRD",
+    "link": "https://wallet.tongbao.example/r/KCMRAWRD",
+    "invited": 3,
+    "pending": 1,
+    "qualified": 1,
+    "refused": 1,
+    "rewards_paid": {"amount": "10.00", "currency": "CNY"},
+    "rewards_held": {"amount": "0.00", "currency": "CNY"},
+}
+REFEREES_PAGE = {
+    "results": [
+        {
+            "referee": "李* 139****1234",
+            "status": "QUALIFIED",
+            "refusal_reason": "",
+            "created_at": "2026-03-02T10:15:00+08:00",
+            "qualified_at": "2026-03-03T12:01:00+08:00",
+            "cooling_off_until": "2026-03-10T12:01:00+08:00",
+        }
+    ],
+    "next_cursor": None,
+    "previous_cursor": None,
+    "next": None,
+    "previous": None,
+}
+LOTTERY_ENTRIES_PAGE = {
+    "results": [
+        {
+            "campaign_id": "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+            "name": "春季抽奖",
+            "ticket": "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a:payment:0b8e2f7a-9c1d-4e3f-8a2b-7c6d5e4f3a2b",
+            "entered_at": "2026-03-05T12:30:00+08:00",
+            "outcome": "WON",
+            "prize": {"amount": "10.00", "currency": "CNY"},
+            "prize_status": "PAID",
+            "draw": {
+                "status": "PAID",
+                "seed_commitment": "9f2c6a0d5e1b4c7a8d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c",
+                "seed": "4be1c0a79d2f3e5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c",
+                "drawn_at": "2026-03-31T20:10:00+08:00",
+                "results_digest": "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80",
+            },
+        }
+    ],
+    "next_cursor": None,
+    "previous_cursor": None,
+    "next": None,
+    "previous": None,
+}

@@ -25,7 +25,7 @@ from promotions.errors import (
 )
 from promotions.lock_objects import campaign_lock
 from promotions.models import Campaign, CampaignVersion
-from promotions.rules import CO_FUNDED, campaign_currency
+from promotions.rules import CO_FUNDED, LOTTERY, LotteryBenefit, Rules, campaign_currency
 from promotions.versions import campaign_rules, campaign_snapshot, exposure_compute, snapshot_hash
 
 if TYPE_CHECKING:
@@ -128,10 +128,22 @@ def campaign_validate(campaign: Campaign) -> None:
         global_limit=campaign.global_limit,
         merchant_share_bps=campaign.merchant_share_bps,
     )
+    if campaign.kind == LOTTERY:
+        _lottery_validate(campaign, rules)
     if campaign.budget_minor < exposure.max_single.minor:
         raise BudgetBelowMaxReward(
             details={"budget_minor": campaign.budget_minor, "max_single_minor": exposure.max_single.minor}
         )
+
+
+def _lottery_validate(campaign: Campaign, rules: Rules) -> None:
+    """A lottery's limits are its prize table, and its budget pays every prize in it."""
+    if campaign.per_person_limit is not None or campaign.global_limit is not None:
+        raise CampaignInvalid(details={"global_limit": "a lottery has no reward limits: its prize table is the limit"})
+    assert isinstance(rules.benefit, LotteryBenefit)
+    total = rules.benefit.total.minor
+    if campaign.budget_minor < total:
+        raise BudgetBelowMaxReward(details={"budget_minor": campaign.budget_minor, "prize_total_minor": total})
 
 
 def exclusive_overlaps(campaign: Campaign) -> list[str]:

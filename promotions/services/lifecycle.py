@@ -29,7 +29,8 @@ from payments.services.campaign_budget import (
 )
 from promotions.errors import CampaignInvalid, CampaignNotFound, CampaignStateInvalid, ReasonRequired
 from promotions.lock_objects import campaign_lock
-from promotions.models import Campaign, CouponBatch
+from promotions.models import Campaign, CouponBatch, LotteryDraw
+from promotions.rules import LOTTERY
 from promotions.services.campaigns import require_perm
 from promotions.services.holdout import holdout_record_segment
 
@@ -249,6 +250,11 @@ def campaign_settle(*, campaign_id: int) -> int:
             return 0
         if (campaign.ended_at or timezone.now()) + grace > timezone.now():
             return 0
+        if (
+            campaign.kind == LOTTERY
+            and not LotteryDraw.objects.filter(campaign=campaign, status=LotteryDraw.Status.PAID).exists()
+        ):
+            return 0  # the prizes are paid from this budget first (promotions.services.lottery)
         transfer = campaign_budget_return(
             code=campaign.budget_account_code,
             reference=f"CAMPAIGN-RETURN-{campaign.public_id}",

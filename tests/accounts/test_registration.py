@@ -322,3 +322,22 @@ def test_a_code_checked_by_two_requests_at_once_is_consumed_once(api_client):
         thread.join()
 
     assert sorted(outcomes) == ["consumed", "otp_used"]
+
+
+def test_registration_passes_a_referral_code_on_to_promotions(api_client):
+    code = otp_for(api_client, PHONE, "REGISTER")
+
+    response = api_client.post("/api/v1/auth/register", register_payload(PHONE, code, referral_code="kcmr-awrd"))
+
+    assert response.status_code == 201
+    event = OutboxEvent.objects.get(topic="customer.registered")
+    assert event.payload["referral_code"] == "KCMRAWRD"  # resolved (or refused, with its reason) by promotions
+
+
+def test_a_malformed_referral_code_is_a_400_and_keeps_the_code(api_client):
+    code = otp_for(api_client, PHONE, "REGISTER")
+
+    response = api_client.post("/api/v1/auth/register", register_payload(PHONE, code, referral_code="ABC!"))
+
+    assert response.status_code == 400 and response.json()["code"] == "invalid_referral_code"
+    assert OtpChallenge.objects.get().consumed_at is None and Customer.objects.count() == 0

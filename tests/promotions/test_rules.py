@@ -60,9 +60,9 @@ def test_unknown_keys_wrong_types_and_out_of_range_values_are_all_reported_at_on
 
 def test_kinds_without_a_schema_cannot_be_parsed() -> None:
     with pytest.raises(RulesInvalid) as exc:
-        _parse(kind="LOTTERY")
+        _parse(kind="RAFFLE")
 
-    assert _errors(exc) == {"kind": "LOTTERY campaigns are not available yet"}
+    assert _errors(exc) == {"kind": "RAFFLE campaigns are not available yet"}
 
 
 def test_a_zero_reward_and_decreasing_milestones_are_refused() -> None:

@@ -20,3 +20,5 @@ class DrillAppConfig(AppConfig):
             from core import outbox
 
             outbox.consume = tasks.consume_without_idempotency
+        if getattr(settings, "DRILL_BREAK_REWARD_GRANTS", False):
+            tasks.break_reward_grants()

@@ -95,3 +95,26 @@ def consume_without_idempotency(event_id: int, consumer: str) -> bool:
     count sees nothing wrong) but tells the drill consumers to act even when they already did."""
     first = _original_consume(event_id, consumer)
     return True if consumer.startswith(CONSUMER_PREFIX) else first
+
+
+def break_reward_grants() -> None:
+    """``DRILL_BREAK_REWARD_GRANTS=1``: the reward consumer acts on every delivery (its
+    ``ConsumedEvent`` check ignored) and each grant gets a fresh source (the unique (campaign, source)
+    no longer bites): what a consumer without idempotency does. reward-kill must fail."""
+    import uuid
+
+    from promotions.services import rewards
+
+    original_consume = outbox.consume
+    original_decide = rewards.grant_decide
+
+    def consume(event_id: int, consumer: str) -> bool:
+        first = original_consume(event_id, consumer)
+        return True if consumer == "promotions.rewards_on_payment" else first
+
+    def decide(**kwargs: object) -> object:
+        kwargs["source"] = f"{kwargs['source']}#{uuid.uuid4().hex[:8]}"
+        return original_decide(**kwargs)  # type: ignore[arg-type]
+
+    outbox.consume = consume
+    rewards.grant_decide = decide  # type: ignore[assignment]
