@@ -77,6 +77,7 @@ class MoneyStep:
     merchant_payment: dict[str, Any] | None = None
     refused_after_status: DomainError | None = None  # the risk pre-check's refusal, an FX rate missing
     claim_order: dict[str, Any] | None = None  # a dynamic QR's order, paid at most once
+    promotions: dict[str, Any] | None = None  # what the quote applied, taken by the statement (PromotionQuote.take)
 
     @classmethod
     def refusal_only(cls, *, payer: Customer, tier: KycTier) -> MoneyStep:
@@ -163,6 +164,10 @@ def _currency(step: MoneyStep) -> str:
 
 def money_step_refusal(step: MoneyStep, failure: str, details: dict[str, Any]) -> DomainError:
     """The domain error for a refusal ``payments_pay`` named."""
+    if failure == "promotion_changed":  # never stored under a key: the services quote again
+        from payments.errors_movements import PromotionChanged
+
+        return PromotionChanged()
     if failure in _LEDGER_FAILURES and details:
         return ledger_refusal(details)
     return _refusals(step, None)[failure]()
@@ -240,6 +245,8 @@ def _document(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Any]:
         doc["merchant_payment"] = step.merchant_payment
     if step.claim_order is not None:
         doc["claim_order"] = step.claim_order
+    if step.promotions is not None:
+        doc["promotions"] = step.promotions
     if request is not None:
         if request.refused_early is not None:
             doc["failure_early"] = "early"

@@ -2,4 +2,5 @@
 
 from promotions.models.campaigns import *  # noqa: F403
 from promotions.models.coupons import *  # noqa: F403
+from promotions.models.instant import *  # noqa: F403
 from promotions.models.rewards import *  # noqa: F403

@@ -1,0 +1,157 @@
+"""Instant benefits in the payment (issue 12): ``InstantBenefit`` (what a payment took from a
+campaign), ``FirstOrderUse`` (the first-order marker, by identity), and
+``payments_promotions_take``, which ``payments_pay`` (payments 0014) calls inside its block.
+
+``payments_promotions_take(p, customer, now)`` reads ``p->'promotions'`` (built by
+``promotions.selectors_instant.promotions_quote``) and, for the campaigns applied, in campaign id
+order: the campaign's claim (``granted_count + 1`` while ACTIVE, inside its schedule and under its
+global limit: a pause that committed is seen here), the per-person counter (conditional UPSERT; a
+coupon's was taken when it was claimed), the coupon (AVAILABLE -> USED with the payment's transfer),
+the first-order marker of the person's identity (unique per campaign and identity), the
+``InstantBenefit`` row; then every budget debited, in account id order, locked (FOR NO KEY
+UPDATE), folded and checked for the bank's share; then the holdout members the quote met. It
+returns NULL when everything was taken, else ``'promotion_changed'``: ``payments_pay`` then raises
+its refusal, which rolls all of it back with the payment. The ledger re-checks each budget under
+the same lock when it posts the transfer: a budget can never go below zero.
+"""
+
+import django.db.models.deletion
+import django.db.models.expressions
+from django.db import migrations, models
+
+
+TAKE = r"""
+CREATE OR REPLACE FUNCTION payments_promotions_take(p jsonb, v_customer bigint, v_now timestamptz) RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    pr jsonb := p->'promotions';
+    v_transfer uuid := (p->'transfer'->>'public_id')::uuid;
+    it record;
+    v_pending bigint;
+    v_posted bigint;
+BEGIN
+    IF pr IS NULL OR jsonb_typeof(pr) <> 'object' THEN
+        RETURN NULL;
+    END IF;
+    FOR it IN
+        SELECT * FROM jsonb_to_recordset(COALESCE(pr->'items', '[]'))
+            AS x(campaign bigint, version bigint, kind text, glimit bigint, plimit bigint, person boolean,
+                 amount bigint, bank bigint, merchant_share bigint, budget bigint, coupon_claim bigint, identity text)
+         ORDER BY campaign
+    LOOP
+        UPDATE promotions_campaign SET granted_count = granted_count + 1
+         WHERE id = it.campaign AND status = 'ACTIVE' AND starts_at <= v_now AND ends_at > v_now
+           AND (it.glimit IS NULL OR granted_count < it.glimit);
+        IF NOT FOUND THEN
+            RETURN 'promotion_changed';
+        END IF;
+        IF it.person THEN
+            INSERT INTO promotions_personusage AS u (campaign_id, customer_id, count) VALUES (it.campaign, v_customer, 1)
+            ON CONFLICT (campaign_id, customer_id) DO UPDATE SET count = u.count + 1
+             WHERE it.plimit IS NULL OR u.count < it.plimit;
+            IF NOT FOUND THEN
+                RETURN 'promotion_changed';
+            END IF;
+        END IF;
+        IF it.coupon_claim IS NOT NULL THEN
+            UPDATE promotions_couponclaim SET status = 'USED', used_at = v_now, used_transfer_public_id = v_transfer
+             WHERE id = it.coupon_claim AND customer_id = v_customer AND status = 'AVAILABLE' AND expires_at > v_now;
+            IF NOT FOUND THEN
+                RETURN 'promotion_changed';
+            END IF;
+        END IF;
+        IF it.identity IS NOT NULL THEN
+            INSERT INTO promotions_firstorderuse (campaign_id, national_id_index, customer_id, transfer_public_id,
+                                                  created_at)
+            VALUES (it.campaign, it.identity, v_customer, v_transfer, v_now)
+            ON CONFLICT DO NOTHING;
+            IF NOT FOUND THEN
+                RETURN 'promotion_changed';
+            END IF;
+        END IF;
+        INSERT INTO promotions_instantbenefit (campaign_id, version_id, customer_id, kind, transfer_public_id,
+                                               merchant_id, amount_minor, bank_minor, merchant_minor, currency,
+                                               coupon_claim_id, created_at)
+        VALUES (it.campaign, it.version, v_customer, it.kind, v_transfer,
+                (pr->>'merchant')::bigint,
+                it.amount, it.bank, it.merchant_share, 'CNY', it.coupon_claim, v_now);
+    END LOOP;
+    -- The budgets, in account id order (the ledger's lock order): locked until the end, folded, checked.
+    FOR it IN
+        SELECT x.budget, sum(x.bank) AS bank
+          FROM jsonb_to_recordset(COALESCE(pr->'items', '[]')) AS x(budget bigint, bank bigint)
+         WHERE x.bank > 0 GROUP BY x.budget ORDER BY x.budget
+    LOOP
+        SELECT pending_debit_minor INTO v_pending FROM payments_ledgeraccount
+         WHERE id = it.budget AND kind = 'CAMPAIGN_BUDGET' AND status = 'ACTIVE' FOR NO KEY UPDATE;
+        IF NOT FOUND THEN
+            RETURN 'promotion_changed';
+        END IF;
+        v_posted := payments_hot_account_fold(it.budget);
+        IF v_posted - v_pending < it.bank THEN
+            RETURN 'promotion_changed';
+        END IF;
+    END LOOP;
+    -- Customers the holdout kept out of a campaign they qualified for (never rewarded by it).
+    INSERT INTO promotions_holdoutmember (version_id, customer_id, recorded_at)
+    SELECT h::bigint, v_customer, v_now FROM jsonb_array_elements_text(COALESCE(pr->'holdout', '[]')) AS e(h)
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END;
+$$;
+"""
+
+TAKE_REVERSE = "DROP FUNCTION IF EXISTS payments_promotions_take(jsonb, bigint, timestamptz);"
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('accounts', '0009_passkeys'),
+        ('payments', '0014_money_step_takes_instant_benefits'),
+        ('promotions', '0007_campaign_paused_by_risk'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='FirstOrderUse',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('national_id_index', models.CharField(max_length=64, verbose_name='identity (keyed hash)')),
+                ('transfer_public_id', models.UUIDField(verbose_name='payment')),
+                ('created_at', models.DateTimeField(verbose_name='created at')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotions.campaign', verbose_name='campaign')),
+                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.customer', verbose_name='customer')),
+            ],
+            options={
+                'verbose_name': 'first-order use',
+                'verbose_name_plural': 'first-order uses',
+                'constraints': [models.UniqueConstraint(fields=('campaign', 'national_id_index'), name='first_order_once_per_identity')],
+            },
+        ),
+        migrations.CreateModel(
+            name='InstantBenefit',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(max_length=20, verbose_name='reward kind')),
+                ('transfer_public_id', models.UUIDField(verbose_name='payment')),
+                ('amount_minor', models.BigIntegerField(verbose_name='discount (minor units)')),
+                ('bank_minor', models.BigIntegerField(verbose_name='paid by the budget (minor units)')),
+                ('merchant_minor', models.BigIntegerField(default=0, verbose_name='paid by the merchant (minor units)')),
+                ('currency', models.CharField(max_length=3, verbose_name='currency')),
+                ('created_at', models.DateTimeField(verbose_name='created at')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instant_benefits', to='promotions.campaign', verbose_name='campaign')),
+                ('coupon_claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotions.couponclaim', verbose_name='coupon')),
+                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.customer', verbose_name='customer')),
+                ('merchant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='payments.merchant', verbose_name='merchant')),
+                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotions.campaignversion', verbose_name='version')),
+            ],
+            options={
+                'verbose_name': 'instant benefit',
+                'verbose_name_plural': 'instant benefits',
+                'indexes': [models.Index(fields=['transfer_public_id'], name='instant_benefit_payment'), models.Index(fields=['merchant', 'created_at'], name='instant_benefit_merchant')],
+                'constraints': [models.UniqueConstraint(fields=('campaign', 'transfer_public_id'), name='instant_benefit_once'), models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0), ('bank_minor__gte', 0), ('merchant_minor__gte', 0), ('amount_minor', django.db.models.expressions.CombinedExpression(models.F('bank_minor'), '+', models.F('merchant_minor')))), name='instant_benefit_split_adds_up')],
+            },
+        ),
+        migrations.RunSQL(TAKE, TAKE_REVERSE),
+    ]
