@@ -210,26 +210,30 @@ def test_first_order_is_once_per_identity_across_two_accounts_of_the_same_person
     assert FirstOrderUse.objects.filter(campaign=campaign).count() == 1
 
 
-def test_a_budget_spent_between_quote_and_payment_gives_a_payment_without_the_discount(monkeypatch: Any) -> None:
+_DRAIN: dict[str, Any] = {}
+
+
+def draining_quote(ctx: Any) -> Any:
+    """The real quote; the first time, the budget is emptied right after it read it."""
+    from promotions.selectors_instant import promotions_quote
+
+    quote = promotions_quote(ctx)
+    if not _DRAIN["calls"]:
+        with transaction.atomic():
+            campaign_budget_return(code=_DRAIN["code"], reference="drain")
+    _DRAIN["calls"].append(1)
+    return quote
+
+
+def test_a_budget_spent_between_quote_and_payment_gives_a_payment_without_the_discount(settings: Any) -> None:
     """The quote saw the budget; before the statement ran it was emptied: the statement takes
     nothing (promotion_changed), the service quotes again and the customer pays the full amount,
     exactly what the answer says."""
-    import promotions.selectors_instant as instant
-
     campaign = campaign_running(**THRESHOLD)
     customer, shop = shopper("100.00"), merchant()
-    real = instant.promotions_quote
-    calls: list[int] = []
-
-    def quote_then_drain(ctx: Any) -> Any:
-        quote = real(ctx)
-        if not calls:
-            with transaction.atomic():
-                campaign_budget_return(code=campaign.budget_account_code, reference="drain")
-        calls.append(1)
-        return quote
-
-    monkeypatch.setattr(instant, "promotions_quote", quote_then_drain)
+    _DRAIN.update(code=campaign.budget_account_code, calls=[])
+    calls = _DRAIN["calls"]
+    settings.PAYMENTS_PROMOTIONS_QUOTE = "tests.promotions.test_instant.draining_quote"
 
     payment = _pay(customer, shop, "60.00")
 
