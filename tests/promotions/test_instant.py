@@ -6,10 +6,12 @@ back; the ledger verifies clean afterwards."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from core.money import Money
 from payments.errors_movements import CouponNotApplicable
@@ -20,6 +22,7 @@ from payments.services.campaign_budget import campaign_budget_return
 from payments.services.merchant_payments import merchant_payment_create, merchant_static_qr
 from promotions.models import Campaign, CouponClaim, FirstOrderUse, HoldoutMember, InstantBenefit
 from promotions.selectors_instant import quote_cache_clear
+from promotions.selectors_settlement import merchant_settlement, merchant_settlement_csv
 from promotions.services.coupons import coupon_batch_create, coupon_batch_generate, coupon_redeem
 from promotions.services.lifecycle import campaign_pause
 from tests.factories import StaffFactory
@@ -141,6 +144,13 @@ def test_a_co_funded_discount_debits_the_merchant_share_and_refunds_return_it_pr
     refund(payment, "50.00")
     assert (balance(customer), budget(campaign)[0], _merchant_posted(shop)) == (200_00, 1_000_00, 0)
     assert ledger_verify().ok
+
+    now = timezone.now()
+    rows = merchant_settlement(since=now - timedelta(hours=1), until=now + timedelta(hours=1))
+    assert [
+        (r.payments, r.discount_minor, r.bank_minor, r.merchant_minor, r.merchant_returned_minor) for r in rows
+    ] == [(1, 10_00, 6_00, 4_00, 4_00)]
+    assert merchant_settlement_csv(rows).splitlines()[1].endswith(",1,10.00,6.00,4.00,4.00,0.00,6.00")
 
 
 def _coupon_for(customer: Any, campaign: Campaign) -> CouponClaim:
@@ -294,7 +304,9 @@ def test_one_coupon_used_by_eight_simultaneous_payments_is_applied_once() -> Non
     customer, shop = shopper("1000.00"), merchant()
     claim = _coupon_for(customer, campaign)
 
-    outcomes = run_threads(8, lambda i: f"discount {_pay(customer, shop, '40.00', str(claim.public_id)).discount_minor}")
+    outcomes = run_threads(
+        8, lambda i: f"discount {_pay(customer, shop, '40.00', str(claim.public_id)).discount_minor}"
+    )
 
     assert outcomes == Counter({"discount 500": 1, "coupon_not_applicable": 7})
     assert InstantBenefit.objects.filter(campaign=campaign).count() == 1
@@ -317,7 +329,6 @@ def test_first_order_raced_by_one_person_applies_once() -> None:
 def test_the_quote_is_one_query_once_the_versions_are_compiled(django_assert_max_num_queries: Any) -> None:
     """The compiled rules are cached per version: a quote is then one statement."""
     from payments.interfaces import PaymentContext
-
     from promotions.selectors_instant import promotions_quote
 
     campaign_running(**THRESHOLD)
