@@ -2,11 +2,13 @@
 limited-time, merchant co-funded) for one merchant payment. Registered as
 ``PAYMENTS_PROMOTIONS_QUOTE = "promotions.selectors_instant.promotions_quote"``.
 
-A read, on the hot path of every payment, so it is one SQL statement: the customer's segment facts,
-and the running instant campaigns that target this payment (status, schedule, kind, merchant,
-category and MCC filtered in SQL on the campaign row, so a thousand campaigns for other merchants
-cost a scan of small rows), each with its budget's available balance, the customer's usage, the
-first-order marker of the person's identity and the named coupon. The rules of each campaign are
+A read, on the hot path of every payment, so it is one SQL statement (``promotions_quote_read``,
+promotions 0008: PL/pgSQL keeps its plan per session, and the answer is one JSON document): the
+customer's segment facts, and the running instant campaigns that target this payment (status,
+schedule, kind, merchant, category and MCC filtered in SQL; campaigns naming other merchants are
+not even read: a partial index for the campaigns open to every merchant, a GIN index on the
+merchant lists), each with its budget's available balance, the customer's usage, the first-order
+marker of the person's identity and the named coupon. The rules of each campaign are
 read from its approved version and compiled once per process (``_compiled``: versions never
 change, so the cache never goes stale; a miss costs one query for the versions missing).
 
@@ -37,7 +39,6 @@ from promotions.rules import (
     CO_FUNDED,
     COUPON,
     FIRST_ORDER,
-    INSTANT_KINDS,
     FixedDiscountBenefit,
     PercentBenefit,
     Rules,
@@ -53,49 +54,7 @@ __all__ = ["promotions_quote", "quote_cache_clear"]
 MAX_SKIPPED = 10  # skipped entries recorded per payment (highest priority first)
 _BRANCH_TTL = 300.0  # seconds a segment's branch subtree is reused
 
-_QUOTE_SQL = """
-WITH me AS (
-    SELECT c.id, c.status, c.national_id_index, c.date_of_birth, c.customer_type, c.created_at,
-           c.home_branch_id, c.kyc_tier_id,
-           EXISTS (SELECT 1 FROM accounts_consent s WHERE s.customer_id = c.id AND s.purpose = 'MARKETING'
-                      AND s.withdrawn_at IS NULL) AS consent,
-           EXISTS (SELECT 1 FROM accounts_linkedcard k WHERE k.customer_id = c.id AND k.status = 'ACTIVE') AS card,
-           (SELECT max(sc.period_start) FROM payments_customerspendcounter sc
-             WHERE sc.customer_id = c.id AND sc.period = 'MONTH' AND sc.spent_minor > 0) AS last_spend
-      FROM accounts_customer c WHERE c.id = %(customer)s
-)
-SELECT me.id, me.status, me.national_id_index, me.date_of_birth, me.customer_type, me.created_at,
-       me.home_branch_id, me.kyc_tier_id, me.consent, me.card, me.last_spend,
-       x.id, x.public_id, x.kind, x.version_id, x.granted_count, x.budget_id, x.budget_code, x.available,
-       x.used, x.first_used, x.claim_id, x.claim_status, x.claim_expires_at
-  FROM me
-  LEFT JOIN LATERAL (
-    SELECT c.id, c.public_id, c.kind, c.version_id, c.granted_count, c.priority, b.id AS budget_id,
-           b.code AS budget_code,
-           b.posted_minor - b.pending_debit_minor
-             + COALESCE((SELECT sum(d.amount_minor) FROM payments_hotaccountdelta d WHERE d.account_id = b.id), 0)
-             AS available,
-           (SELECT u.count FROM promotions_personusage u WHERE u.campaign_id = c.id AND u.customer_id = me.id) AS used,
-           (c.kind = 'FIRST_ORDER' AND EXISTS (SELECT 1 FROM promotions_firstorderuse f
-                                                WHERE f.campaign_id = c.id
-                                                  AND f.national_id_index = me.national_id_index)) AS first_used,
-           cc.id AS claim_id, cc.status AS claim_status, cc.expires_at AS claim_expires_at
-      FROM promotions_campaign c
-      JOIN payments_ledgeraccount b ON b.code = c.budget_account_code
-      LEFT JOIN promotions_couponclaim cc
-             ON c.kind = 'COUPON' AND cc.campaign_id = c.id AND cc.customer_id = me.id
-            AND cc.public_id = %(coupon)s
-     WHERE c.status = 'ACTIVE' AND c.kind = ANY(%(kinds)s) AND c.starts_at <= %(now)s AND c.ends_at > %(now)s
-       AND c.version_id IS NOT NULL
-       AND (c.kind <> 'COUPON' OR cc.id IS NOT NULL)
-       AND (c.kind <> 'CO_FUNDED' OR c.merchant_id = %(merchant)s)
-       AND (NOT c.conditions ? 'merchants' OR c.conditions -> 'merchants' ? %(merchant_public)s)
-       AND (NOT c.conditions ? 'mcc_categories' OR c.conditions -> 'mcc_categories' ? %(category)s)
-       AND (NOT c.conditions ? 'mccs' OR c.conditions -> 'mccs' ? %(mcc)s)
-       AND (NOT c.conditions ? 'payment_types' OR c.conditions -> 'payment_types' ? 'MERCHANT')
-  ) x ON true
- ORDER BY x.priority DESC NULLS LAST, x.id
-"""
+_QUOTE_SQL = "SELECT promotions_quote_read(%s, %s, %s, %s, %s, %s, %s)"  # promotions 0008
 
 _VERSIONS_SQL = "SELECT id, rules, holdout_salt FROM promotions_campaignversion WHERE id = ANY(%s)"
 
@@ -114,6 +73,7 @@ class _Compiled:
     holdout_salt: str
     holdout_bps: int
     names: dict[str, str]
+    bank_max_single: int  # the largest single discount the budget pays (the bank's share)
 
 
 _CACHE: dict[int, _Compiled] = {}
@@ -145,6 +105,11 @@ def _compile(version_id: int, doc: dict[str, Any], salt: str) -> _Compiled:
         holdout_salt=salt,
         holdout_bps=int(doc.get("holdout_bps") or 0),
         names={k: str(v) for k, v in (doc.get("names") or {}).items()},
+        bank_max_single=(
+            _bank_share(rules.benefit.max_single, int(doc.get("merchant_share_bps") or 0))
+            if rules.kind == CO_FUNDED
+            else rules.benefit.max_single
+        ).minor,
     )
 
 
@@ -206,61 +171,42 @@ class _Row:
     used: int
     first_used: bool
     claim_id: int | None
-    claim_status: str | None
-    claim_expires_at: datetime | None
+    claim_ok: bool | None
 
 
 def _read(
     ctx: PaymentContext, now: datetime, coupon: str | None
 ) -> tuple[CustomerFacts | None, str | None, list[_Row]]:
+    """One statement (``promotions_quote_read``, promotions 0008): the customer's facts and the
+    candidate campaigns as one JSON document (a plan cached per session, one decode here)."""
     mcc = str(ctx.metadata.get("mcc") or "")
-    params = {
-        "customer": ctx.customer.pk,
-        "coupon": coupon,
-        "kinds": sorted(INSTANT_KINDS),
-        "now": now,
-        "merchant": ctx.metadata.get("merchant_pk"),
-        "merchant_public": ctx.merchant_id,
-        "category": mcc_category(mcc) if mcc else "",
-        "mcc": mcc,
-    }
+    params = [
+        ctx.customer.pk,
+        coupon,
+        now,
+        ctx.metadata.get("merchant_pk"),
+        ctx.merchant_id,
+        mcc_category(mcc) if mcc else "",
+        mcc,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(_QUOTE_SQL, params)
-        rows = cursor.fetchall()
-    if not rows:
+        raw = cursor.fetchone()[0]
+    doc = json.loads(raw) if isinstance(raw, str) else raw
+    if not doc or not doc.get("reachable"):
         return None, None, []
-    first = rows[0]
     facts = CustomerFacts(
-        customer_id=first[0],
-        reachable=first[1] == "ACTIVE" and bool(first[8]),
-        date_of_birth=first[3],
-        customer_type=first[4],
-        created_at=first[5],
-        home_branch_id=first[6],
-        kyc_tier=int(first[7]),
-        card_linked=bool(first[9]),
-        last_spend_month=first[10] if isinstance(first[10], date) else None,
+        customer_id=ctx.customer.pk,
+        reachable=True,
+        date_of_birth=date.fromisoformat(doc["born"]) if doc.get("born") else None,
+        customer_type=doc["type"],
+        created_at=datetime.fromisoformat(doc["created_at"]),
+        home_branch_id=doc.get("branch"),
+        kyc_tier=int(doc["tier"]),
+        card_linked=bool(doc.get("card")),
+        last_spend_month=date.fromisoformat(doc["last_spend"]) if doc.get("last_spend") else None,
     )
-    candidates = [
-        _Row(
-            r[11],
-            str(r[12]),
-            r[13],
-            r[14],
-            int(r[15]),
-            r[16],
-            r[17],
-            int(r[18]),
-            int(r[19] or 0),
-            bool(r[20]),
-            r[21],
-            r[22],
-            r[23],
-        )
-        for r in rows
-        if r[11] is not None
-    ]
-    return facts, first[2], candidates
+    return facts, doc.get("identity"), [_Row(*c) for c in doc["campaigns"]]
 
 
 def promotions_quote(ctx: PaymentContext) -> PromotionQuote:
@@ -274,7 +220,7 @@ def promotions_quote(ctx: PaymentContext) -> PromotionQuote:
         return PromotionQuote()
     now = ctx.metadata.get("at") or timezone.now()
     facts, identity, rows = _read(ctx, now, str(coupon) if coupon else None)
-    if facts is None or not facts.reachable or not rows:
+    if facts is None or not rows:
         if coupon:
             raise CouponNotApplicable(details={"reason": "unavailable"})
         return PromotionQuote()
@@ -330,7 +276,7 @@ def _decide(
             if listed and len(skipped) < MAX_SKIPPED:
                 skipped.append(_entry(row, c, "SKIPPED", reason, zero))
 
-        if is_coupon and (row.claim_status != "AVAILABLE" or (row.claim_expires_at and row.claim_expires_at <= now)):
+        if is_coupon and not row.claim_ok:
             skip("coupon_unavailable", listed=False)
             continue
         if not rules.window.contains(now):
@@ -399,6 +345,7 @@ def _decide(
                 "bank": bank.minor,
                 "merchant_share": merchant_share.minor,
                 "budget": row.budget_id,
+                "floor": c.bank_max_single,
                 "coupon_claim": row.claim_id,
                 "identity": identity if row.kind == FIRST_ORDER else None,
             }

@@ -78,8 +78,9 @@ BEGIN
     END LOOP;
     -- The budgets, in account id order (the ledger's lock order): locked until the end, folded, checked.
     FOR it IN
-        SELECT x.budget, sum(x.bank) AS bank
-          FROM jsonb_to_recordset(COALESCE(pr->'items', '[]')) AS x(budget bigint, bank bigint)
+        SELECT x.budget, sum(x.bank) AS bank, max(x.campaign) AS campaign, max(x.floor) AS floor
+          FROM jsonb_to_recordset(COALESCE(pr->'items', '[]')) AS x(budget bigint, bank bigint, campaign bigint,
+                                                                     floor bigint)
          WHERE x.bank > 0 GROUP BY x.budget ORDER BY x.budget
     LOOP
         SELECT pending_debit_minor INTO v_pending FROM payments_ledgeraccount
@@ -90,6 +91,10 @@ BEGIN
         v_posted := payments_hot_account_fold(it.budget);
         IF v_posted - v_pending < it.bank THEN
             RETURN 'promotion_changed';
+        END IF;
+        IF v_posted - v_pending - it.bank < COALESCE(it.floor, 1) THEN  -- cannot pay its largest reward again
+            UPDATE promotions_campaign SET budget_exhausted_at = v_now
+             WHERE id = it.campaign AND budget_exhausted_at IS NULL;
         END IF;
     END LOOP;
     -- Customers the holdout kept out of a campaign they qualified for (never rewarded by it).
@@ -102,6 +107,78 @@ $$;
 """
 
 TAKE_REVERSE = "DROP FUNCTION IF EXISTS payments_promotions_take(jsonb, bigint, timestamptz);"
+
+
+# The quote's read (promotions.selectors_instant): one statement whose plan PL/pgSQL keeps per
+# session. Campaigns without a merchant list (partial index) and those naming this merchant (GIN on
+# the list), so campaigns of other merchants are never read.
+QUOTE_READ = r"""
+CREATE INDEX campaign_active_any_merchant ON promotions_campaign (priority, id)
+    WHERE status = 'ACTIVE' AND NOT (conditions ? 'merchants');
+CREATE INDEX campaign_active_merchants ON promotions_campaign USING gin ((conditions -> 'merchants'))
+    WHERE status = 'ACTIVE';
+CREATE OR REPLACE FUNCTION promotions_quote_read(p_customer bigint, p_coupon uuid, p_now timestamptz, p_merchant bigint,
+                                                 p_merchant_public text, p_category text, p_mcc text)
+RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    me record;
+    cands jsonb;
+BEGIN
+    SELECT c.id, c.status, c.national_id_index, c.date_of_birth, c.customer_type, c.created_at, c.home_branch_id,
+           c.kyc_tier_id,
+           EXISTS (SELECT 1 FROM accounts_consent s WHERE s.customer_id = c.id AND s.purpose = 'MARKETING'
+                      AND s.withdrawn_at IS NULL) AS consent,
+           EXISTS (SELECT 1 FROM accounts_linkedcard k WHERE k.customer_id = c.id AND k.status = 'ACTIVE') AS card,
+           (SELECT max(sc.period_start) FROM payments_customerspendcounter sc
+             WHERE sc.customer_id = c.id AND sc.period = 'MONTH' AND sc.spent_minor > 0) AS last_spend
+      INTO me FROM accounts_customer c WHERE c.id = p_customer;
+    IF NOT FOUND OR me.status <> 'ACTIVE' OR NOT me.consent THEN
+        RETURN jsonb_build_object('reachable', false);  -- only customers who consented to marketing
+    END IF;
+    SELECT jsonb_agg(jsonb_build_array(
+               x.id, x.public_id, x.kind, x.version_id, x.granted_count, b.id, b.code,
+               b.posted_minor - b.pending_debit_minor
+                 + COALESCE((SELECT sum(d.amount_minor) FROM payments_hotaccountdelta d WHERE d.account_id = b.id), 0),
+               COALESCE((SELECT u.count FROM promotions_personusage u
+                          WHERE u.campaign_id = x.id AND u.customer_id = p_customer), 0),
+               x.kind = 'FIRST_ORDER' AND EXISTS (SELECT 1 FROM promotions_firstorderuse f
+                                                   WHERE f.campaign_id = x.id
+                                                     AND f.national_id_index = me.national_id_index),
+               cc.id, cc.status = 'AVAILABLE' AND cc.expires_at > p_now)
+             ORDER BY x.priority DESC, x.id)
+      INTO cands
+      FROM (SELECT c.id, c.public_id, c.kind, c.version_id, c.granted_count, c.priority, c.budget_account_code,
+                   c.merchant_id, c.conditions, c.starts_at, c.ends_at
+              FROM promotions_campaign c
+             WHERE c.status = 'ACTIVE' AND NOT (c.conditions ? 'merchants')
+            UNION ALL
+            SELECT c.id, c.public_id, c.kind, c.version_id, c.granted_count, c.priority, c.budget_account_code,
+                   c.merchant_id, c.conditions, c.starts_at, c.ends_at
+              FROM promotions_campaign c
+             WHERE c.status = 'ACTIVE' AND (c.conditions -> 'merchants') ? p_merchant_public) x
+      JOIN payments_ledgeraccount b ON b.code = x.budget_account_code
+      LEFT JOIN promotions_couponclaim cc
+             ON x.kind = 'COUPON' AND cc.campaign_id = x.id AND cc.customer_id = p_customer AND cc.public_id = p_coupon
+     WHERE x.kind IN ('FIRST_ORDER', 'SPEND_THRESHOLD', 'COUPON', 'LIMITED_TIME', 'CO_FUNDED')
+       AND x.version_id IS NOT NULL AND x.starts_at <= p_now AND x.ends_at > p_now
+       AND (x.kind <> 'COUPON' OR cc.id IS NOT NULL)
+       AND (x.kind <> 'CO_FUNDED' OR x.merchant_id = p_merchant)
+       AND (NOT x.conditions ? 'mcc_categories' OR x.conditions -> 'mcc_categories' ? p_category)
+       AND (NOT x.conditions ? 'mccs' OR x.conditions -> 'mccs' ? p_mcc)
+       AND (NOT x.conditions ? 'payment_types' OR x.conditions -> 'payment_types' ? 'MERCHANT');
+    RETURN jsonb_build_object(
+        'reachable', true, 'identity', me.national_id_index, 'born', me.date_of_birth, 'type', me.customer_type,
+        'created_at', me.created_at, 'branch', me.home_branch_id, 'tier', me.kyc_tier_id, 'card', me.card,
+        'last_spend', me.last_spend, 'campaigns', COALESCE(cands, '[]'::jsonb));
+END;
+$$;
+"""
+
+QUOTE_READ_REVERSE = """
+DROP FUNCTION IF EXISTS promotions_quote_read(bigint, uuid, timestamptz, bigint, text, text, text);
+DROP INDEX IF EXISTS campaign_active_merchants;
+DROP INDEX IF EXISTS campaign_active_any_merchant;
+"""
 
 
 class Migration(migrations.Migration):
@@ -154,4 +231,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(TAKE, TAKE_REVERSE),
+        migrations.RunSQL(QUOTE_READ, QUOTE_READ_REVERSE),
     ]

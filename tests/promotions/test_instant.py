@@ -293,6 +293,7 @@ def test_a_budget_for_k_discounts_gives_exactly_k_to_n_simultaneous_payments() -
     assert InstantBenefit.objects.filter(campaign=campaign).count() == K
     campaign.refresh_from_db()
     assert campaign.granted_count == K
+    assert campaign.budget_exhausted_at is not None  # it leaves the offers
     assert sum(100_00 - balance(c) for c in customers) == K * 25_00 + (N - K) * 30_00
     assert _merchant_posted(shop) == N * 30_00
     assert ledger_accounts_never_negative()
