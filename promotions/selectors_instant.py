@@ -51,7 +51,10 @@ from promotions.versions import holdout_bucket
 
 __all__ = ["promotions_quote", "quote_cache_clear"]
 
-MAX_SKIPPED = 10  # skipped entries recorded per payment (highest priority first)
+# Skipped entries recorded per payment (highest priority first). Only campaigns the payment was
+# eligible for are "skipped" (holdout, first order used, limits, budget, stacking, the amount): one
+# whose window, conditions, segment or threshold the payment does not meet is not listed.
+MAX_SKIPPED = 10
 _BRANCH_TTL = 300.0  # seconds a segment's branch subtree is reused
 
 _QUOTE_SQL = "SELECT promotions_quote_read(%s, %s, %s, %s, %s, %s, %s)"  # promotions 0008
@@ -280,13 +283,13 @@ def _decide(
             skip("coupon_unavailable", listed=False)
             continue
         if not rules.window.contains(now):
-            skip("outside_window")
+            skip("outside_window", listed=False)
             continue
         reason = rules.conditions.refusal(
             amount=amount, payment_type="MERCHANT", mcc=mcc, category=category, merchant=ctx.merchant_id
         )
         if reason:
-            skip(reason)
+            skip(reason, listed=False)
             continue
         if not segment_matches(rules.segment, facts, now=now, branch_ids=_branch_ids(c)):
             skip("segment", listed=False)
@@ -297,7 +300,7 @@ def _decide(
             continue
         if row.kind == FIRST_ORDER:
             if not identity or facts.kyc_tier < 1:
-                skip("not_verified")
+                skip("not_verified", listed=False)
                 continue
             if row.first_used:
                 skip("first_order_used")
@@ -310,7 +313,7 @@ def _decide(
             continue
         discount, reason = _discount(c, amount)
         if discount is None:
-            skip(reason)
+            skip(reason, listed=False)
             continue
         bank = _bank_share(discount, c.merchant_share_bps) if row.kind == CO_FUNDED else discount
         merchant_share = discount - bank

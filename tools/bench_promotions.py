@@ -278,7 +278,7 @@ def instant_scenario(bench: Bench) -> None:
     from django.conf import settings
 
     from payments.services.merchant_payments import merchant_static_qr
-    from tools.bench import CLIENTS, SECONDS, measure, run_django_load, service_payment_op
+    from tools.bench import CLIENTS
 
     clients = max(CLIENTS)
     codes = [merchant_static_qr(m) for m in bench.world.merchants]
@@ -290,13 +290,7 @@ def instant_scenario(bench: Bench) -> None:
     try:
         for round_ in range(INSTANT_ROUNDS):
             settings.PAYMENTS_PROMOTIONS_QUOTE = "payments.hooks.promotions_quote_none"
-            result, _cost = measure(
-                bench,
-                lambda r=round_: run_django_load(
-                    lambda i: service_payment_op(bench, 4000 + 100 * r + i, codes), clients, SECONDS
-                ),
-            )
-            off.append(result)
+            off.append(_payments(bench, codes, clients, seed=4000 + 100 * round_))
             if not shape:
                 started = time.monotonic()
                 shape = instant_campaigns(INSTANT_CAMPAIGNS)
@@ -304,13 +298,7 @@ def instant_scenario(bench: Bench) -> None:
                     f"promotions: {INSTANT_CAMPAIGNS} instant campaigns in {time.monotonic() - started:.1f} s {shape}"
                 )
             settings.PAYMENTS_PROMOTIONS_QUOTE = "tools.bench_promotions.timed_quote"
-            result, _cost = measure(
-                bench,
-                lambda r=round_: run_django_load(
-                    lambda i: service_payment_op(bench, 5000 + 100 * r + i, codes), clients, SECONDS
-                ),
-            )
-            on.append(result)
+            on.append(_payments(bench, codes, clients, seed=5000 + 100 * round_))
     finally:
         settings.PAYMENTS_PROMOTIONS_QUOTE = previous
     merged_off, merged_on = _merged(off), _merged(on)
@@ -341,6 +329,16 @@ def instant_scenario(bench: Bench) -> None:
         hook_p95_ms=round(hook["p95"] * 1000, 2),
         payment_p95_added_ms=round((p95_on - p95_off) * 1000, 2),
     )
+
+
+def _payments(bench: Bench, codes: list[str], clients: int, *, seed: int) -> loadlib.LoadResult:
+    from tools.bench import SECONDS, measure, run_django_load, service_payment_op
+
+    def run() -> loadlib.LoadResult:
+        return run_django_load(lambda i: service_payment_op(bench, seed + i, codes), clients, SECONDS)
+
+    result, _cost = measure(bench, run)
+    return result
 
 
 def _merged(results: list[loadlib.LoadResult]) -> loadlib.LoadResult:

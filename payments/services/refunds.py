@@ -203,7 +203,9 @@ def refund_post(
 
     funding = (payment_transfer.metadata or {}).get("funding") if isinstance(record, MerchantPayment) else None
     returned: list[dict[str, Any]] = []
-    if funding:  # several funders (stacked campaigns, a co-funding merchant): each gets its share back
+    if funding and isinstance(
+        record, MerchantPayment
+    ):  # several funders (stacked campaigns, a co-funding merchant): each gets its share back
         customer_minor, parts = refund_funders_split(
             paid_minor=record.customer_paid_minor,
             amount_minor=record.amount_minor,

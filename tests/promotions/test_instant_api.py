@@ -115,3 +115,33 @@ def test_a_malformed_coupon_id_is_a_400() -> None:
 
     assert response.status_code == 400
     assert balance(customer) == 100_00
+
+
+def test_staff_read_benefits_and_export_the_co_funded_settlement_audited() -> None:
+    from core.models import AuditEvent
+    from payments.services.merchant_payments import merchant_payment_create
+    from promotions.models import InstantBenefit
+    from tests.accounts.conftest import admin_client_for
+    from tests.promotions.helpers import cny
+
+    shop = merchant()
+    campaign_running(
+        kind="CO_FUNDED", benefit={"percent": "10", "cap": "20.00"}, merchant=shop, merchant_share_bps=5000
+    )
+    merchant_payment_create(customer=shopper("100.00"), qr=merchant_static_qr(shop), amount=cny("50.00"))
+    marketing = StaffFactory(roles=["MARKETING"], branch=None)
+    client = admin_client_for(marketing)
+
+    page = client.get("/admin/promotions/instantbenefit/")
+    export = client.post(
+        "/admin/promotions/instantbenefit/",
+        {"action": "export_settlement", "_selected_action": [InstantBenefit.objects.get().pk]},
+    )
+
+    assert page.status_code == 200 and "2.50 CNY" in page.content.decode()
+    assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
+    line = export.content.decode("utf-8-sig").splitlines()[1]
+    assert line.endswith(",1,5.00,2.50,2.50,0.00,2.50,0.00") and str(shop.public_id) in line
+    assert AuditEvent.objects.filter(action="promotions.settlement.export").count() == 1
+    branch = admin_client_for(StaffFactory(roles=["BRANCH_MANAGER"]))
+    assert branch.get("/admin/promotions/instantbenefit/").status_code == 403
