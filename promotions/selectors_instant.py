@@ -35,6 +35,7 @@ from core.money import Money
 from payments.errors_movements import CouponNotApplicable
 from payments.interfaces import DiscountFunding, PaymentContext, PromotionQuote
 from payments.models import mcc_category
+from payments.services.campaign_budget import campaign_budget_code
 from promotions.rules import (
     CO_FUNDED,
     COUPON,
@@ -57,7 +58,7 @@ __all__ = ["promotions_quote", "quote_cache_clear"]
 MAX_SKIPPED = 10
 _BRANCH_TTL = 300.0  # seconds a segment's branch subtree is reused
 
-_QUOTE_SQL = "SELECT promotions_quote_read(%s, %s, %s, %s, %s, %s, %s)"  # promotions 0008
+_QUOTE_SQL = "SELECT promotions_quote_read(%s, %s, %s, %s, %s, %s, %s, %s)"  # promotions 0008
 
 _VERSIONS_SQL = "SELECT id, rules, holdout_salt FROM promotions_campaignversion WHERE id = ANY(%s)"
 
@@ -169,7 +170,6 @@ class _Row:
     version_id: int
     granted: int
     budget_id: int
-    budget_code: str
     available: int
     used: int
     first_used: bool
@@ -191,6 +191,7 @@ def _read(
         ctx.merchant_id,
         mcc_category(mcc) if mcc else "",
         mcc,
+        ctx.amount.minor,
     ]
     with connection.cursor() as cursor:
         cursor.execute(_QUOTE_SQL, params)
@@ -354,7 +355,11 @@ def _decide(
             }
         )
         if bank.is_positive():
-            funding.append(DiscountFunding(amount=bank, account_id=row.budget_id, account_code=row.budget_code))
+            funding.append(
+                DiscountFunding(
+                    amount=bank, account_id=row.budget_id, account_code=campaign_budget_code(row.public_id, "CNY")
+                )
+            )
         if merchant_share.is_positive():
             funding.append(DiscountFunding(amount=merchant_share, merchant=True))
 

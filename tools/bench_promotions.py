@@ -142,7 +142,7 @@ def segment_scenario(bench: Bench) -> None:
 
 # --- instant benefits in the payment ----------------------------------------------------------------
 INSTANT_CAMPAIGNS = int(os.environ.get("BENCH_INSTANT_CAMPAIGNS", "1000"))
-INSTANT_ROUNDS = int(os.environ.get("BENCH_INSTANT_ROUNDS", "2"))
+INSTANT_ROUNDS = int(os.environ.get("BENCH_INSTANT_ROUNDS", "3"))
 TARGETS.setdefault("instant_vs_off", 0.8)
 _HOOK_SECONDS: list[float] = []
 
@@ -161,9 +161,11 @@ def timed_quote(ctx: Any) -> Any:
 def instant_campaigns(count: int) -> dict[str, int]:
     """``count`` ACTIVE instant campaigns, as approved versions would leave them (rows written
     directly: the bench measures the payment, not the approval workflow): nine in ten target other
-    merchants (the SQL filter drops them), one in twenty another category, the rest target every
-    merchant but are skipped in Python (threshold out of reach, a segment nobody is in, a budget
-    never funded). None applies, so the figure is the hook's own cost, not a budget's lock."""
+    merchants (never read: the indexes skip them), one in twenty another category (dropped in SQL),
+    the rest target every merchant and reach the bench's amounts but are refused in Python (a
+    segment nobody is in, another weekday, a person not verified, or sold out: their global limit is
+    reached, recorded as skipped). None applies, so the figure is the hook's own cost, not a
+    budget's lock."""
     import uuid as uuid_mod
     from datetime import timedelta
 
@@ -172,30 +174,38 @@ def instant_campaigns(count: int) -> dict[str, int]:
 
     from payments.models import LedgerAccount
     from promotions.models import Campaign, CampaignVersion
-    from promotions.versions import campaign_snapshot, snapshot_hash
+    from promotions.rules import CAMPAIGN_TZ
+    from promotions.versions import campaign_snapshot, min_payment_minor, snapshot_hash, version_rules
 
     now = timezone.now()
     user, _ = get_user_model().objects.get_or_create(username="bench-marketing")
     kinds = ["SPEND_THRESHOLD", "LIMITED_TIME", "FIRST_ORDER", "COUPON"]
-    benefits = {
-        "SPEND_THRESHOLD": {"tiers": [{"threshold": "100.00", "discount": "10.00"}]},
-        "LIMITED_TIME": {"discount": "5.00"},
-        "FIRST_ORDER": {"discount": "8.00"},
-        "COUPON": {"discount": "5.00"},
+    benefits = {  # small enough for the bench's payments (0.01-0.99): only their rules keep them out
+        "SPEND_THRESHOLD": {"tiers": [{"threshold": "0.02", "discount": "0.01"}]},
+        "LIMITED_TIME": {"discount": "0.01"},
+        "FIRST_ORDER": {"discount": "0.01"},
+        "COUPON": {"discount": "0.01"},
     }
+    today = now.astimezone(CAMPAIGN_TZ).isoweekday()
     shape = {"other merchant": 0, "other category": 0, "every merchant": 0}
     campaigns = []
     for i in range(count):
         kind = kinds[i % 4]
+        window: dict[str, Any] = {}
+        segment: dict[str, Any] = {}
         if i % 10:
             conditions: dict[str, Any] = {"merchants": [str(uuid_mod.uuid4())]}
             shape["other merchant"] += 1
         elif i % 20 == 0:
             conditions = {"mcc_categories": ["TRAVEL"]}
             shape["other category"] += 1
-        else:
+        else:  # every merchant: another segment, another day, a person not verified, or sold out
             conditions = {"payment_types": ["MERCHANT"]}
             shape["every merchant"] += 1
+            if i % 80 == 10:
+                segment = {"kyc_tiers": [9]}
+            elif i % 80 == 30:
+                window = {"weekdays": [d for d in range(1, 8) if d != today]}
         campaigns.append(
             Campaign(
                 name_zh=f"基准活动{i}",
@@ -203,11 +213,13 @@ def instant_campaigns(count: int) -> dict[str, int]:
                 kind=kind,
                 conditions=conditions,
                 benefit=benefits[kind],
-                window={},
-                segment={"kyc_tiers": [9]} if i % 40 == 10 else {},
+                window=window,
+                segment=segment,
                 stacking_group=f"G{i % 7}",
                 priority=i % 5,
                 per_person_limit=1,
+                global_limit=1,
+                granted_count=1,  # sold out (what is left is refused in Python, recorded as skipped)
                 valid_from=now - timedelta(days=1),
                 valid_until=now + timedelta(days=30),
                 budget_minor=10_000_00,
@@ -249,9 +261,12 @@ def instant_campaigns(count: int) -> dict[str, int]:
         campaign.starts_at, campaign.ends_at = now - timedelta(hours=1), now + timedelta(days=7)
         campaign.budget_account_code = code
         campaign.funded_at = now
+        campaign.min_payment_minor = min_payment_minor(version_rules(version))
     LedgerAccount.objects.bulk_create(accounts, batch_size=500)
     Campaign.objects.bulk_update(
-        campaigns, ["version", "status", "starts_at", "ends_at", "budget_account_code", "funded_at"], batch_size=500
+        campaigns,
+        ["version", "status", "starts_at", "ends_at", "budget_account_code", "funded_at", "min_payment_minor"],
+        batch_size=500,
     )
     return shape
 

@@ -111,8 +111,7 @@ class PaymentBenefitSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["APPLIED", "SKIPPED"])
     reason = serializers.CharField(
         help_text="Why it was skipped (empty when applied): stacking_group, stacking_exclusive, "
-        "below_min_amount, below_threshold, outside_window, first_order_used, not_verified, "
-        "per_person_limit, global_limit, budget_exhausted, exceeds_amount, holdout, merchant, merchant_category"
+        "first_order_used, per_person_limit, global_limit, budget_exhausted, exceeds_amount, holdout"
     )
     amount = MoneySerializer(help_text="What it saved (0 when skipped)")
 

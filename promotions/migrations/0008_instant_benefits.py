@@ -111,14 +111,16 @@ TAKE_REVERSE = "DROP FUNCTION IF EXISTS payments_promotions_take(jsonb, bigint, 
 
 # The quote's read (promotions.selectors_instant): one statement whose plan PL/pgSQL keeps per
 # session. Campaigns without a merchant list (partial index) and those naming this merchant (GIN on
-# the list), so campaigns of other merchants are never read.
+# the list), so campaigns of other merchants are never read; a campaign the amount cannot reach
+# (``min_payment_minor``, from its version) is not read either.
 QUOTE_READ = r"""
-CREATE INDEX campaign_active_any_merchant ON promotions_campaign (priority, id)
+CREATE INDEX campaign_active_any_merchant ON promotions_campaign (min_payment_minor)
     WHERE status = 'ACTIVE' AND NOT (conditions ? 'merchants');
 CREATE INDEX campaign_active_merchants ON promotions_campaign USING gin ((conditions -> 'merchants'))
     WHERE status = 'ACTIVE';
 CREATE OR REPLACE FUNCTION promotions_quote_read(p_customer bigint, p_coupon uuid, p_now timestamptz, p_merchant bigint,
-                                                 p_merchant_public text, p_category text, p_mcc text)
+                                                 p_merchant_public text, p_category text, p_mcc text,
+                                                 p_amount bigint)
 RETURNS jsonb LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     me record;
@@ -136,7 +138,7 @@ BEGIN
         RETURN jsonb_build_object('reachable', false);  -- only customers who consented to marketing
     END IF;
     SELECT jsonb_agg(jsonb_build_array(
-               x.id, x.public_id, x.kind, x.version_id, x.granted_count, b.id, b.code,
+               x.id, x.public_id, x.kind, x.version_id, x.granted_count, b.id,
                b.posted_minor - b.pending_debit_minor
                  + COALESCE((SELECT sum(d.amount_minor) FROM payments_hotaccountdelta d WHERE d.account_id = b.id), 0),
                COALESCE((SELECT u.count FROM promotions_personusage u
@@ -148,24 +150,33 @@ BEGIN
              ORDER BY x.priority DESC, x.id)
       INTO cands
       FROM (SELECT c.id, c.public_id, c.kind, c.version_id, c.granted_count, c.priority, c.budget_account_code,
-                   c.merchant_id, c.conditions, c.starts_at, c.ends_at
+                   c.merchant_id, c.conditions, c.starts_at, c.ends_at, c.budget_exhausted_at
               FROM promotions_campaign c
-             WHERE c.status = 'ACTIVE' AND NOT (c.conditions ? 'merchants')
+             WHERE c.status = 'ACTIVE' AND NOT (c.conditions ? 'merchants') AND c.min_payment_minor <= p_amount
+               AND c.kind <> 'COUPON'
             UNION ALL
             SELECT c.id, c.public_id, c.kind, c.version_id, c.granted_count, c.priority, c.budget_account_code,
-                   c.merchant_id, c.conditions, c.starts_at, c.ends_at
+                   c.merchant_id, c.conditions, c.starts_at, c.ends_at, c.budget_exhausted_at
               FROM promotions_campaign c
-             WHERE c.status = 'ACTIVE' AND (c.conditions -> 'merchants') ? p_merchant_public) x
+             WHERE c.status = 'ACTIVE' AND (c.conditions -> 'merchants') ? p_merchant_public
+               AND c.min_payment_minor <= p_amount AND c.kind <> 'COUPON'
+            UNION ALL  -- the coupon the payment names: read whatever it targets (the refusal says why)
+            SELECT c.id, c.public_id, c.kind, c.version_id, c.granted_count, c.priority, c.budget_account_code,
+                   c.merchant_id, c.conditions, c.starts_at, c.ends_at, c.budget_exhausted_at
+              FROM promotions_couponclaim k JOIN promotions_campaign c ON c.id = k.campaign_id
+             WHERE k.public_id = p_coupon AND k.customer_id = p_customer AND c.status = 'ACTIVE'
+               AND c.kind = 'COUPON') x
       JOIN payments_ledgeraccount b ON b.code = x.budget_account_code
       LEFT JOIN promotions_couponclaim cc
              ON x.kind = 'COUPON' AND cc.campaign_id = x.id AND cc.customer_id = p_customer AND cc.public_id = p_coupon
      WHERE x.kind IN ('FIRST_ORDER', 'SPEND_THRESHOLD', 'COUPON', 'LIMITED_TIME', 'CO_FUNDED')
        AND x.version_id IS NOT NULL AND x.starts_at <= p_now AND x.ends_at > p_now
-       AND (x.kind <> 'COUPON' OR cc.id IS NOT NULL)
+       AND x.budget_exhausted_at IS NULL
        AND (x.kind <> 'CO_FUNDED' OR x.merchant_id = p_merchant)
-       AND (NOT x.conditions ? 'mcc_categories' OR x.conditions -> 'mcc_categories' ? p_category)
-       AND (NOT x.conditions ? 'mccs' OR x.conditions -> 'mccs' ? p_mcc)
-       AND (NOT x.conditions ? 'payment_types' OR x.conditions -> 'payment_types' ? 'MERCHANT');
+       AND (x.kind = 'COUPON' OR (
+                (NOT x.conditions ? 'mcc_categories' OR x.conditions -> 'mcc_categories' ? p_category)
+            AND (NOT x.conditions ? 'mccs' OR x.conditions -> 'mccs' ? p_mcc)
+            AND (NOT x.conditions ? 'payment_types' OR x.conditions -> 'payment_types' ? 'MERCHANT')));
     RETURN jsonb_build_object(
         'reachable', true, 'identity', me.national_id_index, 'born', me.date_of_birth, 'type', me.customer_type,
         'created_at', me.created_at, 'branch', me.home_branch_id, 'tier', me.kyc_tier_id, 'card', me.card,
@@ -175,10 +186,25 @@ $$;
 """
 
 QUOTE_READ_REVERSE = """
-DROP FUNCTION IF EXISTS promotions_quote_read(bigint, uuid, timestamptz, bigint, text, text, text);
+DROP FUNCTION IF EXISTS promotions_quote_read(bigint, uuid, timestamptz, bigint, text, text, text, bigint);
 DROP INDEX IF EXISTS campaign_active_merchants;
 DROP INDEX IF EXISTS campaign_active_any_merchant;
 """
+
+
+
+def min_payment_backfill(apps, schema_editor):
+    """``Campaign.min_payment_minor`` of the campaigns submitted before it existed, from their version."""
+    from promotions.rules import rules_parse
+    from promotions.versions import min_payment_minor
+
+    Campaign = apps.get_model("promotions", "Campaign")
+    for campaign in Campaign.objects.filter(version__isnull=False).select_related("version"):
+        doc = campaign.version.rules
+        rules = rules_parse(
+            kind=doc["kind"], conditions=doc["conditions"], benefit=doc["benefit"], window=doc["window"], segment=doc["segment"]
+        )
+        Campaign.objects.filter(pk=campaign.pk).update(min_payment_minor=min_payment_minor(rules))
 
 
 class Migration(migrations.Migration):
@@ -190,6 +216,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='campaign',
+            name='min_payment_minor',
+            field=models.BigIntegerField(default=0, editable=False, help_text="From the submitted version's rules; the payment's quote skips campaigns the amount cannot reach.", verbose_name='smallest payment it can discount (minor units)'),
+        ),
+        migrations.RunPython(min_payment_backfill, migrations.RunPython.noop),
         migrations.CreateModel(
             name='FirstOrderUse',
             fields=[
