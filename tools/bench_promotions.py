@@ -162,10 +162,11 @@ def instant_campaigns(count: int) -> dict[str, int]:
     """``count`` ACTIVE instant campaigns, as approved versions would leave them (rows written
     directly: the bench measures the payment, not the approval workflow): nine in ten target other
     merchants (never read: the indexes skip them), one in twenty another category (dropped in SQL),
-    the rest target every merchant and reach the bench's amounts but are refused in Python (a
-    segment nobody is in, another weekday, a person not verified, or sold out: their global limit is
-    reached, recorded as skipped). None applies, so the figure is the hook's own cost, not a
-    budget's lock."""
+    the rest target every merchant with discounts the bench's amounts (0.01-0.99) reach: a fifth
+    each for a segment nobody is in and another weekday (refused in Python), sold out, spent and
+    a minimum of 500.00 (dropped in SQL); a third of them first orders (the bench's customers are not
+    verified: refused in Python). None applies, so the figure is the hook's own cost, not a budget's
+    lock."""
     import uuid as uuid_mod
     from datetime import timedelta
 
@@ -193,19 +194,28 @@ def instant_campaigns(count: int) -> dict[str, int]:
         kind = kinds[i % 4]
         window: dict[str, Any] = {}
         segment: dict[str, Any] = {}
+        sold_out = spent = False
         if i % 10:
             conditions: dict[str, Any] = {"merchants": [str(uuid_mod.uuid4())]}
             shape["other merchant"] += 1
         elif i % 20 == 0:
             conditions = {"mcc_categories": ["TRAVEL"]}
             shape["other category"] += 1
-        else:  # every merchant: another segment, another day, a person not verified, or sold out
+        else:  # every merchant: another segment or weekday, sold out, spent, out of reach; first orders
+            j = i // 20
+            kind = kinds[j % 3]
             conditions = {"payment_types": ["MERCHANT"]}
             shape["every merchant"] += 1
-            if i % 80 == 10:
+            if j % 5 == 0:
                 segment = {"kyc_tiers": [9]}
-            elif i % 80 == 30:
+            elif j % 5 == 1:
                 window = {"weekdays": [d for d in range(1, 8) if d != today]}
+            elif j % 5 == 2:
+                sold_out = True
+            elif j % 5 == 3:
+                spent = True
+            else:
+                conditions["min_amount"] = "500.00"
         campaigns.append(
             Campaign(
                 name_zh=f"基准活动{i}",
@@ -218,8 +228,9 @@ def instant_campaigns(count: int) -> dict[str, int]:
                 stacking_group=f"G{i % 7}",
                 priority=i % 5,
                 per_person_limit=1,
-                global_limit=1,
-                granted_count=1,  # sold out (what is left is refused in Python, recorded as skipped)
+                global_limit=1 if sold_out else None,
+                granted_count=1 if sold_out else 0,
+                budget_exhausted_at=now if spent else None,
                 valid_from=now - timedelta(days=1),
                 valid_until=now + timedelta(days=30),
                 budget_minor=10_000_00,

@@ -111,13 +111,13 @@ TAKE_REVERSE = "DROP FUNCTION IF EXISTS payments_promotions_take(jsonb, bigint, 
 
 # The quote's read (promotions.selectors_instant): one statement whose plan PL/pgSQL keeps per
 # session. Campaigns without a merchant list (partial index) and those naming this merchant (GIN on
-# the list), so campaigns of other merchants are never read; a campaign the amount cannot reach
-# (``min_payment_minor``, from its version) is not read either.
+# the list), so campaigns of other merchants are never read; nor are those the amount cannot reach
+# (``min_payment_minor``, from its version), spent (``budget_exhausted_at``) or sold out (the global
+# limit reached: it stops paying like a spent budget; the payment's claim re-checks it anyway).
 QUOTE_READ = r"""
 CREATE INDEX campaign_active_any_merchant ON promotions_campaign (min_payment_minor)
     WHERE status = 'ACTIVE' AND NOT (conditions ? 'merchants');
-CREATE INDEX campaign_active_merchants ON promotions_campaign USING gin ((conditions -> 'merchants'))
-    WHERE status = 'ACTIVE';
+CREATE INDEX campaign_merchants ON promotions_campaign USING gin ((conditions -> 'merchants'));
 CREATE OR REPLACE FUNCTION promotions_quote_read(p_customer bigint, p_coupon uuid, p_now timestamptz, p_merchant bigint,
                                                  p_merchant_public text, p_category text, p_mcc text,
                                                  p_amount bigint)
@@ -150,30 +150,31 @@ BEGIN
              ORDER BY x.priority DESC, x.id)
       INTO cands
       FROM (SELECT c.id, c.public_id, c.kind, c.version_id, c.granted_count, c.priority, c.budget_account_code,
-                   c.merchant_id, c.conditions, c.starts_at, c.ends_at, c.budget_exhausted_at
-              FROM promotions_campaign c
+                   c.merchant_id, c.conditions, c.starts_at, c.ends_at, c.budget_exhausted_at, c.global_limit, false AS named
+              FROM promotions_campaign c  -- open to every merchant (partial index)
              WHERE c.status = 'ACTIVE' AND NOT (c.conditions ? 'merchants') AND c.min_payment_minor <= p_amount
-               AND c.kind <> 'COUPON'
             UNION ALL
-            SELECT c.id, c.public_id, c.kind, c.version_id, c.granted_count, c.priority, c.budget_account_code,
-                   c.merchant_id, c.conditions, c.starts_at, c.ends_at, c.budget_exhausted_at
-              FROM promotions_campaign c
-             WHERE c.status = 'ACTIVE' AND (c.conditions -> 'merchants') ? p_merchant_public
-               AND c.min_payment_minor <= p_amount AND c.kind <> 'COUPON'
+            (SELECT c.id, c.public_id, c.kind, c.version_id, c.granted_count, c.priority, c.budget_account_code,
+                    c.merchant_id, c.conditions, c.starts_at, c.ends_at, c.budget_exhausted_at, c.global_limit, false
+               FROM promotions_campaign c  -- naming this merchant (GIN)
+              WHERE (c.conditions -> 'merchants') ? p_merchant_public
+                AND upper(c.status) = 'ACTIVE'  -- not indexable on purpose: the GIN index finds the rows
+                AND c.min_payment_minor <= p_amount
+             OFFSET 0)  -- the outer filters stay out, so (status, kind) is not chosen over the GIN index
             UNION ALL  -- the coupon the payment names: read whatever it targets (the refusal says why)
             SELECT c.id, c.public_id, c.kind, c.version_id, c.granted_count, c.priority, c.budget_account_code,
-                   c.merchant_id, c.conditions, c.starts_at, c.ends_at, c.budget_exhausted_at
+                   c.merchant_id, c.conditions, c.starts_at, c.ends_at, c.budget_exhausted_at, c.global_limit, true
               FROM promotions_couponclaim k JOIN promotions_campaign c ON c.id = k.campaign_id
-             WHERE k.public_id = p_coupon AND k.customer_id = p_customer AND c.status = 'ACTIVE'
-               AND c.kind = 'COUPON') x
+             WHERE k.public_id = p_coupon AND k.customer_id = p_customer AND c.status = 'ACTIVE') x
       JOIN payments_ledgeraccount b ON b.code = x.budget_account_code
       LEFT JOIN promotions_couponclaim cc
              ON x.kind = 'COUPON' AND cc.campaign_id = x.id AND cc.customer_id = p_customer AND cc.public_id = p_coupon
      WHERE x.kind IN ('FIRST_ORDER', 'SPEND_THRESHOLD', 'COUPON', 'LIMITED_TIME', 'CO_FUNDED')
+       AND (x.kind = 'COUPON') = x.named
        AND x.version_id IS NOT NULL AND x.starts_at <= p_now AND x.ends_at > p_now
-       AND x.budget_exhausted_at IS NULL
+       AND x.budget_exhausted_at IS NULL AND (x.global_limit IS NULL OR x.granted_count < x.global_limit)
        AND (x.kind <> 'CO_FUNDED' OR x.merchant_id = p_merchant)
-       AND (x.kind = 'COUPON' OR (
+       AND (x.named OR (
                 (NOT x.conditions ? 'mcc_categories' OR x.conditions -> 'mcc_categories' ? p_category)
             AND (NOT x.conditions ? 'mccs' OR x.conditions -> 'mccs' ? p_mcc)
             AND (NOT x.conditions ? 'payment_types' OR x.conditions -> 'payment_types' ? 'MERCHANT')));
@@ -187,7 +188,7 @@ $$;
 
 QUOTE_READ_REVERSE = """
 DROP FUNCTION IF EXISTS promotions_quote_read(bigint, uuid, timestamptz, bigint, text, text, text, bigint);
-DROP INDEX IF EXISTS campaign_active_merchants;
+DROP INDEX IF EXISTS campaign_merchants;
 DROP INDEX IF EXISTS campaign_active_any_merchant;
 """
 
