@@ -312,11 +312,13 @@ def instant_scenario(bench: Bench) -> None:
     previous = settings.PAYMENTS_PROMOTIONS_QUOTE
     off: list[loadlib.LoadResult] = []
     on: list[loadlib.LoadResult] = []
+    off_costs: list[dict[str, Any]] = []
+    on_costs: list[dict[str, Any]] = []
     shape: dict[str, int] = {}
     try:
         for round_ in range(INSTANT_ROUNDS):
             settings.PAYMENTS_PROMOTIONS_QUOTE = "payments.hooks.promotions_quote_none"
-            off.append(_payments(bench, codes, clients, seed=4000 + 100 * round_))
+            off.append(_payments(bench, codes, clients, seed=4000 + 100 * round_, costs=off_costs))
             if not shape:
                 started = time.monotonic()
                 shape = instant_campaigns(INSTANT_CAMPAIGNS)
@@ -324,7 +326,7 @@ def instant_scenario(bench: Bench) -> None:
                     f"promotions: {INSTANT_CAMPAIGNS} instant campaigns in {time.monotonic() - started:.1f} s {shape}"
                 )
             settings.PAYMENTS_PROMOTIONS_QUOTE = "tools.bench_promotions.timed_quote"
-            on.append(_payments(bench, codes, clients, seed=5000 + 100 * round_))
+            on.append(_payments(bench, codes, clients, seed=5000 + 100 * round_, costs=on_costs))
     finally:
         settings.PAYMENTS_PROMOTIONS_QUOTE = previous
     merged_off, merged_on = _merged(off), _merged(on)
@@ -337,7 +339,7 @@ def instant_scenario(bench: Bench) -> None:
         layer="merchant_payment_create, 1 process",
         clients=clients,
         result=merged_off,
-        note="promotions_quote_none",
+        note=f"promotions_quote_none; {_cpu(off_costs)}",
     )
     bench.row(
         group="promotions",
@@ -350,21 +352,39 @@ def instant_scenario(bench: Bench) -> None:
         vs="promotions off",
         note=(
             f"{shape}; hook p50 {hook['p50'] * 1000:.2f} ms, p95 {hook['p95'] * 1000:.2f} ms "
-            f"({len(_HOOK_SECONDS)} quotes); payment p95 off {p95_off * 1000:.1f} ms, on {p95_on * 1000:.1f} ms"
+            f"({len(_HOOK_SECONDS)} quotes); payment p95 off {p95_off * 1000:.1f} ms, on {p95_on * 1000:.1f} ms; "
+            f"{_cpu(on_costs)}"
         ),
         hook_p95_ms=round(hook["p95"] * 1000, 2),
         payment_p95_added_ms=round((p95_on - p95_off) * 1000, 2),
     )
 
 
-def _payments(bench: Bench, codes: list[str], clients: int, *, seed: int) -> loadlib.LoadResult:
+def _payments(
+    bench: Bench, codes: list[str], clients: int, *, seed: int, costs: list[dict[str, Any]]
+) -> loadlib.LoadResult:
     from tools.bench import SECONDS, measure, run_django_load, service_payment_op
 
     def run() -> loadlib.LoadResult:
         return run_django_load(lambda i: service_payment_op(bench, seed + i, codes), clients, SECONDS)
 
-    result, _cost = measure(bench, run)
+    result, cost = measure(bench, run)
+    costs.append(cost)
     return result
+
+
+def _cpu(costs: list[dict[str, Any]]) -> str:
+    """Mean CPU ms per payment of the runs: this process (the app) and PostgreSQL, and how busy the
+    whole machine was (other work on a shared machine shows here)."""
+
+    def mean(key: str) -> float:
+        values = [c[key] for c in costs if c.get(key) is not None]
+        return sum(values) / len(values) if values else 0.0
+
+    return (
+        f"CPU/payment app {mean('cpu_client_ms'):.2f} ms + pg {mean('cpu_pg_ms'):.2f} ms, "
+        f"machine busy {mean('machine_busy_cores'):.1f} cores"
+    )
 
 
 def _merged(results: list[loadlib.LoadResult]) -> loadlib.LoadResult:

@@ -349,3 +349,20 @@ def test_the_quote_is_one_query_once_the_versions_are_compiled(django_assert_max
 
     assert quote.discount == Money.parse("10.00", "CNY")
     assert connection.connection is not None
+
+
+def test_a_reversal_gives_every_funder_its_share_back() -> None:
+    from payments.ledger import transfer_reverse
+
+    shop = merchant()
+    campaign = campaign_running(
+        kind="CO_FUNDED", benefit={"percent": "10", "cap": "20.00"}, merchant=shop, merchant_share_bps=2500
+    )
+    customer = shopper("100.00")
+    payment = _pay(customer, shop, "80.00")
+
+    with transaction.atomic():
+        transfer_reverse(transfer=Transfer.objects.get(pk=payment.transfer.pk), reason_code="CUSTOMER_DISPUTE")
+
+    assert (balance(customer), budget(campaign)[0], _merchant_posted(shop)) == (100_00, 1_000_00, 0)
+    assert ledger_verify().ok
