@@ -19,7 +19,6 @@ import django.db.models.deletion
 import django.db.models.expressions
 from django.db import migrations, models
 
-
 TAKE = r"""
 CREATE OR REPLACE FUNCTION payments_promotions_take(p jsonb, v_customer bigint, v_now timestamptz) RETURNS text
 LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
@@ -196,7 +195,6 @@ DROP INDEX IF EXISTS campaign_active_any_merchant;
 """
 
 
-
 def min_payment_backfill(apps, schema_editor):
     """``Campaign.min_payment_minor`` of the campaigns submitted before it existed, from their version."""
     from promotions.rules import rules_parse
@@ -206,64 +204,158 @@ def min_payment_backfill(apps, schema_editor):
     for campaign in Campaign.objects.filter(version__isnull=False).select_related("version"):
         doc = campaign.version.rules
         rules = rules_parse(
-            kind=doc["kind"], conditions=doc["conditions"], benefit=doc["benefit"], window=doc["window"], segment=doc["segment"]
+            kind=doc["kind"],
+            conditions=doc["conditions"],
+            benefit=doc["benefit"],
+            window=doc["window"],
+            segment=doc["segment"],
         )
         Campaign.objects.filter(pk=campaign.pk).update(min_payment_minor=min_payment_minor(rules))
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0009_passkeys'),
-        ('payments', '0014_money_step_takes_instant_benefits'),
-        ('promotions', '0007_campaign_paused_by_risk'),
+        ("accounts", "0009_passkeys"),
+        ("payments", "0014_money_step_takes_instant_benefits"),
+        ("promotions", "0007_campaign_paused_by_risk"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='min_payment_minor',
-            field=models.BigIntegerField(default=0, editable=False, help_text="From the submitted version's rules; the payment's quote skips campaigns the amount cannot reach.", verbose_name='smallest payment it can discount (minor units)'),
+            model_name="campaign",
+            name="min_payment_minor",
+            field=models.BigIntegerField(
+                default=0,
+                editable=False,
+                help_text="From the submitted version's rules; the payment's quote skips campaigns the amount cannot reach.",
+                verbose_name="smallest payment it can discount (minor units)",
+            ),
         ),
         migrations.RunPython(min_payment_backfill, migrations.RunPython.noop),
         migrations.CreateModel(
-            name='FirstOrderUse',
+            name="FirstOrderUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('national_id_index', models.CharField(max_length=64, verbose_name='identity (keyed hash)')),
-                ('transfer_public_id', models.UUIDField(verbose_name='payment')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotions.campaign', verbose_name='campaign')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.customer', verbose_name='customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("national_id_index", models.CharField(max_length=64, verbose_name="identity (keyed hash)")),
+                ("transfer_public_id", models.UUIDField(verbose_name="payment")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="promotions.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.customer",
+                        verbose_name="customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'first-order use',
-                'verbose_name_plural': 'first-order uses',
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'national_id_index'), name='first_order_once_per_identity')],
+                "verbose_name": "first-order use",
+                "verbose_name_plural": "first-order uses",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "national_id_index"), name="first_order_once_per_identity"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InstantBenefit',
+            name="InstantBenefit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20, verbose_name='reward kind')),
-                ('transfer_public_id', models.UUIDField(verbose_name='payment')),
-                ('amount_minor', models.BigIntegerField(verbose_name='discount (minor units)')),
-                ('bank_minor', models.BigIntegerField(verbose_name='paid by the budget (minor units)')),
-                ('merchant_minor', models.BigIntegerField(default=0, verbose_name='paid by the merchant (minor units)')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instant_benefits', to='promotions.campaign', verbose_name='campaign')),
-                ('coupon_claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotions.couponclaim', verbose_name='coupon')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.customer', verbose_name='customer')),
-                ('merchant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='payments.merchant', verbose_name='merchant')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promotions.campaignversion', verbose_name='version')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=20, verbose_name="reward kind")),
+                ("transfer_public_id", models.UUIDField(verbose_name="payment")),
+                ("amount_minor", models.BigIntegerField(verbose_name="discount (minor units)")),
+                ("bank_minor", models.BigIntegerField(verbose_name="paid by the budget (minor units)")),
+                (
+                    "merchant_minor",
+                    models.BigIntegerField(default=0, verbose_name="paid by the merchant (minor units)"),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="instant_benefits",
+                        to="promotions.campaign",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "coupon_claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="promotions.couponclaim",
+                        verbose_name="coupon",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "merchant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="payments.merchant",
+                        verbose_name="merchant",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="promotions.campaignversion",
+                        verbose_name="version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'instant benefit',
-                'verbose_name_plural': 'instant benefits',
-                'indexes': [models.Index(fields=['transfer_public_id'], name='instant_benefit_payment'), models.Index(fields=['merchant', 'created_at'], name='instant_benefit_merchant')],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'transfer_public_id'), name='instant_benefit_once'), models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0), ('bank_minor__gte', 0), ('merchant_minor__gte', 0), ('amount_minor', django.db.models.expressions.CombinedExpression(models.F('bank_minor'), '+', models.F('merchant_minor')))), name='instant_benefit_split_adds_up')],
+                "verbose_name": "instant benefit",
+                "verbose_name_plural": "instant benefits",
+                "indexes": [
+                    models.Index(fields=["transfer_public_id"], name="instant_benefit_payment"),
+                    models.Index(fields=["merchant", "created_at"], name="instant_benefit_merchant"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("campaign", "transfer_public_id"), name="instant_benefit_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("amount_minor__gt", 0),
+                            ("bank_minor__gte", 0),
+                            ("merchant_minor__gte", 0),
+                            (
+                                "amount_minor",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("bank_minor"), "+", models.F("merchant_minor")
+                                ),
+                            ),
+                        ),
+                        name="instant_benefit_split_adds_up",
+                    ),
+                ],
             },
         ),
         migrations.RunSQL(TAKE, TAKE_REVERSE),
