@@ -17,7 +17,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "accounts.migrations.0006_staffsod_staff_change_requests",
     "promotions.migrations.0002_campaign_versions_append_only_and_roles",
     "promotions.migrations.0005_reward_and_coupon_roles",
-    "promotions.migrations.0009_instant_benefit_roles",
+    "promotions.migrations.0011_instant_benefit_roles",
     "risk.migrations.0002_builtin",
 ]
 

@@ -216,8 +216,8 @@ def min_payment_backfill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0009_passkeys"),
-        ("payments", "0014_money_step_takes_instant_benefits"),
-        ("promotions", "0007_campaign_paused_by_risk"),
+        ("payments", "0015_money_step_takes_instant_benefits"),
+        ("promotions", "0009_referral_and_lottery_roles"),
     ]
 
     operations = [

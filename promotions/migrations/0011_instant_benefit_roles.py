@@ -27,6 +27,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("promotions", "0008_instant_benefits")]
+    dependencies = [("promotions", "0010_instant_benefits")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

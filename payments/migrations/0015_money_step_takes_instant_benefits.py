@@ -300,6 +300,6 @@ def _previous_pay() -> str:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("payments", "0013_money_step_resolves_accounts_by_code")]
+    dependencies = [("payments", "0014_step_up_in_money_step")]
 
     operations = [migrations.RunSQL(PAY, _previous_pay())]
