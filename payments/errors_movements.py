@@ -223,3 +223,23 @@ class PasskeyNotAccepted(DomainError):
     code = "passkey_not_accepted"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("This operation is confirmed with the payment PIN only.")
+
+
+class PromotionChanged(DomainError):
+    """An instant benefit quoted for the payment was taken by another payment (budget spent, quota
+    reached, coupon used, campaign paused) before this one committed. Nothing moved; the payment
+    services re-quote and retry by themselves, so a caller sees this only after several races."""
+
+    code = "promotion_changed"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("An offer changed while you were paying. Nothing was charged; please try again.")
+
+
+class CouponNotApplicable(DomainError):
+    """The coupon the payment names cannot be used for it (``details.reason``: ``unavailable`` when it
+    is not the customer's, unknown, used, expired or its campaign is not running; ``below_min_amount``,
+    ``outside_window``, ``merchant``, ``merchant_category``, ``stacking_exclusive`` ...). Nothing moved."""
+
+    code = "coupon_not_applicable"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("This coupon cannot be used for this payment.")

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STEP_UP_CONFIRMED",
     "STEP_UP_PASSKEY",
+    "DiscountFunding",
     "PaymentContext",
     "PromotionQuote",
     "PromotionsQuoteFn",
@@ -71,12 +72,36 @@ class RiskDecision:
 
 
 @dataclass(frozen=True)
+class DiscountFunding:
+    """Who pays one part of ``PromotionQuote.discount``: a campaign budget account (``merchant``
+    False) or, for a co-funded discount, the merchant's own account (``merchant`` True: a leg
+    debiting the payee's account in the same transfer; ``account_id`` 0, the payment names it)."""
+
+    amount: Money
+    account_id: int = 0
+    account_code: str = ""
+    merchant: bool = False
+
+
+@dataclass(frozen=True)
 class PromotionQuote:
-    """Instant benefits: ``discount`` lowers what the customer pays (funded by a campaign budget)."""
+    """Instant benefits: ``discount`` lowers what the customer pays.
+
+    Single budget (the original form): ``budget_account_code`` funds all of ``discount``. Several
+    funders (stacked campaigns, a co-funding merchant): ``funding`` lists them and sums to
+    ``discount``. ``take`` is what the payment's statement must take for the discount to hold (the
+    campaign claims, per-person counters, the coupon, the first-order marker, the budgets under
+    their locks: ``payments_promotions_take``); when the database cannot take it, nothing moves and
+    the payment is quoted again (``PromotionChanged``). ``benefits``: one entry per campaign that
+    applied or was skipped, ``{campaign, kind, status: APPLIED|SKIPPED, reason, amount,
+    stacking_group, exclusive, name}``: recorded in the transfer's metadata and shown to the customer.
+    """
 
     discount: Money | None = None
     benefits: list[dict[str, Any]] = field(default_factory=list)
     budget_account_code: str = ""  # the campaign budget account that funds ``discount``
+    funding: list[DiscountFunding] = field(default_factory=list)
+    take: dict[str, Any] | None = None
 
 
 class RiskPrecheckFn(Protocol):

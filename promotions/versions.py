@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from core.money import Money
-from promotions.rules import CO_FUNDED, Rules, campaign_currency, rules_parse
+from promotions.rules import (
+    CO_FUNDED,
+    FixedDiscountBenefit,
+    PercentBenefit,
+    Rules,
+    ThresholdBenefit,
+    campaign_currency,
+    rules_parse,
+)
 
 if TYPE_CHECKING:
     from promotions.models import Campaign, CampaignVersion
@@ -28,6 +36,7 @@ __all__ = [
     "exposure_compute",
     "holdout_bucket",
     "in_holdout",
+    "min_payment_minor",
     "snapshot_hash",
     "version_rules",
 ]
@@ -101,6 +110,23 @@ def exposure_compute(rules: Rules, *, budget_minor: int, global_limit: int | Non
     else:
         cny = max_total
     return Exposure(max_single=single, max_total=max_total, max_total_cny=cny)
+
+
+def min_payment_minor(rules: Rules) -> int:
+    """The smallest payment (minor units) an instant campaign can discount: its conditions' minimum,
+    a coupon's minimum, the lowest threshold, a fixed discount plus one minor unit (the customer
+    always pays something), the amount whose percent is one minor unit. 0 for the other kinds."""
+    benefit = rules.benefit
+    floor = rules.conditions.min_amount.minor if rules.conditions.min_amount is not None else 1
+    if isinstance(benefit, FixedDiscountBenefit):
+        floor = max(floor, benefit.discount.minor + 1, benefit.min_amount.minor if benefit.min_amount else 0)
+    elif isinstance(benefit, ThresholdBenefit):
+        floor = max(floor, min(threshold.minor for threshold, _discount in benefit.tiers))
+    elif isinstance(benefit, PercentBenefit) and benefit.percent > 0:
+        floor = max(floor, int((Decimal(100) / benefit.percent).to_integral_value(rounding=ROUND_CEILING)))
+    else:
+        return 0
+    return floor
 
 
 @lru_cache(maxsize=4096)

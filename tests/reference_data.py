@@ -18,6 +18,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "promotions.migrations.0002_campaign_versions_append_only_and_roles",
     "promotions.migrations.0005_reward_and_coupon_roles",
     "promotions.migrations.0009_referral_and_lottery_roles",
+    "promotions.migrations.0011_instant_benefit_roles",
     "risk.migrations.0002_builtin",
     "feedback.migrations.0002_feedback_ticket_roles",
     "feedback.migrations.0004_messages_products_roles",

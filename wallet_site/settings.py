@@ -617,7 +617,8 @@ RISK_ENFORCE = env_bool("RISK_ENFORCE", True)
 # A customer frozen by risk is unfrozen only through an approved unfreeze request (a second officer);
 # a customer who still holds money is not closed.
 ACCOUNTS_STATUS_CHANGE_GUARDS = ["risk.services.freezes.unfreeze_guard", "payments.guards.customer_close_guard"]
-PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "payments.hooks.promotions_quote_none")
+# Instant benefits of issue 12 (docs/promotions.md); "payments.hooks.promotions_quote_none" turns them off.
+PAYMENTS_PROMOTIONS_QUOTE = env_str("PAYMENTS_PROMOTIONS_QUOTE", "promotions.selectors_instant.promotions_quote")
 
 # The branch desk (docs/accounts.md): panels other apps render into the customer page and the admin
 # home page, by dotted path, so accounts imports no other domain app. A panel returns safe HTML.

@@ -170,6 +170,8 @@ TRANSACTION = {
             "balance_after": None,
         },
     ],
+    "saved": None,
+    "benefits": [],
 }
 CSV_EXAMPLE = (
     "created_at,transaction_id,kind,direction,amount,currency,balance_after,counterparty,memo\r\n"
@@ -207,8 +209,26 @@ PAYMENT_OUT = {
     "merchant": MERCHANT,
     "order_id": None,
     "amount": money("36.00"),
-    "discount": money("0.00"),
-    "paid": money("36.00"),
+    "discount": money("5.00"),
+    "paid": money("31.00"),
+    "benefits": [
+        {
+            "campaign": "3c2b1a09-8f7e-4d6c-9b5a-493827160a5b",
+            "kind": "SPEND_THRESHOLD",
+            "name": "满30减5",
+            "status": "APPLIED",
+            "reason": "",
+            "amount": money("5.00"),
+        },
+        {
+            "campaign": "4d3c2b1a-098f-4e7d-8c6b-5a4938271605",
+            "kind": "LIMITED_TIME",
+            "name": "午市限时立减",
+            "status": "SKIPPED",
+            "reason": "stacking_group",
+            "amount": money("0.00"),
+        },
+    ],
     "created_at": AT,
 }
 PREVIEW_IN = {"qr": QR_STATIC}

@@ -35,6 +35,7 @@ from payments.api import error_codes as _error_codes  # noqa: F401 - documented 
 from payments.api import examples as ex
 from payments.api.common import MoneySerializer, money_parse
 from payments.api.labels import counterparty_for_customer
+from payments.api.views_merchants import PaymentBenefitSerializer, payment_benefits
 from payments.errors import DomainError
 from payments.models import Posting, Transfer
 from payments.selectors import WALLET_KINDS, account_display, transfer_get_for_customer
@@ -263,6 +264,8 @@ class TransactionDetailApi(APIView):
         reverses = serializers.UUIDField(allow_null=True)
         created_at = ApiDateTimeField()
         postings = TransactionPostingSerializer(many=True)
+        saved = MoneySerializer(allow_null=True, help_text="What instant benefits saved on this payment (null: none)")
+        benefits = PaymentBenefitSerializer(many=True, help_text="Campaigns applied, and those skipped and why")
 
     @api_operation(
         "transactions_retrieve",
@@ -300,8 +303,20 @@ class TransactionDetailApi(APIView):
                 "reverses": str(transfer.reverses.public_id) if transfer.reverses is not None else None,
                 "created_at": api_datetime(transfer.created_at),
                 "postings": postings,
+                **_savings(transfer.metadata or {}),
             }
         )
+
+
+def _savings(metadata: dict[str, Any]) -> dict[str, Any]:
+    """What a payment's instant benefits saved and the campaigns applied or skipped (its metadata)."""
+    benefits = payment_benefits(metadata)
+    applied = [b["amount"] for b in benefits if b["status"] == "APPLIED" and isinstance(b["amount"], dict)]
+    saved = None
+    if applied:
+        total = sum(Money.parse(a["amount"], a["currency"]).minor for a in applied)
+        saved = Money(total, applied[0]["currency"]).as_dict()
+    return {"saved": saved, "benefits": benefits}
 
 
 class _Echo:

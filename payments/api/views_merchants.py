@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_serializer
 from rest_framework import serializers, status
@@ -68,8 +68,32 @@ def merchant_payment_body(payment: MerchantPayment, *, order_public_id: str | No
         "amount": amount.as_dict(),
         "discount": Money(payment.discount_minor, payment.currency).as_dict(),
         "paid": paid.as_dict(),
+        "benefits": payment_benefits(payment.transfer.metadata),
         "created_at": api_datetime(payment.created_at),
     }
+
+
+def payment_benefits(metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    """The instant benefits a payment's transfer recorded (``PromotionQuote.benefits``), as the
+    customer sees them: each campaign applied (what it saved) or skipped (why), named in the
+    request's language."""
+    language = "en" if (get_language() or "").startswith("en") else "zh-hans"
+    out = []
+    for entry in metadata.get("benefits") or []:
+        if not isinstance(entry, dict):
+            continue
+        names = entry.get("name") or {}
+        out.append(
+            {
+                "campaign": entry.get("campaign"),
+                "kind": entry.get("kind"),
+                "name": names.get(language) or names.get("zh-hans") or "",
+                "status": entry.get("status") or "APPLIED",
+                "reason": entry.get("reason") or "",
+                "amount": entry.get("amount"),
+            }
+        )
+    return out
 
 
 @extend_schema_serializer(component_name="MerchantRef")
@@ -77,6 +101,19 @@ class MerchantRefSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
     category = serializers.CharField(help_text="Spending category code (DINING, GROCERIES, ...)")
+
+
+@extend_schema_serializer(component_name="PaymentBenefit")
+class PaymentBenefitSerializer(serializers.Serializer):
+    campaign = serializers.UUIDField()
+    kind = serializers.CharField(help_text="FIRST_ORDER, SPEND_THRESHOLD, COUPON, LIMITED_TIME, CO_FUNDED")
+    name = serializers.CharField(help_text="The campaign's name in the request's language")
+    status = serializers.ChoiceField(choices=["APPLIED", "SKIPPED"])
+    reason = serializers.CharField(
+        help_text="Why it was skipped (empty when applied): stacking_group, stacking_exclusive, "
+        "first_order_used, per_person_limit, global_limit, budget_exhausted, exceeds_amount, holdout"
+    )
+    amount = MoneySerializer(help_text="What it saved (0 when skipped)")
 
 
 @extend_schema_serializer(component_name="MerchantSummary")
@@ -95,6 +132,9 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         qr = StrictCharField(max_length=1024, trim_whitespace=True)
         amount = MoneyAmountField(required=False)
         currency = StrictCharField(max_length=8, required=False)
+        coupon = serializers.UUIDField(
+            required=False, help_text="One of my coupons (`GET promotions/coupons` id) to apply to this payment"
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             attrs = super().validate(attrs)
@@ -115,8 +155,9 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         merchant = MerchantRefSerializer()
         order_id = serializers.UUIDField(allow_null=True)
         amount = MoneySerializer()
-        discount = MoneySerializer()
+        discount = MoneySerializer(help_text="What instant benefits saved (the sum of the applied `benefits`)")
         paid = MoneySerializer()
+        benefits = PaymentBenefitSerializer(many=True, help_text="Campaigns applied, and those skipped and why")
         created_at = ApiDateTimeField()
 
     def payee(self, data: Any) -> str:
@@ -130,7 +171,9 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
             "{}{}{}{}",
             "Send the scanned text as `qr` (show `POST /api/v1/payments/preview` first). Static QR: `amount` "
             "and `currency` required. Dynamic QR (an order): `amount` may be omitted, and must equal the "
-            "order's if sent (400 `amount_mismatch`). An instant discount of a campaign lowers `paid`. Forged "
+            "order's if sent (400 `amount_mismatch`). Instant benefits of campaigns lower `paid` (`discount`, "
+            "and `benefits`: each campaign applied or skipped, and why); `coupon` names one of my coupons (400 "
+            "`coupon_not_applicable` with `details.reason` when it cannot be used; nothing moves). Forged "
             "or altered QR: 400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409 "
             "`order_already_paid`.",
             ex.PIN_AND_KEY,
@@ -158,6 +201,8 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
             "order_cancelled",
             "fx_rate_unavailable",
             "step_up_required",
+            "coupon_not_applicable",
+            "promotion_changed",
         ],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -180,6 +225,7 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
                 currency=data.get("currency"),
                 request=prepared,
                 render=render,
+                coupon=str(data["coupon"]) if data.get("coupon") else None,
             )
         except StepUpRequired as refused:  # nothing stored under the key: answered with a challenge
             raise self.step_up_answer(request, refused) from None

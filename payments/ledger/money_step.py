@@ -82,6 +82,7 @@ class MoneyStep:
     # status, NOT stored under the key; raised by ``money_step_run`` for the view to answer with a challenge.
     step_up_required: StepUpRequired | None = None
     step_up_take: dict[str, Any] | None = None  # the confirmed challenge (or passkey) the money step uses up
+    promotions: dict[str, Any] | None = None  # what the quote applied, taken by the statement (PromotionQuote.take)
 
     @classmethod
     def refusal_only(cls, *, payer: Customer, tier: KycTier) -> MoneyStep:
@@ -170,6 +171,10 @@ def _currency(step: MoneyStep) -> str:
 
 def money_step_refusal(step: MoneyStep, failure: str, details: dict[str, Any]) -> DomainError:
     """The domain error for a refusal ``payments_pay`` named."""
+    if failure == "promotion_changed":  # never stored under a key: the services quote again
+        from payments.errors_movements import PromotionChanged
+
+        return PromotionChanged()
     if failure in _LEDGER_FAILURES and details:
         return ledger_refusal(details)
     return _refusals(step, None)[failure]()
@@ -251,6 +256,8 @@ def _document(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Any]:
         doc["merchant_payment"] = step.merchant_payment
     if step.claim_order is not None:
         doc["claim_order"] = step.claim_order
+    if step.promotions is not None:
+        doc["promotions"] = step.promotions
     if request is not None:
         if request.refused_early is not None:
             doc["failure_early"] = "early"

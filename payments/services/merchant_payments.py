@@ -21,6 +21,7 @@ from payments.errors_movements import (
     AmountRequired,
     FxRateUnavailable,
     MerchantUnavailable,
+    PromotionChanged,
     UnsupportedCurrency,
 )
 from payments.events import TOPIC_PAYMENT_COMPLETED
@@ -143,8 +144,43 @@ def _usable_discount(quote: PromotionQuote, amount: Money) -> tuple[Money, Ledge
     return discount, budget
 
 
+def _funding_legs(
+    quote: PromotionQuote, amount: Money, merchant_account: LedgerAccount
+) -> tuple[Money, list[Leg], list[dict[str, Any]]] | None:
+    """The legs of a quote with ``funding`` (several budgets, a co-funding merchant): the discount,
+    one debit per funder (a budget named by the id the quote read; the merchant's share from the
+    merchant's own account, in the same transfer) and the funding as the transfer records it. The
+    database checks every budget under its lock (``payments_promotions_take``, then the ledger)."""
+    if quote.discount is None or not quote.funding:
+        return None
+    discount = quote.discount
+    if discount.currency != amount.currency or not discount.is_positive() or discount >= amount:
+        return None
+    if sum(f.amount.minor for f in quote.funding) != discount.minor:
+        return None
+    legs: list[Leg] = []
+    recorded: list[dict[str, Any]] = []
+    for funder in quote.funding:
+        if funder.merchant:
+            account = merchant_account
+        else:
+            account = LedgerAccount(
+                pk=funder.account_id,
+                code=funder.account_code,
+                kind=LedgerAccount.Kind.CAMPAIGN_BUDGET,
+                currency=amount.currency,
+                is_hot=True,
+            )
+            account._state.adding = False
+        legs.append(Leg(account, -funder.amount))
+        recorded.append({"account": account.code, "amount": funder.amount.minor, "merchant": funder.merchant})
+    return discount, legs, recorded
+
+
 def _merchant_step(
-    *, customer: Customer, qr: object, amount: Money | None, currency: str | None, step_up: StepUpInput | None = None
+    *, customer: Customer, qr: object, amount: Money | None, currency: str | None,
+    coupon: str | None = None,
+    step_up: StepUpInput | None = None,
 ) -> MoneyStep:
     """The money step of a merchant payment, or a ``DomainError`` for a QR code refused before any
     money (forged or altered, expired, unknown or closed merchant, currency, amount).
@@ -187,13 +223,26 @@ def _merchant_step(
         counterparty_account=merchant_account,
         merchant_id=str(merchant.public_id),
         device_id=step_up.device_id if step_up else "",
-        metadata={"mcc": merchant.mcc, "order": order_public_id, **(step_up.metadata() if step_up else {})},
+        metadata={
+            "mcc": merchant.mcc,
+            "order": order_public_id,
+            "merchant_pk": merchant.pk,
+            "coupon": coupon,
+            **(step_up.metadata() if step_up else {}),
+        },
     )
     check = step_up_check(risk_precheck(ctx), ctx, step_up)
     refused: DomainError | None = check.refused
     quote = promotions_quote(ctx)
-    discount = _usable_discount(quote, amount)
-    customer_pays = amount - discount[0] if discount else amount
+    funded = _funding_legs(quote, amount, merchant_account)
+    discount = None if funded else _usable_discount(quote, amount)
+    if funded:
+        discount_minor = funded[0].minor
+        discount_account = next((leg.account.pk for leg in funded[1] if leg.account is not merchant_account), None)
+    else:
+        discount_minor = discount[0].minor if discount else 0
+        discount_account = discount[1].pk if discount else None
+    customer_pays = amount - Money(discount_minor, amount.currency)
     limits = None
     if refused is None:
         try:
@@ -201,14 +250,20 @@ def _merchant_step(
         except FxRateUnavailable as exc:
             refused = exc
     legs = [Leg(wallet, -customer_pays), Leg(merchant_account, amount)]
+    metadata: dict[str, Any] = {"merchant": str(merchant.public_id), "mcc": merchant.mcc, "order": order_public_id}
     if discount:
         legs.append(Leg(discount[1], -discount[0]))
+    if funded:  # who paid the discount and why: the record refunds and the payment's detail read
+        legs += funded[1]
+        metadata["funding"] = funded[2]
+    if quote.benefits:
+        metadata["benefits"] = quote.benefits
     prepared = transfer_prepare(
         kind=Transfer.Kind.MERCHANT_PAYMENT,
         legs=legs,
         reference=f"MP{secrets.token_hex(8).upper()}",
         memo=merchant.name[:200],
-        metadata={"merchant": str(merchant.public_id), "mcc": merchant.mcc, "order": order_public_id},
+        metadata=metadata,
         initiated_by=customer,
     )
     payment_public_id = uuid.uuid4()
@@ -224,7 +279,7 @@ def _merchant_step(
             "mcc": merchant.mcc,
             "amount": amount.as_dict(),
             "paid_by_customer": customer_pays.as_dict(),
-            "discount": discount[0].as_dict() if discount else None,
+            "discount": Money(discount_minor, amount.currency).as_dict() if discount_minor else None,
             "benefits": quote.benefits,
         },
         tier=customer.kyc_tier,
@@ -236,12 +291,13 @@ def _merchant_step(
             "wallet_code": wallet.code,
             "amount": amount.minor,
             "currency": amount.currency,
-            "discount": discount[0].minor if discount else 0,
-            "discount_account": discount[1].pk if discount else None,
+            "discount": discount_minor,
+            "discount_account": discount_account,
         },
         refused_after_status=refused,
         step_up_required=check.required,
         step_up_take=check.take,
+        promotions=quote.take if funded or (quote.take and not quote.take.get("items")) else None,
     )
     if payload.is_dynamic:
         step.claim_order = {
@@ -278,8 +334,13 @@ def _payment_written(step: MoneyStep, result: MoneyStepResult) -> MerchantPaymen
     return payment
 
 
+# A payment whose instant benefit was taken by another payment meanwhile is quoted again this many
+# times in all (the database waited for the other payment, so the new quote sees what it took).
+PROMOTION_ATTEMPTS = 3
+
+
 def merchant_payment_create(
-    *, customer: Customer, qr: object, amount: Money | None, currency: str | None = None
+    *, customer: Customer, qr: object, amount: Money | None, currency: str | None = None, coupon: str | None = None
 ) -> MerchantPayment:
     """Pay the merchant of a scanned QR code (the service; the API uses ``merchant_payment_request``).
 
@@ -290,15 +351,27 @@ def merchant_payment_create(
     KYC limits on what the customer pays, the transfer (wallet debited under its lock, merchant's
     hot account credited without a lock, an instant discount from a campaign budget), the
     ``MerchantPayment`` row and the ``payment.completed`` event. Autocommit or inside a transaction.
+
+    ``coupon``: the public id of the customer's coupon to apply (``CouponNotApplicable`` 400 when it
+    cannot be). An instant benefit taken by another payment between the quote and the statement
+    (``PromotionChanged``): nothing moved, quoted again (``PROMOTION_ATTEMPTS``), so what the customer
+    pays is always what the answer says.
     """
-    step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency)
-    if step.refused_after_status is not None:
-        raise step.refused_after_status
-    if step.step_up_required is not None:
-        raise step.step_up_required
-    result = money_step_run(step)
-    assert result.transfer is not None
-    return _payment_written(step, result)
+    for attempt in range(PROMOTION_ATTEMPTS):
+        step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency, coupon=coupon)
+        if step.refused_after_status is not None:
+            raise step.refused_after_status
+        if step.step_up_required is not None:
+            raise step.step_up_required
+        try:
+            result = money_step_run(step)
+        except PromotionChanged:
+            if attempt + 1 == PROMOTION_ATTEMPTS:
+                raise
+            continue
+        assert result.transfer is not None
+        return _payment_written(step, result)
+    raise AssertionError("unreachable")
 
 
 def merchant_payment_request(
@@ -309,12 +382,37 @@ def merchant_payment_request(
     currency: str | None,
     request: MoneyRequest,
     render: Callable[[Transfer, MerchantPayment], tuple[int, dict[str, Any]]],
+    coupon: str | None = None,
 ) -> MoneyStepResult:
     """The API's merchant payment: ``merchant_payment_create``'s step with the request's
     Idempotency-Key and PIN in one statement. A QR code refused before any money is a refusal stored
-    under the key (after the PIN), as before."""
+    under the key (after the PIN), as before. An instant benefit taken meanwhile: quoted again
+    (``PROMOTION_ATTEMPTS``); after the last, ``PromotionChanged`` (409) is raised and nothing is
+    stored under the key (the same request may be sent again)."""
+    for _attempt in range(PROMOTION_ATTEMPTS):
+        result = _merchant_request_once(
+            customer=customer, qr=qr, amount=amount, currency=currency, request=request, render=render, coupon=coupon
+        )
+        if result.outcome != "failed" or result.raw.get("failure") != "promotion_changed":
+            return result
+        request.refused_early = None
+    raise PromotionChanged()
+
+
+def _merchant_request_once(
+    *,
+    customer: Customer,
+    qr: object,
+    amount: Money | None,
+    currency: str | None,
+    request: MoneyRequest,
+    render: Callable[[Transfer, MerchantPayment], tuple[int, dict[str, Any]]],
+    coupon: str | None,
+) -> MoneyStepResult:
     try:
-        step = _merchant_step(customer=customer, qr=qr, amount=amount, currency=currency, step_up=request.step_up)
+        step = _merchant_step(
+            customer=customer, qr=qr, amount=amount, currency=currency, coupon=coupon, step_up=request.step_up
+        )
     except DomainError as exc:
         request.refused_early = exc
         return money_step_run(MoneyStep.refusal_only(payer=customer, tier=customer.kyc_tier), request)

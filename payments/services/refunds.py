@@ -40,6 +40,7 @@ __all__ = [
     "refund_check",
     "refund_create",
     "refund_customer_share",
+    "refund_funders_split",
     "refund_payee_account",
     "refund_post",
     "refund_record_get",
@@ -59,6 +60,38 @@ def refund_customer_share(*, paid_minor: int, amount_minor: int, refunded_before
         return int(share.to_integral_value(rounding=ROUND_DOWN))
 
     return cumulative(refunded_after) - cumulative(refunded_before)
+
+
+def refund_funders_split(
+    *, paid_minor: int, amount_minor: int, funders: Sequence[int], refunded_before: int, refunded_after: int
+) -> tuple[int, list[int]]:
+    """A refund of a payment whose discount had several funders (stacked campaigns' budgets, a
+    co-funding merchant): the customer's part and each funder's, in ``funders`` order.
+
+    Cumulative nested splits, each rounding DOWN: the customer's share of everything refunded so far
+    is ``floor(T * paid / amount)`` (as ``refund_customer_share``); the rest is split between the
+    first funder and the others by ``floor(rest * share / remaining)``, then again among the others.
+    Each part only grows with T (so no refund takes anything back from anyone) and at a full refund
+    every party has exactly what it put in."""
+
+    def cumulative(refunded: int) -> tuple[int, list[int]]:
+        customer = int(
+            (Decimal(refunded) * Decimal(paid_minor) / Decimal(amount_minor)).to_integral_value(rounding=ROUND_DOWN)
+        )
+        rest, weight, parts = refunded - customer, amount_minor - paid_minor, []
+        for i, share in enumerate(funders):
+            if i == len(funders) - 1 or weight <= 0:
+                parts.append(rest)
+                rest = 0
+                continue
+            part = int((Decimal(rest) * Decimal(share) / Decimal(weight)).to_integral_value(rounding=ROUND_DOWN))
+            parts.append(part)
+            rest, weight = rest - part, weight - share
+        return customer, parts
+
+    before_customer, before = cumulative(refunded_before)
+    after_customer, after = cumulative(refunded_after)
+    return after_customer - before_customer, [a - b for a, b in zip(after, before, strict=True)]
 
 
 def refund_record_get(payment_transfer: Transfer, *, lock: bool = False) -> MerchantPayment | BillPayment:
@@ -168,12 +201,35 @@ def refund_post(
         customer_minor = amount.minor
         extra = {"biller": record.biller.code}
 
-    if customer_minor:  # a frozen or closed customer receives nothing (FOR SHARE until commit)
-        customer_ensure_can_transact(record.customer)
-    legs = [Leg(payee_account, -amount), Leg(record.wallet, Money(customer_minor, record.currency))]
-    if budget_minor:
-        assert isinstance(record, MerchantPayment) and record.discount_account is not None
-        legs.append(Leg(record.discount_account, Money(budget_minor, record.currency)))
+    funding = (payment_transfer.metadata or {}).get("funding") if isinstance(record, MerchantPayment) else None
+    returned: list[dict[str, Any]] = []
+    if funding and isinstance(
+        record, MerchantPayment
+    ):  # several funders (stacked campaigns, a co-funding merchant): each gets its share back
+        customer_minor, parts = refund_funders_split(
+            paid_minor=record.customer_paid_minor,
+            amount_minor=record.amount_minor,
+            funders=[int(f["amount"]) for f in funding],
+            refunded_before=record.refunded_minor,
+            refunded_after=record.refunded_minor + amount.minor,
+        )
+        budget_minor = amount.minor - customer_minor
+        if customer_minor:
+            customer_ensure_can_transact(record.customer)
+        by_code = {a.code: a for a in LedgerAccount.objects.filter(code__in=[f["account"] for f in funding])}
+        legs = [Leg(payee_account, -amount), Leg(record.wallet, Money(customer_minor, record.currency))]
+        for funder, part in zip(funding, parts, strict=True):
+            account = payee_account if funder.get("merchant") else by_code[funder["account"]]
+            legs.append(Leg(account, Money(part, record.currency)))
+            returned.append({"account": funder["account"], "amount": part, "merchant": bool(funder.get("merchant"))})
+        extra["funding_returned"] = returned
+    else:
+        if customer_minor:  # a frozen or closed customer receives nothing (FOR SHARE until commit)
+            customer_ensure_can_transact(record.customer)
+        legs = [Leg(payee_account, -amount), Leg(record.wallet, Money(customer_minor, record.currency))]
+        if budget_minor:
+            assert isinstance(record, MerchantPayment) and record.discount_account is not None
+            legs.append(Leg(record.discount_account, Money(budget_minor, record.currency)))
     legs = [leg for leg in legs if leg.amount.minor != 0]
     try:
         transfer = transfer_unwind(

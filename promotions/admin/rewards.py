@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,8 @@ from core.admin_scope import ViewOnlyMixin
 from core.audit import audit_record
 from core.errors import DomainError
 from payments.display import money_display
-from promotions.models import Campaign, Coupon, CouponBatch, RewardGrant
+from promotions.models import Campaign, Coupon, CouponBatch, InstantBenefit, RewardGrant
+from promotions.selectors_settlement import merchant_settlement, merchant_settlement_csv
 from promotions.services.coupons import code_display, coupon_batch_create
 
 
@@ -174,3 +176,69 @@ class RewardGrantAdmin(ViewOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("clawback not recovered"))
     def clawback_shortfall(self, obj: RewardGrant) -> str:
         return money_display(obj.clawback_shortfall_minor, obj.currency)
+
+
+@admin.register(InstantBenefit)
+class InstantBenefitAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """What each payment took from instant campaigns (written by the payment itself), and the
+    co-funded settlement per merchant for the selected rows' period (CSV, audited)."""
+
+    list_display = ("created_at", "campaign", "kind", "merchant", "customer", "amount", "bank", "merchant_share")
+    list_filter = ("kind",)
+    list_select_related = ("campaign", "merchant", "customer")
+    search_fields = ("=campaign__public_id", "=transfer_public_id")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["export_settlement"]
+    fields = (
+        "campaign",
+        "version",
+        "kind",
+        "transfer_public_id",
+        "customer",
+        "merchant",
+        "amount",
+        "bank",
+        "merchant_share",
+        "coupon_claim",
+        "created_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("discount"))
+    def amount(self, obj: InstantBenefit) -> str:
+        return money_display(obj.amount_minor, obj.currency)
+
+    @admin.display(description=_("paid by the budget"))
+    def bank(self, obj: InstantBenefit) -> str:
+        return money_display(obj.bank_minor, obj.currency)
+
+    @admin.display(description=_("paid by the merchant"))
+    def merchant_share(self, obj: InstantBenefit) -> str:
+        return money_display(obj.merchant_minor, obj.currency)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("promotions.view_instantbenefit"))
+
+    @admin.action(
+        description=_("Co-funded settlement per merchant for the period of the selected rows (CSV, audited)"),
+        permissions=["export"],
+    )
+    def export_settlement(self, request: HttpRequest, queryset: QuerySet[InstantBenefit]) -> HttpResponse | None:
+        period = queryset.aggregate(since=Min("created_at"), until=Max("created_at"))
+        if period["since"] is None:
+            self.message_user(request, _("Select at least one row."), messages.ERROR)
+            return None
+        since, until = period["since"], period["until"] + timedelta(microseconds=1)
+        rows = merchant_settlement(since=since, until=until)
+        audit_record(
+            action="promotions.settlement.export",
+            actor=request.user,
+            request=request,
+            changes={"since": since.isoformat(), "until": until.isoformat(), "merchants": len(rows)},
+        )
+        response = HttpResponse("\ufeff" + merchant_settlement_csv(rows), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="co-funded-settlement-{stamp}.csv"'
+        response["Cache-Control"] = "no-store"
+        return response

@@ -97,6 +97,12 @@ class Campaign(models.Model):
     granted_count = models.BigIntegerField(_("rewards granted"), default=0)
     budget_exhausted_at = models.DateTimeField(_("budget spent at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("remainder last returned at"), null=True, blank=True)
+    min_payment_minor = models.BigIntegerField(
+        _("smallest payment it can discount (minor units)"),
+        default=0,
+        editable=False,
+        help_text=_("From the submitted version's rules; the payment's quote skips campaigns the amount cannot reach."),
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")

@@ -26,7 +26,7 @@ from promotions.errors import (
 from promotions.lock_objects import campaign_lock
 from promotions.models import Campaign, CampaignVersion
 from promotions.rules import CO_FUNDED, LOTTERY, LotteryBenefit, Rules, campaign_currency
-from promotions.versions import campaign_rules, campaign_snapshot, exposure_compute, snapshot_hash
+from promotions.versions import campaign_rules, campaign_snapshot, exposure_compute, min_payment_minor, snapshot_hash
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -285,7 +285,18 @@ def campaign_submit(*, campaign_id: int, by: User, request: HttpRequest | None =
         campaign.status = Campaign.Status.SUBMITTED
         campaign.editors = []
         campaign.status_reason = ""
-        campaign.save(update_fields=["version", "status", "editors", "status_reason", "currency", "updated_at"])
+        campaign.min_payment_minor = min_payment_minor(rules)
+        campaign.save(
+            update_fields=[
+                "version",
+                "status",
+                "editors",
+                "status_reason",
+                "currency",
+                "min_payment_minor",
+                "updated_at",
+            ]
+        )
         audit_record(
             action="promotions.campaign.submit",
             actor=by,

@@ -113,7 +113,10 @@ def occasion_from_payment(event: OutboxEvent) -> Occasion | None:
         mcc=mcc,
         category=mcc_category(mcc) if mcc else "BILL",
         merchant=str(payload.get("merchant") or ""),
-        instant=[b for b in payload.get("benefits") or [] if isinstance(b, dict)],
+        # Only what the payment applied counts for stacking (skipped entries explain, nothing more).
+        instant=[
+            b for b in payload.get("benefits") or [] if isinstance(b, dict) and b.get("status", "APPLIED") == "APPLIED"
+        ],
     )
 
 

@@ -23,3 +23,18 @@ def test_payments_pay_differs_from_0013_by_the_step_up_lines_only() -> None:
         "ELSIF failure = 'step_up' THEN  -- not stored under the key: the client repeats it with a challenge",
         "RETURN jsonb_build_object('outcome', 'step_up');",
     ]
+
+
+def test_payments_pay_of_0015_adds_the_instant_benefits_lines_only() -> None:
+    diff = list(difflib.ndiff(_pay("0014_step_up_in_money_step"), _pay("0015_money_step_takes_instant_benefits")))
+
+    removed = [line[2:].strip() for line in diff if line.startswith("- ")]
+    added = [line[2:].strip() for line in diff if line.startswith("+ ")]
+
+    assert removed == ["ELSIF v_key IS NULL THEN"]
+    assert added == [
+        "IF failure IS NULL AND p ? 'promotions' THEN  -- instant benefits: take what the quote read (promotions 0010)",
+        "failure := payments_promotions_take(p, v_customer, v_now);",
+        "END IF;",
+        "ELSIF v_key IS NULL OR failure = 'promotion_changed' THEN  -- re-quoted and retried: never stored",
+    ]
