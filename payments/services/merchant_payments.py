@@ -178,7 +178,11 @@ def _funding_legs(
 
 
 def _merchant_step(
-    *, customer: Customer, qr: object, amount: Money | None, currency: str | None,
+    *,
+    customer: Customer,
+    qr: object,
+    amount: Money | None,
+    currency: str | None,
     coupon: str | None = None,
     step_up: StepUpInput | None = None,
 ) -> MoneyStep:
