@@ -1,6 +1,7 @@
 """Profile one P2P transfer at the service layer and through the API view (in-process, one thread).
 
     python -m tools.bench_profile            # PROFILE_TRANSFERS=300
+    PROFILE_PG_SET=plan_cache_mode=force_generic_plan python -m tools.bench_profile   # A/B a setting
 
 Prints: PostgreSQL round trips per transfer (every Query/Sync on the wire, BEGIN, COMMIT and
 SAVEPOINTs included: ``bench_cost.PgWireRelay``, through which this process connects), the SQL
@@ -20,10 +21,21 @@ import random
 import sys
 import time
 import uuid
+from typing import Any
 
 from tools import bench_cost, bench_world, loadlib
 
 TRANSFERS = int(os.environ.get("PROFILE_TRANSFERS", "300"))
+
+
+def _backend_cpu_s(connection: Any) -> float:
+    """CPU seconds the PostgreSQL backend serving ``connection`` has run (``/proc/<pid>/schedstat``:
+    readable for another user's process, unlike its ``stat`` times on some kernels)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[0]) / 1e9
 
 
 def main(argv: list[str]) -> int:
@@ -40,6 +52,11 @@ def main(argv: list[str]) -> int:
         from payments.services.transfers import transfer_p2p_create
 
         world = bench_world.build_world(100, merchants=1)
+        for setting in filter(None, os.environ.get("PROFILE_PG_SET", "").split(",")):  # an A/B of a setting
+            name, value = setting.split("=", 1)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, %s, false)", [name.strip(), value.strip()])
+            print(f"session setting: {name.strip()} = {value.strip()}")
         rng = random.Random(1)
 
         def one_service() -> None:
@@ -88,11 +105,16 @@ def main(argv: list[str]) -> int:
             print(f"    {len(ctx.captured_queries)} SQL statements logged by Django:")
             for q in ctx.captured_queries:
                 print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:150]}")
+            backend_started = _backend_cpu_s(connection)
             cpu_started = time.thread_time()
             for _ in range(count):
                 fn()
             cpu_ms = (time.thread_time() - cpu_started) / count * 1000
-            print(f"=== {label}: {cpu_ms:.2f} ms of this thread's CPU per transfer, unprofiled ({count} transfers)")
+            backend_ms = (_backend_cpu_s(connection) - backend_started) / count * 1000
+            print(
+                f"=== {label}: {cpu_ms:.2f} ms of this thread's CPU and {backend_ms:.2f} ms of its PostgreSQL "
+                f"backend's per transfer, unprofiled ({count} transfers)"
+            )
             profiler = cProfile.Profile(time.thread_time)  # this thread's CPU, not waits nor the relay
             started = time.perf_counter()
             profiler.enable()
