@@ -1,0 +1,200 @@
+"""Outside review of issue 14 (the ``feedback`` app), 2026-11-30.
+
+Each test is named for the behaviour that SHOULD hold. Severity, cause and fix in the commit
+messages and the reviewer's report.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from feedback.models import Feedback, FeedbackAttachment, Ticket
+from tests.accounts.conftest import bearer_client
+from tests.factories import CustomerFactory
+from tests.feedback.factories_tickets import image_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/feedback"
+
+
+@pytest.fixture(autouse=True)
+def private_dir(settings: Any, tmp_path: Any) -> Any:
+    settings.FEEDBACK_PRIVATE_DIR = tmp_path / "private"
+    return settings.FEEDBACK_PRIVATE_DIR
+
+
+def _stored_files(root: Path) -> list[Path]:
+    return [p for p in Path(root).rglob("*") if p.is_file()] if Path(root).exists() else []
+
+
+def _nothing_stored(root: Path) -> None:
+    assert Feedback.objects.count() == 0
+    assert FeedbackAttachment.objects.count() == 0
+    assert Ticket.objects.count() == 0
+    assert _stored_files(root) == []
+
+
+def _body(**extra: Any) -> dict[str, Any]:
+    return {"category": "PROBLEM", "rating": 2, "text": "扫码失败", **extra}
+
+
+# --- attachments ------------------------------------------------------------------------------------
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
+ZIP = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"\x00" * 64
+EXE = b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+@pytest.mark.parametrize("payload", [HTML, ZIP, EXE], ids=["html", "zip", "exe"])
+def test_a_polyglot_image_with_a_payload_behind_it_is_refused_and_nothing_is_stored(
+    fmt: str, payload: bytes, private_dir: Path
+) -> None:
+    """[medium] docs/feedback.md: "a file with a PNG header and something else behind it [is] refused"."""
+    client = bearer_client(CustomerFactory())
+    content = image_bytes(fmt) + payload
+
+    response = client.post(URL, {**_body(), "attachments": [upload(content)]}, format="multipart")
+
+    assert response.status_code == 415, response.content
+    assert response.json()["code"] == "attachment_type_not_allowed"
+    _nothing_stored(private_dir)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_held_a_plain_screenshot_of_each_type_is_accepted(fmt: str) -> None:
+    client = bearer_client(CustomerFactory())
+
+    response = client.post(URL, {**_body(), "attachments": [upload(image_bytes(fmt))]}, format="multipart")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["attachments"][0]["content_type"] == f"image/{fmt.lower()}"
+
+
+def test_held_a_progressive_jpeg_with_restart_markers_is_accepted() -> None:
+    out = io.BytesIO()
+    Image.effect_noise((120, 90), 64).convert("RGB").save(out, format="JPEG", progressive=True, restart_marker_rows=1)
+    client = bearer_client(CustomerFactory())
+
+    response = client.post(URL, {**_body(), "attachments": [upload(out.getvalue())]}, format="multipart")
+
+    assert response.status_code == 201, response.content
+
+
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+@pytest.mark.parametrize(
+    "content,name",
+    [
+        (SVG, "x.svg"),
+        (b"<html><script>alert(1)</script></html>", "x.png"),
+        (EXE, "screen.png"),
+        (b"GIF89a" + b"\x00" * 20, "x.png"),
+        (image_bytes("PNG")[:60], "truncated.png"),
+    ],
+    ids=["svg", "html", "exe", "gif", "truncated"],
+)
+def test_held_wrong_types_are_refused(content: bytes, name: str, private_dir: Path) -> None:
+    client = bearer_client(CustomerFactory())
+
+    response = client.post(URL, {**_body(), "attachments": [upload(content, name=f"../../{name}")]}, format="multipart")
+
+    assert response.status_code == 415
+    _nothing_stored(private_dir)
+
+
+def test_held_a_decompression_bomb_is_refused(private_dir: Path, settings: Any) -> None:
+    out = io.BytesIO()
+    Image.new("L", (9000, 9000)).save(out, format="PNG", optimize=True)
+    client = bearer_client(CustomerFactory())
+
+    response = client.post(URL, {**_body(), "attachments": [upload(out.getvalue())]}, format="multipart")
+
+    assert response.status_code in (413, 415)
+    _nothing_stored(private_dir)
+
+
+def test_held_a_second_file_refused_removes_the_first(private_dir: Path) -> None:
+    client = bearer_client(CustomerFactory())
+
+    response = client.post(
+        URL,
+        {**_body(), "attachments": [upload(image_bytes("PNG")), upload(b"MZ" + b"\x00" * 100)]},
+        format="multipart",
+    )
+
+    assert response.status_code == 415
+    _nothing_stored(private_dir)
+
+
+# --- malformed requests --------------------------------------------------------------------------
+def _raw(client: Any, body: bytes, content_type: str) -> Any:
+    return client.generic("POST", URL, body, content_type=content_type)
+
+
+@pytest.mark.parametrize(
+    "body,content_type",
+    [
+        (b'--xx\r\nContent-Disposition: form-data; name="text"\r\n\r\nhi', "multipart/form-data; boundary=xx"),
+        (b"garbage", "multipart/form-data"),
+        (b"garbage", "multipart/form-data; boundary="),
+        (b"category=PROBLEM&rating=2&text=hi", "application/x-www-form-urlencoded"),
+        (b"category: PROBLEM", "text/plain"),
+        (b'{"category": "PROBLEM", "rating": 2, "text": "hi"', "application/json"),
+        (b"\xff\xfe{}", "application/json"),
+        (b'{"category": "PROBLEM", "rating": 2, "text": "a\\u0000b"}', "application/json"),
+        (b'{"category": "PROBLEM", "rating": 2.5, "text": "hi"}', "application/json"),
+        (b'{"category": "PROBLEM", "rating": 2, "text": "hi", "attachments": ["aGk="]}', "application/json"),
+        (b'{"category": "PROBLEM", "rating": 2, "text": "hi", "attachments": "x"}', "application/json"),
+        (b"[]", "application/json"),
+        (b"null", "application/json"),
+    ],
+)
+def test_malformed_requests_are_a_4xx_in_the_error_format_never_a_500(
+    body: bytes, content_type: str, private_dir: Path
+) -> None:
+    client = bearer_client(CustomerFactory())
+
+    response = _raw(client, body, content_type)
+
+    assert 400 <= response.status_code < 500, response.content
+    assert {"code", "message"} <= set(response.json())
+    _nothing_stored(private_dir)
+
+
+def test_multipart_text_field_named_attachments_is_a_400() -> None:
+    client = bearer_client(CustomerFactory())
+
+    response = client.post(URL, {**_body(), "attachments": "not a file"}, format="multipart")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_request"
+
+
+def test_a_huge_text_is_a_413_or_400() -> None:
+    client = bearer_client(CustomerFactory())
+
+    response = client.post(URL, _body(text="字" * 600_000), format="json")
+
+    assert response.status_code in (400, 413)
+    assert "code" in response.json()
+
+
+def test_an_empty_file_is_a_400(private_dir: Path) -> None:
+    client = bearer_client(CustomerFactory())
+
+    response = client.post(URL, {**_body(), "attachments": [upload(b"")]}, format="multipart")
+
+    assert response.status_code == 400
+    _nothing_stored(private_dir)
+
+
+def _webp_riff_size(content: bytes) -> int:
+    return int(struct.unpack("<I", content[4:8])[0])
