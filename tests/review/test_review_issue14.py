@@ -198,3 +198,69 @@ def test_an_empty_file_is_a_400(private_dir: Path) -> None:
 
 def _webp_riff_size(content: bytes) -> int:
     return int(struct.unpack("<I", content[4:8])[0])
+
+
+def _multipart(fields: list[tuple[str, str]], files: list[tuple[str, str, bytes]], boundary: str = "b0undary") -> bytes:
+    out = io.BytesIO()
+    for name, value in fields:
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, filename, content in files:
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: image/png\r\n\r\n".encode()
+        )
+        out.write(content + b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue()
+
+
+PROBE_FIELDS = [("category", "PROBLEM"), ("rating", "2"), ("text", "hi")]
+
+
+@pytest.mark.parametrize(
+    "fields,files",
+    [
+        (PROBE_FIELDS + [(f"f{i}", "x") for i in range(1200)], []),
+        (PROBE_FIELDS, [("attachments", f"{i}.png", b"x") for i in range(120)]),
+        (PROBE_FIELDS, [("attachments", "../../../etc/passwd", image_bytes("PNG"))]),
+        (PROBE_FIELDS, [("attachments", "\u202egnp.exe", image_bytes("PNG"))]),
+        (PROBE_FIELDS, [("attachments", "a" * 5000 + ".png", image_bytes("PNG"))]),
+    ],
+    ids=["1200-fields", "120-files", "traversal-name", "rtl-name", "long-name"],
+)
+def test_odd_multipart_bodies_are_a_4xx_or_stored_under_a_random_name(
+    fields: list[tuple[str, str]], files: list[tuple[str, str, bytes]], private_dir: Path
+) -> None:
+    client = bearer_client(CustomerFactory())
+
+    response = _raw(client, _multipart(fields, files), "multipart/form-data; boundary=b0undary")
+
+    assert response.status_code < 500, response.content
+    if response.status_code >= 400:
+        assert {"code", "message"} <= set(response.json())
+        _nothing_stored(private_dir)
+    else:
+        stored = _stored_files(private_dir)
+        assert len(stored) == 1 and stored[0].is_relative_to(private_dir) and "." not in stored[0].name
+
+
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", "/api/v1/tickets/not-a-uuid"),
+        ("GET", "/api/v1/feedback/attachments/not-a-uuid"),
+        ("POST", "/api/v1/surveys/invitations/not-a-uuid/answer"),
+        ("POST", "/api/v1/inbox/not-a-uuid/read"),
+        ("PUT", "/api/v1/feedback"),
+        ("DELETE", "/api/v1/tickets/00000000-0000-4000-8000-000000000001"),
+        ("GET", "/api/v1/feedback/"),
+    ],
+)
+def test_odd_paths_and_methods_answer_in_the_error_format(method: str, path: str) -> None:
+    client = bearer_client(CustomerFactory())
+
+    response = client.generic(method, path, b"{}", content_type="application/json")
+
+    assert 400 <= response.status_code < 500
+    assert response["Content-Type"].startswith("application/json"), response.content[:200]
+    assert {"code", "message"} <= set(response.json())
