@@ -738,7 +738,9 @@ FEEDBACK_PRIVATE_DIR = Path(env_str("FEEDBACK_PRIVATE_DIR") or BASE_DIR / ".data
 # Each screenshot at most this many bytes (the whole request is also capped by MAX_REQUEST_BYTES).
 FEEDBACK_ATTACHMENT_MAX_BYTES = env_int("FEEDBACK_ATTACHMENT_MAX_BYTES", 512 * 1024, minimum=1024)
 FEEDBACK_ATTACHMENTS_PER_FEEDBACK = env_int("FEEDBACK_ATTACHMENTS_PER_FEEDBACK", 3, minimum=0, maximum=10)
-FEEDBACK_ATTACHMENT_MAX_PIXELS = env_int("FEEDBACK_ATTACHMENT_MAX_PIXELS", 40_000_000, minimum=1)
+# Decompression-bomb guard: a few hundred KB of PNG can decode to hundreds of MB. 4096 x 4096 holds
+# any phone or desktop screenshot (a 5K screen is 14.7 million pixels) and decodes to at most 64 MB.
+FEEDBACK_ATTACHMENT_MAX_PIXELS = env_int("FEEDBACK_ATTACHMENT_MAX_PIXELS", 4096 * 4096, minimum=1)
 # Hours from a complaint to its SLA deadline, by ticket priority.
 FEEDBACK_TICKET_SLA_HOURS = {
     "URGENT": env_int("FEEDBACK_SLA_URGENT_HOURS", 4, minimum=1),

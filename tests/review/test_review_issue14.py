@@ -289,3 +289,29 @@ def test_no_csv_cell_of_the_survey_export_starts_a_formula() -> None:
     rows = list(csv.reader(io.StringIO(body)))
     assert len(rows) == 2
     assert [cell for cell in rows[1] if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+
+
+def test_a_small_file_that_decodes_to_hundreds_of_megabytes_is_refused(private_dir: Path) -> None:
+    """[low] 150 KB of PNG (6300x6300 RGBA, under the 40-million-pixel default) decoded to 160 MB
+    and 0.4 s of CPU per screenshot, three per request, 30 requests a minute per customer. No phone
+    or desktop screenshot is over 16.7 million pixels (4096 x 4096; a 5K screen is 14.7 million)."""
+    out = io.BytesIO()
+    Image.new("RGBA", (6300, 6300)).save(out, format="PNG", optimize=True)
+    client = bearer_client(CustomerFactory())
+
+    response = client.post(URL, {**_body(), "attachments": [upload(out.getvalue())]}, format="multipart")
+
+    assert len(out.getvalue()) < 200_000
+    assert response.status_code == 413, response.content
+    assert response.json()["code"] == "attachment_too_large"
+    _nothing_stored(private_dir)
+
+
+def test_held_a_5k_desktop_screenshot_is_accepted() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (5120, 2880), (255, 255, 255)).save(out, format="PNG", optimize=True)
+    client = bearer_client(CustomerFactory())
+
+    response = client.post(URL, {**_body(), "attachments": [upload(out.getvalue())]}, format="multipart")
+
+    assert response.status_code == 201, response.content
