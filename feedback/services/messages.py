@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -220,7 +221,10 @@ _FAN_OUT = (
 
 def _fan_out(message: Message, now: datetime) -> int:
     """One statement: every recipient's inbox row. Returns the rows inserted."""
-    sql, params = message_recipients_qs(message, now=now).order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = message_recipients_qs(message, now=now).order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return 0  # an audience that can match nobody (e.g. ``home_branch_id IN ()``): sent to nobody
     with connection.cursor() as cursor:
         cursor.execute(_FAN_OUT.format(recipients=sql), [message.pk, now, *params])
         return int(cursor.rowcount)

@@ -315,3 +315,34 @@ def test_held_a_5k_desktop_screenshot_is_accepted() -> None:
     response = client.post(URL, {**_body(), "attachments": [upload(out.getvalue())]}, format="multipart")
 
     assert response.status_code == 201, response.content
+
+
+# --- messages ---------------------------------------------------------------------------------------
+def test_a_message_whose_segment_matches_no_branch_is_sent_to_nobody_and_blocks_nothing() -> None:
+    """[high] A segment naming a home branch that does not exist (a typo, a branch closed after the
+    message was approved) compiled to ``home_branch_id IN ()``: ``sql_with_params`` raised
+    ``EmptyResultSet``, the dispatcher's transaction rolled back and the message stayed SCHEDULED.
+    Being the oldest due message, it was picked first again at every tick: no later message (a
+    security notice included) was ever sent."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback.models_messages import Message
+    from feedback.services.messages import messages_dispatch_due
+    from tests.feedback.fixtures_messages import customer, delivered_to, scheduled_message
+
+    someone = customer()
+    stale = scheduled_message(segment={"home_branches": ["NO-SUCH-BRANCH"]})
+    Message.objects.filter(pk=stale.pk).update(send_at=timezone.now() - timedelta(minutes=5))
+    notice = scheduled_message(kind=Message.Kind.SECURITY)
+
+    try:
+        messages_dispatch_due()
+    finally:
+        stale.refresh_from_db()
+        notice.refresh_from_db()
+
+    assert (stale.status, stale.recipients_count) == (Message.Status.SENT, 0)
+    assert notice.status == Message.Status.SENT
+    assert someone.pk in delivered_to(notice)
