@@ -346,3 +346,51 @@ def test_a_message_whose_segment_matches_no_branch_is_sent_to_nobody_and_blocks_
     assert (stale.status, stale.recipients_count) == (Message.Status.SENT, 0)
     assert notice.status == Message.Status.SENT
     assert someone.pk in delivered_to(notice)
+
+
+# --- admin scope ------------------------------------------------------------------------------------
+def test_the_officer_working_a_ticket_keeps_seeing_its_screenshots_after_the_customer_changes_branch() -> None:
+    """[low] Tickets are queued to the branch at the time of the complaint; feedback and screenshots
+    were scoped by the customer's CURRENT home branch. An app customer (no branch) complains with a
+    screenshot, customer service works the ticket; a teller then attributes the customer to a branch:
+    the officer still holds the ticket but got a 404 for its screenshots. The other way round stays
+    closed: staff of an unrelated branch see neither."""
+    from accounts.models import StaffRole
+    from core.models import AuditEvent
+    from feedback.services.tickets import feedback_create
+    from tests.accounts.conftest import admin_client_for
+    from tests.factories import BranchFactory, StaffFactory
+
+    customer = CustomerFactory(home_branch=None)
+    feedback_create(customer=customer, category="COMPLAINT", rating=1, text="截图", files=[upload(image_bytes())])
+    attachment = FeedbackAttachment.objects.get()
+    officer = StaffFactory(roles=[StaffRole.CUSTOMER_SERVICE], branch=BranchFactory())
+    outsider = StaffFactory(roles=[StaffRole.TELLER], branch=BranchFactory())
+    url = f"/admin/feedback/feedback/{attachment.feedback_id}/attachments/{attachment.public_id}/"
+    assert admin_client_for(officer).get(url).status_code == 200
+
+    customer.home_branch = BranchFactory()
+    customer.save(update_fields=["home_branch"])
+
+    assert admin_client_for(officer).get(f"/admin/feedback/ticket/{Ticket.objects.get().pk}/change/").status_code == 200
+    assert admin_client_for(officer).get(url).status_code == 200
+    assert (
+        admin_client_for(officer).get(f"/admin/feedback/feedback/{attachment.feedback_id}/change/").status_code == 200
+    )
+    assert admin_client_for(outsider).get(url).status_code == 404
+    assert AuditEvent.objects.filter(action="feedback.attachment.view", actor_id=outsider.pk).count() == 0
+
+
+def test_held_customer_service_does_not_see_other_branches_feedback_without_a_ticket() -> None:
+    from accounts.models import StaffRole
+    from feedback.selectors_tickets import feedback_qs_for_staff
+    from feedback.services.tickets import feedback_create
+    from tests.factories import BranchFactory, StaffFactory
+
+    elsewhere = CustomerFactory(home_branch=BranchFactory())
+    feedback_create(customer=elsewhere, category="PRAISE", rating=5, text="好")
+    nobody = CustomerFactory(home_branch=None)
+    mine = feedback_create(customer=nobody, category="PRAISE", rating=5, text="好")
+    officer = StaffFactory(roles=[StaffRole.CUSTOMER_SERVICE], branch=BranchFactory())
+
+    assert list(feedback_qs_for_staff(officer).values_list("pk", flat=True)) == [mine.pk]
