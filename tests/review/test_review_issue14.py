@@ -443,3 +443,40 @@ def test_two_marketers_cannot_send_a_promotion_labelled_as_a_service_notice_to_c
     messages_dispatch_due()
 
     assert refused_marketing.pk not in delivered_to(promotion)
+
+
+@pytest.mark.parametrize(
+    "language",
+    [
+        "en",
+        pytest.param(
+            "zh-hans",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="[medium, not fixable here] locale/zh_Hans has 209 of feedback's 255 msgids missing (lead)",
+            ),
+        ),
+    ],
+)
+def test_refusals_speak_the_callers_language(language: str) -> None:
+    """The wallet's default language is Simplified Chinese; every feedback refusal came back in English."""
+    client = bearer_client(CustomerFactory())
+
+    exe = client.post(URL, {**_body(), "attachments": [upload(EXE)]}, format="multipart", HTTP_ACCEPT_LANGUAGE=language)
+    many = client.post(
+        URL,
+        {**_body(), "attachments": [upload(image_bytes()) for _ in range(4)]},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    closed = client.post(
+        "/api/v1/tickets/00000000-0000-4000-8000-000000000001/messages",
+        {"text": "hi"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    for response in (exe, many, closed):
+        message = response.json()["message"]
+        has_chinese = any("\u4e00" <= ch <= "\u9fff" for ch in message)
+        assert has_chinese == (language == "zh-hans"), message
