@@ -483,6 +483,8 @@ REST_FRAMEWORK = {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "otp": env_str("THROTTLE_OTP", "5/min"),
         "sensitive": env_str("THROTTLE_SENSITIVE", "30/min"),
+        # Feedback per customer and day: each may carry 1 MiB of screenshots kept on disk (docs/feedback.md).
+        "feedback": env_str("THROTTLE_FEEDBACK", "20/day"),
         "coupon_redeem": env_str("THROTTLE_COUPON_REDEEM", "10/min"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # unused: our throttles' get_ident is core.client_address

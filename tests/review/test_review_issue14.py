@@ -480,3 +480,19 @@ def test_refusals_speak_the_callers_language(language: str) -> None:
         message = response.json()["message"]
         has_chinese = any("\u4e00" <= ch <= "\u9fff" for ch in message)
         assert has_chinese == (language == "zh-hans"), message
+
+
+# --- rate limits ----------------------------------------------------------------------------------------
+def test_a_customer_cannot_fill_the_disk_with_screenshots(settings: Any) -> None:
+    """[medium] Sending feedback was limited by the shared ``sensitive`` scope only (30 a minute): at
+    up to 1 MiB of screenshots a request, one customer could store 1.8 GB an hour, 43 GB a day, with
+    no daily bound. Now also a daily scope ``feedback`` (THROTTLE_FEEDBACK, 20 a day by default)."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get("feedback", "")
+    client = bearer_client(CustomerFactory())
+
+    statuses = [client.post(URL, _body(), format="json").status_code for _ in range(21)]
+
+    assert rate.endswith("/day") and int(rate.split("/")[0]) <= 20
+    assert statuses[:20] == [201] * 20
+    assert statuses[20] == 429
+    assert Feedback.objects.count() == 20
