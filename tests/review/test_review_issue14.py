@@ -18,6 +18,7 @@ from feedback.models import Feedback, FeedbackAttachment, Ticket
 from tests.accounts.conftest import bearer_client
 from tests.factories import CustomerFactory
 from tests.feedback.factories_tickets import image_bytes, upload
+from tests.feedback.fixtures_messages import _messages_reference_data  # noqa: F401 - autouse: role groups
 
 pytestmark = pytest.mark.django_db
 
@@ -496,3 +497,29 @@ def test_a_customer_cannot_fill_the_disk_with_screenshots(settings: Any) -> None
     assert statuses[:20] == [201] * 20
     assert statuses[20] == 429
     assert Feedback.objects.count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_held_a_cancel_racing_the_dispatcher_either_stops_the_message_or_is_refused() -> None:
+    from feedback.models_messages import Message
+    from feedback.services.messages import message_cancel, messages_dispatch_due
+    from tests.feedback.fixtures_messages import customer, delivered_to, marketer, scheduled_message
+    from tests.payments.test_concurrency import run_threads
+
+    for _ in range(3):
+        customer()
+    message = scheduled_message(kind=Message.Kind.SECURITY)
+    canceller = marketer()
+
+    def work(i: int) -> str:
+        if i == 0:
+            return f"sent {len(messages_dispatch_due())}"
+        return message_cancel(message_id=message.pk, by=canceller, reason="wrong audience").status
+
+    outcomes = run_threads(2, work)
+
+    message.refresh_from_db()
+    if message.status == Message.Status.CANCELLED:
+        assert outcomes == {"sent 0": 1, "CANCELLED": 1} and delivered_to(message) == set()
+    else:
+        assert outcomes == {"sent 1": 1, "content_state_invalid": 1} and len(delivered_to(message)) == 3
