@@ -22,7 +22,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -235,23 +235,36 @@ def messages_dispatch_due(*, now: datetime | None = None, limit: int = 20) -> li
     its own transaction. Safe to run twice at once (see the module docstring). Returns the ids sent."""
     now = now or timezone.now()
     sent: list[int] = []
+    failed: list[int] = []
     for _i in range(limit):
-        with transaction.atomic(durable=True):
-            message = (
-                Message.objects.select_for_update(skip_locked=True)
-                .filter(status=Message.Status.SCHEDULED, send_at__lte=now)
-                .order_by("send_at", "id")
-                .first()
-            )
-            if message is None:
-                break
-            inserted = _fan_out(message, now)
-            message.status = Message.Status.SENT
-            message.sent_at = now
-            message.recipients_count = inserted
-            message.save(update_fields=["status", "sent_at", "recipients_count", "updated_at"])
-            audit_record(action="feedback.message.send", obj=message, changes={"recipients": inserted})
-        sent.append(message.pk)
+        pk: int | None = None
+        try:
+            with transaction.atomic(durable=True):
+                message = (
+                    Message.objects.select_for_update(skip_locked=True)
+                    .filter(status=Message.Status.SCHEDULED, send_at__lte=now)
+                    .exclude(pk__in=failed)
+                    .order_by("send_at", "id")
+                    .first()
+                )
+                if message is None:
+                    break
+                pk = message.pk
+                inserted = _fan_out(message, now)
+                message.status = Message.Status.SENT
+                message.sent_at = now
+                message.recipients_count = inserted
+                message.save(update_fields=["status", "sent_at", "recipients_count", "updated_at"])
+                audit_record(action="feedback.message.send", obj=message, changes={"recipients": inserted})
+        except (DatabaseError, DomainError):
+            if pk is None:
+                raise  # the database itself failed before any message was taken
+            # Rolled back and left SCHEDULED for the next tick; the oldest due message must not hold
+            # back the ones after it (a security notice among them) tick after tick.
+            logger.exception("message %s could not be sent; the next tick tries again", pk)
+            failed.append(pk)
+            continue
+        sent.append(pk)
     return sent
 
 

@@ -523,3 +523,34 @@ def test_held_a_cancel_racing_the_dispatcher_either_stops_the_message_or_is_refu
         assert outcomes == {"sent 0": 1, "CANCELLED": 1} and delivered_to(message) == set()
     else:
         assert outcomes == {"sent 1": 1, "content_state_invalid": 1} and len(delivered_to(message)) == 3
+
+
+def test_one_message_that_cannot_be_sent_does_not_hold_back_the_later_ones() -> None:
+    """[medium] The dispatcher takes the oldest due message first, every tick: any message whose
+    fan-out raises (here a segment document stored before its schema changed) rolled back and was
+    taken first again, so a security notice due after it never went out. Now the failing message
+    is logged, stays SCHEDULED for the next tick, and the others are sent."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback.models_messages import Message
+    from feedback.services.messages import messages_dispatch_due
+    from tests.feedback.fixtures_messages import customer, delivered_to, scheduled_message
+
+    someone = customer()
+    broken = scheduled_message()
+    Message.objects.filter(pk=broken.pk).update(
+        segment={"no_such_criterion": True}, send_at=timezone.now() - timedelta(minutes=5)
+    )
+    notice = scheduled_message(kind=Message.Kind.SECURITY)
+
+    try:
+        sent = messages_dispatch_due()
+    finally:
+        broken.refresh_from_db()
+        notice.refresh_from_db()
+
+    assert sent == [notice.pk]
+    assert broken.status == Message.Status.SCHEDULED
+    assert notice.status == Message.Status.SENT and someone.pk in delivered_to(notice)
