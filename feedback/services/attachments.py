@@ -91,10 +91,14 @@ def _jpeg_end(content: bytes) -> int | None:
             return None
         pos += int.from_bytes(content[pos : pos + 2], "big")
         if marker == 0xDA:  # a scan: its data runs to the next marker that is not a stuffed byte or a restart
-            while pos + 1 < size and not (
-                content[pos] == 0xFF and content[pos + 1] != 0x00 and not 0xD0 <= content[pos + 1] <= 0xD7
-            ):
-                pos += 1
+            while True:
+                pos = content.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= size:
+                    return None
+                following = content[pos + 1]
+                if following != 0x00 and not 0xD0 <= following <= 0xD7:
+                    break
+                pos += 2
     return None
 
 
