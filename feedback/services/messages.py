@@ -35,7 +35,7 @@ from core.errors import DomainError
 from feedback.errors_messages import ContentInvalid, ContentStateInvalid, SelfApprovalRefused
 from feedback.integrations_push import PushNotification, PushUnavailable, push_backend
 from feedback.models_messages import Article, Message, MessageDelivery
-from feedback.services.articles import require_perm, text_clean
+from feedback.services.articles import approver_ensure_independent_of_editors, require_perm, text_clean
 from promotions.rules import RulesInvalid, segment_parse
 from promotions.selectors_segments import segment_qs
 
@@ -169,6 +169,7 @@ def message_approve(*, message_id: int, by: User, request: HttpRequest | None = 
             raise ContentStateInvalid()
         if by.pk == message.created_by_id or by.pk in message.editor_ids:
             raise SelfApprovalRefused()
+        approver_ensure_independent_of_editors(editor_ids=[*message.editor_ids, message.created_by_id], approver=by)
         message.status = Message.Status.SCHEDULED
         message.approved_by = by
         message.approved_at = timezone.now()

@@ -554,3 +554,42 @@ def test_one_message_that_cannot_be_sent_does_not_hold_back_the_later_ones() -> 
     assert sent == [notice.pk]
     assert broken.status == Message.Status.SCHEDULED
     assert notice.status == Message.Status.SENT and someone.pk in delivered_to(notice)
+
+
+# --- separation of duties -----------------------------------------------------------------------------
+@pytest.mark.parametrize("what", ["article", "message"])
+def test_an_approver_the_author_promoted_recently_cannot_approve_their_content(what: str) -> None:
+    """[medium] ARCHITECTURE 6: "an approver may not be an account the maker created or promoted
+    recently". Campaigns, FX rates, adjustments, holds and freezes check it
+    (``approver_ensure_independent``); articles and messages only compared ids, so an author who had
+    just given a colleague the marketing role had their own security tip or message approved by them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import StaffRole
+    from accounts.services.staff import ApproverNotIndependent
+    from core.audit import audit_record
+    from feedback.models_messages import Article, Message
+    from feedback.services import articles, messages
+    from tests.factories import StaffFactory
+
+    author = StaffFactory(roles=[StaffRole.MARKETING], branch=None)
+    puppet = StaffFactory(roles=[StaffRole.MARKETING], branch=None)
+    audit_record(action="auth.user.roles", actor=author, obj=puppet, changes={"groups": [[], ["MARKETING"]]})
+    texts = {"title_zh": "勿泄露验证码", "title_en": "Never share a code", "body_zh": "正文", "body_en": "Body"}
+    if what == "article":
+        item = articles.article_create(by=author, data={**texts, "kind": "SECURITY_TIP", "slug": ""})
+        articles.article_submit(article_id=item.pk, by=author)
+        approve: Any = lambda: articles.article_approve(article_id=item.pk, by=puppet)  # noqa: E731
+    else:
+        data = {**texts, "kind": "SECURITY", "audience": "SEGMENT", "segment": {}, "send_at": timezone.now()}
+        item = messages.message_create(by=author, data={**data, "send_at": timezone.now() + timedelta(hours=1)})
+        messages.message_submit(message_id=item.pk, by=author)
+        approve = lambda: messages.message_approve(message_id=item.pk, by=puppet)  # noqa: E731
+
+    with pytest.raises(ApproverNotIndependent):
+        approve()
+
+    item.refresh_from_db()
+    assert item.status == (Article.Status.SUBMITTED if what == "article" else Message.Status.SUBMITTED)
