@@ -40,7 +40,7 @@ def require_perm(user: Any, perm: str) -> None:
         raise StaffPermissionRequired()
 
 
-def approver_ensure_independent_of_editors(*, editor_ids: list[int], approver: Any) -> None:
+def approver_ensure_independent_of_editors(*, editor_ids: list[int | None], approver: Any) -> None:
     """The accounts rule for every maker-checker (``approver_ensure_independent``) against each person
     who wrote or edited the content: not themselves, not someone they created or promoted recently
     (or who did so for them), no incompatible roles. Reads only; call it under the row lock."""
