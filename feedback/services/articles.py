@@ -46,7 +46,8 @@ def approver_ensure_independent_of_editors(*, editor_ids: list[int | None], appr
     (or who did so for them), no incompatible roles. Reads only; call it under the row lock."""
     from django.contrib.auth import get_user_model
 
-    for editor in get_user_model().objects.filter(pk__in=editor_ids).order_by("pk"):
+    ids = sorted({pk for pk in editor_ids if pk is not None})
+    for editor in get_user_model().objects.filter(pk__in=ids).order_by("pk"):
         approver_ensure_independent(maker=editor, checker=approver)
 
 
