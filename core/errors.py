@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from django import db
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.functional import Promise
@@ -147,6 +147,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):
         return Response(error_body("request_too_large", _("The request body is too large.")), status=413)
+    elif isinstance(exc, SuspiciousOperation):
+        # TooManyFieldsSent / TooManyFilesSent (DATA_UPLOAD_MAX_NUMBER_*) and the like, raised while
+        # DRF parses a form or multipart body: the client's fault, not a 500.
+        return Response(error_body("malformed_request", _("The request body could not be read.")), status=400)
 
     if isinstance(exc, (db.OperationalError, db.InterfaceError)):
         return database_unavailable_response(exc)

@@ -93,13 +93,25 @@ def ticket_qs_for_staff(user: Any) -> QuerySet[Ticket]:
     return qs if condition is None else qs.filter(condition)
 
 
+def _feedback_scope(user: Any, prefix: str) -> Q | None:
+    """Feedback of the customers of the staff member's branch tree, and the feedback behind the
+    tickets they work: a ticket stays in the queue it was opened in when its customer later moves
+    (or an app customer is attributed to a branch), and its officers keep seeing its screenshots."""
+    by_customer = _branch_scope(user, f"{prefix}customer__home_branch")
+    by_ticket = _branch_scope(user, f"{prefix}ticket__branch")
+    if by_customer is None or by_ticket is None:
+        return None
+    # ``ticket__branch__isnull`` alone also holds for feedback that opened no ticket at all.
+    return by_customer | (Q(**{f"{prefix}ticket__isnull": False}) & by_ticket)
+
+
 def feedback_qs_for_staff(user: Any) -> QuerySet[Feedback]:
     qs = Feedback.objects.select_related("customer", "transfer")
-    condition = _branch_scope(user, "customer__home_branch")
+    condition = _feedback_scope(user, "")
     return qs if condition is None else qs.filter(condition)
 
 
 def attachment_qs_for_staff(user: Any) -> QuerySet[FeedbackAttachment]:
     qs = FeedbackAttachment.objects.select_related("feedback")
-    condition = _branch_scope(user, "feedback__customer__home_branch")
+    condition = _feedback_scope(user, "feedback__")
     return qs if condition is None else qs.filter(condition)

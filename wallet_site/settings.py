@@ -483,6 +483,8 @@ REST_FRAMEWORK = {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "otp": env_str("THROTTLE_OTP", "5/min"),
         "sensitive": env_str("THROTTLE_SENSITIVE", "30/min"),
+        # Feedback per customer and day: each may carry 1 MiB of screenshots kept on disk (docs/feedback.md).
+        "feedback": env_str("THROTTLE_FEEDBACK", "20/day"),
         "coupon_redeem": env_str("THROTTLE_COUPON_REDEEM", "10/min"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # unused: our throttles' get_ident is core.client_address
@@ -739,7 +741,9 @@ FEEDBACK_PRIVATE_DIR = Path(env_str("FEEDBACK_PRIVATE_DIR") or BASE_DIR / ".data
 # Each screenshot at most this many bytes (the whole request is also capped by MAX_REQUEST_BYTES).
 FEEDBACK_ATTACHMENT_MAX_BYTES = env_int("FEEDBACK_ATTACHMENT_MAX_BYTES", 512 * 1024, minimum=1024)
 FEEDBACK_ATTACHMENTS_PER_FEEDBACK = env_int("FEEDBACK_ATTACHMENTS_PER_FEEDBACK", 3, minimum=0, maximum=10)
-FEEDBACK_ATTACHMENT_MAX_PIXELS = env_int("FEEDBACK_ATTACHMENT_MAX_PIXELS", 40_000_000, minimum=1)
+# Decompression-bomb guard: a few hundred KB of PNG can decode to hundreds of MB. 4096 x 4096 holds
+# any phone or desktop screenshot (a 5K screen is 14.7 million pixels) and decodes to at most 64 MB.
+FEEDBACK_ATTACHMENT_MAX_PIXELS = env_int("FEEDBACK_ATTACHMENT_MAX_PIXELS", 4096 * 4096, minimum=1)
 # Hours from a complaint to its SLA deadline, by ticket priority.
 FEEDBACK_TICKET_SLA_HOURS = {
     "URGENT": env_int("FEEDBACK_SLA_URGENT_HOURS", 4, minimum=1),

@@ -54,6 +54,13 @@ def _customer(request: Request) -> Customer:
     return user
 
 
+class FeedbackDailyThrottle(GuardedScopedRateThrottle):
+    """A second scope on sending feedback (``feedback``, per customer and day): each request may store
+    up to 1 MiB of screenshots, so the per-minute ``sensitive`` scope alone left the disk unbounded."""
+
+    scope_attr = "daily_throttle_scope"
+
+
 class _WriteThrottled(APIView):
     """POSTs are limited per customer (scope ``sensitive``); reads by the general user rate."""
 
@@ -125,6 +132,11 @@ class TicketSerializer(TicketSummarySerializer):
 
 class FeedbackListApi(_WriteThrottled):
     parser_classes = [MultiPartParser, BoundedJSONParser]
+    daily_throttle_scope = "feedback"
+
+    def get_throttles(self) -> list[Any]:
+        throttles = super().get_throttles()
+        return [*throttles, FeedbackDailyThrottle()] if self.request.method == "POST" else throttles
 
     @extend_schema_serializer(component_name="FeedbackCreateInput")
     class InputSerializer(serializers.Serializer):
@@ -164,7 +176,7 @@ class FeedbackListApi(_WriteThrottled):
             "card number), optionally `transaction_id` (one of my transactions) and, as `multipart/form-data`, "
             "up to 3 `attachments` (screenshots). A screenshot's type is read from its bytes: PNG, JPEG or "
             "WebP only (a renamed file of another type is refused), each at most 512 KiB by default and the "
-            "whole request at most 1 MiB. A COMPLAINT opens a ticket (`ticket_id`) for my home branch; its "
+            "whole request at most 1 MiB. At most 20 feedback a day by default (429 `throttled`). A COMPLAINT opens a ticket (`ticket_id`) for my home branch; its "
             "answers appear in `GET /api/v1/tickets/{id}`.\n\n"
             "Refusals (nothing is stored): 400 `invalid_request` (empty text, rating out of range...), 404 "
             "`transaction_not_found` (no such transaction of mine), 413 `attachment_too_large`, 415 "

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.services.staff import approver_ensure_independent
 from core.audit import audit_record
 from core.validators import contains_card_number
 from feedback.errors_messages import ContentInvalid, ContentStateInvalid, SelfApprovalRefused, StaffPermissionRequired
@@ -19,6 +20,7 @@ from feedback.models_messages import Article
 
 __all__ = [
     "ARTICLE_FIELDS",
+    "approver_ensure_independent_of_editors",
     "article_approve",
     "article_archive",
     "article_create",
@@ -36,6 +38,17 @@ def require_perm(user: Any, perm: str) -> None:
     """403 unless ``user`` is active staff holding ``perm`` (``feedback.<codename>``)."""
     if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False) and user.has_perm(perm)):
         raise StaffPermissionRequired()
+
+
+def approver_ensure_independent_of_editors(*, editor_ids: list[int | None], approver: Any) -> None:
+    """The accounts rule for every maker-checker (``approver_ensure_independent``) against each person
+    who wrote or edited the content: not themselves, not someone they created or promoted recently
+    (or who did so for them), no incompatible roles. Reads only; call it under the row lock."""
+    from django.contrib.auth import get_user_model
+
+    ids = sorted({pk for pk in editor_ids if pk is not None})
+    for editor in get_user_model().objects.filter(pk__in=ids).order_by("pk"):
+        approver_ensure_independent(maker=editor, checker=approver)
 
 
 def text_clean(data: dict[str, Any], limits: dict[str, int]) -> dict[str, str]:
@@ -143,6 +156,7 @@ def article_approve(*, article_id: int, by: User, request: HttpRequest | None = 
             raise ContentStateInvalid()
         if by.pk == article.author_id or by.pk in article.editor_ids:
             raise SelfApprovalRefused()
+        approver_ensure_independent_of_editors(editor_ids=[*article.editor_ids, article.author_id], approver=by)
         article.status = Article.Status.PUBLISHED
         article.approved_by = by
         article.published_at = timezone.now()

@@ -58,6 +58,61 @@ def _signature(head: bytes) -> str | None:
     return None
 
 
+def _png_end(content: bytes) -> int | None:
+    """Offset just past the IEND chunk (chunks: length, type, data, CRC)."""
+    pos = 8
+    while pos + 8 <= len(content):
+        length = int.from_bytes(content[pos : pos + 4], "big")
+        kind = content[pos + 4 : pos + 8]
+        pos += 12 + length
+        if kind == b"IEND":
+            return pos
+    return None
+
+
+def _jpeg_end(content: bytes) -> int | None:
+    """Offset just past the EOI marker: walks the segments and the entropy-coded scans (where only
+    ``FF 00`` and the restart markers ``FF D0-D7`` may appear)."""
+    pos, size = 2, len(content)
+    while pos < size:
+        if content[pos] != 0xFF:
+            return None
+        while pos < size and content[pos] == 0xFF:  # fill bytes
+            pos += 1
+        if pos >= size:
+            return None
+        marker = content[pos]
+        pos += 1
+        if marker == 0xD9:
+            return pos
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            continue
+        if pos + 2 > size:
+            return None
+        pos += int.from_bytes(content[pos : pos + 2], "big")
+        if marker == 0xDA:  # a scan: its data runs to the next marker that is not a stuffed byte or a restart
+            while True:
+                pos = content.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= size:
+                    return None
+                following = content[pos + 1]
+                if following != 0x00 and not 0xD0 <= following <= 0xD7:
+                    break
+                pos += 2
+    return None
+
+
+def _image_end(content: bytes, content_type: str) -> int | None:
+    """Where the image ends by its own structure; bytes after it (an HTML page, a ZIP or an executable
+    appended to a valid image: a polyglot) are refused. Decoders stop at the end and would accept them."""
+    if content_type == "image/png":
+        return _png_end(content)
+    if content_type == "image/jpeg":
+        return _jpeg_end(content)
+    riff_size = int.from_bytes(content[4:8], "little")  # WebP: the RIFF container's size
+    return riff_size + 8 + (riff_size & 1)
+
+
 def attachment_sniff(content: bytes) -> SniffedImage:
     """The image's real type, or ``AttachmentTypeNotAllowed`` / ``AttachmentTooLarge``."""
     limit = settings.FEEDBACK_ATTACHMENT_MAX_BYTES
@@ -67,6 +122,8 @@ def attachment_sniff(content: bytes) -> SniffedImage:
     if content_type is None:
         raise AttachmentTypeNotAllowed(details={"allowed": [t for t, _ in _SIGNATURES]})
     expected = dict(_SIGNATURES)[content_type]
+    if _image_end(content, content_type) != len(content):
+        raise AttachmentTypeNotAllowed(details={"allowed": [t for t, _ in _SIGNATURES]})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

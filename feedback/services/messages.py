@@ -21,7 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -34,7 +35,7 @@ from core.errors import DomainError
 from feedback.errors_messages import ContentInvalid, ContentStateInvalid, SelfApprovalRefused
 from feedback.integrations_push import PushNotification, PushUnavailable, push_backend
 from feedback.models_messages import Article, Message, MessageDelivery
-from feedback.services.articles import require_perm, text_clean
+from feedback.services.articles import approver_ensure_independent_of_editors, require_perm, text_clean
 from promotions.rules import RulesInvalid, segment_parse
 from promotions.selectors_segments import segment_qs
 
@@ -168,6 +169,7 @@ def message_approve(*, message_id: int, by: User, request: HttpRequest | None = 
             raise ContentStateInvalid()
         if by.pk == message.created_by_id or by.pk in message.editor_ids:
             raise SelfApprovalRefused()
+        approver_ensure_independent_of_editors(editor_ids=[*message.editor_ids, message.created_by_id], approver=by)
         message.status = Message.Status.SCHEDULED
         message.approved_by = by
         message.approved_at = timezone.now()
@@ -220,7 +222,10 @@ _FAN_OUT = (
 
 def _fan_out(message: Message, now: datetime) -> int:
     """One statement: every recipient's inbox row. Returns the rows inserted."""
-    sql, params = message_recipients_qs(message, now=now).order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = message_recipients_qs(message, now=now).order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return 0  # an audience that can match nobody (e.g. ``home_branch_id IN ()``): sent to nobody
     with connection.cursor() as cursor:
         cursor.execute(_FAN_OUT.format(recipients=sql), [message.pk, now, *params])
         return int(cursor.rowcount)
@@ -231,23 +236,36 @@ def messages_dispatch_due(*, now: datetime | None = None, limit: int = 20) -> li
     its own transaction. Safe to run twice at once (see the module docstring). Returns the ids sent."""
     now = now or timezone.now()
     sent: list[int] = []
+    failed: list[int] = []
     for _i in range(limit):
-        with transaction.atomic(durable=True):
-            message = (
-                Message.objects.select_for_update(skip_locked=True)
-                .filter(status=Message.Status.SCHEDULED, send_at__lte=now)
-                .order_by("send_at", "id")
-                .first()
-            )
-            if message is None:
-                break
-            inserted = _fan_out(message, now)
-            message.status = Message.Status.SENT
-            message.sent_at = now
-            message.recipients_count = inserted
-            message.save(update_fields=["status", "sent_at", "recipients_count", "updated_at"])
-            audit_record(action="feedback.message.send", obj=message, changes={"recipients": inserted})
-        sent.append(message.pk)
+        pk: int | None = None
+        try:
+            with transaction.atomic(durable=True):
+                message = (
+                    Message.objects.select_for_update(skip_locked=True)
+                    .filter(status=Message.Status.SCHEDULED, send_at__lte=now)
+                    .exclude(pk__in=failed)
+                    .order_by("send_at", "id")
+                    .first()
+                )
+                if message is None:
+                    break
+                pk = message.pk
+                inserted = _fan_out(message, now)
+                message.status = Message.Status.SENT
+                message.sent_at = now
+                message.recipients_count = inserted
+                message.save(update_fields=["status", "sent_at", "recipients_count", "updated_at"])
+                audit_record(action="feedback.message.send", obj=message, changes={"recipients": inserted})
+        except (DatabaseError, DomainError):
+            if pk is None:
+                raise  # the database itself failed before any message was taken
+            # Rolled back and left SCHEDULED for the next tick; the oldest due message must not hold
+            # back the ones after it (a security notice among them) tick after tick.
+            logger.exception("message %s could not be sent; the next tick tries again", pk)
+            failed.append(pk)
+            continue
+        sent.append(pk)
     return sent
 
 

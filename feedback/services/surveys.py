@@ -186,6 +186,14 @@ CSV_COLUMNS = (
 )
 
 
+def _csv_safe(value: Any) -> Any:
+    """No formula injection when the file is opened in a spreadsheet: no text cell starts with
+    = + - @ or a control character (comments come from customers, tags from keyword lists)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def survey_responses_csv(*, staff: Any, queryset: QuerySet[SurveyResponse], request: Any = None) -> str:
     """The responses (already scoped to the staff member) as CSV, without customer identifiers. The
     export itself is audited (who, how many rows, which filters)."""
@@ -196,11 +204,9 @@ def survey_responses_csv(*, staff: Any, queryset: QuerySet[SurveyResponse], requ
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        comment = r.comment
-        if comment[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            comment = "'" + comment  # no formula injection when the file is opened in a spreadsheet
         writer.writerow(
-            [
+            _csv_safe(cell)
+            for cell in [
                 r.created_at.isoformat(),
                 r.kind,
                 r.trigger,
@@ -210,7 +216,7 @@ def survey_responses_csv(*, staff: Any, queryset: QuerySet[SurveyResponse], requ
                 r.kyc_level,
                 r.age_band,
                 "|".join(r.tags),
-                comment,
+                r.comment,
             ]
         )
     audit_record(
