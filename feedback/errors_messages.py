@@ -32,6 +32,15 @@ class SelfApprovalRefused(DomainError):
     default_message = _("Someone who wrote or edited this cannot approve it: a second staff member must.")
 
 
+class NoticeApprovalRefused(DomainError):
+    code = "notice_approval_refused"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = _(
+        "A service or security notice reaches customers who refused marketing: it must be approved by "
+        "a risk officer who is not in marketing."
+    )
+
+
 class ContentInvalid(DomainError):
     code = "content_invalid"
     status_code = status.HTTP_400_BAD_REQUEST

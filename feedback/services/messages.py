@@ -28,11 +28,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Customer
-from accounts.selectors import customer_marketing_reachable_qs
+from accounts.models import Customer, StaffRole
+from accounts.selectors import customer_marketing_reachable_qs, staff_has_role
 from core.audit import audit_record
 from core.errors import DomainError
-from feedback.errors_messages import ContentInvalid, ContentStateInvalid, SelfApprovalRefused
+from feedback.errors_messages import ContentInvalid, ContentStateInvalid, NoticeApprovalRefused, SelfApprovalRefused
 from feedback.integrations_push import PushNotification, PushUnavailable, push_backend
 from feedback.models_messages import Article, Message, MessageDelivery
 from feedback.services.articles import approver_ensure_independent_of_editors, require_perm, text_clean
@@ -170,6 +170,8 @@ def message_approve(*, message_id: int, by: User, request: HttpRequest | None = 
         if by.pk == message.created_by_id or by.pk in message.editor_ids:
             raise SelfApprovalRefused()
         approver_ensure_independent_of_editors(editor_ids=[*message.editor_ids, message.created_by_id], approver=by)
+        if message.kind != Message.Kind.MARKETING and not _may_approve_notices(by):
+            raise NoticeApprovalRefused()
         message.status = Message.Status.SCHEDULED
         message.approved_by = by
         message.approved_at = timezone.now()
@@ -182,6 +184,13 @@ def message_approve(*, message_id: int, by: User, request: HttpRequest | None = 
             request=request,
         )
     return message
+
+
+def _may_approve_notices(user: User) -> bool:
+    """A SERVICE or SECURITY notice ignores marketing consent, so marketing must not be able to send
+    a promotion under that label: its approver is a risk officer (the bank's second line) who holds
+    no marketing role. Review of stop 20 (tests/review/test_review_issue14.py)."""
+    return staff_has_role(user, StaffRole.RISK_OFFICER) and not staff_has_role(user, StaffRole.MARKETING)
 
 
 def message_cancel(*, message_id: int, by: User, reason: str, request: HttpRequest | None = None) -> Message:

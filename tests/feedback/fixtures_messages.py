@@ -64,10 +64,14 @@ def token_client(who: Customer) -> APIClient:
 def scheduled_message(
     *, kind: str = Message.Kind.SERVICE, segment: dict[str, Any] | None = None, customers: list[Customer] | None = None
 ) -> Message:
-    """A message written by one marketer and approved by another, due now (through the services)."""
+    """A message written by a marketer and approved by a second person, due now (through the
+    services): another marketer for MARKETING, a risk officer for a notice that ignores consent."""
     from feedback.services.messages import message_approve, message_create, message_submit
 
-    maker, approver = marketer(), marketer()
+    maker = marketer()
+    approver = (
+        marketer() if kind == Message.Kind.MARKETING else StaffFactory(roles=[StaffRole.RISK_OFFICER], branch=None)
+    )
     data = {
         "kind": kind,
         "audience": Message.Audience.CUSTOMERS if customers is not None else Message.Audience.SEGMENT,

@@ -59,7 +59,7 @@ def test_message_pages_open_and_a_sent_message_shows_its_statistics() -> None:
     assert client.get("/admin/feedback/message/").status_code == 200
     page = client.get(f"/admin/feedback/message/{message.pk}/change/")
     assert page.status_code == 200
-    assert "delivered 2 · pushed 0 · read 0 (0.0%)" in page.content.decode()
+    assert "已投递 2 · 已推送 0 · 已读 0 (0.0%)" in page.content.decode()  # the staff admin speaks zh-hans
     assert Message.objects.get(pk=message.pk).recipients_count == 2
 
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Consent, Customer
+from accounts.models import Consent, Customer, StaffRole
 from core.models import AuditEvent
 from feedback.errors_messages import ContentInvalid, SelfApprovalRefused, StaffPermissionRequired
 from feedback.models_messages import Article, Message, MessageDelivery
@@ -202,7 +202,8 @@ def _draft(by: Any) -> Message:
 
 
 def test_nobody_approves_a_message_they_wrote_or_edited() -> None:
-    author, editor, approver = marketer(), marketer(), marketer()
+    author, editor = marketer(), marketer()
+    approver = StaffFactory(roles=[StaffRole.RISK_OFFICER], branch=None)  # a notice: outside marketing
     message = _draft(author)
     data = {f: getattr(message, f) for f in services.MESSAGE_FIELDS}
     services.message_update(message_id=message.pk, by=editor, data={**data, "title_en": "Planned maintenance"})
