@@ -16,7 +16,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.cache import cache
@@ -107,11 +107,14 @@ def otp_request(*, phone: str, purpose: str, ip: str | None = None) -> OtpSent:
     return OtpSent(int(OTP_TTL.total_seconds()), OTP_RESEND_SECONDS)
 
 
-def otp_request_step_up(*, customer: Customer, ip: str | None = None) -> OtpSent:
-    """A STEP_UP code to the customer's own phone (PIN reset without the old PIN, large payments)."""
+def otp_request_step_up(*, customer: Customer, ip: str | None = None, payment: Any = None) -> OtpSent:
+    """A STEP_UP code to the customer's own phone (PIN reset without the old PIN, large payments).
+    ``payment``: the ``Money`` of the payment the code confirms (a step-up challenge); the SMS then
+    names it, so the customer sees what they authorise (dynamic linking), not a bare code."""
     _rate_limit(customer.phone_index, ip)
     code = _challenge_create(index=customer.phone_index, purpose=OtpChallenge.Purpose.STEP_UP, ip=ip)
-    otp_sms_dispatch(phone=customer.phone, body=_code_body(code))
+    body = _code_body(code) if payment is None else _payment_code_body(code, payment)
+    otp_sms_dispatch(phone=customer.phone, body=body)
     return OtpSent(int(OTP_TTL.total_seconds()), OTP_RESEND_SECONDS)
 
 
@@ -133,6 +136,14 @@ def _code_body(code: str) -> str:
     return gettext(
         "[Tongbao] Your verification code is %(code)s, valid for %(minutes)d minutes. Never share it with anyone."
     ) % {"code": code, "minutes": minutes}
+
+
+def _payment_code_body(code: str, payment: Any) -> str:
+    minutes = int(OTP_TTL.total_seconds() // 60)
+    return gettext(
+        "[Tongbao] %(code)s is your code to confirm a payment of %(amount)s %(currency)s, valid for "
+        "%(minutes)d minutes. Never share it: Tongbao never asks for it by phone."
+    ) % {"code": code, "amount": payment.amount_str(), "currency": payment.currency, "minutes": minutes}
 
 
 def _already_registered_body() -> str:

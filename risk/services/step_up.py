@@ -122,7 +122,7 @@ def step_up_challenge_issue(
             expires_at=now + _ttl(),
         )
         try:
-            sent = otp_request_step_up(customer=customer, ip=ip)
+            sent = otp_request_step_up(customer=customer, ip=ip, payment=amount)
         except OtpRateLimited as exc:
             retry = int((exc.details or {}).get("retry_after_seconds", 60))
             return StepUpIssued(

@@ -1,0 +1,130 @@
+"""Outside review of stop 20 (issue 13 step-up in the payment path, issue 12 instant benefits,
+referral and lottery, issue 11 deferred writes), 2026-11-30.
+
+Each test is named for the behaviour that SHOULD hold. Findings were failing before their fix
+(same commit); the "held" tests passed as written. Severity in brackets.
+
+Findings (fixed):
+- [medium] test_the_step_up_sms_names_the_payment_it_confirms
+- [low] test_held_malformed_step_up_and_coupon_fields_are_400s_in_the_error_format[123|True]: DRF's
+  UUIDField takes a JSON integer as ``uuid.UUID(int=...)``: ``"step_up_challenge": true`` paid
+  (201) instead of a 400; fixed with ``core.fields.StrictUUIDField`` on ``step_up_challenge`` and
+  ``coupon``.
+Held:
+- test_held_a_memo_shaped_as_sql_rides_the_multi_statement_as_data
+- test_held_malformed_step_up_and_coupon_fields_are_400s_in_the_error_format
+- test_held_a_confirmed_challenge_pays_once_and_not_a_second_payment
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from accounts.models import Customer, CustomerToken
+from payments.models import Transfer
+from risk.models import StepUpChallenge
+from tests.accounts.conftest import _sms_outbox, last_code  # noqa: F401 - the SMS outbox fixture
+from tests.factories import PAYMENT_PIN
+from tests.payments.factories import customer_client, ledger_snapshot, wallet_fund
+
+RISK_PRECHECK = "risk.precheck.risk_precheck"
+STEP_UP_ISSUE = "risk.services.step_up_payment_issue"
+TRANSFERS = "/api/v1/transfers"
+
+
+@pytest.fixture
+def risk_on(settings: Any) -> None:
+    settings.PAYMENTS_RISK_PRECHECK = RISK_PRECHECK
+    settings.PAYMENTS_STEP_UP_ISSUE = STEP_UP_ISSUE
+
+
+def _pay(client: Any, to: Customer, key: str, amount: str = "2000.00", **extra: Any) -> Any:
+    body = {"to_phone": to.phone, "amount": amount, "currency": "CNY", "pin": PAYMENT_PIN, **extra}
+    return client.post(TRANSFERS, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+
+# --- step-up ----------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_the_step_up_sms_names_the_payment_it_confirms(
+    alice: Customer, bob: Customer, risk_on: None, _sms_outbox: list[Any]
+) -> None:
+    """[medium] The SMS of a payment's step-up was the generic "Your verification code is ...":
+    the same text as a PIN reset, a passkey registration or a phone change, and its code serves
+    all of them (purpose STEP_UP). The customer cannot see WHAT they confirm (dynamic linking: the
+    amount, and that it is a payment), so a code read out to a caller "to cancel a payment" or
+    asked for "to confirm your 10 yuan payment" authorises 2,000. The SMS must name the payment."""
+    wallet_fund(alice, "3000.00")
+    client = customer_client(alice)
+    response = _pay(client, bob, str(uuid.uuid4()))
+    assert response.status_code == 403 and response.json()["code"] == "step_up_required", response.json()
+    body = _sms_outbox[-1].body
+    assert "2,000.00" in body or "2000.00" in body, body
+
+
+@pytest.mark.django_db
+def test_held_a_confirmed_challenge_pays_once_and_not_a_second_payment(
+    alice: Customer, bob: Customer, risk_on: None, _sms_outbox: list[Any]
+) -> None:
+    wallet_fund(alice, "5000.00")
+    client = customer_client(alice)
+    key = str(uuid.uuid4())
+    challenge = _pay(client, bob, key).json()["details"]["challenge_id"]
+    confirmed = client.post(f"/api/v1/risk/challenges/{challenge}/confirm", {"otp_code": last_code()}, format="json")
+    assert confirmed.status_code == 200, confirmed.json()
+    assert _pay(client, bob, key, step_up_challenge=challenge).status_code == 201
+    # A second payment (another key, same body) with the used challenge: a fresh 403, nothing moves.
+    before = ledger_snapshot()
+    second = _pay(client, bob, str(uuid.uuid4()), step_up_challenge=challenge)
+    assert second.status_code in (201, 403), second.json()  # bob is a known payee now: no step-up needed
+    if second.status_code == 403:
+        assert ledger_snapshot() == before
+    # The same challenge for a bigger amount under the first key: refused as reused, nothing moves.
+    before = ledger_snapshot()
+    third = _pay(client, bob, key, amount="2500.00", step_up_challenge=challenge)
+    assert third.status_code == 422 and third.json()["code"] == "idempotency_key_reused", third.json()
+    assert ledger_snapshot() == before
+    assert StepUpChallenge.objects.get(public_id=challenge).used_at is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["x", 123, [], {"a": 1}, "0" * 5000, None, True])
+def test_held_malformed_step_up_and_coupon_fields_are_400s_in_the_error_format(
+    alice: Customer, bob: Customer, risk_on: None, value: Any
+) -> None:
+    wallet_fund(alice, "10.00")
+    client = customer_client(alice)
+    response = _pay(client, bob, str(uuid.uuid4()), amount="1.00", step_up_challenge=value)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid_request", response.json()
+    confirm = client.post(f"/api/v1/risk/challenges/{uuid.uuid4()}/confirm", {"otp_code": value}, format="json")
+    assert confirm.status_code in (400, 404), confirm.content
+    assert "code" in confirm.json()
+    qr = client.post(
+        "/api/v1/payments",
+        {"qr": "x", "amount": "1.00", "currency": "CNY", "pin": PAYMENT_PIN, "coupon": value},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert qr.status_code == 400, qr.content
+    assert "code" in qr.json()
+
+
+# --- deferred writes (issue 11) ---------------------------------------------------------------------
+@pytest.mark.django_db
+def test_held_a_memo_shaped_as_sql_rides_the_multi_statement_as_data(alice: Customer, bob: Customer) -> None:
+    wallet_fund(alice, "10.00")
+    client = customer_client(alice)
+    memo = "x'); UPDATE accounts_customer SET status = 'CLOSED'; -- \\' $$ %s %(a)s"
+    response = client.post(
+        TRANSFERS,
+        {"to_phone": bob.phone, "amount": "1.00", "currency": "CNY", "pin": PAYMENT_PIN, "memo": memo},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert response.status_code == 201, response.json()
+    assert Transfer.objects.get(public_id=response.json()["id"]).memo == memo
+    assert set(Customer.objects.values_list("status", flat=True)) == {"ACTIVE"}
+    assert CustomerToken.objects.get(customer=alice).last_used_at is not None
