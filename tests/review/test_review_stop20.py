@@ -6,6 +6,7 @@ Each test is named for the behaviour that SHOULD hold. Findings were failing bef
 
 Findings (fixed):
 - [medium] test_the_step_up_sms_names_the_payment_it_confirms
+- [medium] test_a_refunded_payment_keeps_no_lottery_entry (pay-then-refund lottery farming)
 - [low] test_held_malformed_step_up_and_coupon_fields_are_400s_in_the_error_format[123|True]: DRF's
   UUIDField takes a JSON integer as ``uuid.UUID(int=...)``: ``"step_up_challenge": true`` paid
   (201) instead of a 400; fixed with ``core.fields.StrictUUIDField`` on ``step_up_challenge`` and
@@ -128,3 +129,41 @@ def test_held_a_memo_shaped_as_sql_rides_the_multi_statement_as_data(alice: Cust
     assert Transfer.objects.get(public_id=response.json()["id"]).memo == memo
     assert set(Customer.objects.values_list("status", flat=True)) == {"ACTIVE"}
     assert CustomerToken.objects.get(customer=alice).last_used_at is not None
+
+
+# --- lottery (issue 12) -----------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_a_refunded_payment_keeps_no_lottery_entry() -> None:
+    """[medium] Pay-then-refund farming: every qualifying payment earns an entry, and a refund of
+    it took nothing back, so a customer with a lenient (or friendly) merchant collected any number
+    of free entries: pay 20, enter, get refunded, repeat. The cooling-off of referrals exists for
+    exactly this (docs/promotions.md); the lottery had no counterpart. A refund before the draw now
+    withdraws the payment's entry (outcome VOIDED), and the draw and its proof leave it out."""
+    from datetime import timedelta
+
+    from promotions.models import LotteryEntry
+    from promotions.services.lottery import lottery_draw_run, lottery_draw_verify
+    from tests.promotions.helpers import deliver, merchant, pay, refund
+    from tests.promotions.social import LOTTERY_CONSUMER, lottery_campaign, person
+
+    campaign = lottery_campaign()
+    shop = merchant()
+    farmer = person(funds="100.00")
+    kept = []
+    for _ in range(3):
+        payment, event = pay(farmer, shop, "20.00")
+        deliver(event, LOTTERY_CONSUMER)
+        kept.append(payment)
+    refunded, event = pay(farmer, shop, "20.00")
+    deliver(event, LOTTERY_CONSUMER)
+    deliver(refund(refunded, "20.00"), "promotions.lottery_on_refund")
+    deliver(refund(kept[0], "5.00"), "promotions.lottery_on_refund")  # a partial refund withdraws it too
+
+    live = LotteryEntry.objects.filter(campaign=campaign).exclude(outcome="VOIDED")
+    assert live.count() == 2
+    assert lottery_draw_run(campaign_id=campaign.pk, now=campaign.ends_at + timedelta(minutes=11)) is True
+    proof = lottery_draw_verify(campaign_id=campaign.pk)
+    assert proof.ok and proof.entries == 2, proof
+    assert set(LotteryEntry.objects.filter(campaign=campaign, outcome="VOIDED").values_list("rank", flat=True)) == {
+        None
+    }
