@@ -7,6 +7,7 @@ Each test is named for the behaviour that SHOULD hold. Findings were failing bef
 Findings (fixed):
 - [medium] test_the_step_up_sms_names_the_payment_it_confirms
 - [medium] test_a_refunded_payment_keeps_no_lottery_entry (pay-then-refund lottery farming)
+- [low] test_docs_api_walks_a_new_app_developer_through_a_coupon_payment
 - [low] test_held_malformed_step_up_and_coupon_fields_are_400s_in_the_error_format[123|True]: DRF's
   UUIDField takes a JSON integer as ``uuid.UUID(int=...)``: ``"step_up_challenge": true`` paid
   (201) instead of a 400; fixed with ``core.fields.StrictUUIDField`` on ``step_up_challenge`` and
@@ -167,3 +168,13 @@ def test_a_refunded_payment_keeps_no_lottery_entry() -> None:
     assert set(LotteryEntry.objects.filter(campaign=campaign, outcome="VOIDED").values_list("rank", flat=True)) == {
         None
     }
+
+
+def test_docs_api_walks_a_new_app_developer_through_a_coupon_payment() -> None:
+    """[low] docs/api.md (the app developer's walkthrough) said nothing of coupons or instant
+    discounts: no redeem, no ``coupon`` field, no ``paid``/``discount``/``benefits`` in the answer."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    for needle in ("promotions/coupons/redeem", '"coupon"', "coupon_not_applicable", "`paid`", "`benefits`"):
+        assert needle in text, needle
