@@ -25,12 +25,16 @@ from typing import Any
 
 import pytest
 
+from accounts import integrations
 from accounts.models import Customer, CustomerToken
+from core.errors import DomainError
+from core.money import Money
 from payments.models import Transfer
 from risk.models import StepUpChallenge
-from tests.accounts.conftest import _sms_outbox, last_code  # noqa: F401 - the SMS outbox fixture
+from tests.accounts.conftest import _sms_outbox, last_code  # noqa: F401 - autouse here: SMS to the outbox
 from tests.factories import PAYMENT_PIN
 from tests.payments.factories import customer_client, ledger_snapshot, wallet_fund
+from tests.promotions.conftest import _promotions_reference_data  # noqa: F401 - autouse: roles after a flush
 
 RISK_PRECHECK = "risk.precheck.risk_precheck"
 STEP_UP_ISSUE = "risk.services.step_up_payment_issue"
@@ -50,9 +54,7 @@ def _pay(client: Any, to: Customer, key: str, amount: str = "2000.00", **extra: 
 
 # --- step-up ----------------------------------------------------------------------------------------
 @pytest.mark.django_db
-def test_the_step_up_sms_names_the_payment_it_confirms(
-    alice: Customer, bob: Customer, risk_on: None, _sms_outbox: list[Any]
-) -> None:
+def test_the_step_up_sms_names_the_payment_it_confirms(alice: Customer, bob: Customer, risk_on: None) -> None:
     """[medium] The SMS of a payment's step-up was the generic "Your verification code is ...":
     the same text as a PIN reset, a passkey registration or a phone change, and its code serves
     all of them (purpose STEP_UP). The customer cannot see WHAT they confirm (dynamic linking: the
@@ -62,13 +64,13 @@ def test_the_step_up_sms_names_the_payment_it_confirms(
     client = customer_client(alice)
     response = _pay(client, bob, str(uuid.uuid4()))
     assert response.status_code == 403 and response.json()["code"] == "step_up_required", response.json()
-    body = _sms_outbox[-1].body
+    body = integrations.outbox[-1].body
     assert "2,000.00" in body or "2000.00" in body, body
 
 
 @pytest.mark.django_db
 def test_held_a_confirmed_challenge_pays_once_and_not_a_second_payment(
-    alice: Customer, bob: Customer, risk_on: None, _sms_outbox: list[Any]
+    alice: Customer, bob: Customer, risk_on: None
 ) -> None:
     wallet_fund(alice, "5000.00")
     client = customer_client(alice)
@@ -178,3 +180,59 @@ def test_docs_api_walks_a_new_app_developer_through_a_coupon_payment() -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
     for needle in ("promotions/coupons/redeem", '"coupon"', "coupon_not_applicable", "`paid`", "`benefits`"):
         assert needle in text, needle
+
+
+def _sms_gap_clear(customer: Customer) -> None:
+    """Let the next SMS go now (the one-a-minute gap of accounts.services.otp)."""
+    from django.core.cache import cache
+
+    cache.delete(f"acc:otp:gap:{customer.phone_index}")
+
+
+@pytest.mark.django_db
+def test_a_payment_step_up_code_confirms_only_its_own_payment(alice: Customer, bob: Customer, risk_on: None) -> None:
+    """[medium] The code of a payment's step-up was a plain STEP_UP code of the phone: the newest
+    one confirmed ANY challenge of the customer and also reset the payment PIN, registered a
+    passkey or changed the phone. So the code the customer read for payment A (SMS naming A)
+    confirmed payment B, and a code asked "for your PIN reset" confirmed a payment. Each payment's
+    code is now bound to its challenge and serves nothing else."""
+    from accounts.errors import OtpInvalid
+    from accounts.services.pin import customer_payment_pin_change
+    from risk.services import step_up_challenge_confirm, step_up_challenge_issue
+
+    wallet_fund(alice, "5000.00")
+    first = step_up_challenge_issue(customer=alice, fingerprint="fp-a", amount=Money(10_00, "CNY"))
+    code_a = last_code()
+    _sms_gap_clear(alice)
+    second = step_up_challenge_issue(customer=alice, fingerprint="fp-b", amount=Money(2_000_00, "CNY"))
+    assert second.sms_sent
+    code_b = last_code()
+
+    with pytest.raises(DomainError):  # A's code does not confirm B
+        step_up_challenge_confirm(customer=alice, challenge_id=second.challenge_id, otp_code=code_a)
+    with pytest.raises(OtpInvalid):  # nor does it change the payment PIN
+        customer_payment_pin_change(customer=alice, new_pin="135790", otp_code=code_a)
+
+    _sms_gap_clear(alice)
+    generic = customer_client(alice).post("/api/v1/me/otp", {}, format="json")
+    assert generic.status_code in (200, 201, 202), generic.content
+    with pytest.raises(DomainError):  # a generic STEP_UP code (PIN reset, passkey...) confirms no payment
+        step_up_challenge_confirm(customer=alice, challenge_id=second.challenge_id, otp_code=last_code())
+
+    assert step_up_challenge_confirm(customer=alice, challenge_id=second.challenge_id, otp_code=code_b).confirmed_at
+    assert step_up_challenge_confirm(customer=alice, challenge_id=first.challenge_id, otp_code=code_a).confirmed_at
+
+
+@pytest.mark.django_db
+def test_a_payment_repeated_after_the_sms_minute_resends_its_code(alice: Customer, risk_on: None) -> None:
+    """With codes bound to challenges, a challenge issued inside the SMS minute (``sms_sent``
+    false) gets its own code when the payment is sent again after ``resend_after_seconds``."""
+    from risk.services import step_up_challenge_confirm, step_up_challenge_issue
+
+    step_up_challenge_issue(customer=alice, fingerprint="fp-a", amount=Money(10_00, "CNY"))
+    other = step_up_challenge_issue(customer=alice, fingerprint="fp-b", amount=Money(20_00, "CNY"))
+    assert not other.sms_sent
+    _sms_gap_clear(alice)
+    again = step_up_challenge_issue(customer=alice, fingerprint="fp-b", amount=Money(20_00, "CNY"))
+    assert again.challenge_id == other.challenge_id and again.sms_sent
+    assert step_up_challenge_confirm(customer=alice, challenge_id=other.challenge_id, otp_code=last_code()).confirmed_at
