@@ -126,7 +126,7 @@ class PasskeyConfirmationSerializer(serializers.Serializer):
     ``POST /api/v1/me/passkeys/payment-options`` (asked for this amount, currency, payee and
     Idempotency-Key) and the authenticator's answer (``navigator.credentials.get``)."""
 
-    challenge_id = serializers.UUIDField()
+    challenge_id = StrictUUIDField()
     credential = serializers.DictField(help_text="The PublicKeyCredential as JSON (WebAuthn Level 3 toJSON)")
 
 

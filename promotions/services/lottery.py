@@ -124,7 +124,7 @@ def lottery_enter(occasion: Occasion) -> list[LotteryEntry]:
     consumer's transaction."""
     candidates = _candidates((LOTTERY,), occasion.at)
     facts = customer_facts(occasion.customer.pk) if candidates else None
-    if facts is None:
+    if facts is None or _payment_refunded(occasion.transfer_public_id):
         return []
     entries: list[LotteryEntry] = []
     for campaign in candidates:
@@ -155,6 +155,25 @@ def lottery_enter(occasion: Occasion) -> list[LotteryEntry]:
             entry = LotteryEntry.objects.get(campaign=campaign, source=occasion.source)
         entries.append(entry)
     return entries
+
+
+# The payment's record, FOR SHARE: a refund holds it FOR UPDATE until it commits (``refund_post``), so
+# an entry either sees the refund or is written before it (and the refund's consumer voids it).
+_REFUNDED_SQL = (
+    "SELECT r.refunded_minor FROM {table} r JOIN payments_transfer t ON t.id = r.transfer_id"
+    " WHERE t.public_id = %s FOR SHARE OF r"
+)
+
+
+def _payment_refunded(transfer_public_id: uuid.UUID) -> bool:
+    """Whether any of the payment was refunded (its entry would be withdrawn at once)."""
+    with connection.cursor() as cursor:
+        for table in ("payments_merchantpayment", "payments_billpayment"):
+            cursor.execute(_REFUNDED_SQL.format(table=table), [transfer_public_id])
+            row = cursor.fetchone()
+            if row is not None:
+                return bool(row[0])
+    return False
 
 
 def lottery_entries_void_on_refund(*, original: uuid.UUID) -> int:

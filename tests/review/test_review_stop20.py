@@ -6,7 +6,9 @@ Each test is named for the behaviour that SHOULD hold. Findings were failing bef
 
 Findings (fixed):
 - [medium] test_the_step_up_sms_names_the_payment_it_confirms
-- [medium] test_a_refunded_payment_keeps_no_lottery_entry (pay-then-refund lottery farming)
+- [medium] test_a_refunded_payment_keeps_no_lottery_entry (pay-then-refund lottery farming), and
+  test_a_refund_consumed_before_the_payment_event_leaves_no_lottery_entry (consumer order)
+- [medium] test_a_payment_step_up_code_confirms_only_its_own_payment (+ ..._resends_its_code)
 - [low] test_docs_api_walks_a_new_app_developer_through_a_coupon_payment
 - [low] test_held_malformed_step_up_and_coupon_fields_are_400s_in_the_error_format[123|True]: DRF's
   UUIDField takes a JSON integer as ``uuid.UUID(int=...)``: ``"step_up_challenge": true`` paid
@@ -236,3 +238,18 @@ def test_a_payment_repeated_after_the_sms_minute_resends_its_code(alice: Custome
     again = step_up_challenge_issue(customer=alice, fingerprint="fp-b", amount=Money(20_00, "CNY"))
     assert again.challenge_id == other.challenge_id and again.sms_sent
     assert step_up_challenge_confirm(customer=alice, challenge_id=other.challenge_id, otp_code=last_code()).confirmed_at
+
+
+@pytest.mark.django_db
+def test_a_refund_consumed_before_the_payment_event_leaves_no_lottery_entry() -> None:
+    """The two consumers run in any order: a payment whose refund was consumed first enters nothing."""
+    from promotions.models import LotteryEntry
+    from tests.promotions.helpers import deliver, merchant, pay, refund
+    from tests.promotions.social import LOTTERY_CONSUMER, lottery_campaign, person
+
+    campaign = lottery_campaign()
+    payment, paid_event = pay(person(funds="100.00"), merchant(), "20.00")
+    deliver(refund(payment, "20.00"), "promotions.lottery_on_refund")
+    deliver(paid_event, LOTTERY_CONSUMER)
+
+    assert not LotteryEntry.objects.filter(campaign=campaign).exclude(outcome="VOIDED").exists()
