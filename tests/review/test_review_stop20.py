@@ -18,6 +18,7 @@ Held:
 - test_held_a_memo_shaped_as_sql_rides_the_multi_statement_as_data
 - test_held_malformed_step_up_and_coupon_fields_are_400s_in_the_error_format
 - test_held_a_confirmed_challenge_pays_once_and_not_a_second_payment
+- test_held_a_flash_quota_and_one_persons_two_accounts_hold_under_concurrency
 """
 
 from __future__ import annotations
@@ -253,3 +254,45 @@ def test_a_refund_consumed_before_the_payment_event_leaves_no_lottery_entry() ->
     deliver(paid_event, LOTTERY_CONSUMER)
 
     assert not LotteryEntry.objects.filter(campaign=campaign).exclude(outcome="VOIDED").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_held_a_flash_quota_and_one_persons_two_accounts_hold_under_concurrency(settings: Any) -> None:
+    """Global limit 3 raced by 10 payments of 8 customers: exactly 3 discounts; first-order at most
+    once per customer (one of them pays three times at once). Budgets never negative, the ledger
+    verifies. (Two live accounts of one identity cannot exist: ``national_id_index`` is unique.)"""
+    from collections import Counter
+
+    from core.money import Money as M
+    from payments.ledger.verify import ledger_verify
+    from payments.services.merchant_payments import merchant_payment_create, merchant_static_qr
+    from promotions.models import InstantBenefit
+    from promotions.selectors_instant import quote_cache_clear
+    from tests.payments.test_concurrency import run_threads
+    from tests.promotions.factories import campaign_running
+    from tests.promotions.helpers import ledger_accounts_never_negative, merchant, shopper
+
+    settings.PAYMENTS_PROMOTIONS_QUOTE = "promotions.selectors_instant.promotions_quote"
+    quote_cache_clear()
+    flash = campaign_running(
+        kind="LIMITED_TIME", benefit={"discount": "5.00"}, global_limit=3, stacking_group="A", conditions={}
+    )
+    first = campaign_running(
+        kind="FIRST_ORDER", benefit={"discount": "8.00"}, stacking_group="B", conditions={}, per_person_limit=1
+    )
+    shop = merchant()
+    crowd = [shopper("100.00", national_id_index=f"crowd-{i}-{uuid.uuid4().hex[:8]}") for i in range(8)]
+
+    def pay(i: int) -> str:
+        customer = crowd[i] if i < 8 else crowd[0]
+        payment = merchant_payment_create(
+            customer=customer, qr=merchant_static_qr(shop), amount=M.parse("30.00", "CNY")
+        )
+        return str(payment.discount_minor)
+
+    run_threads(10, pay)
+
+    assert InstantBenefit.objects.filter(campaign=flash).count() == 3
+    per_customer = Counter(InstantBenefit.objects.filter(campaign=first).values_list("customer_id", flat=True))
+    assert per_customer and max(per_customer.values()) == 1
+    assert ledger_accounts_never_negative() and ledger_verify().ok
