@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from core.timestamps import API_TIMESTAMP_EXAMPLE, api_datetime
 
-__all__ = ["ApiDateTimeField", "StrictCharField"]
+__all__ = ["ApiDateTimeField", "StrictCharField", "StrictUUIDField"]
 
 
 class StrictCharField(serializers.CharField):
@@ -25,6 +25,16 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID as a JSON string only: DRF's field also takes a JSON integer (``uuid.UUID(int=...)``),
+    so ``true`` or ``123`` became ``00000000-...-0001`` instead of a 400."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
         return super().to_internal_value(data)
 
 

@@ -18,7 +18,12 @@ from promotions.services.clawbacks import clawbacks_for_refund
 from promotions.services.coupons import coupon_batch_generate as coupon_batch_generate_run
 from promotions.services.coupons import coupons_expire_due
 from promotions.services.lifecycle import campaigns_tick as campaigns_tick_run
-from promotions.services.lottery import lottery_draw_run, lottery_enter, lottery_prizes_pay
+from promotions.services.lottery import (
+    lottery_draw_run,
+    lottery_enter,
+    lottery_entries_void_on_refund,
+    lottery_prizes_pay,
+)
 from promotions.services.lottery import lottery_tick as lottery_tick_run
 from promotions.services.payouts import points_expire_due, rewards_release_due
 from promotions.services.referrals import referral_attach, referral_qualify, referral_rewards_void_on_refund
@@ -132,6 +137,12 @@ def lottery_on_payment(event: OutboxEvent) -> None:
     occasion = occasion_from_payment(event)
     if occasion is not None:
         lottery_enter(occasion)
+
+
+@event_consumer(TOPIC_REFUND_COMPLETED, "promotions.lottery_on_refund")
+def lottery_on_refund(event: OutboxEvent) -> None:
+    """A refund (any part) of a payment before the draw withdraws its lottery entries."""
+    lottery_entries_void_on_refund(original=uuid.UUID(event.payload["original_transfer"]))
 
 
 @shared_task(name="promotions.lottery_tick", ignore_result=True, soft_time_limit=110, time_limit=150)

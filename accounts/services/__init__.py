@@ -15,7 +15,14 @@ from accounts.services.auth import (
     password_validate,
 )
 from accounts.services.kyc import KycSubmitted, customer_kyc_review_pending, customer_kyc_submit
-from accounts.services.otp import customer_step_up_check, otp_consume, otp_request, otp_request_step_up
+from accounts.services.otp import (
+    customer_payment_otp_check,
+    customer_step_up_check,
+    otp_consume,
+    otp_request,
+    otp_request_payment,
+    otp_request_step_up,
+)
 from accounts.services.passkey_payments import (
     PasskeyPaymentFactor,
     passkey_may_replace_pin,
@@ -82,6 +89,7 @@ __all__ = [
     "customer_logout",
     "customer_password_change",
     "customer_password_reset",
+    "customer_payment_otp_check",
     "customer_payment_pin_change",
     "customer_payment_pin_set",
     "customer_payment_pin_verify",
@@ -95,6 +103,7 @@ __all__ = [
     "kyc_tier_update",
     "otp_consume",
     "otp_request",
+    "otp_request_payment",
     "otp_request_step_up",
     "passkey_login",
     "passkey_login_begin",

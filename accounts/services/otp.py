@@ -16,7 +16,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.cache import cache
@@ -108,11 +108,35 @@ def otp_request(*, phone: str, purpose: str, ip: str | None = None) -> OtpSent:
 
 
 def otp_request_step_up(*, customer: Customer, ip: str | None = None) -> OtpSent:
-    """A STEP_UP code to the customer's own phone (PIN reset without the old PIN, large payments)."""
+    """A STEP_UP code to the customer's own phone (PIN reset without the old PIN, a passkey, a new
+    phone). A payment's step-up has its own code, bound to its challenge (``otp_request_payment``)."""
     _rate_limit(customer.phone_index, ip)
     code = _challenge_create(index=customer.phone_index, purpose=OtpChallenge.Purpose.STEP_UP, ip=ip)
     otp_sms_dispatch(phone=customer.phone, body=_code_body(code))
     return OtpSent(int(OTP_TTL.total_seconds()), OTP_RESEND_SECONDS)
+
+
+def payment_otp_index(customer: Customer, binding: str) -> str:
+    """The index under which a payment's code is stored: the phone's, keyed with what it confirms
+    (a step-up challenge's public id). No other flow looks a code up there, so the code confirms
+    that one payment and nothing else (no other payment, no PIN reset, no passkey)."""
+    return hashlib.sha256(f"{customer.phone_index}\x00payment\x00{binding}".encode()).hexdigest()
+
+
+def otp_request_payment(*, customer: Customer, binding: str, payment: Any, ip: str | None = None) -> OtpSent:
+    """A code that confirms one payment (``binding``: its challenge's public id), sent to the
+    customer's phone with the payment's amount in the SMS, so they see what they authorise
+    (dynamic linking). Rate-limited with every other code of the phone (``OtpRateLimited``)."""
+    _rate_limit(customer.phone_index, ip)
+    code = _challenge_create(index=payment_otp_index(customer, binding), purpose=OtpChallenge.Purpose.STEP_UP, ip=ip)
+    otp_sms_dispatch(phone=customer.phone, body=_payment_code_body(code, payment))
+    return OtpSent(int(OTP_TTL.total_seconds()), OTP_RESEND_SECONDS)
+
+
+def customer_payment_otp_check(*, customer: Customer, binding: str, code: object) -> OtpChallenge:
+    """Check the code of the payment ``binding`` names (``otp_request_payment``); consume it with
+    ``otp_consume``. Same attempt accounting as every code (``otp_check``)."""
+    return otp_check(index=payment_otp_index(customer, binding), purpose=OtpChallenge.Purpose.STEP_UP, code=code)
 
 
 def _challenge_create(*, index: str, purpose: str, ip: str | None) -> str:
@@ -133,6 +157,14 @@ def _code_body(code: str) -> str:
     return gettext(
         "[Tongbao] Your verification code is %(code)s, valid for %(minutes)d minutes. Never share it with anyone."
     ) % {"code": code, "minutes": minutes}
+
+
+def _payment_code_body(code: str, payment: Any) -> str:
+    minutes = int(OTP_TTL.total_seconds() // 60)
+    return gettext(
+        "[Tongbao] %(code)s is your code to confirm a payment of %(amount)s %(currency)s, valid for "
+        "%(minutes)d minutes. Never share it: Tongbao never asks for it by phone."
+    ) % {"code": code, "amount": payment.amount_str(), "currency": payment.currency, "minutes": minutes}
 
 
 def _already_registered_body() -> str:

@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 from accounts.services import customer_payment_pin_verify, passkey_payment_verify, payment_pin_candidate
 from accounts.services.pin import PIN_LOCK_DURATION, PIN_MAX_ATTEMPTS
 from core.audit import client_ip
-from core.fields import StrictCharField
+from core.fields import StrictCharField, StrictUUIDField
 from core.money import Money, MoneyError
 from core.money_messages import money_error_message
 from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount, StepUpRequired
@@ -126,7 +126,7 @@ class PasskeyConfirmationSerializer(serializers.Serializer):
     ``POST /api/v1/me/passkeys/payment-options`` (asked for this amount, currency, payee and
     Idempotency-Key) and the authenticator's answer (``navigator.credentials.get``)."""
 
-    challenge_id = serializers.UUIDField()
+    challenge_id = StrictUUIDField()
     credential = serializers.DictField(help_text="The PublicKeyCredential as JSON (WebAuthn Level 3 toJSON)")
 
 
@@ -140,7 +140,7 @@ class ConfirmedMoneyInput(serializers.Serializer):
         required=False,
         help_text="Instead of the PIN where your account level allows it (else together with it)",
     )
-    step_up_challenge = serializers.UUIDField(
+    step_up_challenge = StrictUUIDField(
         required=False,
         help_text=(
             "After 403 `step_up_required`: its `details.challenge_id`, once confirmed with the SMS code "

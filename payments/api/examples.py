@@ -46,10 +46,10 @@ STEP_UP = (
     "\n\n**Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed "
     "in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`; nothing moves and nothing is stored under the key. "
     "`details`: `reason_code`, `challenge_id`, `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code "
-    "goes to the customer's phone. Confirm it with `POST /api/v1/risk/challenges/{challenge_id}/confirm`, then "
+    "naming the amount goes to the customer's phone (it confirms this payment only). Confirm it with `POST /api/v1/risk/challenges/{challenge_id}/confirm`, then "
     "send the same request again (same Idempotency-Key, same body) with `step_up_challenge`: used once, by this "
     "customer, for this payment and amount, before `expires_at`. Sent again before it is confirmed, the request "
-    "gets the same challenge (no second SMS). A challenge for another payment or amount, expired or used: 403 "
+    "gets the same challenge (its code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount, expired or used: 403 "
     "`step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new challenge. A passkey that "
     "confirms the payment satisfies the step-up."
 )

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_docs import api_operation
-from core.fields import ApiDateTimeField, StrictCharField
+from core.fields import ApiDateTimeField, StrictCharField, StrictUUIDField
 from core.money import Money
 from core.timestamps import api_datetime
 from payments.api import error_codes as _error_codes  # noqa: F401 - documented codes
@@ -132,7 +132,7 @@ class MerchantPaymentCreateApi(IdempotentMoneyApi):
         qr = StrictCharField(max_length=1024, trim_whitespace=True)
         amount = MoneyAmountField(required=False)
         currency = StrictCharField(max_length=8, required=False)
-        coupon = serializers.UUIDField(
+        coupon = StrictUUIDField(
             required=False, help_text="One of my coupons (`GET promotions/coupons` id) to apply to this payment"
         )
 

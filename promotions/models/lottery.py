@@ -62,6 +62,7 @@ class LotteryEntry(models.Model):
         PENDING = "PENDING", _("Waiting for the draw")
         WON = "WON", _("Won a prize")
         NO_PRIZE = "NO_PRIZE", _("No prize")
+        VOIDED = "VOIDED", _("Withdrawn: the payment was refunded")
 
     campaign = models.ForeignKey(
         "promotions.Campaign", on_delete=models.PROTECT, related_name="lottery_entries", verbose_name=_("campaign")

@@ -39,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -63,6 +64,7 @@ __all__ = [
     "lottery_draw_run",
     "lottery_draw_verify",
     "lottery_enter",
+    "lottery_entries_void_on_refund",
     "lottery_prizes_pay",
     "lottery_tick",
 ]
@@ -122,7 +124,7 @@ def lottery_enter(occasion: Occasion) -> list[LotteryEntry]:
     consumer's transaction."""
     candidates = _candidates((LOTTERY,), occasion.at)
     facts = customer_facts(occasion.customer.pk) if candidates else None
-    if facts is None:
+    if facts is None or _payment_refunded(occasion.transfer_public_id):
         return []
     entries: list[LotteryEntry] = []
     for campaign in candidates:
@@ -155,6 +157,45 @@ def lottery_enter(occasion: Occasion) -> list[LotteryEntry]:
     return entries
 
 
+# The payment's record, FOR SHARE: a refund holds it FOR UPDATE until it commits (``refund_post``), so
+# an entry either sees the refund or is written before it (and the refund's consumer voids it).
+_REFUNDED_SQL = (
+    "SELECT r.refunded_minor FROM {table} r JOIN payments_transfer t ON t.id = r.transfer_id"
+    " WHERE t.public_id = %s FOR SHARE OF r"
+)
+
+
+def _payment_refunded(transfer_public_id: uuid.UUID) -> bool:
+    """Whether any of the payment was refunded (its entry would be withdrawn at once)."""
+    with connection.cursor() as cursor:
+        for table in ("payments_merchantpayment", "payments_billpayment"):
+            cursor.execute(_REFUNDED_SQL.format(table=table), [transfer_public_id])
+            row = cursor.fetchone()
+            if row is not None:
+                return bool(row[0])
+    return False
+
+
+def lottery_entries_void_on_refund(*, original: uuid.UUID) -> int:
+    """A refund (any part) of a payment before its lottery's draw withdraws the payment's entries
+    (outcome VOIDED: the draw and its proof leave them out), so paying and getting refunded earns
+    no entry. After the draw nothing changes (the draw is final, as a referral after its release).
+    Takes each draw row ``FOR SHARE`` like an entry: a draw in progress is waited for. Call inside
+    the consumer's transaction; returns the entries withdrawn (0 on a redelivery)."""
+    voided = 0
+    entries = LotteryEntry.objects.filter(source=f"payment:{original}", outcome=LotteryEntry.Outcome.PENDING)
+    for entry_id, campaign_id in entries.values_list("pk", "campaign_id"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT status FROM promotions_lotterydraw WHERE campaign_id = %s FOR SHARE", [campaign_id])
+            row = cursor.fetchone()
+        if row is not None and row[0] != LotteryDraw.Status.OPEN:
+            continue
+        voided += LotteryEntry.objects.filter(pk=entry_id, outcome=LotteryEntry.Outcome.PENDING).update(
+            outcome=LotteryEntry.Outcome.VOIDED
+        )
+    return voided
+
+
 # --- the draw ---------------------------------------------------------------------------------------
 def _draw_due(campaign: Campaign, benefit: LotteryBenefit, now: datetime) -> bool:
     if campaign.ends_at is None or campaign.status not in (Campaign.Status.ACTIVE, Campaign.Status.ENDED):
@@ -175,7 +216,12 @@ def lottery_draw_run(*, campaign_id: int, now: datetime | None = None) -> bool:
         assert isinstance(benefit, LotteryBenefit)
         if not _draw_due(campaign, benefit, now):
             return False
-        entries = {e.ticket: e for e in LotteryEntry.objects.select_for_update().filter(campaign=campaign)}
+        entries = {
+            e.ticket: e
+            for e in LotteryEntry.objects.select_for_update()
+            .filter(campaign=campaign)
+            .exclude(outcome=LotteryEntry.Outcome.VOIDED)
+        }
         seed = draw.seed_secret
         outcome = draw_compute(seed_hex=seed, tickets=list(entries), prizes=benefit.expanded())
         for rank, ticket, score, prize in outcome.ranked:
@@ -299,7 +345,11 @@ def lottery_draw_verify(*, campaign_id: int, by: object = None, request: object 
         return DrawVerification(ok=False, problems=["not drawn yet"], entries=0, winners=[])
     if _sha256(draw.seed_revealed) != draw.seed_commitment:
         problems.append("the revealed seed does not match its commitment")
-    entries = list(LotteryEntry.objects.filter(campaign_id=campaign_id).values_list("ticket", "rank", "prize_minor"))
+    entries = list(
+        LotteryEntry.objects.filter(campaign_id=campaign_id)
+        .exclude(outcome=LotteryEntry.Outcome.VOIDED)
+        .values_list("ticket", "rank", "prize_minor")
+    )
     prizes: list[int] = []
     for row in sorted(
         draw.prize_table, key=lambda p: -Money.parse(p["amount"]["amount"], p["amount"]["currency"]).minor

@@ -1,5 +1,5 @@
 """Step-up for one payment: issue (an SMS OTP through accounts), confirm (attempts taken before the
-compare, by accounts' ``customer_step_up_check``), consume (once, inside the payment's money step).
+compare, by accounts' ``customer_payment_otp_check``), consume (once, inside the payment's money step).
 
 Flow (README "Step-up"): the payment's pre-check answers ``requires_step_up`` → the payment calls
 ``step_up_challenge_issue`` and answers 403 ``step_up_required`` with ``details.challenge_id`` →
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.errors import OtpRateLimited
 from accounts.models import Customer
-from accounts.services import customer_step_up_check, otp_consume, otp_request_step_up
+from accounts.services import customer_payment_otp_check, otp_consume, otp_request_payment
 from core.money import Money
 from core.timestamps import api_datetime
 from payments.step_up import payment_fingerprint
@@ -89,10 +89,12 @@ def step_up_challenge_issue(
     """A challenge for this payment and an SMS code to the customer's phone. Call OUTSIDE the
     payment's transaction (it commits its own; the SMS leaves after commit).
 
-    A live, unconfirmed challenge for the same customer, fingerprint and amount is returned as is
-    (a repeated payment does not send a second code). When the SMS rate limit refuses a new code
-    (one a minute), the challenge is still issued: the code sent less than a minute ago (or one
-    from ``POST /api/v1/me/otp`` after ``resend_after_seconds``) confirms it."""
+    Each challenge has its own code (``accounts.services.otp_request_payment``, bound to the
+    challenge's public id; the SMS names the amount): it confirms this payment and nothing else.
+    A live, unconfirmed challenge for the same customer, fingerprint and amount is returned as is;
+    a repeated payment sends its code again once the SMS minute has passed (``sms_sent``). When the
+    SMS rate limit refuses the code (one a minute), the challenge is still issued with
+    ``sms_sent`` false: the client sends the payment again after ``resend_after_seconds``."""
     if not fingerprint or len(fingerprint) > 128:
         raise ValueError("fingerprint: 1 to 128 characters")
     now = timezone.now()
@@ -111,8 +113,17 @@ def step_up_challenge_issue(
             .order_by("-created_at")
             .first()
         )
-        if existing is not None:
-            return StepUpIssued(str(existing.public_id), existing.expires_at, sms_sent=False)
+        if existing is not None:  # its code again once the SMS minute has passed (a lost SMS, a code
+            try:  # never sent because the challenge was issued inside the minute)
+                sent = otp_request_payment(customer=customer, binding=str(existing.public_id), payment=amount, ip=ip)
+            except OtpRateLimited:
+                return StepUpIssued(str(existing.public_id), existing.expires_at, sms_sent=False)
+            return StepUpIssued(
+                str(existing.public_id),
+                existing.expires_at,
+                sms_sent=True,
+                resend_after_seconds=sent.resend_after_seconds,
+            )
         challenge = StepUpChallenge.objects.create(
             customer=customer,
             fingerprint=fingerprint,
@@ -122,7 +133,7 @@ def step_up_challenge_issue(
             expires_at=now + _ttl(),
         )
         try:
-            sent = otp_request_step_up(customer=customer, ip=ip)
+            sent = otp_request_payment(customer=customer, binding=str(challenge.public_id), payment=amount, ip=ip)
         except OtpRateLimited as exc:
             retry = int((exc.details or {}).get("retry_after_seconds", 60))
             return StepUpIssued(
@@ -137,7 +148,8 @@ def step_up_challenge_confirm(*, customer: Customer, challenge_id: Any, otp_code
     """Confirm the customer's challenge with the STEP_UP code sent to their phone.
 
     Call outside any transaction: the attempt is taken atomically before the code is compared
-    (``accounts.services.customer_step_up_check``: of N parallel guesses at most 5 are compared),
+    (``accounts.services.customer_payment_otp_check``, the code bound to this challenge: of N parallel
+    guesses at most 5 are compared),
     then the code is consumed and the challenge confirmed in one transaction (a conditional
     ``UPDATE``: a used or expired challenge is not confirmed). Confirming twice answers the same.
     Raises ``ChallengeNotFound`` (404, also another customer's), ``ChallengeUsed`` /
@@ -149,7 +161,7 @@ def step_up_challenge_confirm(*, customer: Customer, challenge_id: Any, otp_code
         return challenge
     if challenge.expires_at <= timezone.now():
         raise ChallengeExpired()
-    otp = customer_step_up_check(customer=customer, code=otp_code)
+    otp = customer_payment_otp_check(customer=customer, binding=str(challenge.public_id), code=otp_code)
     with transaction.atomic(durable=True):
         now = timezone.now()
         updated = StepUpChallenge.objects.filter(

@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Customer, OtpChallenge
+from accounts.services.otp import payment_otp_index
 from core.errors import DomainError
 from core.money import Money
 from risk.models import CustomerRiskProfile, StepUpChallenge
@@ -133,7 +134,8 @@ def test_parallel_guesses_compare_at_most_five_codes() -> None:
 
     # The 5th wrong code is compared and answers "too many"; the 7 others are refused uncompared.
     assert outcomes == Counter({"otp_invalid": 4, "otp_too_many_attempts": 8}), outcomes
-    assert OtpChallenge.objects.get(phone_index=customer.phone_index).attempts == 5
+    code_index = payment_otp_index(customer, issued.challenge_id)  # the code is bound to its challenge
+    assert OtpChallenge.objects.get(phone_index=code_index).attempts == 5
     with pytest.raises(DomainError) as late:
         step_up_challenge_confirm(customer=customer, challenge_id=issued.challenge_id, otp_code=right)
     assert late.value.code == "otp_too_many_attempts"
