@@ -1,6 +1,10 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .account_number_format import AccountNumberFormat
+from .article import Article
+from .article_kind_enum import ArticleKindEnum
+from .article_page import ArticlePage
+from .articles_list_kind import ArticlesListKind
 from .auth_login_input_request import AuthLoginInputRequest
 from .auth_otp_request_input_request import AuthOtpRequestInputRequest
 from .auth_otp_request_output import AuthOtpRequestOutput
@@ -10,7 +14,11 @@ from .auth_passkey_options_input_request import AuthPasskeyOptionsInputRequest
 from .auth_password_change_input_request import AuthPasswordChangeInputRequest
 from .auth_password_reset_input_request import AuthPasswordResetInputRequest
 from .auth_register_input_request import AuthRegisterInputRequest
+from .author_enum import AuthorEnum
 from .balance import Balance
+from .bank_product import BankProduct
+from .bank_product_category_enum import BankProductCategoryEnum
+from .bank_product_page import BankProductPage
 from .bill_payment_create_input_request import BillPaymentCreateInputRequest
 from .biller_list_output import BillerListOutput
 from .biller_page import BillerPage
@@ -36,6 +44,11 @@ from .device_output import DeviceOutput
 from .device_page import DevicePage
 from .direction_enum import DirectionEnum
 from .error import Error
+from .feedback import Feedback
+from .feedback_attachment import FeedbackAttachment
+from .feedback_category_enum import FeedbackCategoryEnum
+from .feedback_create_input_request import FeedbackCreateInputRequest
+from .feedback_page import FeedbackPage
 from .funding_card import FundingCard
 from .funding_create_input_request import FundingCreateInputRequest
 from .funding_output import FundingOutput
@@ -47,9 +60,17 @@ from .gateway_callback_result import GatewayCallbackResult
 from .gateway_callback_status_enum import GatewayCallbackStatusEnum
 from .history_item import HistoryItem
 from .history_page import HistoryPage
+from .inbox_item import InboxItem
+from .inbox_item_kind_enum import InboxItemKindEnum
+from .inbox_page import InboxPage
+from .inbox_unread_count import InboxUnreadCount
 from .kyc_tier import KycTier
 from .kyc_tier_output import KycTierOutput
 from .kyc_tier_page import KycTierPage
+from .lottery_draw_public import LotteryDrawPublic
+from .lottery_draw_public_status_enum import LotteryDrawPublicStatusEnum
+from .lottery_entry import LotteryEntry
+from .lottery_entry_page import LotteryEntryPage
 from .me_consent_list_input_request import MeConsentListInputRequest
 from .me_kyc_input_request import MeKycInputRequest
 from .me_kyc_output import MeKycOutput
@@ -70,6 +91,7 @@ from .money import Money
 from .offer import Offer
 from .offer_page import OfferPage
 from .operation_enum import OperationEnum
+from .outcome_enum import OutcomeEnum
 from .passkey import Passkey
 from .passkey_confirmation_request import PasskeyConfirmationRequest
 from .passkey_confirmation_request_credential import PasskeyConfirmationRequestCredential
@@ -77,13 +99,26 @@ from .passkey_options import PasskeyOptions
 from .passkey_options_public_key import PasskeyOptionsPublicKey
 from .passkey_page import PasskeyPage
 from .patched_me_input_request import PatchedMeInputRequest
+from .payment_benefit import PaymentBenefit
+from .payment_benefit_status_enum import PaymentBenefitStatusEnum
 from .points import Points
 from .points_entry import PointsEntry
 from .points_expiring import PointsExpiring
+from .priority_enum import PriorityEnum
+from .product_lead import ProductLead
+from .product_lead_input_request import ProductLeadInputRequest
+from .product_lead_kind_enum import ProductLeadKindEnum
+from .product_lead_page import ProductLeadPage
+from .product_lead_status_enum import ProductLeadStatusEnum
+from .products_list_category import ProductsListCategory
 from .purpose_enum import PurposeEnum
 from .quote import Quote
 from .receipt import Receipt
 from .recipient import Recipient
+from .referee import Referee
+from .referee_page import RefereePage
+from .referee_status_enum import RefereeStatusEnum
+from .referral import Referral
 from .refund_list_output import RefundListOutput
 from .refund_page import RefundPage
 from .risk_challenge_confirm_input_request import RiskChallengeConfirmInputRequest
@@ -97,6 +132,18 @@ from .risk_review_page import RiskReviewPage
 from .risk_review_status_enum import RiskReviewStatusEnum
 from .spending_category import SpendingCategory
 from .spending_output import SpendingOutput
+from .survey_answer import SurveyAnswer
+from .survey_answer_input_request import SurveyAnswerInputRequest
+from .survey_invitation import SurveyInvitation
+from .survey_invitation_page import SurveyInvitationPage
+from .survey_kind_enum import SurveyKindEnum
+from .ticket import Ticket
+from .ticket_message import TicketMessage
+from .ticket_message_input_request import TicketMessageInputRequest
+from .ticket_page import TicketPage
+from .ticket_rating_input_request import TicketRatingInputRequest
+from .ticket_status_enum import TicketStatusEnum
+from .ticket_summary import TicketSummary
 from .token_output import TokenOutput
 from .transaction_detail import TransactionDetail
 from .transaction_posting import TransactionPosting
@@ -106,12 +153,17 @@ from .transactions_list_direction import TransactionsListDirection
 from .transactions_list_kind_item import TransactionsListKindItem
 from .transfer_create_input_request import TransferCreateInputRequest
 from .transfer_create_output import TransferCreateOutput
+from .trigger_enum import TriggerEnum
 from .type_enum import TypeEnum
 from .wallet_output import WalletOutput
 from .wallet_page import WalletPage
 
 __all__ = (
     "AccountNumberFormat",
+    "Article",
+    "ArticleKindEnum",
+    "ArticlePage",
+    "ArticlesListKind",
     "AuthLoginInputRequest",
     "AuthOtpRequestInputRequest",
     "AuthOtpRequestOutput",
@@ -121,7 +173,11 @@ __all__ = (
     "AuthPasswordChangeInputRequest",
     "AuthPasswordResetInputRequest",
     "AuthRegisterInputRequest",
+    "AuthorEnum",
     "Balance",
+    "BankProduct",
+    "BankProductCategoryEnum",
+    "BankProductPage",
     "BillPaymentCreateInputRequest",
     "BillerListOutput",
     "BillerPage",
@@ -147,6 +203,11 @@ __all__ = (
     "DevicePage",
     "DirectionEnum",
     "Error",
+    "Feedback",
+    "FeedbackAttachment",
+    "FeedbackCategoryEnum",
+    "FeedbackCreateInputRequest",
+    "FeedbackPage",
     "FundingCard",
     "FundingCreateInputRequest",
     "FundingOutput",
@@ -158,9 +219,17 @@ __all__ = (
     "GatewayCallbackStatusEnum",
     "HistoryItem",
     "HistoryPage",
+    "InboxItem",
+    "InboxItemKindEnum",
+    "InboxPage",
+    "InboxUnreadCount",
     "KycTier",
     "KycTierOutput",
     "KycTierPage",
+    "LotteryDrawPublic",
+    "LotteryDrawPublicStatusEnum",
+    "LotteryEntry",
+    "LotteryEntryPage",
     "MeConsentListInputRequest",
     "MeKycInputRequest",
     "MeKycOutput",
@@ -181,6 +250,7 @@ __all__ = (
     "Offer",
     "OfferPage",
     "OperationEnum",
+    "OutcomeEnum",
     "Passkey",
     "PasskeyConfirmationRequest",
     "PasskeyConfirmationRequestCredential",
@@ -188,13 +258,26 @@ __all__ = (
     "PasskeyOptionsPublicKey",
     "PasskeyPage",
     "PatchedMeInputRequest",
+    "PaymentBenefit",
+    "PaymentBenefitStatusEnum",
     "Points",
     "PointsEntry",
     "PointsExpiring",
+    "PriorityEnum",
+    "ProductLead",
+    "ProductLeadInputRequest",
+    "ProductLeadKindEnum",
+    "ProductLeadPage",
+    "ProductLeadStatusEnum",
+    "ProductsListCategory",
     "PurposeEnum",
     "Quote",
     "Receipt",
     "Recipient",
+    "Referee",
+    "RefereePage",
+    "RefereeStatusEnum",
+    "Referral",
     "RefundListOutput",
     "RefundPage",
     "RiskChallengeConfirmInputRequest",
@@ -208,6 +291,18 @@ __all__ = (
     "RiskReviewStatusEnum",
     "SpendingCategory",
     "SpendingOutput",
+    "SurveyAnswer",
+    "SurveyAnswerInputRequest",
+    "SurveyInvitation",
+    "SurveyInvitationPage",
+    "SurveyKindEnum",
+    "Ticket",
+    "TicketMessage",
+    "TicketMessageInputRequest",
+    "TicketPage",
+    "TicketRatingInputRequest",
+    "TicketStatusEnum",
+    "TicketSummary",
     "TokenOutput",
     "TransactionDetail",
     "TransactionPosting",
@@ -217,6 +312,7 @@ __all__ = (
     "TransactionsListKindItem",
     "TransferCreateInputRequest",
     "TransferCreateOutput",
+    "TriggerEnum",
     "TypeEnum",
     "WalletOutput",
     "WalletPage",

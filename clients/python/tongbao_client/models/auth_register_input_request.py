@@ -25,6 +25,7 @@ class AuthRegisterInputRequest:
         device_name (str | Unset):  Default: ''.
         marketing_version (str | Unset):  Default: ''.
         referrer_id (None | Unset | UUID): public id of the customer who referred this one
+        referral_code (str | Unset): a friend's referral code (8 characters, from their link); optional Default: ''.
     """
 
     phone: str
@@ -36,6 +37,7 @@ class AuthRegisterInputRequest:
     device_name: str | Unset = ""
     marketing_version: str | Unset = ""
     referrer_id: None | Unset | UUID = UNSET
+    referral_code: str | Unset = ""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,6 +65,8 @@ class AuthRegisterInputRequest:
         else:
             referrer_id = self.referrer_id
 
+        referral_code = self.referral_code
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -81,6 +85,8 @@ class AuthRegisterInputRequest:
             field_dict["marketing_version"] = marketing_version
         if referrer_id is not UNSET:
             field_dict["referrer_id"] = referrer_id
+        if referral_code is not UNSET:
+            field_dict["referral_code"] = referral_code
 
         return field_dict
 
@@ -120,6 +126,8 @@ class AuthRegisterInputRequest:
 
         referrer_id = _parse_referrer_id(d.pop("referrer_id", UNSET))
 
+        referral_code = d.pop("referral_code", UNSET)
+
         auth_register_input_request = cls(
             phone=phone,
             password=password,
@@ -130,6 +138,7 @@ class AuthRegisterInputRequest:
             device_name=device_name,
             marketing_version=marketing_version,
             referrer_id=referrer_id,
+            referral_code=referral_code,
         )
 
         auth_register_input_request.additional_properties = d

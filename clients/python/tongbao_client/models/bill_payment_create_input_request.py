@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,7 +19,8 @@ T = TypeVar("T", bound="BillPaymentCreateInputRequest")
 @_attrs_define
 class BillPaymentCreateInputRequest:
     """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
-    ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+    ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+    Subclasses that define ``validate`` call ``super().validate``.
 
         Attributes:
             biller (str):
@@ -29,6 +31,9 @@ class BillPaymentCreateInputRequest:
                 from
                 ``POST /api/v1/me/passkeys/payment-options`` (asked for this amount, currency, payee and
                 Idempotency-Key) and the authenticator's answer (``navigator.credentials.get``).
+            step_up_challenge (UUID | Unset): After 403 `step_up_required`: its `details.challenge_id`, once confirmed with
+                the SMS code (`POST /api/v1/risk/challenges/{id}/confirm`); send it with the same Idempotency-Key and body. Used
+                once, for this payment and amount only. Not part of the body's fingerprint. Top-ups never ask for a step-up.
             currency (str | Unset):  Default: 'CNY'.
     """
 
@@ -37,6 +42,7 @@ class BillPaymentCreateInputRequest:
     amount: str
     pin: str | Unset = UNSET
     passkey: PasskeyConfirmationRequest | Unset = UNSET
+    step_up_challenge: UUID | Unset = UNSET
     currency: str | Unset = "CNY"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -53,6 +59,10 @@ class BillPaymentCreateInputRequest:
         if not isinstance(self.passkey, Unset):
             passkey = self.passkey.to_dict()
 
+        step_up_challenge: str | Unset = UNSET
+        if not isinstance(self.step_up_challenge, Unset):
+            step_up_challenge = str(self.step_up_challenge)
+
         currency = self.currency
 
         field_dict: dict[str, Any] = {}
@@ -68,6 +78,8 @@ class BillPaymentCreateInputRequest:
             field_dict["pin"] = pin
         if passkey is not UNSET:
             field_dict["passkey"] = passkey
+        if step_up_challenge is not UNSET:
+            field_dict["step_up_challenge"] = step_up_challenge
         if currency is not UNSET:
             field_dict["currency"] = currency
 
@@ -93,6 +105,13 @@ class BillPaymentCreateInputRequest:
         else:
             passkey = PasskeyConfirmationRequest.from_dict(_passkey)
 
+        _step_up_challenge = d.pop("step_up_challenge", UNSET)
+        step_up_challenge: UUID | Unset
+        if isinstance(_step_up_challenge, Unset):
+            step_up_challenge = UNSET
+        else:
+            step_up_challenge = UUID(_step_up_challenge)
+
         currency = d.pop("currency", UNSET)
 
         bill_payment_create_input_request = cls(
@@ -101,6 +120,7 @@ class BillPaymentCreateInputRequest:
             amount=amount,
             pin=pin,
             passkey=passkey,
+            step_up_challenge=step_up_challenge,
             currency=currency,
         )
 

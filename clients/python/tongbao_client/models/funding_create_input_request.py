@@ -19,7 +19,8 @@ T = TypeVar("T", bound="FundingCreateInputRequest")
 @_attrs_define
 class FundingCreateInputRequest:
     """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
-    ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+    ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+    Subclasses that define ``validate`` call ``super().validate``.
 
         Attributes:
             card (UUID):
@@ -29,6 +30,9 @@ class FundingCreateInputRequest:
                 from
                 ``POST /api/v1/me/passkeys/payment-options`` (asked for this amount, currency, payee and
                 Idempotency-Key) and the authenticator's answer (``navigator.credentials.get``).
+            step_up_challenge (UUID | Unset): After 403 `step_up_required`: its `details.challenge_id`, once confirmed with
+                the SMS code (`POST /api/v1/risk/challenges/{id}/confirm`); send it with the same Idempotency-Key and body. Used
+                once, for this payment and amount only. Not part of the body's fingerprint. Top-ups never ask for a step-up.
             currency (str | Unset):  Default: 'CNY'.
     """
 
@@ -36,6 +40,7 @@ class FundingCreateInputRequest:
     amount: str
     pin: str | Unset = UNSET
     passkey: PasskeyConfirmationRequest | Unset = UNSET
+    step_up_challenge: UUID | Unset = UNSET
     currency: str | Unset = "CNY"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -49,6 +54,10 @@ class FundingCreateInputRequest:
         passkey: dict[str, Any] | Unset = UNSET
         if not isinstance(self.passkey, Unset):
             passkey = self.passkey.to_dict()
+
+        step_up_challenge: str | Unset = UNSET
+        if not isinstance(self.step_up_challenge, Unset):
+            step_up_challenge = str(self.step_up_challenge)
 
         currency = self.currency
 
@@ -64,6 +73,8 @@ class FundingCreateInputRequest:
             field_dict["pin"] = pin
         if passkey is not UNSET:
             field_dict["passkey"] = passkey
+        if step_up_challenge is not UNSET:
+            field_dict["step_up_challenge"] = step_up_challenge
         if currency is not UNSET:
             field_dict["currency"] = currency
 
@@ -87,6 +98,13 @@ class FundingCreateInputRequest:
         else:
             passkey = PasskeyConfirmationRequest.from_dict(_passkey)
 
+        _step_up_challenge = d.pop("step_up_challenge", UNSET)
+        step_up_challenge: UUID | Unset
+        if isinstance(_step_up_challenge, Unset):
+            step_up_challenge = UNSET
+        else:
+            step_up_challenge = UUID(_step_up_challenge)
+
         currency = d.pop("currency", UNSET)
 
         funding_create_input_request = cls(
@@ -94,6 +112,7 @@ class FundingCreateInputRequest:
             amount=amount,
             pin=pin,
             passkey=passkey,
+            step_up_challenge=step_up_challenge,
             currency=currency,
         )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
+from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,7 +19,8 @@ T = TypeVar("T", bound="MerchantPaymentCreateInputRequest")
 @_attrs_define
 class MerchantPaymentCreateInputRequest:
     """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
-    ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+    ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+    Subclasses that define ``validate`` call ``super().validate``.
 
         Attributes:
             qr (str):
@@ -27,15 +29,21 @@ class MerchantPaymentCreateInputRequest:
                 from
                 ``POST /api/v1/me/passkeys/payment-options`` (asked for this amount, currency, payee and
                 Idempotency-Key) and the authenticator's answer (``navigator.credentials.get``).
+            step_up_challenge (UUID | Unset): After 403 `step_up_required`: its `details.challenge_id`, once confirmed with
+                the SMS code (`POST /api/v1/risk/challenges/{id}/confirm`); send it with the same Idempotency-Key and body. Used
+                once, for this payment and amount only. Not part of the body's fingerprint. Top-ups never ask for a step-up.
             amount (str | Unset):
             currency (str | Unset):
+            coupon (UUID | Unset): One of my coupons (`GET promotions/coupons` id) to apply to this payment
     """
 
     qr: str
     pin: str | Unset = UNSET
     passkey: PasskeyConfirmationRequest | Unset = UNSET
+    step_up_challenge: UUID | Unset = UNSET
     amount: str | Unset = UNSET
     currency: str | Unset = UNSET
+    coupon: UUID | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,9 +55,17 @@ class MerchantPaymentCreateInputRequest:
         if not isinstance(self.passkey, Unset):
             passkey = self.passkey.to_dict()
 
+        step_up_challenge: str | Unset = UNSET
+        if not isinstance(self.step_up_challenge, Unset):
+            step_up_challenge = str(self.step_up_challenge)
+
         amount = self.amount
 
         currency = self.currency
+
+        coupon: str | Unset = UNSET
+        if not isinstance(self.coupon, Unset):
+            coupon = str(self.coupon)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -62,10 +78,14 @@ class MerchantPaymentCreateInputRequest:
             field_dict["pin"] = pin
         if passkey is not UNSET:
             field_dict["passkey"] = passkey
+        if step_up_challenge is not UNSET:
+            field_dict["step_up_challenge"] = step_up_challenge
         if amount is not UNSET:
             field_dict["amount"] = amount
         if currency is not UNSET:
             field_dict["currency"] = currency
+        if coupon is not UNSET:
+            field_dict["coupon"] = coupon
 
         return field_dict
 
@@ -85,16 +105,32 @@ class MerchantPaymentCreateInputRequest:
         else:
             passkey = PasskeyConfirmationRequest.from_dict(_passkey)
 
+        _step_up_challenge = d.pop("step_up_challenge", UNSET)
+        step_up_challenge: UUID | Unset
+        if isinstance(_step_up_challenge, Unset):
+            step_up_challenge = UNSET
+        else:
+            step_up_challenge = UUID(_step_up_challenge)
+
         amount = d.pop("amount", UNSET)
 
         currency = d.pop("currency", UNSET)
+
+        _coupon = d.pop("coupon", UNSET)
+        coupon: UUID | Unset
+        if isinstance(_coupon, Unset):
+            coupon = UNSET
+        else:
+            coupon = UUID(_coupon)
 
         merchant_payment_create_input_request = cls(
             qr=qr,
             pin=pin,
             passkey=passkey,
+            step_up_challenge=step_up_challenge,
             amount=amount,
             currency=currency,
+            coupon=coupon,
         )
 
         merchant_payment_create_input_request.additional_properties = d

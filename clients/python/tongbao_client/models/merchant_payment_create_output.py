@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 if TYPE_CHECKING:
     from ..models.merchant_ref import MerchantRef
     from ..models.money import Money
+    from ..models.payment_benefit import PaymentBenefit
 
 
 T = TypeVar("T", bound="MerchantPaymentCreateOutput")
@@ -28,6 +29,7 @@ class MerchantPaymentCreateOutput:
         amount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         discount (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
         paid (Money): ``{"amount": "12.34", "currency": "CNY"}`` (output): component ``Money``, shared by every app.
+        benefits (list[PaymentBenefit]): Campaigns applied, and those skipped and why
         created_at (datetime.datetime): UTC, ISO 8601 with offset Z, microseconds: `2026-11-30T08:15:30.123456Z`
     """
 
@@ -39,6 +41,7 @@ class MerchantPaymentCreateOutput:
     amount: Money
     discount: Money
     paid: Money
+    benefits: list[PaymentBenefit]
     created_at: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -63,6 +66,11 @@ class MerchantPaymentCreateOutput:
 
         paid = self.paid.to_dict()
 
+        benefits = []
+        for benefits_item_data in self.benefits:
+            benefits_item = benefits_item_data.to_dict()
+            benefits.append(benefits_item)
+
         created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
@@ -77,6 +85,7 @@ class MerchantPaymentCreateOutput:
                 "amount": amount,
                 "discount": discount,
                 "paid": paid,
+                "benefits": benefits,
                 "created_at": created_at,
             }
         )
@@ -87,6 +96,7 @@ class MerchantPaymentCreateOutput:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.merchant_ref import MerchantRef
         from ..models.money import Money
+        from ..models.payment_benefit import PaymentBenefit
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -118,6 +128,13 @@ class MerchantPaymentCreateOutput:
 
         paid = Money.from_dict(d.pop("paid"))
 
+        benefits = []
+        _benefits = d.pop("benefits")
+        for benefits_item_data in _benefits:
+            benefits_item = PaymentBenefit.from_dict(benefits_item_data)
+
+            benefits.append(benefits_item)
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         merchant_payment_create_output = cls(
@@ -129,6 +146,7 @@ class MerchantPaymentCreateOutput:
             amount=amount,
             discount=discount,
             paid=paid,
+            benefits=benefits,
             created_at=created_at,
         )
 

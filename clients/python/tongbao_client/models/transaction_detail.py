@@ -9,6 +9,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
+    from ..models.money import Money
+    from ..models.payment_benefit import PaymentBenefit
     from ..models.transaction_posting import TransactionPosting
 
 
@@ -27,6 +29,8 @@ class TransactionDetail:
         reverses (None | UUID):
         created_at (datetime.datetime): UTC, ISO 8601 with offset Z, microseconds: `2026-11-30T08:15:30.123456Z`
         postings (list[TransactionPosting]):
+        saved (Money | None): What instant benefits saved on this payment (null: none)
+        benefits (list[PaymentBenefit]): Campaigns applied, and those skipped and why
     """
 
     id: UUID
@@ -37,9 +41,13 @@ class TransactionDetail:
     reverses: None | UUID
     created_at: datetime.datetime
     postings: list[TransactionPosting]
+    saved: Money | None
+    benefits: list[PaymentBenefit]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.money import Money
+
         id = str(self.id)
 
         kind = self.kind
@@ -63,6 +71,17 @@ class TransactionDetail:
             postings_item = postings_item_data.to_dict()
             postings.append(postings_item)
 
+        saved: dict[str, Any] | None
+        if isinstance(self.saved, Money):
+            saved = self.saved.to_dict()
+        else:
+            saved = self.saved
+
+        benefits = []
+        for benefits_item_data in self.benefits:
+            benefits_item = benefits_item_data.to_dict()
+            benefits.append(benefits_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -75,6 +94,8 @@ class TransactionDetail:
                 "reverses": reverses,
                 "created_at": created_at,
                 "postings": postings,
+                "saved": saved,
+                "benefits": benefits,
             }
         )
 
@@ -82,6 +103,8 @@ class TransactionDetail:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.money import Money
+        from ..models.payment_benefit import PaymentBenefit
         from ..models.transaction_posting import TransactionPosting
 
         d = dict(src_dict)
@@ -119,6 +142,28 @@ class TransactionDetail:
 
             postings.append(postings_item)
 
+        def _parse_saved(data: object) -> Money | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                saved_type_1 = Money.from_dict(data)
+
+                return saved_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Money | None, data)
+
+        saved = _parse_saved(d.pop("saved"))
+
+        benefits = []
+        _benefits = d.pop("benefits")
+        for benefits_item_data in _benefits:
+            benefits_item = PaymentBenefit.from_dict(benefits_item_data)
+
+            benefits.append(benefits_item)
+
         transaction_detail = cls(
             id=id,
             kind=kind,
@@ -128,6 +173,8 @@ class TransactionDetail:
             reverses=reverses,
             created_at=created_at,
             postings=postings,
+            saved=saved,
+            benefits=benefits,
         )
 
         transaction_detail.additional_properties = d

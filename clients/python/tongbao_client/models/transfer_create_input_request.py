@@ -19,7 +19,8 @@ T = TypeVar("T", bound="TransferCreateInputRequest")
 @_attrs_define
 class TransferCreateInputRequest:
     """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
-    ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+    ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+    Subclasses that define ``validate`` call ``super().validate``.
 
         Attributes:
             amount (str):
@@ -28,6 +29,9 @@ class TransferCreateInputRequest:
                 from
                 ``POST /api/v1/me/passkeys/payment-options`` (asked for this amount, currency, payee and
                 Idempotency-Key) and the authenticator's answer (``navigator.credentials.get``).
+            step_up_challenge (UUID | Unset): After 403 `step_up_required`: its `details.challenge_id`, once confirmed with
+                the SMS code (`POST /api/v1/risk/challenges/{id}/confirm`); send it with the same Idempotency-Key and body. Used
+                once, for this payment and amount only. Not part of the body's fingerprint. Top-ups never ask for a step-up.
             to_phone (str | Unset):
             to_wallet_id (UUID | Unset):
             currency (str | Unset):  Default: 'CNY'.
@@ -37,6 +41,7 @@ class TransferCreateInputRequest:
     amount: str
     pin: str | Unset = UNSET
     passkey: PasskeyConfirmationRequest | Unset = UNSET
+    step_up_challenge: UUID | Unset = UNSET
     to_phone: str | Unset = UNSET
     to_wallet_id: UUID | Unset = UNSET
     currency: str | Unset = "CNY"
@@ -51,6 +56,10 @@ class TransferCreateInputRequest:
         passkey: dict[str, Any] | Unset = UNSET
         if not isinstance(self.passkey, Unset):
             passkey = self.passkey.to_dict()
+
+        step_up_challenge: str | Unset = UNSET
+        if not isinstance(self.step_up_challenge, Unset):
+            step_up_challenge = str(self.step_up_challenge)
 
         to_phone = self.to_phone
 
@@ -73,6 +82,8 @@ class TransferCreateInputRequest:
             field_dict["pin"] = pin
         if passkey is not UNSET:
             field_dict["passkey"] = passkey
+        if step_up_challenge is not UNSET:
+            field_dict["step_up_challenge"] = step_up_challenge
         if to_phone is not UNSET:
             field_dict["to_phone"] = to_phone
         if to_wallet_id is not UNSET:
@@ -100,6 +111,13 @@ class TransferCreateInputRequest:
         else:
             passkey = PasskeyConfirmationRequest.from_dict(_passkey)
 
+        _step_up_challenge = d.pop("step_up_challenge", UNSET)
+        step_up_challenge: UUID | Unset
+        if isinstance(_step_up_challenge, Unset):
+            step_up_challenge = UNSET
+        else:
+            step_up_challenge = UUID(_step_up_challenge)
+
         to_phone = d.pop("to_phone", UNSET)
 
         _to_wallet_id = d.pop("to_wallet_id", UNSET)
@@ -117,6 +135,7 @@ class TransferCreateInputRequest:
             amount=amount,
             pin=pin,
             passkey=passkey,
+            step_up_challenge=step_up_challenge,
             to_phone=to_phone,
             to_wallet_id=to_wallet_id,
             currency=currency,

@@ -123,11 +123,24 @@ def sync_detailed(
     `kyc_required`. The available balance must cover it (422 `insufficient_funds`). Amounts: decimal
     strings, at most the currency's decimals, at most 10^13 units.
 
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
+
     Args:
         idempotency_key (str):
         body (BillPaymentCreateInputRequest): The confirmation fields of every money-moving
             request: ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,11 +187,24 @@ def sync(
     `kyc_required`. The available balance must cover it (422 `insufficient_funds`). Amounts: decimal
     strings, at most the currency's decimals, at most 10^13 units.
 
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
+
     Args:
         idempotency_key (str):
         body (BillPaymentCreateInputRequest): The confirmation fields of every money-moving
             request: ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,11 +246,24 @@ async def asyncio_detailed(
     `kyc_required`. The available balance must cover it (422 `insufficient_funds`). Amounts: decimal
     strings, at most the currency's decimals, at most 10^13 units.
 
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
+
     Args:
         idempotency_key (str):
         body (BillPaymentCreateInputRequest): The confirmation fields of every money-moving
             request: ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -269,11 +308,24 @@ async def asyncio(
     `kyc_required`. The available balance must cover it (422 `insufficient_funds`). Amounts: decimal
     strings, at most the currency's decimals, at most 10^13 units.
 
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
+
     Args:
         idempotency_key (str):
         body (BillPaymentCreateInputRequest): The confirmation fields of every money-moving
             request: ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -107,8 +107,11 @@ def sync_detailed(
 
      Send the scanned text as `qr` (show `POST /api/v1/payments/preview` first). Static QR: `amount` and
     `currency` required. Dynamic QR (an order): `amount` may be omitted, and must equal the order's if
-    sent (400 `amount_mismatch`). An instant discount of a campaign lowers `paid`. Forged or altered QR:
-    400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409 `order_already_paid`.
+    sent (400 `amount_mismatch`). Instant benefits of campaigns lower `paid` (`discount`, and
+    `benefits`: each campaign applied or skipped, and why); `coupon` names one of my coupons (400
+    `coupon_not_applicable` with `details.reason` when it cannot be used; nothing moves). Forged or
+    altered QR: 400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409
+    `order_already_paid`.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
@@ -116,6 +119,18 @@ def sync_detailed(
     /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
     and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
     (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
+
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
 
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
@@ -127,7 +142,8 @@ def sync_detailed(
         idempotency_key (str):
         body (MerchantPaymentCreateInputRequest): The confirmation fields of every money-moving
             request: ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,8 +175,11 @@ def sync(
 
      Send the scanned text as `qr` (show `POST /api/v1/payments/preview` first). Static QR: `amount` and
     `currency` required. Dynamic QR (an order): `amount` may be omitted, and must equal the order's if
-    sent (400 `amount_mismatch`). An instant discount of a campaign lowers `paid`. Forged or altered QR:
-    400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409 `order_already_paid`.
+    sent (400 `amount_mismatch`). Instant benefits of campaigns lower `paid` (`discount`, and
+    `benefits`: each campaign applied or skipped, and why); `coupon` names one of my coupons (400
+    `coupon_not_applicable` with `details.reason` when it cannot be used; nothing moves). Forged or
+    altered QR: 400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409
+    `order_already_paid`.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
@@ -168,6 +187,18 @@ def sync(
     /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
     and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
     (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
+
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
 
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
@@ -179,7 +210,8 @@ def sync(
         idempotency_key (str):
         body (MerchantPaymentCreateInputRequest): The confirmation fields of every money-moving
             request: ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,8 +238,11 @@ async def asyncio_detailed(
 
      Send the scanned text as `qr` (show `POST /api/v1/payments/preview` first). Static QR: `amount` and
     `currency` required. Dynamic QR (an order): `amount` may be omitted, and must equal the order's if
-    sent (400 `amount_mismatch`). An instant discount of a campaign lowers `paid`. Forged or altered QR:
-    400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409 `order_already_paid`.
+    sent (400 `amount_mismatch`). Instant benefits of campaigns lower `paid` (`discount`, and
+    `benefits`: each campaign applied or skipped, and why); `coupon` names one of my coupons (400
+    `coupon_not_applicable` with `details.reason` when it cannot be used; nothing moves). Forged or
+    altered QR: 400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409
+    `order_already_paid`.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
@@ -215,6 +250,18 @@ async def asyncio_detailed(
     /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
     and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
     (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
+
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
 
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
@@ -226,7 +273,8 @@ async def asyncio_detailed(
         idempotency_key (str):
         body (MerchantPaymentCreateInputRequest): The confirmation fields of every money-moving
             request: ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -256,8 +304,11 @@ async def asyncio(
 
      Send the scanned text as `qr` (show `POST /api/v1/payments/preview` first). Static QR: `amount` and
     `currency` required. Dynamic QR (an order): `amount` may be omitted, and must equal the order's if
-    sent (400 `amount_mismatch`). An instant discount of a campaign lowers `paid`. Forged or altered QR:
-    400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409 `order_already_paid`.
+    sent (400 `amount_mismatch`). Instant benefits of campaigns lower `paid` (`discount`, and
+    `benefits`: each campaign applied or skipped, and why); `coupon` names one of my coupons (400
+    `coupon_not_applicable` with `details.reason` when it cannot be used; nothing moves). Forged or
+    altered QR: 400 `qr_invalid`; expired: 400 `qr_expired`; an order already paid: 409
+    `order_already_paid`.
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
@@ -265,6 +316,18 @@ async def asyncio(
     /api/v1/me/passkeys/payment-options`, asked for this amount, currency, payee and Idempotency-Key,
     and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
     (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
+
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
 
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
@@ -276,7 +339,8 @@ async def asyncio(
         idempotency_key (str):
         body (MerchantPaymentCreateInputRequest): The confirmation fields of every money-moving
             request: ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -107,8 +107,9 @@ def sync_detailed(
     Refusals: 404 `not_found` (unknown id, or another customer's; checked before the body), 400
     `otp_invalid` (wrong code, `details.attempts_left`), `otp_expired`, `otp_used`; 409 `step_up_used`
     (a payment used it already) and `step_up_expired` (repeat the payment for a new one); 429
-    `otp_too_many_attempts` after 5 wrong codes (request a new one with `POST /api/v1/me/otp`).
-    Confirming is rate-limited (scope `otp`, 429 `throttled`); when the attempts cannot be counted, 503
+    `otp_too_many_attempts` after 5 wrong codes (send the payment again after `resend_after_seconds` for
+    a new code; a code from `POST /api/v1/me/otp` does not confirm a payment). Confirming is rate-
+    limited (scope `otp`, 429 `throttled`); when the attempts cannot be counted, 503
     `rate_limit_unavailable` (try again later).
 
     Args:
@@ -152,8 +153,9 @@ def sync(
     Refusals: 404 `not_found` (unknown id, or another customer's; checked before the body), 400
     `otp_invalid` (wrong code, `details.attempts_left`), `otp_expired`, `otp_used`; 409 `step_up_used`
     (a payment used it already) and `step_up_expired` (repeat the payment for a new one); 429
-    `otp_too_many_attempts` after 5 wrong codes (request a new one with `POST /api/v1/me/otp`).
-    Confirming is rate-limited (scope `otp`, 429 `throttled`); when the attempts cannot be counted, 503
+    `otp_too_many_attempts` after 5 wrong codes (send the payment again after `resend_after_seconds` for
+    a new code; a code from `POST /api/v1/me/otp` does not confirm a payment). Confirming is rate-
+    limited (scope `otp`, 429 `throttled`); when the attempts cannot be counted, 503
     `rate_limit_unavailable` (try again later).
 
     Args:
@@ -192,8 +194,9 @@ async def asyncio_detailed(
     Refusals: 404 `not_found` (unknown id, or another customer's; checked before the body), 400
     `otp_invalid` (wrong code, `details.attempts_left`), `otp_expired`, `otp_used`; 409 `step_up_used`
     (a payment used it already) and `step_up_expired` (repeat the payment for a new one); 429
-    `otp_too_many_attempts` after 5 wrong codes (request a new one with `POST /api/v1/me/otp`).
-    Confirming is rate-limited (scope `otp`, 429 `throttled`); when the attempts cannot be counted, 503
+    `otp_too_many_attempts` after 5 wrong codes (send the payment again after `resend_after_seconds` for
+    a new code; a code from `POST /api/v1/me/otp` does not confirm a payment). Confirming is rate-
+    limited (scope `otp`, 429 `throttled`); when the attempts cannot be counted, 503
     `rate_limit_unavailable` (try again later).
 
     Args:
@@ -235,8 +238,9 @@ async def asyncio(
     Refusals: 404 `not_found` (unknown id, or another customer's; checked before the body), 400
     `otp_invalid` (wrong code, `details.attempts_left`), `otp_expired`, `otp_used`; 409 `step_up_used`
     (a payment used it already) and `step_up_expired` (repeat the payment for a new one); 429
-    `otp_too_many_attempts` after 5 wrong codes (request a new one with `POST /api/v1/me/otp`).
-    Confirming is rate-limited (scope `otp`, 429 `throttled`); when the attempts cannot be counted, 503
+    `otp_too_many_attempts` after 5 wrong codes (send the payment again after `resend_after_seconds` for
+    a new code; a code from `POST /api/v1/me/otp` does not confirm a payment). Confirming is rate-
+    limited (scope `otp`, 429 `throttled`); when the attempts cannot be counted, 503
     `rate_limit_unavailable` (try again later).
 
     Args:

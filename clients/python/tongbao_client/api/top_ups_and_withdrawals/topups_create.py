@@ -126,7 +126,8 @@ def sync_detailed(
         idempotency_key (str):
         body (FundingCreateInputRequest): The confirmation fields of every money-moving request:
             ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,7 +175,8 @@ def sync(
         idempotency_key (str):
         body (FundingCreateInputRequest): The confirmation fields of every money-moving request:
             ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,7 +219,8 @@ async def asyncio_detailed(
         idempotency_key (str):
         body (FundingCreateInputRequest): The confirmation fields of every money-moving request:
             ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -263,7 +266,8 @@ async def asyncio(
         idempotency_key (str):
         body (FundingCreateInputRequest): The confirmation fields of every money-moving request:
             ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -120,6 +120,18 @@ def sync_detailed(
     and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
     (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
+
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
     equivalent (mid rate). Over a limit: 403 `limit_exceeded` (`details` names the limit); tier 0: 403
@@ -133,7 +145,8 @@ def sync_detailed(
         idempotency_key (str):
         body (TransferCreateInputRequest): The confirmation fields of every money-moving request:
             ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,6 +186,18 @@ def sync(
     and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
     (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
+
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
     equivalent (mid rate). Over a limit: 403 `limit_exceeded` (`details` names the limit); tier 0: 403
@@ -186,7 +211,8 @@ def sync(
         idempotency_key (str):
         body (TransferCreateInputRequest): The confirmation fields of every money-moving request:
             ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,6 +247,18 @@ async def asyncio_detailed(
     and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
     (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
+
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
     equivalent (mid rate). Over a limit: 403 `limit_exceeded` (`details` names the limit); tier 0: 403
@@ -234,7 +272,8 @@ async def asyncio_detailed(
         idempotency_key (str):
         body (TransferCreateInputRequest): The confirmation fields of every money-moving request:
             ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -272,6 +311,18 @@ async def asyncio(
     and the authenticator's `credential`): it replaces the PIN where the account's KYC tier allows it
     (`GET /api/v1/kyc/tiers`), else it is sent with the PIN (400 `pin_required`).
 
+    **Step-up.** When the fraud checks want a second factor (a large amount, a new payee, a phone signed
+    in for the first time recently, a risk flag on the account), the answer is 403 `step_up_required`;
+    nothing moves and nothing is stored under the key. `details`: `reason_code`, `challenge_id`,
+    `expires_at`, `sms_sent`, `resend_after_seconds`; an SMS code naming the amount goes to the
+    customer's phone (it confirms this payment only). Confirm it with `POST
+    /api/v1/risk/challenges/{challenge_id}/confirm`, then send the same request again (same Idempotency-
+    Key, same body) with `step_up_challenge`: used once, by this customer, for this payment and amount,
+    before `expires_at`. Sent again before it is confirmed, the request gets the same challenge (its
+    code is sent again once a minute has passed: `sms_sent`). A challenge for another payment or amount,
+    expired or used: 403 `step_up_required` with `reason_code` `STEP_UP_CHALLENGE_INVALID` and a new
+    challenge. A passkey that confirms the payment satisfies the step-up.
+
     **Limits.** Counts against the customer's KYC tier (`GET /api/v1/kyc/tiers`): per transaction, per
     calendar day and per calendar month (Asia/Shanghai), in CNY; another currency counts at its CNY
     equivalent (mid rate). Over a limit: 403 `limit_exceeded` (`details` names the limit); tier 0: 403
@@ -285,7 +336,8 @@ async def asyncio(
         idempotency_key (str):
         body (TransferCreateInputRequest): The confirmation fields of every money-moving request:
             ``pin`` (the payment PIN) and/or
-            ``passkey``; at least one. Subclasses that define ``validate`` call ``super().validate``.
+            ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
+            Subclasses that define ``validate`` call ``super().validate``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
