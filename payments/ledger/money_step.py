@@ -295,7 +295,8 @@ def money_step_run(step: MoneyStep, request: MoneyRequest | None = None) -> Mone
 
     Autocommit or inside a transaction; the outbox relay is woken after commit."""
     document = Jsonb(_document(step, request), dumps=_dumps)
-    sql, params = _PAY_SQL, [document]
+    sql = _PAY_SQL
+    params: list[Any] = [document]
     if request is not None:
         # The request's deferred bookkeeping (a token's last-used time) rides in this round trip
         # and this transaction (core.deferred_writes): the payment's result is the first result.
