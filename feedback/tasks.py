@@ -30,14 +30,15 @@ def surveys_signup_invite() -> int:
     return surveys_signup_invite_run()
 
 
-@event_consumer(TOPIC_PAYMENT_COMPLETED, "feedback.survey_on_payment")
-def survey_on_payment(event: OutboxEvent) -> None:
-    survey_triggers.on_payment(event.payload, customer_key="customer")
+@event_consumer(TOPIC_PAYMENT_COMPLETED, "feedback.survey_on_payment", batch=True)
+def survey_on_payment(events: list[OutboxEvent]) -> None:
+    """Batch consumer: one statement finds the first payers among the batch (most are not)."""
+    survey_triggers.on_payments([event.payload for event in events], customer_key="customer")
 
 
-@event_consumer(TOPIC_TRANSFER_COMPLETED, "feedback.survey_on_transfer")
-def survey_on_transfer(event: OutboxEvent) -> None:
-    survey_triggers.on_payment(event.payload, customer_key="payer")
+@event_consumer(TOPIC_TRANSFER_COMPLETED, "feedback.survey_on_transfer", batch=True)
+def survey_on_transfer(events: list[OutboxEvent]) -> None:
+    survey_triggers.on_payments([event.payload for event in events], customer_key="payer")
 
 
 @event_consumer(TOPIC_TICKET_RESOLVED, "feedback.survey_on_ticket_resolved")
