@@ -21,7 +21,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -253,7 +255,10 @@ class TicketAdmin(ViewOnlyMixin, admin.ModelAdmin):
         conversation = format_html_join(
             "",
             "<p><strong>{}</strong> {}<br>{}</p>",
-            ((m.get_author_display(), m.created_at, m.text) for m in ticket.messages.all()),
+            (
+                (m.get_author_display(), date_format(localtime(m.created_at), "Y-m-d H:i"), m.text)
+                for m in ticket.messages.all()
+            ),
         )
         context = {
             **self.admin_site.each_context(request),

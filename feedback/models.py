@@ -17,6 +17,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -152,7 +153,7 @@ class Ticket(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Ticket')} {str(self.public_id)[:8]}"
+        return _("Ticket %(id)s") % {"id": str(self.public_id)[:8]}
 
 
 class TicketMessage(models.Model):
@@ -182,7 +183,7 @@ class TicketMessage(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="ticket_message_text_not_empty")]
 
     def __str__(self) -> str:
-        return f"{self.get_author_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_author_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class SurveyKind(models.TextChoices):

@@ -78,7 +78,7 @@ class ReferralAdmin(ViewOnlyMixin, admin.ModelAdmin):
             except DomainError as error:
                 self.message_user(request, f"{referral}: {error.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{referral}: {_('refused')}", messages.SUCCESS)
+                self.message_user(request, _("%(referral)s: refused") % {"referral": referral}, messages.SUCCESS)
         return None
 
 
