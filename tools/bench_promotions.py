@@ -296,7 +296,7 @@ def _consent_all(bench: Bench) -> None:
 
 @scenario("instant", group="promotions", order=55)
 def instant_scenario(bench: Bench) -> None:
-    """Static-QR merchant payments (``merchant_payment_create``, threads in one process) with
+    """Static-QR merchant payments (``merchant_payment_create``) and P2P transfers (threads in one process) with
     ``BENCH_INSTANT_CAMPAIGNS`` (1,000) active instant campaigns against the same payments with
     promotions off (``promotions_quote_none``), alternating off/on ``BENCH_INSTANT_ROUNDS`` times
     in the same run. Fails when on / off < TARGETS["instant_vs_off"] (0.8, issue 12). The note
@@ -315,10 +315,17 @@ def instant_scenario(bench: Bench) -> None:
     off_costs: list[dict[str, Any]] = []
     on_costs: list[dict[str, Any]] = []
     shape: dict[str, int] = {}
+    p2p_off: list[loadlib.LoadResult] = []
+    p2p_on: list[loadlib.LoadResult] = []
+    p2p_off_costs: list[dict[str, Any]] = []
+    p2p_on_costs: list[dict[str, Any]] = []
+    merchant_hook: list[float] = []
+    p2p_hook: list[float] = []
     try:
         for round_ in range(INSTANT_ROUNDS):
             settings.PAYMENTS_PROMOTIONS_QUOTE = "payments.hooks.promotions_quote_none"
             off.append(_payments(bench, codes, clients, seed=4000 + 100 * round_, costs=off_costs))
+            p2p_off.append(_transfers(bench, clients, seed=6000 + 100 * round_, costs=p2p_off_costs))
             if not shape:
                 started = time.monotonic()
                 shape = instant_campaigns(INSTANT_CAMPAIGNS)
@@ -326,11 +333,17 @@ def instant_scenario(bench: Bench) -> None:
                     f"promotions: {INSTANT_CAMPAIGNS} instant campaigns in {time.monotonic() - started:.1f} s {shape}"
                 )
             settings.PAYMENTS_PROMOTIONS_QUOTE = "tools.bench_promotions.timed_quote"
+            mark = len(_HOOK_SECONDS)
             on.append(_payments(bench, codes, clients, seed=5000 + 100 * round_, costs=on_costs))
+            merchant_hook += _HOOK_SECONDS[mark:]
+            mark = len(_HOOK_SECONDS)
+            p2p_on.append(_transfers(bench, clients, seed=7000 + 100 * round_, costs=p2p_on_costs))
+            p2p_hook += _HOOK_SECONDS[mark:]
     finally:
         settings.PAYMENTS_PROMOTIONS_QUOTE = previous
+    _p2p_rows(bench, clients, shape, p2p_off, p2p_on, p2p_off_costs, p2p_on_costs, p2p_hook)
     merged_off, merged_on = _merged(off), _merged(on)
-    hook = {k: v or 0.0 for k, v in loadlib.percentiles(_HOOK_SECONDS).items()}
+    hook = {k: v or 0.0 for k, v in loadlib.percentiles(merchant_hook).items()}
     p95_off = loadlib.percentiles(merged_off.latencies).get("p95") or 0.0
     p95_on = loadlib.percentiles(merged_on.latencies).get("p95") or 0.0
     bench.row(
@@ -352,12 +365,66 @@ def instant_scenario(bench: Bench) -> None:
         vs="promotions off",
         note=(
             f"{shape}; hook p50 {hook['p50'] * 1000:.2f} ms, p95 {hook['p95'] * 1000:.2f} ms "
-            f"({len(_HOOK_SECONDS)} quotes); payment p95 off {p95_off * 1000:.1f} ms, on {p95_on * 1000:.1f} ms; "
+            f"({len(merchant_hook)} quotes); payment p95 off {p95_off * 1000:.1f} ms, on {p95_on * 1000:.1f} ms; "
             f"{_cpu(on_costs)}"
         ),
         hook_p95_ms=round(hook["p95"] * 1000, 2),
         payment_p95_added_ms=round((p95_on - p95_off) * 1000, 2),
     )
+
+
+def _p2p_rows(
+    bench: Bench,
+    clients: int,
+    shape: dict[str, int],
+    off: list[loadlib.LoadResult],
+    on: list[loadlib.LoadResult],
+    off_costs: list[dict[str, Any]],
+    on_costs: list[dict[str, Any]],
+    hook_seconds: list[float],
+) -> None:
+    """The same comparison for P2P transfers (the quote runs on every payment, issue 12): a P2P
+    carries no instant discount, so the hook must cost next to nothing there."""
+    merged_off, merged_on = _merged(off), _merged(on)
+    hook = {k: v or 0.0 for k, v in loadlib.percentiles(hook_seconds).items()}
+    p95_off = loadlib.percentiles(merged_off.latencies).get("p95") or 0.0
+    p95_on = loadlib.percentiles(merged_on.latencies).get("p95") or 0.0
+    bench.row(
+        group="promotions",
+        name="instant P2P: promotions off",
+        layer="P2P service, 1 process",
+        clients=clients,
+        result=merged_off,
+        note=f"promotions_quote_none; {_cpu(off_costs)}",
+    )
+    bench.row(
+        group="promotions",
+        name=f"instant P2P: {INSTANT_CAMPAIGNS:,} active campaigns",
+        layer="P2P service, 1 process",
+        clients=clients,
+        result=merged_on,
+        baseline=round(merged_off.throughput, 1) or None,
+        target=TARGETS["instant_vs_off"],
+        vs="promotions off",
+        note=(
+            f"{shape}; hook p50 {hook['p50'] * 1000:.2f} ms, p95 {hook['p95'] * 1000:.2f} ms "
+            f"({len(hook_seconds)} quotes); payment p95 off {p95_off * 1000:.1f} ms, on {p95_on * 1000:.1f} ms; "
+            f"{_cpu(on_costs)}"
+        ),
+        hook_p95_ms=round(hook["p95"] * 1000, 2),
+        payment_p95_added_ms=round((p95_on - p95_off) * 1000, 2),
+    )
+
+
+def _transfers(bench: Bench, clients: int, *, seed: int, costs: list[dict[str, Any]]) -> loadlib.LoadResult:
+    from tools.bench import SECONDS, measure, run_django_load, service_transfer_op
+
+    def run() -> loadlib.LoadResult:
+        return run_django_load(lambda i: service_transfer_op(bench, seed + i), clients, SECONDS)
+
+    result, cost = measure(bench, run)
+    costs.append(cost)
+    return result
 
 
 def _payments(
