@@ -32,7 +32,7 @@ from tools.bench import EVENT_RATE, SECONDS, TARGETS, Bench, scenario, service_t
 
 CONSUMER = "payments.notify_customer"
 CLIENTS = int(os.environ.get("BENCH_EVENT_CLIENTS", "32"))
-PROCESSES = ("worker", "events", "relay", "beat")  # as `make run` starts them (tools/devstack.py)
+PROCESSES = ("worker", "campaigns", "events", "relay", "beat")  # as `make run` starts them (tools/devstack.py)
 QUEUES = ("default", "notifications", "risk", "promotions", "events")
 DRAIN_SECONDS = 180.0
 

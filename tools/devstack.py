@@ -608,11 +608,29 @@ def _run_processes(port: str) -> dict[str, list[str]]:
             "-l",
             "INFO",
             "-Q",
-            "default,risk,promotions,notifications",
+            "default,risk,notifications",
             "-c",
             "2",
             "-n",
             "worker@%h",
+        ],
+        # Campaign work and reward deliveries: their own pool, so a festival's backlog of rewards
+        # (deferred by design) never queues in front of risk decisions (make bench "risk-decision").
+        "campaigns": [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wallet_site",
+            "worker",
+            "-l",
+            "INFO",
+            "-Q",
+            "promotions",
+            "-c",
+            "1",
+            "-n",
+            "campaigns@%h",
         ],
         # Outbox deliveries: their own pool, prefetch above 1 (deliveries are idempotent).
         "events": [
@@ -675,7 +693,7 @@ def cmd_run() -> int:
         print(
             f"\n  Admin:     {base}/admin/\n  API docs:  {base}/api/v1/docs\n  Health:    {base}/health/\n"
             "  Demo logins are printed above by seed_demo; `make totp` prints the admin's current code.\n"
-            "  Ctrl-C stops web, worker, events, relay, beat and the embedded servers.\n",
+            "  Ctrl-C stops web, worker, campaigns, events, relay, beat and the embedded servers.\n",
             flush=True,
         )
         while all(child.poll() is None for child in children):

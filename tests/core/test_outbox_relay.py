@@ -227,6 +227,17 @@ def test_make_run_and_compose_start_the_relay_and_the_events_worker_alike() -> N
         assert int(command[command.index("--prefetch-multiplier") + 1]) > 1
     for command in (processes["worker"], services["worker"]["command"]):
         assert "events" not in command[command.index("-Q") + 1].split(",")
+        assert "promotions" not in command[command.index("-Q") + 1].split(",")  # rewards never delay risk
+    for command in (processes["campaigns"], services["campaigns"]["command"]):
+        assert command[command.index("-Q") + 1] == "promotions"
+    every_queue = {
+        queue
+        for command in processes.values()
+        if "-Q" in command
+        for queue in command[command.index("-Q") + 1].split(",")
+    }
+    routed = {str(route["queue"]) for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed | set(settings.OUTBOX_DELIVERY_ROUTES.values()) | {"events", "default"} <= every_queue
 
 
 @pytest.mark.django_db(transaction=True)
