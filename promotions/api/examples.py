@@ -122,7 +122,7 @@ LOTTERY_ENTRIES_PAGE = {
     "previous": None,
 }
 
-POINTS_REDEEM = {"points": 500, "for": "CASH"}
+POINTS_REDEEM = {"points": 500, "for": "CASH", "pin": "135790"}
 
 POINTS_REDEMPTION = {
     "id": "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706",

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Customer
+from accounts.services import customer_payment_pin_verify
 from core.api_docs import api_operation
 from core.api_schema import MoneySerializer
 from core.fields import ApiDateTimeField, StrictCharField
@@ -243,7 +244,8 @@ class PointsApi(APIView):
 class PointsRedeemApi(IdempotentMoneyApi):
     """Redeem points for cash. Money-moving: ``Idempotency-Key`` required, one durable transaction
     with the stored answer (``payments.api.common.IdempotentMoneyApi``); a retry never moves value
-    twice. No PIN: value only moves between the customer's own wallets and the bank's accounts."""
+    twice. The payment PIN is required like every other movement (checked before the money
+    transaction, as for currency exchange)."""
 
     @extend_schema_serializer(component_name="PointsRedeemInput")
     class InputSerializer(serializers.Serializer):
@@ -252,6 +254,7 @@ class PointsRedeemApi(IdempotentMoneyApi):
         )
         # "for" is a Python keyword: declared through the class namespace
         locals()["for"] = serializers.ChoiceField(choices=PointsRedemption.For.choices, help_text="What for: CASH.")
+        pin = StrictCharField(max_length=12, trim_whitespace=False, help_text="Payment PIN (6 digits)")
 
     @extend_schema_serializer(component_name="PointsRedemption")
     class OutputSerializer(serializers.Serializer):
@@ -275,6 +278,11 @@ class PointsRedeemApi(IdempotentMoneyApi):
             "are taken from the lots that expire soonest. 400 `points_amount_invalid` for an amount that is "
             "not whole steps, 422 `points_insufficient` when my unexpired points do not cover it (nothing "
             "moves). Coupons cannot be bought with points yet (`for` is CASH only)."
+            "\n\n**Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first "
+            "result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423 "
+            "`payment_pin_locked` for 30 minutes)."
+            "\n\n**Limits.** The cash may not lift my CNY wallet above my KYC tier's balance cap (403 "
+            "`balance_cap_exceeded`); points only as many as I have unexpired."
         ),
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=InputSerializer,
@@ -291,6 +299,9 @@ class PointsRedeemApi(IdempotentMoneyApi):
             "idempotency_in_flight",
             "points_amount_invalid",
             "points_insufficient",
+            "payment_pin_not_set",
+            "payment_pin_invalid",
+            "payment_pin_locked",
             "account_frozen",
             "account_closed",
             "balance_cap_exceeded",
@@ -299,6 +310,9 @@ class PointsRedeemApi(IdempotentMoneyApi):
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)
+
+    def before_execute(self, request: Request, data: Any) -> None:
+        customer_payment_pin_verify(customer=_customer(request), pin=data["pin"])
 
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
         customer = _customer(request)

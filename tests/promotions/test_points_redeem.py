@@ -17,6 +17,7 @@ from payments.ledger.verify import ledger_verify
 from payments.models import Transfer
 from promotions.models import PointsLot, PointsRedemption, RewardGrant
 from promotions.services.payouts import points_expire_due
+from tests.factories import PAYMENT_PIN
 from tests.payments.factories import customer_client
 from tests.payments.test_concurrency import run_threads
 from tests.promotions.factories import campaign_running
@@ -48,9 +49,9 @@ def _earn(customer: Any, amount: str) -> Any:
     return payment
 
 
-def _redeem(client: Any, points: Any, key: str | None = None, for_: Any = "CASH") -> Any:
+def _redeem(client: Any, points: Any, key: str | None = None, for_: Any = "CASH", pin: str = PAYMENT_PIN) -> Any:
     return client.post(
-        URL, {"points": points, "for": for_}, format="json", HTTP_IDEMPOTENCY_KEY=key or str(uuid.uuid4())
+        URL, {"points": points, "for": for_, "pin": pin}, format="json", HTTP_IDEMPOTENCY_KEY=key or str(uuid.uuid4())
     )
 
 
@@ -113,6 +114,7 @@ def test_a_retry_with_the_same_key_answers_the_same_and_moves_nothing_twice() ->
         (100, "COUPON", "invalid_request"),  # not offered yet
         (100, None, "invalid_request"),
     ],
+    ids=["not-whole-steps", "below-one-step", "zero", "not-a-number", "coupon", "no-for"],
 )
 def test_bad_input_is_a_clear_400_and_moves_nothing(points: Any, for_: Any, code: str) -> None:
     _points_campaign()
@@ -199,3 +201,18 @@ def test_eight_parallel_redemptions_of_a_balance_for_three_give_exactly_three() 
     assert sum(PointsLot.objects.values_list("remaining", flat=True)) == 0
     assert ledger_accounts_never_negative()
     assert ledger_verify().ok
+
+
+@pytest.mark.django_db
+def test_a_wrong_pin_or_no_idempotency_key_is_refused_and_moves_nothing() -> None:
+    _points_campaign()
+    customer = shopper()
+    _earn(customer, "100.00")
+    client = customer_client(customer)
+
+    wrong = _redeem(client, 100, pin="000000")
+    no_key = client.post(URL, {"points": 100, "for": "CASH", "pin": PAYMENT_PIN}, format="json")
+
+    assert wrong.status_code == 403 and wrong.json()["code"] == "payment_pin_invalid"
+    assert no_key.status_code == 400 and no_key.json()["code"] == "idempotency_key_missing"
+    assert balance(customer, "PTS") == 200 and not PointsRedemption.objects.exists()
