@@ -19,6 +19,8 @@ __all__ = [
     "CouponUnavailable",
     "ExclusiveOverlap",
     "PermissionRequired",
+    "PointsAmountInvalid",
+    "PointsInsufficient",
     "ReasonRequired",
     "RulesInvalid",
 ]
@@ -89,3 +91,15 @@ class CouponUnavailable(DomainError):
     code = "coupon_unavailable"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("This code cannot be redeemed.")
+
+
+class PointsInsufficient(DomainError):
+    code = "points_insufficient"
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_message = _("You do not have enough points for this redemption.")
+
+
+class PointsAmountInvalid(DomainError):
+    code = "points_amount_invalid"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = _("Redeem a whole multiple of the redemption step (at least one step).")

@@ -188,14 +188,14 @@ class PointsSummary:
 
 def points_for_customer(*, customer: Customer, limit: int = 50) -> PointsSummary:
     """Points balance (the ledger's points wallet), the lots still to expire, and the newest
-    movements of the points wallet (earned, clawed back, expired)."""
+    movements of the points wallet (earned, clawed back, expired, redeemed)."""
     balance = customer_wallet_balance(customer=customer, currency="PTS").available
     lots = PointsLot.objects.filter(customer=customer, remaining__gt=0).order_by("expires_at")[:20]
     history = []
     for posting in wallet_postings_recent(customer=customer, currency="PTS", limit=limit):
         transfer = posting.transfer
         if transfer.kind == "POINTS":
-            what = "EXPIRED"
+            what = "REDEEMED" if (transfer.metadata or {}).get("points") == "redeemed" else "EXPIRED"
         elif transfer.reason_code == "REWARD_CLAWBACK":
             what = "CLAWED_BACK"
         else:

@@ -721,6 +721,10 @@ CELERY_BEAT_SCHEDULE["payments.ledger_anchor"] = {
 PROMOTIONS_RISK_SIGNOFF_EXPOSURE_CNY_MINOR = env_int("PROMOTIONS_RISK_SIGNOFF_EXPOSURE_CNY_MINOR", 50_000_00, minimum=0)
 # What one loyalty point is worth in CNY, for exposure only (points live in the ledger as PTS).
 PROMOTIONS_POINT_VALUE_CNY = env_str("PROMOTIONS_POINT_VALUE_CNY", "0.01")
+# Points redemption for cash (docs/promotions.md "Points redemption"): whole steps of this many points,
+# each worth PROMOTIONS_POINTS_REDEEM_STEP_CNY (default 100 points = 1.00 CNY); one step is the minimum.
+PROMOTIONS_POINTS_REDEEM_STEP = env_int("PROMOTIONS_POINTS_REDEEM_STEP", 100, minimum=1)
+PROMOTIONS_POINTS_REDEEM_STEP_CNY = env_str("PROMOTIONS_POINTS_REDEEM_STEP_CNY", "1.00")
 PROMOTIONS_DEFAULT_HOLDOUT_BPS = env_int("PROMOTIONS_DEFAULT_HOLDOUT_BPS", 1000, minimum=0, maximum=5000)
 # An ended campaign's remainder goes back after this grace (rewards of payments made before the end
 # are still granted), and again hourly for this many days (late releases, clawbacks).

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from core.money import Money
+from payments.errors import InsufficientFunds
 from payments.ledger import (
     Balance,
     Leg,
@@ -57,6 +58,7 @@ __all__ = [
     "campaign_reward_pay",
     "campaign_reward_release",
     "points_expire",
+    "points_redeem_cash",
 ]
 
 Kind = LedgerAccount.Kind
@@ -234,3 +236,36 @@ def points_expire(*, customer: Customer, points: Money, reference: str) -> Trans
         memo="points expired",
         metadata={"points": "expired"},
     )
+
+
+def points_redeem_cash(*, customer: Customer, points: Money, cash: Money, reference: str) -> tuple[Transfer, Transfer]:
+    """Spend ``points`` from the customer's points wallet for ``cash`` in their money wallet, in the
+    caller's transaction: points wallet -> points issuance (kind POINTS), and marketing funds
+    (``campaign_budget_source``, the bank's marketing account) -> the customer's wallet (kind
+    REWARD). Each transfer is balanced; both commit or neither does.
+
+    The points wallet is locked and checked by the kernel (``InsufficientFunds``, 422: never below
+    zero); ``AccountFrozen`` / ``AccountClosed`` (403) for a frozen or closed customer and
+    ``BalanceCapExceeded`` (403) when the cash would lift the wallet above the KYC balance cap."""
+    customer_ensure_can_transact(customer)
+    points_wallet = wallet_find(customer=customer, currency="PTS")
+    if points_wallet is None:
+        raise InsufficientFunds()
+    metadata = {"points": "redeemed", "points_spent": points.minor, "cash_minor": cash.minor}
+    spent = transfer_post(
+        kind=Transfer.Kind.POINTS,
+        legs=[Leg(points_wallet, -points), Leg(system_account(Kind.POINTS_ISSUANCE, "PTS"), points)],
+        reference=f"{reference}-PTS",
+        memo="points redeemed for cash",
+        metadata=metadata,
+    )
+    wallet = wallet_get_or_create(customer=customer, currency=cash.currency)
+    paid = transfer_post(
+        kind=Transfer.Kind.REWARD,
+        legs=[Leg(campaign_budget_source(cash.currency), -cash), Leg(wallet, cash)],
+        reference=f"{reference}-CASH",
+        memo="cash for redeemed points",
+        metadata=metadata,
+    )
+    limits_check_incoming_balance(account=wallet)
+    return spent, paid

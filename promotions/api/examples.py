@@ -121,3 +121,16 @@ LOTTERY_ENTRIES_PAGE = {
     "next": None,
     "previous": None,
 }
+
+POINTS_REDEEM = {"points": 500, "for": "CASH", "pin": "135790"}
+
+POINTS_REDEMPTION = {
+    "id": "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706",
+    "for": "CASH",
+    "points": 500,
+    "cash": {"amount": "5.00", "currency": "CNY"},
+    "points_transfer_id": "0a1b2c3d-4e5f-4a6b-9c8d-7e6f5a4b3c2d",
+    "cash_transfer_id": "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+    "points_balance": {"amount": "780", "currency": "PTS"},
+    "created_at": "2026-04-03T02:11:45.100234Z",
+}

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from promotions.api.views import CouponListApi, CouponRedeemApi, OfferListApi, PointsApi
+from promotions.api.views import CouponListApi, CouponRedeemApi, OfferListApi, PointsApi, PointsRedeemApi
 from promotions.api.views_social import LotteryEntryListApi, ReferralApi, ReferralListApi
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("promotions/coupons", CouponListApi.as_view(), name="promotions-coupons"),
     path("promotions/coupons/redeem", CouponRedeemApi.as_view(), name="promotions-coupon-redeem"),
     path("promotions/points", PointsApi.as_view(), name="promotions-points"),
+    path("promotions/points/redeem", PointsRedeemApi.as_view(), name="promotions-points-redeem"),
     path("promotions/referral", ReferralApi.as_view(), name="promotions-referral"),
     path("promotions/referral/referees", ReferralListApi.as_view(), name="promotions-referrals"),
     path("promotions/lottery/entries", LotteryEntryListApi.as_view(), name="promotions-lottery-entries"),

@@ -18,18 +18,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Customer
+from accounts.services import customer_payment_pin_verify
 from core.api_docs import api_operation
 from core.api_schema import MoneySerializer
 from core.fields import ApiDateTimeField, StrictCharField
 from core.money import Money
 from core.pagination import PAGE_PARAMETERS, page_body, page_params, page_serializer
 from core.throttling import FailOpenAnonRateThrottle, FailOpenUserRateThrottle, GuardedScopedRateThrottle
+from payments.api.common import IDEMPOTENCY_KEY_PARAMETER, IdempotentMoneyApi
+from payments.selectors import customer_wallet_balance
 from promotions.api import examples as ex
-from promotions.models import CouponClaim
+from promotions.models import CouponClaim, PointsRedemption
 from promotions.selectors import Offer, coupon_claims_page, offers_page_for_customer, points_for_customer
 from promotions.services.coupons import coupon_redeem
+from promotions.services.points import points_redeem
 
-__all__ = ["CouponListApi", "CouponRedeemApi", "OfferListApi", "PointsApi"]
+__all__ = ["CouponListApi", "CouponRedeemApi", "OfferListApi", "PointsApi", "PointsRedeemApi"]
 
 TAG = "Promotions"
 PAGE_ERRORS = ["invalid_cursor", "invalid_page_size", "throttled"]
@@ -207,7 +211,7 @@ class PointsApi(APIView):
             points = serializers.IntegerField(
                 help_text="Signed: positive earned, negative clawed back, spent or expired."
             )
-            type = serializers.ChoiceField(choices=["EARNED", "CLAWED_BACK", "EXPIRED", "SPENT"])
+            type = serializers.ChoiceField(choices=["EARNED", "CLAWED_BACK", "EXPIRED", "REDEEMED", "SPENT"])
             transfer_id = serializers.UUIDField()
 
         balance = MoneySerializer(help_text="Available points (currency PTS, whole points).")
@@ -221,7 +225,7 @@ class PointsApi(APIView):
         description=(
             "My points balance (points are an asset of the ledger, currency PTS, scale 0), what expires when "
             "(soonest first), and the latest 50 movements: EARNED from a campaign, CLAWED_BACK after a refund "
-            "of the payment that earned them, EXPIRED."
+            "of the payment that earned them, EXPIRED, REDEEMED (`POST /api/v1/promotions/points/redeem`)."
         ),
         response=OutputSerializer,
         response_example=ex.POINTS,
@@ -235,3 +239,92 @@ class PointsApi(APIView):
             "history": summary.history,
         }
         return Response(self.OutputSerializer(body).data)
+
+
+class PointsRedeemApi(IdempotentMoneyApi):
+    """Redeem points for cash. Money-moving: ``Idempotency-Key`` required, one durable transaction
+    with the stored answer (``payments.api.common.IdempotentMoneyApi``); a retry never moves value
+    twice. The payment PIN is required like every other movement (checked before the money
+    transaction, as for currency exchange)."""
+
+    @extend_schema_serializer(component_name="PointsRedeemInput")
+    class InputSerializer(serializers.Serializer):
+        points = serializers.IntegerField(
+            min_value=1, help_text="Points to redeem: a whole multiple of the step (100 by default), at least one step."
+        )
+        # "for" is a Python keyword: declared through the class namespace
+        locals()["for"] = serializers.ChoiceField(choices=PointsRedemption.For.choices, help_text="What for: CASH.")
+        pin = StrictCharField(max_length=12, trim_whitespace=False, help_text="Payment PIN (6 digits)")
+
+    @extend_schema_serializer(component_name="PointsRedemption")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        locals()["for"] = serializers.CharField(help_text="CASH.")
+        points = serializers.IntegerField()
+        cash = MoneySerializer(help_text="Credited to my CNY wallet.")
+        points_transfer_id = serializers.UUIDField()
+        cash_transfer_id = serializers.UUIDField()
+        points_balance = MoneySerializer(help_text="My points left (PTS).")
+        created_at = ApiDateTimeField()
+
+    @api_operation(
+        "promotions_points_redeem",
+        tag=TAG,
+        summary="Redeem points for cash",
+        description=(
+            "Spends my points for cash in my CNY wallet at the bank's fixed rate (by default 100 points = "
+            "1.00 CNY; whole multiples only, one step at least). The points leave my points wallet back to "
+            "points issuance and the cash comes from the bank's marketing funds, in one transaction. Points "
+            "are taken from the lots that expire soonest. 400 `points_amount_invalid` for an amount that is "
+            "not whole steps, 422 `points_insufficient` when my unexpired points do not cover it (nothing "
+            "moves). Coupons cannot be bought with points yet (`for` is CASH only)."
+            "\n\n**Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first "
+            "result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423 "
+            "`payment_pin_locked` for 30 minutes)."
+            "\n\n**Limits.** The cash may not lift my CNY wallet above my KYC tier's balance cap (403 "
+            "`balance_cap_exceeded`); points only as many as I have unexpired."
+        ),
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=InputSerializer,
+        request_example=ex.POINTS_REDEEM,
+        response=OutputSerializer,
+        response_example=ex.POINTS_REDEMPTION,
+        status=201,
+        errors=[
+            "invalid_request",
+            "malformed_request",
+            "idempotency_key_missing",
+            "idempotency_key_invalid",
+            "idempotency_key_reused",
+            "idempotency_in_flight",
+            "points_amount_invalid",
+            "points_insufficient",
+            "payment_pin_not_set",
+            "payment_pin_invalid",
+            "payment_pin_locked",
+            "account_frozen",
+            "account_closed",
+            "balance_cap_exceeded",
+            "throttled",
+        ],
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().post(request, *args, **kwargs)
+
+    def before_execute(self, request: Request, data: Any) -> None:
+        customer_payment_pin_verify(customer=_customer(request), pin=data["pin"])
+
+    def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
+        customer = _customer(request)
+        redemption = points_redeem(customer=customer, points=data["points"], redeemed_for=data["for"])
+        body = {
+            "id": redemption.public_id,
+            "for": redemption.redeemed_for,
+            "points": redemption.points,
+            "cash": Money(redemption.cash_minor, redemption.currency).as_dict(),
+            "points_transfer_id": redemption.points_transfer.public_id,
+            "cash_transfer_id": redemption.cash_transfer.public_id if redemption.cash_transfer else None,
+            "points_balance": customer_wallet_balance(customer=customer, currency="PTS").available.as_dict(),
+            "created_at": redemption.created_at,
+        }
+        return status.HTTP_201_CREATED, dict(self.OutputSerializer(body).data)

@@ -22,9 +22,10 @@ from core.money import Money
 from payments.errors import InsufficientFunds
 from payments.models import Transfer
 from payments.services.campaign_budget import campaign_reward_clawback, campaign_reward_hold_void
-from promotions.models import MilestoneProgress, MilestoneSpend, PointsLot, RewardClawback, RewardGrant
+from promotions.models import MilestoneProgress, MilestoneSpend, RewardClawback, RewardGrant
 from promotions.rules import CASHBACK, CUMULATIVE_SPEND, POINTS, MilestoneBenefit
 from promotions.services.milestones import milestone_source
+from promotions.services.points import points_lots_lock, points_lots_take
 from promotions.versions import version_rules
 
 __all__ = ["clawback_grant", "clawbacks_for_refund"]
@@ -59,6 +60,7 @@ def _take(grant: RewardGrant, due: int) -> tuple[int, Transfer | None]:
     if grant.status == RewardGrant.Status.PENDING:
         return due, None  # nothing was paid yet: the release pays less
     assert grant.transfer_id is not None
+    lots = points_lots_lock(customer=grant.customer) if grant.kind == POINTS else []  # lots before the wallet
     try:
         with transaction.atomic():
             transfer, shortfall = campaign_reward_clawback(
@@ -71,7 +73,10 @@ def _take(grant: RewardGrant, due: int) -> tuple[int, Transfer | None]:
         return 0, None
     taken = due - shortfall.minor
     if taken and grant.kind == POINTS:
-        PointsLot.objects.filter(grant=grant).update(remaining=F("remaining") - taken)
+        # The grant's own lot first; what it no longer holds (already redeemed or expired) comes off
+        # the customer's other lots, soonest expiry first, so lots never promise more than the wallet.
+        own = [lot for lot in lots if lot.grant_id == grant.pk]
+        points_lots_take(own + [lot for lot in lots if lot.grant_id != grant.pk], taken)
     return taken, transfer
 
 
