@@ -49,6 +49,7 @@ from .feedback_attachment import FeedbackAttachment
 from .feedback_category_enum import FeedbackCategoryEnum
 from .feedback_create_input_request import FeedbackCreateInputRequest
 from .feedback_page import FeedbackPage
+from .for_enum import ForEnum
 from .funding_card import FundingCard
 from .funding_create_input_request import FundingCreateInputRequest
 from .funding_output import FundingOutput
@@ -104,6 +105,8 @@ from .payment_benefit_status_enum import PaymentBenefitStatusEnum
 from .points import Points
 from .points_entry import PointsEntry
 from .points_expiring import PointsExpiring
+from .points_redeem_input_request import PointsRedeemInputRequest
+from .points_redemption import PointsRedemption
 from .priority_enum import PriorityEnum
 from .product_lead import ProductLead
 from .product_lead_input_request import ProductLeadInputRequest
@@ -208,6 +211,7 @@ __all__ = (
     "FeedbackCategoryEnum",
     "FeedbackCreateInputRequest",
     "FeedbackPage",
+    "ForEnum",
     "FundingCard",
     "FundingCreateInputRequest",
     "FundingOutput",
@@ -263,6 +267,8 @@ __all__ = (
     "Points",
     "PointsEntry",
     "PointsExpiring",
+    "PointsRedeemInputRequest",
+    "PointsRedemption",
     "PriorityEnum",
     "ProductLead",
     "ProductLeadInputRequest",

@@ -22,6 +22,7 @@ class PointsEntry:
         type_ (TypeEnum): * `EARNED` - EARNED
             * `CLAWED_BACK` - CLAWED_BACK
             * `EXPIRED` - EXPIRED
+            * `REDEEMED` - REDEEMED
             * `SPENT` - SPENT
         transfer_id (UUID):
     """

@@ -1,11 +1,12 @@
 from typing import Literal
 
-TypeEnum = Literal["CLAWED_BACK", "EARNED", "EXPIRED", "SPENT"]
+TypeEnum = Literal["CLAWED_BACK", "EARNED", "EXPIRED", "REDEEMED", "SPENT"]
 
 TYPE_ENUM_VALUES: set[TypeEnum] = {
     "CLAWED_BACK",
     "EARNED",
     "EXPIRED",
+    "REDEEMED",
     "SPENT",
 }
 

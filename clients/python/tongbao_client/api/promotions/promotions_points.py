@@ -59,7 +59,7 @@ def sync_detailed(
 
      My points balance (points are an asset of the ledger, currency PTS, scale 0), what expires when
     (soonest first), and the latest 50 movements: EARNED from a campaign, CLAWED_BACK after a refund of
-    the payment that earned them, EXPIRED.
+    the payment that earned them, EXPIRED, REDEEMED (`POST /api/v1/promotions/points/redeem`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -86,7 +86,7 @@ def sync(
 
      My points balance (points are an asset of the ledger, currency PTS, scale 0), what expires when
     (soonest first), and the latest 50 movements: EARNED from a campaign, CLAWED_BACK after a refund of
-    the payment that earned them, EXPIRED.
+    the payment that earned them, EXPIRED, REDEEMED (`POST /api/v1/promotions/points/redeem`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,7 +109,7 @@ async def asyncio_detailed(
 
      My points balance (points are an asset of the ledger, currency PTS, scale 0), what expires when
     (soonest first), and the latest 50 movements: EARNED from a campaign, CLAWED_BACK after a refund of
-    the payment that earned them, EXPIRED.
+    the payment that earned them, EXPIRED, REDEEMED (`POST /api/v1/promotions/points/redeem`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,7 +134,7 @@ async def asyncio(
 
      My points balance (points are an asset of the ledger, currency PTS, scale 0), what expires when
     (soonest first), and the latest 50 movements: EARNED from a campaign, CLAWED_BACK after a refund of
-    the payment that earned them, EXPIRED.
+    the payment that earned them, EXPIRED, REDEEMED (`POST /api/v1/promotions/points/redeem`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
