@@ -227,9 +227,9 @@ def test_make_run_and_compose_start_the_relay_and_the_events_worker_alike() -> N
         assert int(command[command.index("--prefetch-multiplier") + 1]) > 1
     for command in (processes["worker"], services["worker"]["command"]):
         assert "events" not in command[command.index("-Q") + 1].split(",")
-        assert "promotions" not in command[command.index("-Q") + 1].split(",")  # rewards never delay risk
-    for command in (processes["campaigns"], services["campaigns"]["command"]):
-        assert command[command.index("-Q") + 1] == "promotions"
+        assert set(command[command.index("-Q") + 1].split(",")) == {"default", "risk"}
+    for command in (processes["campaigns"], services["campaigns"]["command"]):  # rewards and messages never delay risk
+        assert command[command.index("-Q") + 1] == "promotions,notifications"
     every_queue = {
         queue
         for command in processes.values()
