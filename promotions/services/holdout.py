@@ -9,6 +9,7 @@ set-based), and for a customer who qualifies later (joined the segment since). B
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from promotions.models import CampaignVersion, HoldoutMember
@@ -30,7 +31,10 @@ def holdout_record_segment(version: CampaignVersion) -> int:
         .filter(bucket__lt=bps)
         .values("pk")
     )
-    select_sql, params = qs.query.sql_with_params()
+    try:
+        select_sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return 0  # a segment that can match nobody (a branch renamed or closed since approval)
     table = HoldoutMember._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

@@ -59,3 +59,21 @@ def test_the_holdout_belongs_to_the_version() -> None:
 
     assert in_first != in_second
     assert 150 < len(in_first) < 250
+
+
+def test_a_segment_whose_branch_is_gone_starts_with_nobody_held_out() -> None:
+    """A branch named by an approved segment that was renamed or closed since makes the segment's
+    query ``home_branch_id IN ()``: the start must record nobody, not fail (review of stop 20, the
+    same shape as the message fan-out's finding)."""
+    from accounts.models import Branch
+    from promotions.services.lifecycle import campaign_start
+    from tests.factories import BranchFactory
+
+    branch = BranchFactory(code="GONE01")
+    campaign = campaign_running(start=False, holdout_bps=5000, segment={"home_branches": [branch.code]})
+    Branch.objects.filter(pk=branch.pk).update(code="RENAMED1")
+
+    campaign_start(campaign_id=campaign.pk)
+
+    assert holdout_record_segment(campaign.version) == 0
+    assert not HoldoutMember.objects.filter(version=campaign.version).exists()
