@@ -68,6 +68,16 @@ def test_a_branch_officer_answers_a_complaint_in_chinese(open_page: Any, branch:
         ),
         ("RISK_OFFICER", ["/admin/feedback/message/", "/admin/feedback/article/"]),
         (
+            "MARKETING",
+            [  # promotions pages added this stop: instant benefits, referrals, lottery
+                "/admin/promotions/instantbenefit/",
+                "/admin/promotions/referral/",
+                "/admin/promotions/referralattempt/",
+                "/admin/promotions/lotterydraw/",
+                "/admin/promotions/lotteryentry/",
+            ],
+        ),
+        (
             "BRANCH_MANAGER",
             ["/admin/feedback/lead/", "/admin/feedback/ticket/", "/admin/feedback/message/feature-usage/"],
         ),
@@ -84,3 +94,30 @@ def test_content_and_results_pages_open_in_english(open_page: Any, branch: Branc
 
         assert response is not None and response.status == 200, (url, response and response.status)
         assert "Server Error" not in page.inner_text("body")
+
+
+def test_promotions_pages_added_this_stop_speak_chinese(open_page: Any) -> None:
+    staff_roles_ensure()
+    marketer = StaffFactory(roles=["MARKETING"], branch=None, username="marketing1")
+    page = open_page("zh-CN")
+    sign_in(page, marketer)
+    offending: dict[str, set[str]] = {}
+
+    for url in (
+        "/admin/promotions/instantbenefit/",
+        "/admin/promotions/referral/",
+        "/admin/promotions/referralattempt/",
+        "/admin/promotions/lotterydraw/",
+    ):
+        page.goto(url)
+        screenshot(page, f"zh-{url.strip('/').replace('/', '-')}")
+        text = UUID_RE.sub(" ", page.inner_text("body"))
+        words = {
+            w
+            for w in re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
+            if w not in ALLOWED_WORDS | {"CSV"} and w != "MARKETING"
+        }
+        if words:
+            offending[url] = words
+
+    assert not offending, offending
