@@ -24,6 +24,7 @@ from accounts.models import (
 )
 from accounts.pii import InvalidPhone, national_id_index, normalize_phone, phone_index
 from accounts.rows import customer_columns, customer_from_row
+from core import prepared
 
 
 def customer_get_by_phone(phone: str) -> Customer | None:
@@ -37,9 +38,10 @@ def customer_get_by_phone(phone: str) -> Customer | None:
     return Customer.objects.select_related("kyc_tier", "home_branch").filter(phone_index=phone_index(e164)).first()
 
 
-_CUSTOMERS_LEAN_SQL = (
+_CUSTOMERS_LEAN_SQL = prepared.PreparedQuery(  # planned once per connection (core.prepared)
+    "accounts_customers_for_payment",
     f"SELECT {customer_columns('c', 'k')} FROM accounts_customer c "  # noqa: S608 (model metadata)
-    "JOIN accounts_kyctier k ON k.level = c.kyc_tier_id WHERE c.id = ANY(%s)"
+    "JOIN accounts_kyctier k ON k.level = c.kyc_tier_id WHERE c.id = ANY(%(ids)s)",
 )
 
 
@@ -47,7 +49,7 @@ def customers_for_payment(ids: Iterable[int]) -> dict[int, Customer]:
     """Customers by id with their KYC tier, as the API's token authentication loads the payer:
     one raw statement, personal data left encrypted and deferred (``accounts.rows``)."""
     with connection.cursor() as cursor:
-        cursor.execute(_CUSTOMERS_LEAN_SQL, [list(ids)])
+        prepared.execute(cursor, _CUSTOMERS_LEAN_SQL, {"ids": list(ids)})
         customers = [customer_from_row(row) for row in cursor.fetchall()]
     return {customer.pk: customer for customer in customers}
 

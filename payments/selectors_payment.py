@@ -16,6 +16,7 @@ from django.db import connection
 
 from accounts.pii import InvalidPhone, normalize_phone, phone_index
 from accounts.rows import customer_columns, customer_from_row, customer_row_width
+from core import prepared
 from payments.ledger import wallet_code
 from payments.models import LedgerAccount, Merchant
 
@@ -38,23 +39,30 @@ def _wallet_columns(alias: str) -> str:
     return _WALLET_COLUMNS.format(a=alias)
 
 
-_BY_WALLET_SQL = f"""
+# Each read is planned once per connection (core.prepared): planning cost twice the look-up.
+_BY_WALLET_SQL = prepared.PreparedQuery(
+    "payments_p2p_parties_by_wallet",
+    f"""
 SELECT {customer_columns("c", "k", pii=_PII)}, {_wallet_columns("r")}, {_wallet_columns("s")}
   FROM payments_ledgeraccount r
   JOIN accounts_customer c ON c.id = r.customer_id
   JOIN accounts_kyctier k ON k.level = c.kyc_tier_id
   LEFT JOIN payments_ledgeraccount s ON s.code = %(sender_wallet)s
  WHERE r.public_id = %(wallet)s AND r.kind = 'CUSTOMER_WALLET'
-"""  # noqa: S608 (column names come from model metadata; values are parameters)
+""",  # noqa: S608 (column names come from model metadata; values are parameters)
+)
 
-_BY_PHONE_SQL = f"""
+_BY_PHONE_SQL = prepared.PreparedQuery(
+    "payments_p2p_parties_by_phone",
+    f"""
 SELECT {customer_columns("c", "k", pii=_PII)}, {_wallet_columns("r")}, {_wallet_columns("s")}
   FROM accounts_customer c
   JOIN accounts_kyctier k ON k.level = c.kyc_tier_id
   LEFT JOIN payments_ledgeraccount r ON r.code = 'wallet:' || c.public_id::text || ':' || %(currency)s
   LEFT JOIN payments_ledgeraccount s ON s.code = %(sender_wallet)s
  WHERE c.phone_index = %(phone_index)s
-"""  # noqa: S608 (column names come from model metadata; values are parameters)
+""",  # noqa: S608 (column names come from model metadata; values are parameters)
+)
 
 
 @dataclass(frozen=True)
@@ -78,18 +86,19 @@ def p2p_parties_get(
 ) -> P2PParties:
     """The recipient by phone (any format ``normalize_phone`` accepts) or by wallet id, with both
     wallets, in one query. An invalid phone or an unknown wallet is "not found"."""
-    params: dict[str, Any] = {"sender_wallet": wallet_code(sender, currency), "currency": currency}
+    params: dict[str, Any] = {"sender_wallet": wallet_code(sender, currency)}
     if to_wallet_id is not None:
-        sql = _BY_WALLET_SQL
+        query = _BY_WALLET_SQL
         params["wallet"] = to_wallet_id
     else:
         try:
             params["phone_index"] = phone_index(normalize_phone(to_phone or ""))
         except InvalidPhone:
             return P2PParties(recipient=None)
-        sql = _BY_PHONE_SQL
+        query = _BY_PHONE_SQL
+        params["currency"] = currency
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(cursor, query, params)
         row = cursor.fetchone()
     if row is None:
         return P2PParties(recipient=None)
@@ -104,13 +113,16 @@ def p2p_parties_get(
 
 
 _MERCHANT_FIELDS = [f.attname for f in Merchant._meta.concrete_fields]
-_MERCHANT_SQL = f"""
+_MERCHANT_SQL = prepared.PreparedQuery(
+    "payments_merchant_parties",
+    f"""
 SELECT {", ".join(f"m.{name}" for name in _MERCHANT_FIELDS)}, {_wallet_columns("ma")}, {_wallet_columns("w")}
   FROM payments_merchant m
   LEFT JOIN payments_ledgeraccount ma ON ma.code = 'MERCHANT:' || m.public_id::text || ':' || %(currency)s
   LEFT JOIN payments_ledgeraccount w ON w.code = %(wallet)s
  WHERE m.public_id = %(merchant)s
-"""  # noqa: S608 (column names come from model metadata; values are parameters)
+""",  # noqa: S608 (column names come from model metadata; values are parameters)
+)
 
 
 @dataclass(frozen=True)
@@ -133,7 +145,7 @@ def merchant_payment_parties_get(
         "wallet": wallet_code(customer, currency),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_MERCHANT_SQL, params)
+        prepared.execute(cursor, _MERCHANT_SQL, params)
         row = cursor.fetchone()
     if row is None:
         return MerchantPaymentParties(merchant=None)

@@ -52,6 +52,29 @@ def main(argv: list[str]) -> int:
         from payments.services.transfers import transfer_p2p_create
 
         world = bench_world.build_world(100, merchants=1)
+        if os.environ.get("PROFILE_GC"):  # e.g. "freeze" or "freeze,50000": an A/B of the collector
+            import gc
+
+            parts = os.environ["PROFILE_GC"].split(",")
+            if "freeze" in parts:
+                gc.collect()
+                gc.freeze()
+            for part in parts:
+                if part.isdigit():
+                    gc.set_threshold(int(part), 50, 100)
+            print(f"gc: {parts}, frozen {gc.get_freeze_count()}, thresholds {gc.get_threshold()}")
+        import gc as _gc
+
+        gc_time = [0.0, 0.0, 0]
+
+        def _gc_cb(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                gc_time[1] = time.thread_time()
+            else:
+                gc_time[0] += time.thread_time() - gc_time[1]
+                gc_time[2] += 1
+
+        _gc.callbacks.append(_gc_cb)
         for setting in filter(None, os.environ.get("PROFILE_PG_SET", "").split(",")):  # an A/B of a setting
             name, value = setting.split("=", 1)
             with connection.cursor() as cursor:
@@ -106,10 +129,12 @@ def main(argv: list[str]) -> int:
             for q in ctx.captured_queries:
                 print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:150]}")
             backend_started = _backend_cpu_s(connection)
+            gc_time[0], gc_time[2] = 0.0, 0
             cpu_started = time.thread_time()
             for _ in range(count):
                 fn()
             cpu_ms = (time.thread_time() - cpu_started) / count * 1000
+            print(f"=== {label}: garbage collector {gc_time[0] / count * 1000:.3f} ms per transfer ({gc_time[2]} runs)")
             backend_ms = (_backend_cpu_s(connection) - backend_started) / count * 1000
             print(
                 f"=== {label}: {cpu_ms:.2f} ms of this thread's CPU and {backend_ms:.2f} ms of its PostgreSQL "

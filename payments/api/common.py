@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 from accounts.services import customer_payment_pin_verify, passkey_payment_verify, payment_pin_candidate
 from accounts.services.pin import PIN_LOCK_DURATION, PIN_MAX_ATTEMPTS
 from core.audit import client_ip
-from core.fields import StrictCharField, StrictUUIDField
+from core.fields import CheapFieldCopiesMixin, StrictCharField, StrictUUIDField
 from core.money import Money, MoneyError
 from core.money_messages import money_error_message
 from payments.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing, InvalidAmount, StepUpRequired
@@ -130,7 +130,7 @@ class PasskeyConfirmationSerializer(serializers.Serializer):
     credential = serializers.DictField(help_text="The PublicKeyCredential as JSON (WebAuthn Level 3 toJSON)")
 
 
-class ConfirmedMoneyInput(serializers.Serializer):
+class ConfirmedMoneyInput(CheapFieldCopiesMixin, serializers.Serializer):
     """The confirmation fields of every money-moving request: ``pin`` (the payment PIN) and/or
     ``passkey``; at least one; and ``step_up_challenge`` when the payment asked for a step-up.
     Subclasses that define ``validate`` call ``super().validate``."""

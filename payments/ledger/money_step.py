@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from psycopg.types.json import Jsonb
 
@@ -35,6 +36,7 @@ from core import deferred_writes
 from core.errors import DomainError
 from core.money import Money, currency_exponent
 from core.outbox import outbox_events_written
+from core.request_context import current_request_id
 from payments.errors import AccountClosed, AccountFrozen, BalanceCapExceeded, StepUpRequired
 from payments.events import transfer_event_payload
 from payments.ledger.transfers import PreparedTransfer, ledger_refusal
@@ -282,10 +284,68 @@ def _request_part(step: MoneyStep, request: MoneyRequest, now: datetime, transfe
         if request.balance_leg is not None:
             doc["balance_leg"] = request.balance_leg
     doc["failures"] = {}
+    request_id = current_request_id()
     for name, make in _refusals(step, request).items():
-        error = make()
-        doc["failures"][name] = {"status": error.status_code, "body": error.as_body()}
+        doc["failures"][name] = _failure_answer(step, name, make, request_id)
     return doc
+
+
+# Every refusal the statement may meet is rendered before it runs (its answer is stored under the
+# key by the same statement), a dozen per payment: most depend only on the language, and the rest on
+# one value each. Rendered once per (language, refusal, that value) and reused; the request id is
+# the only per-request part. A refusal not listed here (the risk pre-check's, an early refusal) is
+# rendered every time. ``tests/payments/test_refusal_answers.py`` compares both ways.
+_CONSTANT_REFUSALS = frozenset(
+    {
+        "sender_frozen",
+        "sender_closed",
+        "account_frozen",
+        "account_closed",
+        "recipient_frozen",
+        "recipient_closed",
+        "qr_invalid",
+        "qr_expired",
+        "order_already_paid",
+        "order_cancelled",
+        "kyc_required",
+        "limit_daily",
+        "limit_monthly",
+    }
+)
+_ANSWERS: dict[tuple[Any, ...], tuple[int, str, str, Any]] = {}
+_ANSWERS_MAX = 1024
+
+
+def _answer_key(step: MoneyStep, name: str) -> tuple[Any, ...] | None:
+    """What a refusal's answer depends on besides the language, or None: render it every time."""
+    if name in _CONSTANT_REFUSALS:
+        return (name,)
+    if name == "insufficient_funds":
+        return (name, _currency(step))
+    if name == "limit_per_transaction":
+        return (name, step.tier.per_transaction_limit_minor)
+    if name == "balance_cap":
+        return (name, step.cap_minor)
+    return None
+
+
+def _failure_answer(
+    step: MoneyStep, name: str, make: Callable[[], DomainError], request_id: str | None
+) -> dict[str, Any]:
+    key = _answer_key(step, name)
+    if key is None:
+        error = make()
+        return {"status": error.status_code, "body": error.as_body()}
+    key = (get_language(), *key)
+    answer = _ANSWERS.get(key)
+    if answer is None:
+        error = make()
+        answer = (error.status_code, error.code, str(error.message), error.details)
+        if len(_ANSWERS) >= _ANSWERS_MAX:
+            _ANSWERS.clear()
+        _ANSWERS[key] = answer
+    status, code, message, details = answer
+    return {"status": status, "body": {"code": code, "message": message, "details": details, "request_id": request_id}}
 
 
 def money_step_run(step: MoneyStep, request: MoneyRequest | None = None) -> MoneyStepResult:
