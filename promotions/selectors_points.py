@@ -35,6 +35,7 @@ __all__ = [
     "PointsOffer",
     "campaign_points_exchange",
     "points_coupon_expiry",
+    "points_exchange_sold",
     "points_offer_get",
     "points_offer_open_at",
     "points_offer_rank",
@@ -71,6 +72,15 @@ def campaign_points_exchange(campaign: Campaign) -> tuple[FixedDiscountBenefit, 
     if not isinstance(benefit, FixedDiscountBenefit) or benefit.points_exchange is None:
         return None
     return benefit, benefit.points_exchange
+
+
+def points_exchange_sold(campaign: Campaign) -> tuple[PointsExchange, int] | None:
+    """The approved points offer of the campaign and how many coupons it sold (None: no offer)."""
+    offer = campaign_points_exchange(campaign)
+    if offer is None:
+        return None
+    row = PointsExchangeUsage.objects.filter(campaign=campaign, customer__isnull=True).values_list("count", flat=True)
+    return offer[1], next(iter(row), 0)
 
 
 def _visible(customer: Customer, campaign: Campaign, facts: CustomerFacts | None, now: datetime) -> bool:
@@ -159,12 +169,11 @@ def points_offers_for_customer(
     if not found:
         return []
     ids = [c.pk for c, _b, _e in found]
-    sold = {
-        (campaign_id, customer_id): count
-        for campaign_id, customer_id, count in PointsExchangeUsage.objects.filter(campaign_id__in=ids)
-        .filter(customer__isnull=True)
-        .values_list("campaign_id", "customer_id", "count")
-    }
+    sold = dict(
+        PointsExchangeUsage.objects.filter(campaign_id__in=ids, customer__isnull=True).values_list(
+            "campaign_id", "count"
+        )
+    )
     mine = dict(
         PointsExchangeUsage.objects.filter(campaign_id__in=ids, customer=customer).values_list("campaign_id", "count")
     )
@@ -175,7 +184,7 @@ def points_offers_for_customer(
     english = (language or "").startswith("en")
     offers = []
     for campaign, benefit, exchange in found:
-        stock_left = max(0, exchange.stock - sold.get((campaign.pk, None), 0))
+        stock_left = max(0, exchange.stock - sold.get(campaign.pk, 0))
         limits = []
         if exchange.per_person is not None:
             limits.append(exchange.per_person - mine.get(campaign.pk, 0))

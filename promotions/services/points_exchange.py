@@ -106,7 +106,7 @@ def points_offer_redeem(
         )
 
 
-def _take(sql: str, params: list[object]) -> bool:
+def _take(sql: str, params: list[int | datetime | None]) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone() is not None

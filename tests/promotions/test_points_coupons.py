@@ -389,3 +389,57 @@ def test_the_offer_is_approved_with_its_campaign_by_someone_else_and_a_changed_p
 
     assert changed.status == "DRAFT"  # the approved price is void; the version still says 300
     assert campaign.version.rules["benefit"]["points_exchange"]["points"] == 300
+
+
+@pytest.mark.django_db
+def test_marketing_designs_the_offer_in_the_campaign_admin_and_sees_what_it_sold(maker: Any) -> None:
+    import json
+
+    from tests.accounts.conftest import admin_client_for
+    from tests.promotions.test_admin import _form
+
+    client = admin_client_for(maker)
+    benefit = {"discount": "5.00", "points_exchange": {"points": 300, "stock": 100, "per_person": 1}}
+    created = client.post(
+        "/admin/promotions/campaign/add/",
+        _form(kind="COUPON", conditions="{}", benefit=json.dumps(benefit), holdout_bps="0"),
+    )
+    assert created.status_code == 302, created.content.decode()[:2000]
+    assert Campaign.objects.get().benefit == benefit
+    _points_campaign()
+    offer = _offer(points=300, stock=100)
+    customer = shopper()
+    _earn(customer, "250.00")
+    assert _redeem(customer_client(customer), offer).status_code == 201
+
+    page = client.get(f"/admin/promotions/campaign/{offer.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert page.status_code == 200
+    assert "sold 1 / 100" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_offers_page_costs_the_same_statements_for_one_offer_or_five() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _points_campaign()
+    customer = shopper()
+    _earn(customer, "250.00")
+    client = customer_client(customer)
+    _offer(points=100)
+    client.get(OFFERS)  # warm the token cache and the compiled versions
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(OFFERS).status_code == 200
+        return len(queries.captured_queries)
+
+    one = statements()
+    for points in (200, 300, 400, 500):
+        _offer(points=points)
+    client.get(OFFERS)
+    five = statements()
+
+    assert len(client.get(OFFERS).json()["results"]) == 5
+    assert five == one
