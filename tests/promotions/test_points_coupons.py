@@ -146,6 +146,14 @@ def test_the_coupon_bought_with_points_takes_its_discount_in_a_payment(settings:
     client = customer_client(customer)
     claim_id = _redeem(client, offer).json()["coupon"]["id"]
     cash = balance(customer)
+    thief = shopper("100.00")
+    stolen = post_money(
+        customer_client(thief),
+        "/api/v1/payments",
+        {"qr": merchant_static_qr(shop), "amount": "40.00", "currency": "CNY", "pin": PAYMENT_PIN, "coupon": claim_id},
+    )
+    assert stolen.status_code == 400 and stolen.json()["code"] == "coupon_not_applicable"
+    assert balance(thief) == 100_00 and CouponClaim.objects.get(public_id=claim_id).status == "AVAILABLE"
 
     paid = post_money(
         client,
