@@ -29,8 +29,10 @@ from payments.idempotency import idempotency_replay_lookup
 from payments.selectors import customer_wallet_balance
 from promotions.api import examples as ex
 from promotions.api.views import TAG, CouponClaimSerializer, _claim_body, _customer, _language
+from promotions.models import Campaign
+from promotions.rules import FixedDiscountBenefit, PointsExchange
 from promotions.selectors_points import PointsOffer, points_offer_get, points_offers_page
-from promotions.services.points_exchange import points_offer_redeem
+from promotions.services.points_exchange import points_offer_buy, points_offer_redeem
 
 __all__ = ["PointsOfferListApi", "PointsOfferRedeemApi"]
 
@@ -115,6 +117,8 @@ class PointsOfferRedeemApi(IdempotentMoneyApi):
     anything else (404 for an offer that is not theirs to see), except that a retry of a request that
     already ran is answered from the stored result whatever changed since."""
 
+    offer: tuple[Campaign, FixedDiscountBenefit, PointsExchange] | None = None  # looked up by ``post``
+
     @extend_schema_serializer(component_name="PointsOfferRedeemInput")
     class InputSerializer(serializers.Serializer):
         pin = StrictCharField(max_length=12, trim_whitespace=False, help_text="Payment PIN (6 digits)")
@@ -179,7 +183,7 @@ class PointsOfferRedeemApi(IdempotentMoneyApi):
         key = self.idempotency_key(request)
         replay = idempotency_replay_lookup(customer=_customer(request), key=key, fingerprint=self.fingerprint(request))
         if replay is None:  # not a retry: the offer must be one this customer may see (else 404)
-            points_offer_get(customer=_customer(request), public_id=kwargs["public_id"])
+            self.offer = points_offer_get(customer=_customer(request), public_id=kwargs["public_id"])
         return super().post(request, *args, **kwargs)
 
     def before_execute(self, request: Request, data: Any) -> None:
@@ -187,7 +191,11 @@ class PointsOfferRedeemApi(IdempotentMoneyApi):
 
     def perform(self, request: Request, data: Any) -> tuple[int, dict[str, Any]]:
         customer = _customer(request)
-        redemption = points_offer_redeem(customer=customer, offer_id=self.kwargs["public_id"])
+        if self.offer is None:  # answered by ``post`` from a stored result; never reached then
+            redemption = points_offer_redeem(customer=customer, offer_id=self.kwargs["public_id"])
+        else:
+            campaign, _benefit, exchange = self.offer
+            redemption = points_offer_buy(customer=customer, campaign=campaign, exchange=exchange)
         claim = redemption.coupon_claim
         assert claim is not None
         body = {

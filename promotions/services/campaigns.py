@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from promotions.errors import (
@@ -166,10 +167,11 @@ def _points_exchange_validate(campaign: Campaign, benefit: FixedDiscountBenefit)
         raise CampaignInvalid(details={f"{field}.per_person": "at most the campaign's per-person limit"})
     if exchange.stock * benefit.discount.minor > campaign.budget_minor:
         raise BudgetBelowMaxReward(
+            _("The budget cannot pay the discount of every coupon offered for points: lower the stock or raise it."),
             details={
                 "budget_minor": campaign.budget_minor,
                 "points_exchange_total_minor": exchange.stock * benefit.discount.minor,
-            }
+            },
         )
 
 

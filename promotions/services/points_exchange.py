@@ -38,7 +38,7 @@ from promotions.selectors_points import points_coupon_expiry, points_offer_get, 
 from promotions.services.coupons import code_generate, code_index, person_usage_take
 from promotions.services.points import points_lots_lock, points_lots_take
 
-__all__ = ["points_offer_redeem"]
+__all__ = ["points_offer_buy", "points_offer_redeem"]
 
 _MINE_SQL = (
     "INSERT INTO promotions_pointsexchangeusage AS u (campaign_id, customer_id, count) VALUES (%s, %s, 1) "
@@ -60,13 +60,23 @@ _STOCK_SQL = (
 def points_offer_redeem(
     *, customer: Customer, offer_id: uuid.UUID | str, now: datetime | None = None
 ) -> PointsRedemption:
-    """Spend the offer's price in points for one of its coupons. Raises ``PointsOfferNotFound``
-    (404: unknown or not for this customer), ``PointsOfferClosed`` (409: paused, not open yet or
-    ended, budget spent), ``PointsInsufficient`` (422), ``PointsOfferLimitReached`` (409: my limit),
-    ``PointsOfferSoldOut`` (409: the stock is gone), ``AccountFrozen`` / ``AccountClosed`` (403);
-    nothing is written then. Call inside a transaction (own savepoint)."""
+    """Spend the offer's price in points for one of its coupons (``points_offer_get``, then
+    ``points_offer_buy``). Raises ``PointsOfferNotFound`` (404: unknown or not for this customer) and
+    everything ``points_offer_buy`` raises. Call inside a transaction (own savepoint)."""
     now = now or timezone.now()
     campaign, _benefit, exchange = points_offer_get(customer=customer, public_id=offer_id, now=now)
+    return points_offer_buy(customer=customer, campaign=campaign, exchange=exchange, now=now)
+
+
+def points_offer_buy(
+    *, customer: Customer, campaign: Campaign, exchange: PointsExchange, now: datetime | None = None
+) -> PointsRedemption:
+    """Buy one coupon of an offer the customer may see (``points_offer_get`` gave ``campaign`` and
+    ``exchange``). Raises ``PointsOfferClosed`` (409: paused, not open yet or ended, budget spent),
+    ``PointsInsufficient`` (422), ``PointsOfferLimitReached`` (409: my limit), ``PointsOfferSoldOut``
+    (409: the stock is gone), ``AccountFrozen`` / ``AccountClosed`` (403); nothing is written then.
+    Call inside a transaction (own savepoint)."""
+    now = now or timezone.now()
     if not points_offer_open_at(campaign, exchange, now):
         raise PointsOfferClosed()
     price = exchange.points
