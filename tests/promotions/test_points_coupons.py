@@ -308,6 +308,8 @@ def test_eight_customers_racing_for_a_stock_of_three_get_exactly_three() -> None
     assert PointsExchangeUsage.objects.get(campaign=offer, customer=None).count == 3
     assert CouponClaim.objects.filter(campaign=offer).count() == PointsRedemption.objects.count() == 3
     assert sorted(balance(c, "PTS") for c in customers) == [0, 0, 0, 300, 300, 300, 300, 300]
+    assert sum(PointsLot.objects.values_list("remaining", flat=True)) == 5 * 300  # the losers' lots untouched
+    assert PersonUsage.objects.filter(campaign=offer).count() == 3  # no counter left behind by a refusal
     assert ledger_accounts_never_negative() and ledger_verify().ok
 
 
@@ -327,6 +329,7 @@ def test_one_customer_racing_six_times_against_a_limit_of_two_gets_two() -> None
 
     assert outcomes == Counter({"ok": 2, "409 points_offer_limit_reached": 4})
     assert balance(customer, "PTS") == 800
+    assert sum(PointsLot.objects.values_list("remaining", flat=True)) == 800
     assert CouponClaim.objects.filter(customer=customer).count() == 2
     assert PointsExchangeUsage.objects.get(campaign=offer, customer=customer).count == 2
     assert ledger_accounts_never_negative() and ledger_verify().ok
