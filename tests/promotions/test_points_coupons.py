@@ -454,3 +454,31 @@ def test_the_offers_page_costs_the_same_statements_for_one_offer_or_five() -> No
 
     assert len(client.get(OFFERS).json()["results"]) == 5
     assert five == one
+
+
+@pytest.mark.django_db
+def test_a_frozen_customer_is_offered_nothing_and_the_ledger_refuses_a_freeze_that_lands_mid_purchase() -> None:
+    from django.db import transaction
+
+    from accounts.models import Customer
+    from payments.errors import AccountFrozen
+    from promotions.errors import PointsOfferNotFound
+    from promotions.selectors_points import points_offer_get
+    from promotions.services.points_exchange import points_offer_buy, points_offer_redeem
+
+    _points_campaign()
+    offer = _offer(points=300)
+    customer = shopper()
+    _earn(customer, "250.00")
+    campaign, _benefit, exchange = points_offer_get(customer=customer, public_id=offer.public_id)
+    Customer.objects.filter(pk=customer.pk).update(status="FROZEN")
+    customer.refresh_from_db()
+
+    with pytest.raises(PointsOfferNotFound), transaction.atomic():
+        points_offer_redeem(customer=customer, offer_id=offer.public_id)
+    with pytest.raises(AccountFrozen), transaction.atomic():  # looked up before the freeze, bought after
+        points_offer_buy(customer=customer, campaign=campaign, exchange=exchange)
+
+    assert customer_client(customer).get(OFFERS).json()["results"] == []
+    assert balance(customer, "PTS") == 500 and _nothing_written()
+    assert sum(PointsLot.objects.values_list("remaining", flat=True)) == 500
