@@ -21,6 +21,10 @@ __all__ = [
     "PermissionRequired",
     "PointsAmountInvalid",
     "PointsInsufficient",
+    "PointsOfferClosed",
+    "PointsOfferLimitReached",
+    "PointsOfferNotFound",
+    "PointsOfferSoldOut",
     "ReasonRequired",
     "RulesInvalid",
 ]
@@ -103,3 +107,30 @@ class PointsAmountInvalid(DomainError):
     code = "points_amount_invalid"
     status_code = status.HTTP_400_BAD_REQUEST
     default_message = _("Redeem a whole multiple of the redemption step (at least one step).")
+
+
+class PointsOfferNotFound(DomainError):
+    """Unknown, not offered for points, not published yet, or not offered to this customer (not in
+    the campaign's segment, held out, no marketing consent): the same 404 for all of them."""
+
+    code = "points_offer_not_found"
+    status_code = status.HTTP_404_NOT_FOUND
+    default_message = _("There is no such points offer for you.")
+
+
+class PointsOfferClosed(DomainError):
+    code = "points_offer_closed"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This offer cannot be redeemed now: it is paused, has not opened yet or has ended.")
+
+
+class PointsOfferSoldOut(DomainError):
+    code = "points_offer_sold_out"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("This offer is sold out.")
+
+
+class PointsOfferLimitReached(DomainError):
+    code = "points_offer_limit_reached"
+    status_code = status.HTTP_409_CONFLICT
+    default_message = _("You have already redeemed this offer as many times as it allows.")

@@ -43,6 +43,7 @@ __all__ = [
     "MilestoneBenefit",
     "PercentBenefit",
     "PointsBenefit",
+    "PointsExchange",
     "ReferralBenefit",
     "Rules",
     "RulesInvalid",
@@ -101,6 +102,11 @@ _PERCENT = {
 }
 _DAYS = {"type": "integer", "minimum": 0, "maximum": 365}
 _HHMM = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}
+_DATETIME = {
+    "type": "string",
+    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})$",
+    "description": "ISO 8601 date and time with its UTC offset",
+}
 
 
 def _array(items: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -170,7 +176,28 @@ BENEFIT_SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     FIRST_ORDER: _FIXED_DISCOUNT,
     LIMITED_TIME: _FIXED_DISCOUNT,
-    COUPON: _object({"discount": _MONEY, "min_amount": _MONEY}, ["discount"]),
+    COUPON: _object(
+        {
+            "discount": _MONEY,
+            "min_amount": _MONEY,
+            # Coupons offered for points (docs/promotions.md "Coupons for points"): the price in points,
+            # the coupons sold for points in total (stock) and per customer, when the offer is open
+            # (ISO 8601 with an offset, inside the campaign's validity; default: the whole schedule)
+            # and how long a coupon bought keeps (default: until the campaign ends).
+            "points_exchange": _object(
+                {
+                    "points": _POINTS,
+                    "stock": {"type": "integer", "minimum": 1, "maximum": 10_000_000},
+                    "per_person": {"type": "integer", "minimum": 1, "maximum": 1000},
+                    "from": _DATETIME,
+                    "until": _DATETIME,
+                    "coupon_valid_days": {"type": "integer", "minimum": 1, "maximum": 365},
+                },
+                ["points", "stock"],
+            ),
+        },
+        ["discount"],
+    ),
     SPEND_THRESHOLD: _object(
         {
             "tiers": {
@@ -353,9 +380,28 @@ class MilestoneBenefit:
 
 
 @dataclass(frozen=True)
+class PointsExchange:
+    """A coupon campaign's offer of its coupons for points: ``points`` each, ``stock`` coupons in
+    total, at most ``per_person`` per customer (None: only the campaign's own per-person limit),
+    open from ``opens_at`` until ``closes_at`` (None: the campaign's schedule), each coupon usable
+    for ``coupon_valid_days`` after the exchange (None: until the campaign ends)."""
+
+    points: int
+    stock: int
+    per_person: int | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    coupon_valid_days: int | None = None
+
+    def open_at(self, at: datetime) -> bool:
+        return (self.opens_at is None or self.opens_at <= at) and (self.closes_at is None or at < self.closes_at)
+
+
+@dataclass(frozen=True)
 class FixedDiscountBenefit:
     discount: Money
     min_amount: Money | None = None
+    points_exchange: PointsExchange | None = None  # COUPON only
 
     @property
     def max_single(self) -> Money:
@@ -476,7 +522,10 @@ def _parse_benefit(kind: str, doc: Mapping[str, Any], currency: str, errors: lis
     if kind == CO_FUNDED:
         return PercentBenefit(Decimal(doc["percent"]), Money.parse(doc["cap"], currency))
     if kind in (FIRST_ORDER, LIMITED_TIME, COUPON):
-        return FixedDiscountBenefit(Money.parse(doc["discount"], currency), _money(doc.get("min_amount"), currency))
+        exchange = _parse_exchange(doc["points_exchange"], errors) if "points_exchange" in doc else None
+        return FixedDiscountBenefit(
+            Money.parse(doc["discount"], currency), _money(doc.get("min_amount"), currency), exchange
+        )
     if kind == REFERRAL:
         return ReferralBenefit(
             Money.parse(doc["referrer_reward"], currency),
@@ -490,6 +539,30 @@ def _parse_benefit(kind: str, doc: Mapping[str, Any], currency: str, errors: lis
         return LotteryBenefit(prizes, int(doc.get("draw_after_minutes", 10)))
     errors.append({"field": "kind", "error": f"{kind} campaigns are not available yet"})
     return None
+
+
+def _parse_exchange(doc: Mapping[str, Any], errors: list[dict[str, str]]) -> PointsExchange:
+    bounds: dict[str, datetime | None] = {}
+    for key in ("from", "until"):
+        bounds[key] = None
+        if key in doc:
+            try:
+                bounds[key] = datetime.fromisoformat(doc[key].replace("Z", "+00:00"))
+            except ValueError:
+                errors.append({"field": f"benefit.points_exchange.{key}", "error": "not a date and time"})
+    opens_at, closes_at = bounds["from"], bounds["until"]
+    if opens_at is not None and closes_at is not None and opens_at >= closes_at:
+        errors.append({"field": "benefit.points_exchange.until", "error": "must be after from"})
+    per_person = doc.get("per_person")
+    valid_days = doc.get("coupon_valid_days")
+    return PointsExchange(
+        points=int(doc["points"]),
+        stock=int(doc["stock"]),
+        per_person=int(per_person) if per_person is not None else None,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        coupon_valid_days=int(valid_days) if valid_days is not None else None,
+    )
 
 
 def _parse_window(doc: Mapping[str, Any], errors: list[dict[str, str]]) -> Window:

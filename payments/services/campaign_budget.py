@@ -59,6 +59,7 @@ __all__ = [
     "campaign_reward_release",
     "points_expire",
     "points_redeem_cash",
+    "points_spend",
 ]
 
 Kind = LedgerAccount.Kind
@@ -269,3 +270,23 @@ def points_redeem_cash(*, customer: Customer, points: Money, cash: Money, refere
     )
     limits_check_incoming_balance(account=wallet)
     return spent, paid
+
+
+def points_spend(*, customer: Customer, points: Money, reference: str, metadata: dict[str, Any]) -> Transfer:
+    """Spend ``points`` from the customer's points wallet on something the bank gives in kind (a
+    coupon bought with points), in the caller's transaction: points wallet -> points issuance
+    (kind POINTS, ``metadata["points"] = "redeemed"``), the same leg as ``points_redeem_cash``.
+
+    The points wallet is locked and checked by the kernel (``InsufficientFunds``, 422: never below
+    zero); ``AccountFrozen`` / ``AccountClosed`` (403) for a frozen or closed customer."""
+    customer_ensure_can_transact(customer)
+    points_wallet = wallet_find(customer=customer, currency="PTS")
+    if points_wallet is None:
+        raise InsufficientFunds()
+    return transfer_post(
+        kind=Transfer.Kind.POINTS,
+        legs=[Leg(points_wallet, -points), Leg(system_account(Kind.POINTS_ISSUANCE, "PTS"), points)],
+        reference=reference,
+        memo="points redeemed for a coupon",
+        metadata={**metadata, "points": "redeemed", "points_spent": points.minor},
+    )

@@ -30,6 +30,7 @@ from promotions.admin.forms import CampaignForm, ReasonForm, ScheduleForm, Segme
 from promotions.models import Campaign, CampaignApproval, CampaignVersion
 from promotions.rules import RulesInvalid, segment_parse
 from promotions.selectors import campaign_budget_state
+from promotions.selectors_points import points_exchange_sold
 from promotions.selectors_segments import segment_size
 from promotions.services import approvals, campaigns, lifecycle
 
@@ -158,6 +159,7 @@ class CampaignAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
         "paused_at",
         "ended_at",
         "granted_count",
+        "points_exchange_state",
         "budget_exhausted_at",
         "created_by",
         "created_at",
@@ -226,6 +228,17 @@ class CampaignAdmin(ScopedForeignKeysMixin, admin.ModelAdmin):
     @admin.display(description=_("version"))
     def version_number(self, obj: Campaign) -> str:
         return f"v{obj.version.number}" if obj.version else "-"
+
+    @admin.display(description=_("coupons for points"))
+    def points_exchange_state(self, obj: Campaign) -> str:
+        """The approved version's points offer and what it sold (a COUPON campaign's benefit)."""
+        sold = points_exchange_sold(obj)
+        if sold is None:
+            return "-"
+        exchange, count = sold
+        return format_html(
+            "{} {} · {} {} / {}", _("price in points"), exchange.points, _("sold"), count, exchange.stock
+        )
 
     @admin.display(description=_("budget account"))
     def budget_state(self, obj: Campaign) -> str:

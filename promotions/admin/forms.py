@@ -22,7 +22,11 @@ __all__ = ["CampaignForm", "ReasonForm", "ScheduleForm", "SegmentPreviewForm"]
 _JSON_WIDGET = forms.Textarea(attrs={"rows": 4, "cols": 80, "spellcheck": "false", "class": "vLargeTextField"})
 _HELP = {
     "conditions": _('e.g. {"min_amount": "20.00", "payment_types": ["MERCHANT"], "mcc_categories": ["DINING"]}'),
-    "benefit": _('Cashback: {"percent": "10", "cap": "5.00", "release_after_days": 7}'),
+    "benefit": _(
+        'Cashback: {"percent": "10", "cap": "5.00", "release_after_days": 7}. Coupon offered for points too: '
+        '{"discount": "5.00", "min_amount": "30.00", "points_exchange": {"points": 800, "stock": 5000, '
+        '"per_person": 2, "coupon_valid_days": 30}} (optional "from"/"until", e.g. "2026-05-01T00:00:00+08:00")'
+    ),
     "window": _('Optional: {"weekdays": [1, 2, 3, 4, 5], "hours": {"from": "11:00", "to": "14:00"}} (Asia/Shanghai)'),
     "segment": _(
         'Optional: {"age_bands": ["post-90", "post-95"], "kyc_tiers": [1, 2], "activity": "ACTIVE", "card_linked": true}'

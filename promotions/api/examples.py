@@ -134,3 +134,31 @@ POINTS_REDEMPTION = {
     "points_balance": {"amount": "780", "currency": "PTS"},
     "created_at": "2026-04-03T02:11:45.100234Z",
 }
+
+POINTS_OFFER = {
+    "id": CAMPAIGN_COUPON,
+    "name": "满30减5商户券",
+    "description": "积分兑换：在合作商户扫码付款满30元立减5元。",
+    "points": 800,
+    "discount": {"amount": "5.00", "currency": "CNY"},
+    "min_amount": {"amount": "30.00", "currency": "CNY"},
+    "stock_left": 1_204,
+    "my_left": 2,
+    "affordable": True,
+    "closes_at": "2026-04-30T16:00:00.000000Z",
+    "coupon_expires_at": "2026-04-30T16:00:00.000000Z",
+}
+POINTS_OFFERS_PAGE = {
+    **_page(POINTS_OFFER),
+    "next": None,
+}
+POINTS_OFFER_REDEEM = {"pin": "135790"}
+POINTS_OFFER_REDEMPTION = {
+    "id": "6e5d4c3b-2a19-4f8e-9d7c-6b5a4a392817",
+    "offer_id": CAMPAIGN_COUPON,
+    "points": 800,
+    "points_transfer_id": "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+    "coupon": COUPON_CLAIM,
+    "points_balance": {"amount": "480", "currency": "PTS"},
+    "created_at": "2026-04-02T03:21:07.482913Z",
+}

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from promotions.api.views import CouponListApi, CouponRedeemApi, OfferListApi, PointsApi, PointsRedeemApi
+from promotions.api.views_points import PointsOfferListApi, PointsOfferRedeemApi
 from promotions.api.views_social import LotteryEntryListApi, ReferralApi, ReferralListApi
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,6 +12,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("promotions/coupons/redeem", CouponRedeemApi.as_view(), name="promotions-coupon-redeem"),
     path("promotions/points", PointsApi.as_view(), name="promotions-points"),
     path("promotions/points/redeem", PointsRedeemApi.as_view(), name="promotions-points-redeem"),
+    path("promotions/points/offers", PointsOfferListApi.as_view(), name="promotions-points-offers"),
+    path(
+        "promotions/points/offers/<uuid:public_id>/redeem",
+        PointsOfferRedeemApi.as_view(),
+        name="promotions-points-offer-redeem",
+    ),
     path("promotions/referral", ReferralApi.as_view(), name="promotions-referral"),
     path("promotions/referral/referees", ReferralListApi.as_view(), name="promotions-referrals"),
     path("promotions/lottery/entries", LotteryEntryListApi.as_view(), name="promotions-lottery-entries"),

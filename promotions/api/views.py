@@ -253,7 +253,10 @@ class PointsRedeemApi(IdempotentMoneyApi):
             min_value=1, help_text="Points to redeem: a whole multiple of the step (100 by default), at least one step."
         )
         # "for" is a Python keyword: declared through the class namespace
-        locals()["for"] = serializers.ChoiceField(choices=PointsRedemption.For.choices, help_text="What for: CASH.")
+        locals()["for"] = serializers.ChoiceField(
+            choices=[PointsRedemption.For.CASH],
+            help_text="What for: CASH (coupons are bought through POST /api/v1/promotions/points/offers/{id}/redeem).",
+        )
         pin = StrictCharField(max_length=12, trim_whitespace=False, help_text="Payment PIN (6 digits)")
 
     @extend_schema_serializer(component_name="PointsRedemption")
@@ -277,7 +280,7 @@ class PointsRedeemApi(IdempotentMoneyApi):
             "points issuance and the cash comes from the bank's marketing funds, in one transaction. Points "
             "are taken from the lots that expire soonest. 400 `points_amount_invalid` for an amount that is "
             "not whole steps, 422 `points_insufficient` when my unexpired points do not cover it (nothing "
-            "moves). Coupons cannot be bought with points yet (`for` is CASH only)."
+            "moves). Coupons are bought with points through their offers (`GET /api/v1/promotions/points/offers`)."
             "\n\n**Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first "
             "result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423 "
             "`payment_pin_locked` for 30 minutes)."

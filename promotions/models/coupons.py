@@ -64,7 +64,15 @@ class CouponBatch(models.Model):
 
 
 class Coupon(models.Model):
-    batch = models.ForeignKey(CouponBatch, on_delete=models.PROTECT, related_name="coupons", verbose_name=_("batch"))
+    batch = models.ForeignKey(
+        CouponBatch,
+        on_delete=models.PROTECT,
+        related_name="coupons",
+        null=True,
+        blank=True,
+        verbose_name=_("batch"),
+        help_text=_("Empty for a coupon bought with points (issued to the customer, its code never shown)."),
+    )
     campaign = models.ForeignKey(
         "promotions.Campaign", on_delete=models.PROTECT, related_name="+", verbose_name=_("campaign")
     )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from promotions.errors import (
@@ -25,7 +26,7 @@ from promotions.errors import (
 )
 from promotions.lock_objects import campaign_lock
 from promotions.models import Campaign, CampaignVersion
-from promotions.rules import CO_FUNDED, LOTTERY, LotteryBenefit, Rules, campaign_currency
+from promotions.rules import CO_FUNDED, LOTTERY, FixedDiscountBenefit, LotteryBenefit, Rules, campaign_currency
 from promotions.versions import campaign_rules, campaign_snapshot, exposure_compute, min_payment_minor, snapshot_hash
 
 if TYPE_CHECKING:
@@ -130,6 +131,8 @@ def campaign_validate(campaign: Campaign) -> None:
     )
     if campaign.kind == LOTTERY:
         _lottery_validate(campaign, rules)
+    if isinstance(rules.benefit, FixedDiscountBenefit) and rules.benefit.points_exchange is not None:
+        _points_exchange_validate(campaign, rules.benefit)
     if campaign.budget_minor < exposure.max_single.minor:
         raise BudgetBelowMaxReward(
             details={"budget_minor": campaign.budget_minor, "max_single_minor": exposure.max_single.minor}
@@ -144,6 +147,32 @@ def _lottery_validate(campaign: Campaign, rules: Rules) -> None:
     total = rules.benefit.total.minor
     if campaign.budget_minor < total:
         raise BudgetBelowMaxReward(details={"budget_minor": campaign.budget_minor, "prize_total_minor": total})
+
+
+def _points_exchange_validate(campaign: Campaign, benefit: FixedDiscountBenefit) -> None:
+    """Coupons sold for points must be usable: open inside the campaign's validity, no more of them
+    than the campaign's global limit lets customers use, and a budget that pays the discount of
+    every one of them (a customer who paid points for a coupon must not find the budget spent by
+    the coupons sold)."""
+    exchange = benefit.points_exchange
+    assert exchange is not None
+    field = "benefit.points_exchange"
+    for at, name in ((exchange.opens_at, "from"), (exchange.closes_at, "until")):
+        if at is not None and not campaign.valid_from <= at <= campaign.valid_until:
+            raise CampaignInvalid(details={f"{field}.{name}": "inside the campaign's validity"})
+    if campaign.global_limit is not None and exchange.stock > campaign.global_limit:
+        raise CampaignInvalid(details={f"{field}.stock": "at most the campaign's global limit"})
+    per_person, campaign_per_person = exchange.per_person, campaign.per_person_limit
+    if per_person is not None and campaign_per_person is not None and per_person > campaign_per_person:
+        raise CampaignInvalid(details={f"{field}.per_person": "at most the campaign's per-person limit"})
+    if exchange.stock * benefit.discount.minor > campaign.budget_minor:
+        raise BudgetBelowMaxReward(
+            _("The budget cannot pay the discount of every coupon offered for points: lower the stock or raise it."),
+            details={
+                "budget_minor": campaign.budget_minor,
+                "points_exchange_total_minor": exchange.stock * benefit.discount.minor,
+            },
+        )
 
 
 def exclusive_overlaps(campaign: Campaign) -> list[str]:

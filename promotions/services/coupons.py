@@ -54,6 +54,7 @@ __all__ = [
     "coupon_batch_generate",
     "coupon_redeem",
     "coupons_expire_due",
+    "person_usage_take",
 ]
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
@@ -231,7 +232,7 @@ def _claim(*, customer: Customer, code: str, now: datetime) -> CouponClaim | Non
             rules = version_rules(version)
             if facts is None or not segment_matches(rules.segment, facts, now=now) or in_holdout(version, customer.pk):
                 return None
-            if not _person_take(campaign.pk, customer.pk, version.rules["limits"]["per_person"]):
+            if not person_usage_take(campaign.pk, customer.pk, version.rules["limits"]["per_person"]):
                 return None
             Coupon.objects.filter(pk=coupon.pk).update(claims_count=F("claims_count") + 1)
             assert campaign.ends_at is not None
@@ -242,7 +243,9 @@ def _claim(*, customer: Customer, code: str, now: datetime) -> CouponClaim | Non
         return None  # this customer claimed this code already
 
 
-def _person_take(campaign_id: int, customer_id: int, limit: int | None) -> bool:
+def person_usage_take(campaign_id: int, customer_id: int, limit: int | None) -> bool:
+    """Count one more coupon of the campaign for the customer unless that passes ``limit`` (None: no
+    limit); False then. A conditional UPSERT: no concurrency passes the limit."""
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO promotions_personusage (campaign_id, customer_id, count) VALUES (%s, %s, 1) "

@@ -141,3 +141,7 @@ OBJECT_ROUTES.update(FEEDBACK_TICKET_OBJECT_ROUTES)
 from tests.feedback.factories_messages import MESSAGES_OBJECT_ROUTES  # noqa: E402
 
 OBJECT_ROUTES.update(MESSAGES_OBJECT_ROUTES)
+# Promotions registers its owner-object factories (tests/promotions/factories.py).
+from tests.promotions.factories import PROMOTIONS_OBJECT_ROUTES  # noqa: E402
+
+OBJECT_ROUTES.update(PROMOTIONS_OBJECT_ROUTES)

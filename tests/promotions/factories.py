@@ -37,3 +37,22 @@ def campaign_running(*, start: bool = True, **overrides: Any) -> Campaign:
         campaign_start(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     return campaign
+
+
+# --- owner-object factories for the authorization matrix (tests/evidence) -------------------------
+def _owned_points_offer(owner: Any) -> dict[str, Any]:
+    """A points offer only the owner may see (their home branch; they consented to marketing)."""
+    from accounts.models import Consent
+
+    Consent.objects.create(customer=owner.customer, purpose=Consent.Purpose.MARKETING, version="1")
+    campaign = campaign_running(
+        kind="COUPON",
+        conditions={},
+        benefit={"discount": "5.00", "points_exchange": {"points": 100, "stock": 10}},
+        segment={"home_branches": [owner.customer.home_branch.code]},
+        budget_minor=100_00,
+    )
+    return {"public_id": campaign.public_id}
+
+
+PROMOTIONS_OBJECT_ROUTES = {r"promotions/points/offers/<": _owned_points_offer}
