@@ -13,6 +13,7 @@ is funded in the payment's own transfer (the budget account is debited under its
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -47,7 +48,10 @@ class PaymentContext:
 
     A request's step-up rides in ``metadata`` (``payments.step_up.StepUpInput``): ``payment_fingerprint``
     (the Idempotency-Key and the body without its secrets and the challenge), ``step_up_challenge``
-    (the id the client sends back once confirmed, or "") and ``step_up_factor`` ("PASSKEY" or "")."""
+    (the id the client sends back once confirmed, or "") and ``step_up_factor`` ("PASSKEY" or "").
+
+    ``in_statement``: the caller runs the money step (``payments_pay``, one statement): the pre-check
+    may then answer ``RiskDecision.statement`` instead of reading anything, and the statement decides."""
 
     customer: Customer
     kind: str
@@ -59,16 +63,27 @@ class PaymentContext:
     device_id: str = ""
     ip_address: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    in_statement: bool = False
 
 
 @dataclass(frozen=True)
 class RiskDecision:
-    """``allowed=False`` refuses the payment (403 ``risk_refused``) with ``message`` shown to the customer."""
+    """``allowed=False`` refuses the payment (403 ``risk_refused``) with ``message`` shown to the customer.
+
+    Decided in the money step (only when ``PaymentContext.in_statement``): ``allowed`` True and
+    ``statement`` the document's ``risk`` section, which ``payments_pay`` hands to the risk app's
+    database gate (``risk_precheck_gate``, risk 0006) under the customers' locks. The gate answers
+    NULL (go ahead; a confirmed challenge it used up), ``risk:<REASON>`` (refused: ``RiskRefused``,
+    stored under the Idempotency-Key) or ``step_up:<REASON>`` (``StepUpRequired``, never stored);
+    ``answers`` maps each such answer to the message the customer reads (a lazy translation: the
+    caller renders it in the request's language, once per language)."""
 
     allowed: bool
     reason_code: str = ""
     message: str = ""
     requires_step_up: bool = False
+    statement: dict[str, Any] | None = None
+    answers: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
