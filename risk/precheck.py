@@ -173,7 +173,8 @@ def risk_precheck(ctx: PaymentContext) -> RiskDecision:
         return RiskDecision(allowed=True, statement=gate_input(ctx, take=True), answers=ANSWERS)
     from psycopg.types.json import Jsonb
 
+    params: list[Any] = [Jsonb(gate_input(ctx, take=False)), ctx.customer.pk, timezone.now()]
     with connection.cursor() as cursor:
-        cursor.execute(_GATE_SQL, [Jsonb(gate_input(ctx, take=False)), ctx.customer.pk, timezone.now()])
+        cursor.execute(_GATE_SQL, params)
         answer = cursor.fetchone()[0]
     return gate_decision(answer)
