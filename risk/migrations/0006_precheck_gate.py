@@ -30,7 +30,10 @@ wait and find it used), a challenge or passkey clears the "step up on the next p
 every allowed outcome is NULL: the answer is the money step's failure name. Rolled back with the
 block on any later refusal.
 
-Planned once per session (``plan_cache_mode``, payments 0016): every statement is an index lookup.
+Cost: the facts of the common path (block list, profile, policy, known payee, device) are read by ONE
+statement of index probes (each PL/pgSQL statement pays an executor start); the challenge, when the
+payment carries one and needs it, by one more. Planned once per session (``plan_cache_mode``,
+payments 0016).
 """
 
 from importlib import import_module
@@ -43,62 +46,63 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, public, pg_temp
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-    v_keys text[] := ARRAY(SELECT jsonb_array_elements_text(p->'keys'));
     v_take boolean := COALESCE((p->>'take')::boolean, false);
     v_cny bigint := (p->>'cny')::bigint;  -- NULL: no approved rate, every amount threshold applies
     v_challenge uuid := (p->>'challenge')::uuid;
     v_device text := NULLIF(p->>'device', '');
     v_payee text := COALESCE(p->>'payee', '');
+    v_blocked boolean;
     v_level text;
     v_next boolean;
-    v_large bigint := 500000;  -- risk.models.PrecheckPolicy's defaults, when its row is missing
-    v_elevated bigint := 50000;
-    v_new_payee bigint := 100000;
-    v_hours integer := 72;
-    v_new_device bigint := 20000;
+    v_large bigint;
+    v_elevated bigint;
+    v_new_payee bigint;
+    v_hours integer;
+    v_new_device bigint;
+    v_known boolean;
     v_first_seen timestamptz;
     v_reason text;
     v_id bigint;
 BEGIN
-    IF cardinality(v_keys) > 0 AND EXISTS (
-        SELECT 1 FROM risk_blockedcounterparty b WHERE b.active AND b.key = ANY (v_keys)) THEN
+    -- Every fact of the common path in ONE statement (one executor start, five index probes).
+    SELECT EXISTS (SELECT 1 FROM risk_blockedcounterparty b
+                    WHERE b.active AND b.key = ANY (ARRAY(SELECT jsonb_array_elements_text(p->'keys')))),
+           r.level, r.step_up_next,
+           pol.step_up_amount_minor, pol.elevated_step_up_amount_minor, pol.new_payee_amount_minor,
+           pol.new_device_hours, pol.new_device_amount_minor,
+           EXISTS (SELECT 1 FROM risk_knownpayee k WHERE k.customer_id = v_customer AND k.payee_key = v_payee),
+           (SELECT d.first_seen_at FROM accounts_device d
+             WHERE v_device IS NOT NULL AND d.customer_id = v_customer AND d.device_id = v_device)
+      INTO v_blocked, v_level, v_next, v_large, v_elevated, v_new_payee, v_hours, v_new_device, v_known, v_first_seen
+      FROM (SELECT 1) one
+      LEFT JOIN risk_customerriskprofile r ON r.customer_id = v_customer
+      LEFT JOIN risk_precheckpolicy pol ON pol.id = 1;
+    IF v_blocked THEN
         RETURN 'risk:COUNTERPARTY_BLOCKED';
     END IF;
-    SELECT r.level, r.step_up_next INTO v_level, v_next
-      FROM risk_customerriskprofile r WHERE r.customer_id = v_customer;
     IF v_level = 'BLOCKED' THEN
         RETURN 'risk:RISK_BLOCKED';
     END IF;
     IF NOT COALESCE((p->>'outgoing')::boolean, false) THEN
         RETURN NULL;
     END IF;
+    IF v_large IS NULL THEN  -- no policy row: risk.models.PrecheckPolicy's defaults
+        v_large := 500000; v_elevated := 50000; v_new_payee := 100000; v_hours := 72; v_new_device := 20000;
+    END IF;
 
     IF v_level = 'HIGH' THEN
         v_reason := 'RISK_LEVEL_HIGH';
     ELSIF v_next THEN
         v_reason := 'RISK_REVIEW';
-    ELSE
-        SELECT pol.step_up_amount_minor, pol.elevated_step_up_amount_minor, pol.new_payee_amount_minor,
-               pol.new_device_hours, pol.new_device_amount_minor
-          INTO v_large, v_elevated, v_new_payee, v_hours, v_new_device
-          FROM risk_precheckpolicy pol WHERE pol.id = 1;
-        IF NOT FOUND THEN
-            v_large := 500000; v_elevated := 50000; v_new_payee := 100000; v_hours := 72; v_new_device := 20000;
-        END IF;
-        IF v_level = 'ELEVATED' AND (v_cny IS NULL OR v_cny > v_elevated) THEN
-            v_reason := 'RISK_LEVEL_ELEVATED';
-        ELSIF v_cny IS NULL OR v_cny > v_large THEN
-            v_reason := 'LARGE_AMOUNT';
-        ELSIF v_payee <> '' AND (v_cny IS NULL OR v_cny > v_new_payee) AND NOT EXISTS (
-                SELECT 1 FROM risk_knownpayee k WHERE k.customer_id = v_customer AND k.payee_key = v_payee) THEN
-            v_reason := 'NEW_PAYEE';
-        ELSIF v_device IS NOT NULL AND (v_cny IS NULL OR v_cny > v_new_device) THEN
-            SELECT d.first_seen_at INTO v_first_seen
-              FROM accounts_device d WHERE d.customer_id = v_customer AND d.device_id = v_device;
-            IF v_first_seen IS NULL OR v_first_seen > v_now - make_interval(hours => v_hours) THEN
-                v_reason := 'NEW_DEVICE';
-            END IF;
-        END IF;
+    ELSIF v_level = 'ELEVATED' AND (v_cny IS NULL OR v_cny > v_elevated) THEN
+        v_reason := 'RISK_LEVEL_ELEVATED';
+    ELSIF v_cny IS NULL OR v_cny > v_large THEN
+        v_reason := 'LARGE_AMOUNT';
+    ELSIF v_payee <> '' AND NOT v_known AND (v_cny IS NULL OR v_cny > v_new_payee) THEN
+        v_reason := 'NEW_PAYEE';
+    ELSIF v_device IS NOT NULL AND (v_cny IS NULL OR v_cny > v_new_device)
+          AND (v_first_seen IS NULL OR v_first_seen > v_now - make_interval(hours => v_hours)) THEN
+        v_reason := 'NEW_DEVICE';
     END IF;
     IF v_reason IS NULL THEN
         RETURN NULL;
