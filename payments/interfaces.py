@@ -6,7 +6,10 @@
 challenge a refused payment answers with (``step_up_issue``, ``PAYMENTS_STEP_UP_ISSUE``). Both are called on the payment's
 path just before its money step (``payments.ledger.money_step``: one database statement), on what
 the request has read: they must be quick, do no network I/O, write nothing (a refused payment must
-leave nothing behind) and raise nothing but ``DomainError``. What they decide on that can change
+leave nothing behind) and raise nothing but ``DomainError``. A caller that runs the money statement
+says so (``PaymentContext.in_statement``): the pre-check may then leave its decision to that
+statement (``RiskDecision.statement``: the risk app's database gate runs inside it, under the
+customers' locks, and its writes, a step-up challenge used up, commit or roll back with the payment). What they decide on that can change
 (the customer frozen, balances, limits) is checked again under lock by the money step; a discount
 is funded in the payment's own transfer (the budget account is debited under its lock).
 """

@@ -6,10 +6,12 @@ stored under the Idempotency-Key (``StepUpRequired.replayable`` is False, like a
 view asks the issuer (``settings.PAYMENTS_STEP_UP_ISSUE``, risk's) for a challenge bound to this
 customer, payment fingerprint (``payment_fingerprint``) and amount → 403 ``step_up_required`` with
 ``details.challenge_id`` → the app confirms the SMS code (``POST /api/v1/risk/challenges/{id}/confirm``)
-→ the client repeats the request with the same key and ``step_up_challenge`` → the pre-check sees the
-confirmed challenge (``STEP_UP_CONFIRMED``) → the money step uses it up in the payment's own
-statement (``payments_step_up_take``, payments 0014): once, rolled back with a later refusal.
-A passkey that confirmed the payment satisfies the step-up too (``STEP_UP_PASSKEY``).
+→ the client repeats the request with the same key and ``step_up_challenge`` → P2P and merchant
+payments: the pre-check's gate inside ``payments_pay`` (``RiskGate``; risk 0006, payments 0017) finds
+the confirmed challenge and uses it up in the payment's own statement; bills and withdrawals: the
+pre-check sees it (``STEP_UP_CONFIRMED``) and ``payments_step_up_take`` (payments 0014) uses it up in
+the payment's transaction. Once either way, rolled back with a later refusal. A passkey that
+confirmed the payment satisfies the step-up too (``STEP_UP_PASSKEY``).
 
 Kinds: P2P and merchant payments (one statement, ``payments_pay``), bill payments and withdrawals
 (the ORM path, ``risk_precheck_step_up`` in the request's transaction). Top-ups bring money in and
