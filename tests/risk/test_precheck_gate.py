@@ -322,3 +322,43 @@ def test_two_concurrent_statements_use_one_challenge_once() -> None:
 
     assert StepUpChallenge.objects.get(pk=challenge.pk).used_at is not None
     assert sorted(answers, key=str) == [None, "step_up:STEP_UP_CHALLENGE_INVALID"], answers
+
+
+@pytest.mark.django_db
+def test_risk_off_the_document_carries_nothing_of_risk(alice: Customer, bob: Customer) -> None:
+    wallet_fund(alice, "10.00")  # the suite's default hook: payments.hooks.risk_precheck_allow_all
+
+    with CaptureQueriesContext(connection) as queries:
+        transfer_p2p_create(sender=alice, recipient=bob, amount=Money(1_00, "CNY"))
+
+    assert len(queries) == 1 and '"risk"' not in queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_a_blocked_merchant_is_refused_by_the_statement_through_the_api_and_the_service(
+    alice: Customer, risk_on: None
+) -> None:
+    from payments.services.merchant_payments import merchant_payment_create, merchant_static_qr
+    from tests.payments.factories_movements import merchant_make
+
+    wallet_fund(alice, "100.00")
+    merchant = merchant_make()
+    key = f"merchant:{merchant.public_id}"
+    BlockedCounterparty.objects.create(kind="merchant", value=str(merchant.public_id), key=key, reason="fraud")
+    qr = merchant_static_qr(merchant)
+    before = ledger_snapshot()
+
+    response = customer_client(alice).post(
+        "/api/v1/payments",
+        {"qr": qr, "amount": "10.00", "currency": "CNY", "pin": PAYMENT_PIN},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="gate-merchant-1",
+    )
+    with pytest.raises(RiskRefused) as refused, transaction.atomic():
+        merchant_payment_create(customer=alice, qr=qr, amount=Money(10_00, "CNY"))
+
+    assert response.status_code == 403 and response.json()["code"] == "risk_refused", response.json()
+    assert response.json()["details"] == {"reason_code": "COUNTERPARTY_BLOCKED"}
+    assert refused.value.details == {"reason_code": "COUNTERPARTY_BLOCKED"}
+    assert ledger_snapshot()["transfers"] == before["transfers"]
+    assert IdempotencyRecord.objects.filter(customer=alice, key="gate-merchant-1").count() == 1
