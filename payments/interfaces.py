@@ -6,13 +6,17 @@
 challenge a refused payment answers with (``step_up_issue``, ``PAYMENTS_STEP_UP_ISSUE``). Both are called on the payment's
 path just before its money step (``payments.ledger.money_step``: one database statement), on what
 the request has read: they must be quick, do no network I/O, write nothing (a refused payment must
-leave nothing behind) and raise nothing but ``DomainError``. What they decide on that can change
+leave nothing behind) and raise nothing but ``DomainError``. A caller that runs the money statement
+says so (``PaymentContext.in_statement``): the pre-check may then leave its decision to that
+statement (``RiskDecision.statement``: the risk app's database gate runs inside it, under the
+customers' locks, and its writes, a step-up challenge used up, commit or roll back with the payment). What they decide on that can change
 (the customer frozen, balances, limits) is checked again under lock by the money step; a discount
 is funded in the payment's own transfer (the budget account is debited under its lock).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -47,7 +51,10 @@ class PaymentContext:
 
     A request's step-up rides in ``metadata`` (``payments.step_up.StepUpInput``): ``payment_fingerprint``
     (the Idempotency-Key and the body without its secrets and the challenge), ``step_up_challenge``
-    (the id the client sends back once confirmed, or "") and ``step_up_factor`` ("PASSKEY" or "")."""
+    (the id the client sends back once confirmed, or "") and ``step_up_factor`` ("PASSKEY" or "").
+
+    ``in_statement``: the caller runs the money step (``payments_pay``, one statement): the pre-check
+    may then answer ``RiskDecision.statement`` instead of reading anything, and the statement decides."""
 
     customer: Customer
     kind: str
@@ -59,16 +66,27 @@ class PaymentContext:
     device_id: str = ""
     ip_address: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    in_statement: bool = False
 
 
 @dataclass(frozen=True)
 class RiskDecision:
-    """``allowed=False`` refuses the payment (403 ``risk_refused``) with ``message`` shown to the customer."""
+    """``allowed=False`` refuses the payment (403 ``risk_refused``) with ``message`` shown to the customer.
+
+    Decided in the money step (only when ``PaymentContext.in_statement``): ``allowed`` True and
+    ``statement`` the document's ``risk`` section, which ``payments_pay`` hands to the risk app's
+    database gate (``risk_precheck_gate``, risk 0006) under the customers' locks. The gate answers
+    NULL (go ahead; a confirmed challenge it used up), ``risk:<REASON>`` (refused: ``RiskRefused``,
+    stored under the Idempotency-Key) or ``step_up:<REASON>`` (``StepUpRequired``, never stored);
+    ``answers`` maps each such answer to the message the customer reads (a lazy translation: the
+    caller renders it in the request's language, once per language)."""
 
     allowed: bool
     reason_code: str = ""
     message: str = ""
     requires_step_up: bool = False
+    statement: dict[str, Any] | None = None
+    answers: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,12 @@ stored under the Idempotency-Key (``StepUpRequired.replayable`` is False, like a
 view asks the issuer (``settings.PAYMENTS_STEP_UP_ISSUE``, risk's) for a challenge bound to this
 customer, payment fingerprint (``payment_fingerprint``) and amount → 403 ``step_up_required`` with
 ``details.challenge_id`` → the app confirms the SMS code (``POST /api/v1/risk/challenges/{id}/confirm``)
-→ the client repeats the request with the same key and ``step_up_challenge`` → the pre-check sees the
-confirmed challenge (``STEP_UP_CONFIRMED``) → the money step uses it up in the payment's own
-statement (``payments_step_up_take``, payments 0014): once, rolled back with a later refusal.
-A passkey that confirmed the payment satisfies the step-up too (``STEP_UP_PASSKEY``).
+→ the client repeats the request with the same key and ``step_up_challenge`` → P2P and merchant
+payments: the pre-check's gate inside ``payments_pay`` (``RiskGate``; risk 0006, payments 0017) finds
+the confirmed challenge and uses it up in the payment's own statement; bills and withdrawals: the
+pre-check sees it (``STEP_UP_CONFIRMED``) and ``payments_step_up_take`` (payments 0014) uses it up in
+the payment's transaction. Once either way, rolled back with a later refusal. A passkey that
+confirmed the payment satisfies the step-up too (``STEP_UP_PASSKEY``).
 
 Kinds: P2P and merchant payments (one statement, ``payments_pay``), bill payments and withdrawals
 (the ORM path, ``risk_precheck_step_up`` in the request's transaction). Top-ups bring money in and
@@ -19,18 +21,23 @@ FX moves it between the customer's own wallets: the pre-check never asks them fo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import get_language
 from psycopg.types.json import Jsonb
 
 from core.errors import DomainError
-from payments.errors import StepUpRequired
+from core.money import Money
+from core.request_context import current_request_id
+from payments.errors import RiskRefused, StepUpRequired
 from payments.hooks import risk_precheck, risk_refusal
 from payments.interfaces import STEP_UP_CONFIRMED, STEP_UP_PASSKEY, PaymentContext, RiskDecision
 
 __all__ = [
+    "RiskGate",
     "StepUpCheck",
     "StepUpInput",
     "payment_fingerprint",
@@ -69,18 +76,70 @@ class StepUpInput:
 
 
 @dataclass(frozen=True)
+class RiskGate:
+    """The pre-check left to the money step (``RiskDecision.statement``): ``section`` is the document's
+    ``risk``; the statement's answer (``risk:<REASON>`` or ``step_up:<REASON>``) becomes ``error``."""
+
+    section: dict[str, Any]
+    answers: Mapping[str, Any]
+    amount: Money
+
+    def error(self, answer: str) -> DomainError:
+        """``RiskRefused`` or ``StepUpRequired`` (bound to the payment's amount) for an answer."""
+        code = answer.partition(":")[2]
+        if answer.startswith("step_up:"):
+            error = StepUpRequired(str(self.answers[answer]), details={"reason_code": code})
+            error.amount = self.amount
+            return error
+        return RiskRefused(str(self.answers[answer]), details={"reason_code": code})
+
+    def failures(self) -> dict[str, dict[str, Any]]:
+        """The stored answer of each refusal the statement may give (``payments_pay``'s ``failures``),
+        rendered once per language and set of answers (the request id, the one per-request part,
+        is added to each): a payment pays a dictionary lookup."""
+        key = (get_language(), id(self.answers))
+        cached = _rendered.get(key)
+        if cached is None or cached[0] is not self.answers:
+            rendered = {}
+            for answer in self.answers:
+                if answer.startswith("risk:"):
+                    error = self.error(answer)
+                    rendered[answer] = (error.status_code, error.code, str(error.message), error.details)
+            if len(_rendered) >= _RENDERED_MAX:  # a hook handing a new answers object each time
+                _rendered.clear()
+            cached = _rendered[key] = (self.answers, rendered)
+        request_id = current_request_id()
+        return {
+            answer: {
+                "status": status,
+                "body": {"code": code, "message": message, "details": details, "request_id": request_id},
+            }
+            for answer, (status, code, message, details) in cached[1].items()
+        }
+
+
+# (language, id(answers)) -> (answers, rendered): the answers object is kept so its id stays its own.
+_rendered: dict[tuple[str | None, int], tuple[Mapping[str, Any], dict[str, tuple[int, str, str, Any]]]] = {}
+_RENDERED_MAX = 64
+
+
+@dataclass(frozen=True)
 class StepUpCheck:
     """The pre-check's answer for the money step: ``refused`` (``RiskRefused``, stored like any
     refusal), ``required`` (``StepUpRequired``, never stored) or ``take`` (the document's
-    ``step_up``: the challenge to use up, or the passkey), each possibly None."""
+    ``step_up``: the challenge to use up, or the passkey), each possibly None; or ``gate``: decided
+    by the money step itself (``RiskGate``)."""
 
     refused: DomainError | None = None
     required: StepUpRequired | None = None
     take: dict[str, Any] | None = field(default=None)
+    gate: RiskGate | None = None
 
 
 def step_up_check(decision: RiskDecision, ctx: PaymentContext, given: StepUpInput | None) -> StepUpCheck:
     """Split the pre-check's decision (``risk_refusal``) for the money step."""
+    if decision.statement is not None:
+        return StepUpCheck(gate=RiskGate(decision.statement, decision.answers or {}, ctx.amount))
     refusal = risk_refusal(decision)
     if isinstance(refusal, StepUpRequired):
         refusal.amount = ctx.amount

@@ -7,10 +7,12 @@ the service) with the pre-check OFF (``payments.hooks.risk_precheck_allow_all``)
 count, one process per core (``tools.bench_procs``, as gunicorn runs the code). Fails when ON <
 ``TARGETS["risk_on_vs_off"]`` (0.9) x OFF. The same comparison with threads of one process is
 printed without a target: there, every extra round trip also waits to get the GIL back from the
-other clients, which a gunicorn worker (one thread) never does. Then one client runs with every
-pre-check call timed (``perf_counter`` around the hook): its p50/p95 is what it adds to a payment.
-The bench world's payments are small and to payees seeded as known, so the pre-check runs its
-one statement and allows (the path every ordinary payment takes).
+other clients, which a gunicorn worker (one thread) never does. Then one client runs OFF and ON
+with every pre-check call timed (``perf_counter`` around the hook): the hook's p50/p95, and the
+payment's p50/p95 ON minus OFF, are what it adds to a payment. The bench world's payments are small
+and to payees seeded as known, so the pre-check allows (the path every ordinary payment takes): the
+gate (``risk_precheck_gate``, risk 0006) runs inside the money statement, no round trip of its own.
+CPU per payment ON vs OFF, steadier on a shared machine: ``python -m tools.bench_risk_cpu``.
 
 ``risk-decision``: the processes ``make run`` starts (worker with the ``risk`` queue, events,
 relay, beat), payments offered at ``BENCH_RISK_RATE`` per second (default 50, open loop) from
@@ -117,27 +119,40 @@ def _compare(bench: Bench, run: Any, clients: int, layer: str, target: float | N
 
 
 def _added_latency(bench: Bench) -> None:
-    """The pre-check alone, timed on every call of one client (no other thread waiting on the GIL)."""
+    """What the pre-check adds to one payment, one client (no other thread waiting on the GIL): the
+    hook timed around its call (since risk 0006 / payments 0017 it only prepares the gate's input:
+    the gate runs inside the money statement), and the whole payment's p50/p95 with the pre-check ON
+    minus OFF (the gate's share of the statement included), OFF and ON run back to back."""
     from django.conf import settings
 
     _timings.clear()
-    settings.PAYMENTS_RISK_PRECHECK = ON
-    try:
-        result = run_django_load(lambda i: service_transfer_op(bench, 7000 + i), 1, SECONDS)
-    finally:
-        settings.PAYMENTS_RISK_PRECHECK = OFF
-    added = {k: round((v or 0) * 1000, 3) for k, v in loadlib.percentiles(list(_timings)).items()}
+    results: dict[str, loadlib.LoadResult] = {}
+    for label, hook in (("off", OFF), ("on", ON)):
+        settings.PAYMENTS_RISK_PRECHECK = hook
+        try:
+            results[label] = run_django_load(lambda i: service_transfer_op(bench, 7000 + i), 1, SECONDS)
+        finally:
+            settings.PAYMENTS_RISK_PRECHECK = OFF
+    hook_ms = {k: round((v or 0) * 1000, 3) for k, v in loadlib.percentiles(list(_timings)).items()}
+    off = loadlib.percentiles(results["off"].latencies)
+    on = loadlib.percentiles(results["on"].latencies)
+    delta = {k: round(((on[k] or 0) - (off[k] or 0)) * 1000, 3) for k in ("p50", "p95")}
     bench.row(
         group="risk",
         name="pre-check alone",
-        layer="risk.precheck, timed around the hook",
+        layer="risk.precheck: the hook timed, and the payment ON minus OFF",
         clients=1,
-        result=result,
+        result=results["on"],
         precheck_calls=len(_timings),
-        precheck_p50_ms=added["p50"],
-        precheck_p95_ms=added["p95"],
-        precheck_p99_ms=added["p99"],
-        note=f"the pre-check adds p50 {added['p50']} ms, p95 {added['p95']} ms per payment ({len(_timings)} calls)",
+        precheck_p50_ms=hook_ms["p50"],
+        precheck_p95_ms=hook_ms["p95"],
+        precheck_p99_ms=hook_ms["p99"],
+        added_p50_ms=delta["p50"],
+        added_p95_ms=delta["p95"],
+        note=(
+            f"the hook takes p50 {hook_ms['p50']} ms, p95 {hook_ms['p95']} ms ({len(_timings)} calls); "
+            f"a payment with the pre-check on takes p50 {delta['p50']:+} ms, p95 {delta['p95']:+} ms against off"
+        ),
     )
 
 

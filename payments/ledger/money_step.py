@@ -44,6 +44,7 @@ from payments.models import LedgerAccount, Transfer
 
 if TYPE_CHECKING:
     from accounts.models import Customer, KycTier
+    from payments.step_up import RiskGate
 
 
 __all__ = [
@@ -85,6 +86,9 @@ class MoneyStep:
     step_up_required: StepUpRequired | None = None
     step_up_take: dict[str, Any] | None = None  # the confirmed challenge (or passkey) the money step uses up
     promotions: dict[str, Any] | None = None  # what the quote applied, taken by the statement (PromotionQuote.take)
+    # The risk pre-check decided by the statement (``risk_precheck_gate``, risk 0006) where
+    # ``refused_after_status`` is taken: its refusal stored like any other, its step-up raised.
+    risk_gate: RiskGate | None = None
 
     @classmethod
     def refusal_only(cls, *, payer: Customer, tier: KycTier) -> MoneyStep:
@@ -179,6 +183,8 @@ def money_step_refusal(step: MoneyStep, failure: str, details: dict[str, Any]) -
         return PromotionChanged()
     if failure in _LEDGER_FAILURES and details:
         return ledger_refusal(details)
+    if step.risk_gate is not None and failure.startswith("risk:"):
+        return step.risk_gate.error(failure)
     return _refusals(step, None)[failure]()
 
 
@@ -245,6 +251,8 @@ def _document(step: MoneyStep, request: MoneyRequest | None) -> dict[str, Any]:
         doc["failure_after_status"] = "step_up"  # payments_pay answers the outcome ``step_up``, storing nothing
     if step.step_up_take is not None:
         doc["step_up"] = step.step_up_take
+    if step.risk_gate is not None:
+        doc["risk"] = step.risk_gate.section
     if step.cap_account is not None:
         doc["cap"] = {
             "account": step.cap_account.pk,
@@ -287,6 +295,8 @@ def _request_part(step: MoneyStep, request: MoneyRequest, now: datetime, transfe
     request_id = current_request_id()
     for name, make in _refusals(step, request).items():
         doc["failures"][name] = _failure_answer(step, name, make, request_id)
+    if step.risk_gate is not None and step.prepared is not None:
+        doc["failures"].update(step.risk_gate.failures())
     return doc
 
 
@@ -368,6 +378,9 @@ def money_step_run(step: MoneyStep, request: MoneyRequest | None = None) -> Mone
         raw = json.loads(cursor.fetchone()[0])  # Django's psycopg loaders hand jsonb over as text
     outcome = raw["outcome"]
     if outcome == "step_up":  # nothing committed under the key: the client repeats with a challenge
+        answer = raw.get("failure") or ""
+        if step.risk_gate is not None and answer.startswith("step_up:"):  # the gate's, with its reason
+            raise step.risk_gate.error(answer)
         take = step.step_up_take or {}
         amount = Money(int(take["amount"]), str(take["currency"])) if "amount" in take else None
         raise step.step_up_required or StepUpRequired.challenge_invalid(amount)

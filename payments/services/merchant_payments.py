@@ -234,6 +234,7 @@ def _merchant_step(
             "coupon": coupon,
             **(step_up.metadata() if step_up else {}),
         },
+        in_statement=True,  # the pre-check may leave its decision to the money step
     )
     check = step_up_check(risk_precheck(ctx), ctx, step_up)
     refused: DomainError | None = check.refused
@@ -301,6 +302,7 @@ def _merchant_step(
         refused_after_status=refused,
         step_up_required=check.required,
         step_up_take=check.take,
+        risk_gate=check.gate,
         promotions=quote.take if funded or (quote.take and not quote.take.get("items")) else None,
     )
     if payload.is_dynamic:

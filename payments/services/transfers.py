@@ -59,6 +59,7 @@ def _p2p_step(
         counterparty_account=destination,
         device_id=step_up.device_id if step_up is not None else "",
         metadata=step_up.metadata() if step_up is not None else {},
+        in_statement=True,  # the pre-check may leave its decision to the money step
     )
     check = step_up_check(risk_precheck(ctx), ctx, step_up)
     refused: DomainError | None = check.refused
@@ -98,6 +99,7 @@ def _p2p_step(
         refused_after_status=refused,
         step_up_required=check.required,
         step_up_take=check.take,
+        risk_gate=check.gate,
     )
 
 

@@ -12,7 +12,7 @@ HOT_FUNCTIONS = [
     "payments_pay",
     "payments_ledger_post",
     "payments_hot_account_fold",
-    "risk_precheck_facts",
+    "risk_precheck_gate",  # risk 0006 (replaced risk_precheck_facts)
     "promotions_quote_read",
 ]
 

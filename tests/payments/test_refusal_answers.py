@@ -80,3 +80,21 @@ def test_cached_answers_are_fresh_answers_in_every_language(alice: Customer, bob
     with translation.override("zh-hans"):
         chinese = _cached(_step(alice, bob))
     assert english["sender_frozen"]["body"]["message"] != chinese["sender_frozen"]["body"]["message"]
+
+
+def test_cached_answers_carry_each_request_its_own_id(alice: Customer, bob: Customer) -> None:
+    """The money step's and the risk gate's cached answers: the request id is this request's."""
+    from core.request_context import reset_request_id, set_request_id
+    from payments.step_up import RiskGate
+    from risk.precheck import ANSWERS
+
+    gate = RiskGate(section={}, answers=ANSWERS, amount=Money(100, "CNY"))
+    for request_id in ("req-first", "req-second"):
+        token = set_request_id(request_id)
+        try:
+            answers = _cached(_step(alice, bob))
+            risk = gate.failures()
+        finally:
+            reset_request_id(token)
+        assert {a["body"]["request_id"] for a in answers.values()} == {request_id}
+        assert risk and {a["body"]["request_id"] for a in risk.values()} == {request_id}

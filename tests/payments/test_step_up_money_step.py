@@ -38,3 +38,17 @@ def test_payments_pay_of_0015_adds_the_instant_benefits_lines_only() -> None:
         "END IF;",
         "ELSIF v_key IS NULL OR failure = 'promotion_changed' THEN  -- re-quoted and retried: never stored",
     ]
+
+
+def test_payments_pay_of_0017_adds_the_risk_gate_lines_only() -> None:
+    diff = list(difflib.ndiff(_pay("0015_money_step_takes_instant_benefits"), _pay("0017_money_step_decides_risk")))
+
+    removed = [line for line in diff if line.startswith("- ")]
+    added = [line[2:].strip() for line in diff if line.startswith("+ ")]
+
+    assert removed == []
+    assert added == [
+        "IF failure IS NULL AND p ? 'risk' THEN failure := risk_precheck_gate(p->'risk', v_customer, v_now); END IF;",
+        "ELSIF failure LIKE 'step_up:%' THEN  -- the risk gate's step-up (risk 0006), with its reason: not stored either",
+        "RETURN jsonb_build_object('outcome', 'step_up', 'failure', failure);",
+    ]
