@@ -148,7 +148,8 @@ class Bench:
     def web(self) -> loadlib.Service:
         """One gunicorn for the whole run, configured as deployed (its peak RSS is the figure reported)."""
         if self._web is None or self._web.proc.poll() is not None:
-            self._web = loadlib.start_gunicorn_deployed()
+            bench_world.known_payees_seed(self.world)
+            self._web = loadlib.start_gunicorn_deployed(env=loadlib.child_env(**bench_world.RISK_ON_ENV))
         return self._web
 
     def sample_web(self) -> tuple[loadlib.Service, bench_cost.PgWireRelay]:
@@ -157,7 +158,10 @@ class Bench:
         if self._sample is None or self._sample[0].proc.poll() is not None:
             url = os.environ["DATABASE_URL"]
             relay = bench_cost.relay_for(url)
-            env = loadlib.child_env(DATABASE_URL=bench_cost.relayed_url(url, relay), WEB_CONCURRENCY="1")
+            env = loadlib.child_env(
+                DATABASE_URL=bench_cost.relayed_url(url, relay), WEB_CONCURRENCY="1", **bench_world.RISK_ON_ENV
+            )
+            bench_world.known_payees_seed(self.world)
             self._sample = (loadlib.start_gunicorn_deployed(env=env, name="sample"), relay)
         return self._sample
 

@@ -79,8 +79,8 @@ def purge_queues() -> None:
                     loadlib.log(f"events: purged {dropped} stale message(s) from queue {queue}")
 
 
-def outbox_backlog() -> tuple[int, int]:
-    """(unpublished events, published deliveries of ``CONSUMER`` not yet handled)."""
+def outbox_backlog(consumer: str = CONSUMER) -> tuple[int, int]:
+    """(unpublished events, ``transfer.completed`` events ``consumer`` has not handled yet)."""
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -89,7 +89,7 @@ def outbox_backlog() -> tuple[int, int]:
         cur.execute(
             "SELECT count(*) FROM core_outboxevent e WHERE e.topic = 'transfer.completed'"
             " AND NOT EXISTS (SELECT 1 FROM core_consumedevent c WHERE c.consumer = %s AND c.event_id = e.id)",
-            [CONSUMER],
+            [consumer],
         )
         unhandled = int(cur.fetchone()[0])
     return unpublished, unhandled
@@ -131,16 +131,18 @@ def probe(bench: Bench) -> float:
     return round(latencies[0] * 1000, 1)
 
 
-def drain_outbox() -> str:
-    """Let the started relay and workers publish and handle what earlier scenarios left."""
+def drain_outbox(consumer: str = CONSUMER) -> str:
+    """Let the started relay and workers publish and handle what earlier scenarios left, until
+    ``consumer`` (the one the scenario times) has handled every payment event before the window."""
     started = time.time()
-    unpublished, unhandled = outbox_backlog()
+    unpublished, unhandled = outbox_backlog(consumer)
     first = (unpublished, unhandled)
     while (unpublished or unhandled) and time.time() - started < DRAIN_SECONDS:
         time.sleep(0.5)
-        unpublished, unhandled = outbox_backlog()
+        unpublished, unhandled = outbox_backlog(consumer)
     message = (
-        f"clean outbox: {first[0]} unpublished event(s) and {first[1]} unhandled delivery(ies) left by earlier"
+        f"clean outbox: {first[0]} unpublished event(s) and {first[1]} event(s) not yet handled by {consumer} left"
+        " by earlier"
         f" scenarios drained in {time.time() - started:.1f} s before timing"
     )
     if unpublished or unhandled:

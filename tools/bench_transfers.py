@@ -101,6 +101,11 @@ def raw_round_trips(
         close()
 
 
+# What the service rows run with (the test settings): the promotions quote on, the risk pre-check
+# off (allow-all; the ``risk`` group measures it on against off). The API rows run everything on.
+SERVICE_HOOKS = "promotions quote on, risk pre-check off (the risk group compares on/off)"
+
+
 @scenario("service", group="transfers", order=20)
 def transfers_service(bench: Bench) -> None:
     """``transfer_p2p_create`` in-process, one thread per client sharing one interpreter (GIL).
@@ -120,6 +125,7 @@ def transfers_service(bench: Bench) -> None:
             baseline=find(bench, "transfers", "baseline", clients),
             target=TARGETS["service_vs_baseline"],
             vs="baseline",
+            note=SERVICE_HOOKS,
             **cost,
             **trips,
         )
@@ -169,7 +175,7 @@ def transfers_service_procs(bench: Bench) -> None:
             baseline=find(bench, "transfers", "baseline", PROCS * threads),
             target=TARGETS["service_vs_baseline"],
             vs="baseline",
-            note="client CPU = the processes' own CPU in the window",
+            note=f"client CPU = the processes' own CPU in the window; {SERVICE_HOOKS}",
             **cost,
         )
 

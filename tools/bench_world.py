@@ -206,3 +206,30 @@ def api_has(path: str, method: str = "post") -> bool:
         return False
     cls = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
     return cls is None or hasattr(cls, method)
+
+
+def known_payees_seed(world: World) -> int:
+    """Every customer of the world has paid the first 50 before (as an active customer's payees
+    would): the risk pre-check's "new payee" probe finds a row. Idempotent."""
+    from django.db import connection
+    from django.utils import timezone
+
+    customers = world.customers
+    rows = [(a.customer_id, f"customer:{b.public_id}") for a in customers for b in customers[:50] if a is not b]
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO risk_knownpayee (customer_id, payee_key, first_paid_at, last_paid_at, payments) "
+            "VALUES (%s, %s, %s, %s, 1) ON CONFLICT DO NOTHING",
+            [(c, k, now, now) for c, k in rows],
+        )
+    return len(rows)
+
+
+# The web servers of ``make bench`` run the customer API with everything on, as deployed: the real
+# risk pre-check and step-up issuer (the test settings default to allow-all, so without these the
+# API rows measured no risk work at all: the case until stop 21).
+RISK_ON_ENV = {
+    "PAYMENTS_RISK_PRECHECK": "risk.precheck.risk_precheck",
+    "PAYMENTS_STEP_UP_ISSUE": "risk.services.step_up_payment_issue",
+}
