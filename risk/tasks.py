@@ -1,6 +1,7 @@
 """Risk's outbox consumers (``core.outbox.event_consumer``): every evaluated topic runs the rules
-(``risk.services.evaluation.event_evaluate``), a batch of events per delivery in one transaction
-(each event at most once per consumer; a failing batch is retried event by event). Deliveries of
+(``risk.services.evaluation.events_evaluate``), a batch of events per delivery in one transaction
+and a handful of statements (each event at most once per consumer; a failing batch is retried
+event by event). Deliveries of
 ``risk.*`` consumers go to the Celery ``risk`` queue (``OUTBOX_DELIVERY_ROUTES``), so a burst of
 campaign work never delays a fraud check. Consumer names are stable: they are idempotency keys."""
 
@@ -10,7 +11,7 @@ from celery import shared_task
 
 from core.models import OutboxEvent
 from core.outbox import event_consumer
-from risk.services.evaluation import event_evaluate
+from risk.services.evaluation import events_evaluate
 from risk.topics import EVALUATED_TOPICS
 
 __all__ = ["backtest_run_task", "consumer_name"]
@@ -22,8 +23,7 @@ def consumer_name(topic: str) -> str:
 
 def _make(topic: str) -> None:
     def consume(events: list[OutboxEvent]) -> None:
-        for event in events:
-            event_evaluate(event)
+        events_evaluate(events)
 
     consume.__qualname__ = f"risk_rules_{topic.replace('.', '_')}"
     event_consumer(topic, consumer_name(topic), batch=True)(consume)

@@ -86,7 +86,9 @@ def _deliver(ids: list[int]) -> int:
 
     done = 0
     for start in range(0, len(ids), BATCH):
-        done += outbox_events_deliver(event_ids=ids[start : start + BATCH], consumer=consumer_name("transfer.completed"))
+        done += outbox_events_deliver(
+            event_ids=ids[start : start + BATCH], consumer=consumer_name("transfer.completed")
+        )
     return done
 
 
