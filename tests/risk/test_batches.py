@@ -73,7 +73,8 @@ def _decided(people: dict[str, Customer]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def test_a_batch_decides_what_the_same_events_one_by_one_decide() -> None:
+def test_a_batch_decides_what_the_same_events_one_by_one_decide(settings: Any) -> None:
+    settings.RISK_READ_AHEAD = 0  # one by one means one by one here (the read-ahead batches them)
     at = timezone.now()
     one_by_one, batched = _people(), _people()
     first = _story(one_by_one, at, "device-a")
@@ -170,3 +171,24 @@ def test_the_cached_rule_set_follows_every_rule_change(alice: Customer, officers
     live = RuleResult.objects.get(evaluation=evaluation, rule_version=version)
     assert not live.shadow and live.fired
     assert stamps == sorted(set(stamps))  # every change moved the stamp forward
+
+
+def test_a_delivery_reads_ahead_and_the_later_messages_find_their_events_decided() -> None:
+    payer = CustomerFactory(kyc_tier=KycTier.objects.get(level=2))
+    payees = [CustomerFactory() for _ in range(3)]
+    at = timezone.now()
+    events = [p2p_event(payer, payees[i % 3], "1.00", at + timedelta(seconds=i)) for i in range(30)]
+
+    assert deliver(events[0]) == 1  # its own event; the 29 later ones are read ahead in the same batch
+    assert Evaluation.objects.filter(customer=payer).count() == 30
+    assert sum(deliver(e) for e in events[1:]) == 0  # their messages find them handled
+
+    counts = [
+        int(v)
+        for v in Evaluation.objects.filter(customer=payer)
+        .order_by("event_id")
+        .values_list("features__out_count_1h", flat=True)
+    ]
+    assert counts == list(range(1, 31))  # each counted exactly the payments before it and itself
+    velocity = Alert.objects.get(customer=payer, rule__code="velocity_count")
+    assert velocity.hits == 30 - 4  # from the fifth payment in 10 minutes on
