@@ -58,9 +58,10 @@ class RuleRun:
     error: str = ""
 
 
-def _symbols(rule: rule_engine.Rule) -> list[str]:
+@lru_cache(maxsize=1024)
+def _symbols(text: str) -> tuple[str, ...]:
     """The feature names the expression reads (its inputs, stored with the result)."""
-    return sorted({name for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", rule.text) if name in _known()})
+    return tuple(sorted({name for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text) if name in _known()}))
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +76,7 @@ def rule_run(expression: str, features: dict[str, Any]) -> RuleRun:
     started = time.perf_counter_ns()
     try:
         rule = rule_compile(expression)
-        inputs = features_jsonable({name: features[name] for name in _symbols(rule)})
+        inputs = features_jsonable({name: features[name] for name in _symbols(rule.text)})
         fired = bool(rule.matches(features))
         error = ""
     except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the others; recorded

@@ -1,6 +1,6 @@
 """The typed features a rule may name: the event itself and aggregates of the customer's history
 over sliding windows that end at the event's time (``risk.models.RiskFact``), computed in one
-statement under the customer's evaluation lock.
+statement per batch of evaluations under the customers' evaluation locks.
 
 Each feature has a rule-engine type (``FLOAT`` is a ``Decimal``: amounts are yuan, never floats)
 and a label in both languages for the officers' explanations."""
@@ -17,7 +17,15 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["FEATURES", "Feature", "feature_context", "features_compute", "features_jsonable"]
+__all__ = [
+    "FEATURES",
+    "Feature",
+    "FeatureRequest",
+    "feature_context",
+    "features_compute",
+    "features_compute_many",
+    "features_jsonable",
+]
 
 F, B, S = rule_engine.DataType.FLOAT, rule_engine.DataType.BOOLEAN, rule_engine.DataType.STRING
 
@@ -73,45 +81,47 @@ def _band_percent() -> int:
 
 
 # Windows end at the event's time (facts after it, from a later event delivered earlier, do not
-# count), so an evaluation depends only on the history up to its event.
+# count), so an evaluation depends only on the history up to its event. One row per evaluated
+# (customer, time, event) of a batch: the same aggregates, each customer's own windows (LATERAL).
 _SQL = """
-WITH w AS (
-    SELECT kind, occurred_at, amount_minor FROM risk_riskfact
-     WHERE customer_id = %(c)s AND occurred_at > %(at)s - interval '48 hours' AND occurred_at <= %(at)s
-), devices AS (
-    SELECT DISTINCT device_key FROM risk_riskfact
-     WHERE customer_id = %(c)s AND device_key <> '' AND kind IN ('LOGIN', 'NEW_DEVICE')
-), sharers AS (
-    SELECT DISTINCT f.customer_id FROM risk_riskfact f JOIN devices d ON d.device_key = f.device_key
-     WHERE f.customer_id <> %(c)s AND f.kind IN ('LOGIN', 'NEW_DEVICE')
-)
-SELECT
-    count(*) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > %(at)s - interval '10 minutes'),
-    count(*) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > %(at)s - interval '1 hour'),
-    count(*) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > %(at)s - interval '24 hours'),
-    coalesce(sum(amount_minor) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > %(at)s - interval '1 hour'), 0),
-    coalesce(sum(amount_minor) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > %(at)s - interval '24 hours'), 0),
-    count(*) FILTER (WHERE kind IN ('PAYMENT_IN', 'TOPUP') AND occurred_at > %(at)s - interval '24 hours'),
-    coalesce(sum(amount_minor) FILTER (WHERE kind IN ('PAYMENT_IN', 'TOPUP') AND occurred_at > %(at)s - interval '24 hours'), 0),
-    coalesce(sum(amount_minor) FILTER (WHERE kind = 'WITHDRAWAL' AND occurred_at > %(at)s - interval '24 hours'), 0),
-    count(*) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > %(at)s - interval '24 hours'
-                     AND amount_minor >= %(near_low)s AND amount_minor < %(near_high)s),
-    bool_or(kind = 'NEW_DEVICE' AND occurred_at > %(at)s - interval '24 hours'),
-    bool_or(kind = 'PASSWORD_RESET' AND occurred_at > %(at)s - interval '24 hours'),
-    coalesce(max(occurred_at) FILTER (WHERE kind = 'PASSWORD_RESET')
-             >= min(occurred_at) FILTER (WHERE kind = 'NEW_DEVICE'), false),
+SELECT i.n, a.*,
     (SELECT count(*) FROM risk_knownpayee k
-      WHERE k.customer_id = %(c)s AND k.first_paid_at > %(at)s - interval '24 hours' AND k.first_paid_at <= %(at)s),
+      WHERE k.customer_id = i.c AND k.first_paid_at > i.at - interval '24 hours' AND k.first_paid_at <= i.at),
     (SELECT max(f.occurred_at) FROM risk_riskfact f
-      WHERE f.customer_id = %(c)s AND f.kind IN ('PAYMENT_OUT', 'PAYMENT_IN', 'TOPUP', 'WITHDRAWAL')
-        AND f.occurred_at < %(at)s AND f.event_id <> %(event)s),
-    (SELECT created_at FROM accounts_customer WHERE id = %(c)s),
-    (SELECT count(*) FROM sharers),
+      WHERE f.customer_id = i.c AND f.kind IN ('PAYMENT_OUT', 'PAYMENT_IN', 'TOPUP', 'WITHDRAWAL')
+        AND f.occurred_at < i.at AND f.event_id <> i.event),
+    (SELECT created_at FROM accounts_customer WHERE id = i.c),
+    coalesce(cardinality(s.sharers), 0),
     (SELECT count(*) FROM risk_riskfact r
-      WHERE r.kind = 'REWARD' AND r.occurred_at > %(at)s - interval '30 days' AND r.occurred_at <= %(at)s
-        AND (r.customer_id = %(c)s OR r.customer_id IN (SELECT customer_id FROM sharers))),
-    EXISTS (SELECT 1 FROM accounts_kycreview v WHERE v.customer_id = %(c)s OR v.existing_customer_id = %(c)s)
-  FROM w
+      WHERE r.kind = 'REWARD' AND r.occurred_at > i.at - interval '30 days' AND r.occurred_at <= i.at
+        AND (r.customer_id = i.c OR r.customer_id = ANY(s.sharers))),
+    EXISTS (SELECT 1 FROM accounts_kycreview v WHERE v.customer_id = i.c OR v.existing_customer_id = i.c)
+  FROM unnest(%(n)s::int[], %(c)s::bigint[], %(at)s::timestamptz[], %(event)s::bigint[]) AS i(n, c, at, event)
+  CROSS JOIN LATERAL (
+    SELECT
+        count(*) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > i.at - interval '10 minutes'),
+        count(*) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > i.at - interval '1 hour'),
+        count(*) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > i.at - interval '24 hours'),
+        coalesce(sum(amount_minor) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > i.at - interval '1 hour'), 0),
+        coalesce(sum(amount_minor) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > i.at - interval '24 hours'), 0),
+        count(*) FILTER (WHERE kind IN ('PAYMENT_IN', 'TOPUP') AND occurred_at > i.at - interval '24 hours'),
+        coalesce(sum(amount_minor) FILTER (WHERE kind IN ('PAYMENT_IN', 'TOPUP') AND occurred_at > i.at - interval '24 hours'), 0),
+        coalesce(sum(amount_minor) FILTER (WHERE kind = 'WITHDRAWAL' AND occurred_at > i.at - interval '24 hours'), 0),
+        count(*) FILTER (WHERE kind = 'PAYMENT_OUT' AND occurred_at > i.at - interval '24 hours'
+                         AND amount_minor >= %(near_low)s AND amount_minor < %(near_high)s),
+        bool_or(kind = 'NEW_DEVICE' AND occurred_at > i.at - interval '24 hours'),
+        bool_or(kind = 'PASSWORD_RESET' AND occurred_at > i.at - interval '24 hours'),
+        coalesce(max(occurred_at) FILTER (WHERE kind = 'PASSWORD_RESET')
+                 >= min(occurred_at) FILTER (WHERE kind = 'NEW_DEVICE'), false)
+      FROM risk_riskfact
+     WHERE customer_id = i.c AND occurred_at > i.at - interval '48 hours' AND occurred_at <= i.at
+  ) a
+  CROSS JOIN LATERAL (
+    SELECT array_agg(DISTINCT f.customer_id) AS sharers FROM risk_riskfact f
+     WHERE f.customer_id <> i.c AND f.kind IN ('LOGIN', 'NEW_DEVICE')
+       AND f.device_key IN (SELECT d.device_key FROM risk_riskfact d
+                             WHERE d.customer_id = i.c AND d.device_key <> '' AND d.kind IN ('LOGIN', 'NEW_DEVICE'))
+  ) s
 """
 
 
@@ -119,28 +129,49 @@ def _yuan(minor: int) -> Decimal:
     return (Decimal(minor) / 100).quantize(Decimal("0.01"))
 
 
-def features_compute(
-    *, customer_id: int, at: datetime, event_id: int, topic: str, kind: str, amount_minor: int, is_new_payee: bool
-) -> dict[str, Any]:
-    """Every feature for this customer as of ``at`` (the event's own fact included), one statement."""
+@dataclass(frozen=True)
+class FeatureRequest:
+    """One evaluation's question: this customer's features as of ``at`` (its event's own fact is
+    already recorded)."""
+
+    customer_id: int
+    at: datetime
+    event_id: int
+    topic: str
+    kind: str
+    amount_minor: int
+    is_new_payee: bool
+
+
+def features_compute_many(requests: list[FeatureRequest]) -> list[dict[str, Any]]:
+    """Every feature of every request, in one statement (results in the requests' order)."""
+    if not requests:
+        return []
     threshold = _threshold_minor()
     params: dict[str, Any] = {
-        "c": customer_id,
-        "at": at,
-        "event": event_id,
+        "n": list(range(len(requests))),
+        "c": [r.customer_id for r in requests],
+        "at": [r.at for r in requests],
+        "event": [r.event_id for r in requests],
         "near_low": threshold - threshold * _band_percent() // 100,
         "near_high": threshold,
     }
     with connection.cursor() as cursor:
         cursor.execute(_SQL, params)
-        row = cursor.fetchone()
+        rows = {row[0]: row[1:] for row in cursor.fetchall()}
+    reporting = _yuan(threshold)
+    return [_features(r, rows[n], reporting) for n, r in enumerate(requests)]
+
+
+def _features(r: FeatureRequest, row: Any, reporting: Decimal) -> dict[str, Any]:
+    at = r.at
     last_money_at, opened_at = row[13], row[14]
     idle = (at - last_money_at) if last_money_at is not None else (at - opened_at if opened_at else None)
     return {
-        "topic": topic,
-        "kind": kind,
-        "amount": _yuan(amount_minor),
-        "is_new_payee": is_new_payee,
+        "topic": r.topic,
+        "kind": r.kind,
+        "amount": _yuan(r.amount_minor),
+        "is_new_payee": r.is_new_payee,
         "out_count_10m": Decimal(row[0]),
         "out_count_1h": Decimal(row[1]),
         "out_count_24h": Decimal(row[2]),
@@ -150,7 +181,7 @@ def features_compute(
         "in_amount_24h": _yuan(row[6]),
         "withdrawal_amount_24h": _yuan(row[7]),
         "near_threshold_count_24h": Decimal(row[8]),
-        "reporting_threshold": _yuan(threshold),
+        "reporting_threshold": reporting,
         "new_device_24h": bool(row[9]),
         "password_reset_24h": bool(row[10]),
         "new_device_then_reset_48h": bool(row[11]),
@@ -161,6 +192,15 @@ def features_compute(
         "rewards_on_shared_devices_30d": Decimal(row[16]),
         "identity_shared": bool(row[17]),
     }
+
+
+def features_compute(
+    *, customer_id: int, at: datetime, event_id: int, topic: str, kind: str, amount_minor: int, is_new_payee: bool
+) -> dict[str, Any]:
+    """Every feature for this customer as of ``at`` (the event's own fact included), one statement."""
+    return features_compute_many([FeatureRequest(customer_id, at, event_id, topic, kind, amount_minor, is_new_payee)])[
+        0
+    ]
 
 
 def features_jsonable(features: dict[str, Any]) -> dict[str, Any]:

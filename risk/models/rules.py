@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["Backtest", "Outcome", "RiskRule", "RiskScenario", "RuleVersion"]
+__all__ = ["Backtest", "Outcome", "RiskRule", "RiskScenario", "RuleSetStamp", "RuleVersion"]
 
 
 class Outcome(models.TextChoices):
@@ -149,3 +149,19 @@ class Backtest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_version} {self.status}"
+
+
+class RuleSetStamp(models.Model):
+    """One row (id 1): a number that every change to a rule version, a rule or a scenario bumps,
+    in the changing transaction (statement triggers, risk 0007). The risk workers cache the
+    compiled rule set per process under it (``risk.services.evaluation.ruleset_for``)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    stamp = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("rule set stamp")
+        verbose_name_plural = _("rule set stamps")
+
+    def __str__(self) -> str:
+        return str(self.stamp)

@@ -16,6 +16,7 @@ recorded, but nobody is restricted.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -32,10 +33,16 @@ from risk.models import (
     Evaluation,
     Outcome,
     RiskFreeze,
-    RuleResult,
 )
 
-__all__ = ["case_open_get", "decision_apply", "notice_send"]
+__all__ = ["FiredRule", "case_open_get", "decision_apply", "notice_send"]
+
+
+class FiredRule(NamedTuple):
+    """A live rule that fired on the evaluation: its alert's rule and its code (the reason code)."""
+
+    rule_id: int
+    code: str
 
 
 def _sla(outcome: str) -> timedelta:
@@ -56,10 +63,10 @@ def case_open_get(*, customer: Customer, outcome: str = "") -> Case:
     return case
 
 
-def _alerts_hit(*, customer: Customer, case: Case, evaluation: Evaluation, fired: list[RuleResult]) -> None:
+def _alerts_hit(*, customer: Customer, case: Case, evaluation: Evaluation, fired: list[FiredRule]) -> None:
     now = timezone.now()
     for result in fired:
-        rule_id = result.rule_version.rule_id
+        rule_id = result.rule_id
         alert = Alert.objects.select_for_update().filter(customer=customer, rule_id=rule_id, status="OPEN").first()
         if alert is None:
             alert = Alert.objects.create(
@@ -98,17 +105,22 @@ def _freeze(customer: Customer, case: Case, reason_code: str) -> None:
     notice_send(customer_id=customer.pk, kind=CustomerNotice.Kind.ACCOUNT_FROZEN, reason_code=reason_code)
 
 
-def decision_apply(*, evaluation: Evaluation, customer: Customer) -> None:
+def decision_apply(*, evaluation: Evaluation, customer: Customer, fired: list[FiredRule] | None = None) -> None:
+    """``fired``: the live rules that fired, in result order (read from the evaluation's results
+    when not given; the batch evaluation passes what it just wrote)."""
     from risk.services.holds import payment_hold_for_review
 
-    fired = [
-        r for r in evaluation.results.select_related("rule_version__rule").order_by("id") if r.fired and not r.shadow
-    ]
+    if fired is None:
+        fired = [
+            FiredRule(r.rule_version.rule_id, r.rule_version.rule.code)
+            for r in evaluation.results.select_related("rule_version__rule").order_by("id")
+            if r.fired and not r.shadow
+        ]
     if not fired and evaluation.outcome == Outcome.ALLOW:
         return
     case = case_open_get(customer=customer, outcome=evaluation.outcome)
     _alerts_hit(customer=customer, case=case, evaluation=evaluation, fired=fired)
-    reason_code = ",".join(sorted({r.rule_version.rule.code for r in fired}))[:40]
+    reason_code = ",".join(sorted({r.code for r in fired}))[:40]
     if not getattr(settings, "RISK_ENFORCE", True):
         return  # monitoring only (RISK_ENFORCE off): alerts and cases, no restriction
     if evaluation.outcome == Outcome.STEP_UP:
