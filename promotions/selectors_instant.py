@@ -2,15 +2,25 @@
 limited-time, merchant co-funded) for one merchant payment. Registered as
 ``PAYMENTS_PROMOTIONS_QUOTE = "promotions.selectors_instant.promotions_quote"``.
 
-A read, on the hot path of every payment, so it is one SQL statement (``promotions_quote_read``,
-promotions 0010: PL/pgSQL keeps its plan per session, and the answer is one JSON document): the
-customer's segment facts, and the running instant campaigns that target this payment (status,
-schedule, kind, merchant, category and MCC filtered in SQL; campaigns naming other merchants are
-not even read: a partial index for the campaigns open to every merchant, a GIN index on the
-merchant lists), each with its budget's available balance, the customer's usage, the first-order
-marker of the person's identity and the named coupon. The rules of each campaign are
-read from its approved version and compiled once per process (``_compiled``: versions never
-change, so the cache never goes stale; a miss costs one query for the versions missing).
+A read, on the hot path of every payment, kept to one SQL statement by a per-process cache of each
+merchant's offers (``_OFFERS``, keyed by merchant and MCC): the ACTIVE instant campaigns that target
+the merchant (status, kind, merchant, category, MCC and co-funding merchant filtered in SQL;
+campaigns naming other merchants are not even read: a partial index for the campaigns open to every
+merchant, a GIN index on the merchant lists), not spent nor sold out, with their compiled rules,
+budget account and schedule, read in one statement together with the counter
+``promotions_quotestate.version`` that every committed change to what a campaign offers bumps
+(promotions 0014: a deferred trigger on ``promotions_campaign``). Per payment, Python drops the offers
+the payment alone rules out (amount, schedule at ``now``, window, conditions), then ONE statement
+(``promotions_quote_read``: PL/pgSQL, its plan kept per session, one JSON document) checks the
+counter is unchanged (else ``stale``: the offers are read again), and reads the customer's segment
+facts and, by primary key, what a payment or a transition changes: each candidate still ACTIVE, in
+its schedule, not spent, under its global limit, its budget's available balance, the customer's
+usage and the first-order marker of the person's identity; and the coupon the payment names. So
+a pause, an end or a spent budget is seen by the very next quote, cache or not, and the payment's
+statement re-checks all of it under lock anyway. When no offer can apply, only the counter is
+read. Inside a transaction the cache is not used (the counter moves at commit). The rules of each
+campaign are read from its approved version and compiled once per process (``_compiled``: versions
+never change, so that cache never goes stale).
 
 Then, in Python and in priority order (the same stacking as ``promotions.services.rewards``): the
 window, the conditions, the segment, the holdout, the limits, the amount, the budget, one campaign
@@ -58,7 +68,8 @@ __all__ = ["promotions_quote", "quote_cache_clear"]
 MAX_SKIPPED = 10
 _BRANCH_TTL = 300.0  # seconds a segment's branch subtree is reused
 
-_QUOTE_SQL = "SELECT promotions_quote_read(%s, %s, %s, %s, %s, %s, %s, %s)"  # promotions 0010
+_QUOTE_SQL = "SELECT promotions_quote_read(%s, %s, %s, %s, %s::bigint[], %s::bigint[])"  # promotions 0014
+_VERSION_SQL = "SELECT COALESCE((SELECT version FROM promotions_quotestate WHERE id = 1), 0)"  # promotions 0014
 
 _VERSIONS_SQL = "SELECT id, rules, holdout_salt FROM promotions_campaignversion WHERE id = ANY(%s)"
 
@@ -85,9 +96,10 @@ _BRANCHES: dict[int, tuple[float, set[int]]] = {}
 
 
 def quote_cache_clear() -> None:
-    """Forget compiled versions and branch subtrees (tests)."""
+    """Forget compiled versions, branch subtrees and merchants' offers (tests)."""
     _CACHE.clear()
     _BRANCHES.clear()
+    _OFFERS.clear()
 
 
 def _compile(version_id: int, doc: dict[str, Any], salt: str) -> _Compiled:
@@ -177,30 +189,124 @@ class _Row:
     claim_ok: bool | None
 
 
-def _read(
-    ctx: PaymentContext, now: datetime, coupon: str | None
-) -> tuple[CustomerFacts | None, str | None, list[_Row]]:
-    """One statement (``promotions_quote_read``, promotions 0010): the customer's facts and the
-    candidate campaigns as one JSON document (a plan cached per session, one decode here)."""
-    mcc = str(ctx.metadata.get("mcc") or "")
-    params = [
-        ctx.customer.pk,
-        coupon,
-        now,
-        ctx.metadata.get("merchant_pk"),
-        ctx.merchant_id,
-        mcc_category(mcc) if mcc else "",
-        mcc,
-        ctx.amount.minor,
-    ]
+# --- the offers of one merchant, cached per process ------------------------------------------------
+@dataclass(frozen=True)
+class _Offer:
+    """A campaign a merchant's payments must consider, as it stood at version ``_Offers.version``:
+    what only a campaign transition changes (a new version bumps the counter). What payments change
+    (claims, budget, per-person use) and the status are read again on every payment."""
+
+    campaign_id: int
+    public_id: str
+    kind: str
+    version_id: int
+    budget_id: int
+    priority: int
+    min_payment: int
+    starts_at: datetime
+    ends_at: datetime
+    compiled: _Compiled
+
+
+@dataclass(frozen=True)
+class _Offers:
+    version: int
+    offers: tuple[_Offer, ...]  # priority DESC, id
+
+
+_OFFERS: dict[tuple[int | None, str, str], _Offers] = {}
+_OFFERS_MAX = 10_000  # merchants (with their MCC) kept; past it the cache starts afresh
+
+# The ACTIVE, non-coupon instant campaigns that target a merchant (category, MCC, payment type,
+# co-funding merchant; the merchant lists through the GIN index, the rest through the partial index),
+# not spent nor sold out (neither ever comes back), with the budget account's id and the counter they
+# stand at, in one statement (one snapshot). The amount, the schedule and the window are checked per
+# payment in Python; the rest per payment by ``promotions_quote_read``.
+_OFFERS_SQL = """
+SELECT COALESCE((SELECT q.version FROM promotions_quotestate q WHERE q.id = 1), 0),
+       COALESCE(jsonb_agg(jsonb_build_array(x.id, x.public_id, x.kind, x.version_id, b.id, x.priority,
+                                            x.min_payment_minor, x.starts_at, x.ends_at) ORDER BY x.priority DESC, x.id), '[]')
+  FROM (SELECT c.* FROM promotions_campaign c
+         WHERE c.status = 'ACTIVE' AND NOT (c.conditions ? 'merchants')
+        UNION ALL
+        (SELECT c.* FROM promotions_campaign c
+          WHERE (c.conditions -> 'merchants') ? %(merchant_public)s AND upper(c.status) = 'ACTIVE'
+         OFFSET 0)) x
+  JOIN payments_ledgeraccount b ON b.code = x.budget_account_code
+ WHERE x.kind IN ('FIRST_ORDER', 'SPEND_THRESHOLD', 'LIMITED_TIME', 'CO_FUNDED')
+   AND x.version_id IS NOT NULL AND x.starts_at IS NOT NULL AND x.ends_at IS NOT NULL
+   AND x.budget_exhausted_at IS NULL AND (x.global_limit IS NULL OR x.granted_count < x.global_limit)
+   AND (x.kind <> 'CO_FUNDED' OR x.merchant_id = %(merchant)s)
+   AND (NOT x.conditions ? 'mcc_categories' OR x.conditions -> 'mcc_categories' ? %(category)s)
+   AND (NOT x.conditions ? 'mccs' OR x.conditions -> 'mccs' ? %(mcc)s)
+   AND (NOT x.conditions ? 'payment_types' OR x.conditions -> 'payment_types' ? 'MERCHANT')
+"""
+
+
+def _offers_read(merchant_pk: int | None, merchant_public: str, mcc: str) -> _Offers:
     with connection.cursor() as cursor:
-        cursor.execute(_QUOTE_SQL, params)
-        raw = cursor.fetchone()[0]
-    doc = json.loads(raw) if isinstance(raw, str) else raw
-    if not doc or not doc.get("reachable"):
-        return None, None, []
-    facts = CustomerFacts(
-        customer_id=ctx.customer.pk,
+        cursor.execute(
+            _OFFERS_SQL,
+            {
+                "merchant": merchant_pk,
+                "merchant_public": merchant_public,
+                "category": mcc_category(mcc) if mcc else "",
+                "mcc": mcc,
+            },
+        )
+        version, raw = cursor.fetchone()
+    rows = json.loads(raw) if isinstance(raw, str) else raw
+    compiled = _compiled({r[3] for r in rows})
+    offers = tuple(
+        _Offer(
+            campaign_id=r[0],
+            public_id=str(r[1]),
+            kind=r[2],
+            version_id=r[3],
+            budget_id=r[4],
+            priority=int(r[5]),
+            min_payment=int(r[6]),
+            starts_at=datetime.fromisoformat(r[7]),
+            ends_at=datetime.fromisoformat(r[8]),
+            compiled=compiled[r[3]],
+        )
+        for r in rows
+    )
+    return _Offers(version=int(version), offers=offers)
+
+
+def _cache_usable() -> bool:
+    """Cached offers are used in autocommit only: the counter is bumped when a change COMMITS
+    (a deferred trigger), so inside a transaction that changed a campaign it would not tell."""
+    return connection.get_autocommit() and not connection.in_atomic_block
+
+
+def _offers_load(key: tuple[int | None, str, str], *, keep: bool) -> _Offers:
+    offers = _offers_read(*key)
+    if keep:
+        if len(_OFFERS) >= _OFFERS_MAX:
+            _OFFERS.clear()
+        _OFFERS[key] = offers
+    return offers
+
+
+def _may_apply(offer: _Offer, ctx: PaymentContext, now: datetime, mcc: str, category: str) -> bool:
+    """What the payment alone decides: the amount, the schedule, the window, the conditions
+    (a campaign failing one is not listed among the skipped: dropping it here changes nothing)."""
+    rules = offer.compiled.rules
+    return (
+        offer.min_payment <= ctx.amount.minor
+        and offer.starts_at <= now < offer.ends_at
+        and rules.window.contains(now)
+        and not rules.conditions.refusal(
+            amount=ctx.amount, payment_type="MERCHANT", mcc=mcc, category=category, merchant=ctx.merchant_id
+        )
+    )
+
+
+def _facts(doc: dict[str, Any], customer_id: int) -> CustomerFacts:
+    return CustomerFacts(
+        customer_id=customer_id,
         reachable=True,
         date_of_birth=date.fromisoformat(doc["born"]) if doc.get("born") else None,
         customer_type=doc["type"],
@@ -210,7 +316,94 @@ def _read(
         card_linked=bool(doc.get("card")),
         last_spend_month=date.fromisoformat(doc["last_spend"]) if doc.get("last_spend") else None,
     )
-    return facts, doc.get("identity"), [_Row(*c) for c in doc["campaigns"]]
+
+
+def _version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSION_SQL)
+        return int(cursor.fetchone()[0])
+
+
+def _read_now(
+    ctx: PaymentContext, now: datetime, coupon: str | None, version: int | None, candidates: list[_Offer]
+) -> dict[str, Any]:
+    """``promotions_quote_read`` (promotions 0014): ``{"stale": true}`` when the counter is no longer
+    ``version`` (None: not checked), else the customer's facts, the candidates still ACTIVE, in their
+    schedule, not spent nor sold out (with budget, usage, first-order marker) and the named coupon."""
+    params = [
+        ctx.customer.pk,
+        coupon,
+        now,
+        version,
+        [o.campaign_id for o in candidates],
+        [o.budget_id for o in candidates],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_QUOTE_SQL, params)
+        raw = cursor.fetchone()[0]
+    doc: dict[str, Any] = json.loads(raw) if isinstance(raw, str) else raw
+    return doc
+
+
+def _read(
+    ctx: PaymentContext, now: datetime, coupon: str | None
+) -> tuple[CustomerFacts | None, str | None, list[_Row], dict[int, _Compiled]]:
+    """The merchant's offers (cached per process: ``_OFFERS``), narrowed by what the payment alone
+    decides, then one statement (``promotions_quote_read``, promotions 0014): the counter the offers
+    must still stand at, the customer's facts, the candidates as they are now and the named coupon.
+    When no offer can apply and no coupon is named, only the counter is read (nothing when the
+    offers were read by this quote); a changed counter (``stale``) reads the offers again."""
+    mcc = str(ctx.metadata.get("mcc") or "")
+    category = mcc_category(mcc) if mcc else ""
+    key = (ctx.metadata.get("merchant_pk"), ctx.merchant_id, mcc)
+    keep = _cache_usable()
+    offers = _OFFERS.get(key) if keep else None
+    fresh = offers is None  # read by this quote: nothing to check
+    if offers is None:
+        offers = _offers_load(key, keep=keep)
+    candidates = [o for o in offers.offers if _may_apply(o, ctx, now, mcc, category)]
+    if not candidates and not coupon:
+        if fresh or _version() == offers.version:
+            return None, None, [], {}
+        offers, fresh = _offers_load(key, keep=keep), True
+        candidates = [o for o in offers.offers if _may_apply(o, ctx, now, mcc, category)]
+        if not candidates:
+            return None, None, [], {}
+    doc = _read_now(ctx, now, coupon, None if fresh else offers.version, candidates)
+    if doc.get("stale"):  # a campaign changed since these offers were read: read them again
+        offers = _offers_load(key, keep=keep)
+        candidates = [o for o in offers.offers if _may_apply(o, ctx, now, mcc, category)]
+        doc = _read_now(ctx, now, coupon, None, candidates)
+    if not doc.get("reachable"):
+        return None, None, [], {}
+    compiled = {o.version_id: o.compiled for o in candidates}
+    now_rows = {r[0]: r for r in doc["campaigns"]}
+    ranked: list[tuple[tuple[int, int], _Row]] = []
+    for offer in candidates:
+        r = now_rows.get(offer.campaign_id)
+        if r is None or r[1] != offer.version_id:  # paused, ended, spent or sold out since it was cached
+            continue
+        row = _Row(
+            offer.campaign_id,
+            offer.public_id,
+            offer.kind,
+            offer.version_id,
+            r[2],
+            offer.budget_id,
+            r[3],
+            r[4],
+            r[5],
+            None,
+            None,
+        )
+        ranked.append(((-offer.priority, offer.campaign_id), row))
+    named = doc.get("coupon")
+    if named:  # the coupon's campaign in its place: priority DESC, then id, as the offers are ranked
+        row = _Row(*named[:11])
+        compiled.update(_compiled({row.version_id}))
+        ranked.append(((-int(named[11]), row.campaign_id), row))
+        ranked.sort(key=lambda item: item[0])
+    return _facts(doc, ctx.customer.pk), doc.get("identity"), [row for _, row in ranked], compiled
 
 
 def promotions_quote(ctx: PaymentContext) -> PromotionQuote:
@@ -223,12 +416,11 @@ def promotions_quote(ctx: PaymentContext) -> PromotionQuote:
             raise CouponNotApplicable(details={"reason": "unavailable"})
         return PromotionQuote()
     now = ctx.metadata.get("at") or timezone.now()
-    facts, identity, rows = _read(ctx, now, str(coupon) if coupon else None)
+    facts, identity, rows, compiled = _read(ctx, now, str(coupon) if coupon else None)
     if facts is None or not rows:
         if coupon:
             raise CouponNotApplicable(details={"reason": "unavailable"})
         return PromotionQuote()
-    compiled = _compiled({r.version_id for r in rows})
     return _decide(ctx, now, facts, identity, rows, compiled, coupon)
 
 
