@@ -52,6 +52,7 @@ from promotions.selectors_instant_offers import (
     bank_share,
     branch_ids,
     compiled_versions,
+    counter_seen,
     offers_cache_clear,
     offers_for_payment,
 )
@@ -154,6 +155,8 @@ def _read(
     if doc.get("stale"):  # a campaign changed since these offers were read: read them again
         candidates, _ = offers_for_payment(ctx, now, coupon=bool(coupon), reload=True)
         doc = _read_now(ctx, now, coupon, None, candidates)
+    elif version is not None:
+        counter_seen(version)
     if not doc.get("reachable"):
         return None, None, [], {}
     compiled = {o.version_id: o.compiled for o in candidates}

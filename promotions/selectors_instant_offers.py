@@ -34,6 +34,7 @@ from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 from core.money import Money
@@ -50,6 +51,7 @@ __all__ = [
     "bank_share",
     "branch_ids",
     "compiled_versions",
+    "counter_seen",
     "offers_cache_clear",
     "offers_for_payment",
 ]
@@ -84,9 +86,11 @@ _BRANCHES: dict[int, tuple[float, set[int]]] = {}
 
 def offers_cache_clear() -> None:
     """Forget compiled versions, branch subtrees and merchants' offers (tests)."""
+    global _SEEN
     _CACHE.clear()
     _BRANCHES.clear()
     _OFFERS.clear()
+    _SEEN = (-1, 0.0)
 
 
 def _compile(version_id: int, doc: dict[str, Any], salt: str) -> Compiled:
@@ -173,6 +177,7 @@ class Offers:
 
 _OFFERS: dict[tuple[int | None, str, str], Offers] = {}
 _OFFERS_MAX = 10_000  # merchants (with their MCC) kept; past it the cache starts afresh
+_SEEN: tuple[int, float] = (-1, 0.0)  # the counter as this process last read it, and when
 
 # The ACTIVE, non-coupon instant campaigns that target a merchant (category, MCC, payment type,
 # co-funding merchant; the merchant lists through the GIN index, the rest through the partial index),
@@ -242,6 +247,7 @@ def _cache_usable() -> bool:
 def _offers_load(key: tuple[int | None, str, str], *, keep: bool) -> Offers:
     offers = _offers_read(*key)
     if keep:
+        counter_seen(offers.version)
         if len(_OFFERS) >= _OFFERS_MAX:
             _OFFERS.clear()
         _OFFERS[key] = offers
@@ -316,7 +322,10 @@ def offers_for_payment(
     """The merchant's offers that may apply to this payment (``_may_apply``), priority DESC then id,
     and the counter ``promotions_quote_read`` must still find (None: the offers were read just now).
     When none may apply and no coupon is named, the cached offers are confirmed by reading the
-    counter alone. ``reload``: the read found the counter moved, read the offers again."""
+    counter alone, unless this process read it at that value less than
+    ``PROMOTIONS_OFFERS_RECHECK_MS`` ago (then nothing is read: a campaign started or resumed within
+    that time reaches such a payment that much later; nothing that could apply is ever trusted so).
+    ``reload``: the read found the counter moved, read the offers again."""
     mcc = str(ctx.metadata.get("mcc") or "")
     category = mcc_category(mcc) if mcc else ""
     key = (ctx.metadata.get("merchant_pk"), ctx.merchant_id, mcc)
@@ -327,13 +336,29 @@ def offers_for_payment(
         offers = _offers_load(key, keep=keep)
     payer = _payer_facts(ctx)
     candidates = [o for o in offers.offers if _may_apply(o, ctx, now, mcc, category, payer)]
-    if not candidates and not coupon and not fresh and _version() != offers.version:
+    idle = not candidates and not coupon and not fresh
+    if idle and not _recently_seen(offers.version) and _version() != offers.version:
         offers, fresh = _offers_load(key, keep=keep), True
         candidates = [o for o in offers.offers if _may_apply(o, ctx, now, mcc, category, payer)]
     return candidates, None if fresh else offers.version
 
 
+def counter_seen(version: int) -> None:
+    """Note that the counter stood at ``version`` just now (a read that checked it, a fill)."""
+    global _SEEN
+    _SEEN = (version, time.monotonic())
+
+
+def _recently_seen(version: int) -> bool:
+    """True when this process read the counter at ``version`` less than
+    ``PROMOTIONS_OFFERS_RECHECK_MS`` ago: a quote with nothing that may apply then trusts it."""
+    seen_version, seen_at = _SEEN
+    return seen_version == version and time.monotonic() - seen_at < settings.PROMOTIONS_OFFERS_RECHECK_MS / 1000
+
+
 def _version() -> int:
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
-        return int(cursor.fetchone()[0])
+        version = int(cursor.fetchone()[0])
+    counter_seen(version)
+    return version
