@@ -90,6 +90,8 @@ def offers_cache_clear() -> None:
     _CACHE.clear()
     _BRANCHES.clear()
     _OFFERS.clear()
+    _OFFER_INSTANCES.clear()
+    _HELD[0] = 0
     _SEEN = (-1, 0.0)
 
 
@@ -176,7 +178,11 @@ class Offers:
 
 
 _OFFERS: dict[tuple[int | None, str, str], Offers] = {}
-_OFFERS_MAX = 10_000  # merchants (with their MCC) kept; past it the cache starts afresh
+_OFFER_INSTANCES: dict[tuple[Any, ...], Offer] = {}
+# Past either bound the cache starts afresh: merchants (with their MCC) kept, offers held in all.
+_OFFERS_MAX_MERCHANTS = 20_000
+_OFFERS_MAX_HELD = 2_000_000  # references to shared ``Offer`` instances (~16 MB)
+_HELD = [0]
 _SEEN: tuple[int, float] = (-1, 0.0)  # the counter as this process last read it, and when
 
 # The ACTIVE, non-coupon instant campaigns that target a merchant (category, MCC, payment type,
@@ -219,8 +225,15 @@ def _offers_read(merchant_pk: int | None, merchant_public: str, mcc: str) -> Off
         version, raw = cursor.fetchone()
     rows = json.loads(raw) if isinstance(raw, str) else raw
     compiled = compiled_versions({r[3] for r in rows})
-    offers = tuple(
-        Offer(
+    return Offers(version=int(version), offers=tuple(_offer(r, compiled[r[3]]) for r in rows))
+
+
+def _offer(r: list[Any], compiled: Compiled) -> Offer:
+    """One instance per campaign as it stands, shared by every merchant whose offers hold it."""
+    key = tuple(r)
+    offer = _OFFER_INSTANCES.get(key)
+    if offer is None or offer.compiled is not compiled:
+        offer = Offer(
             campaign_id=r[0],
             public_id=str(r[1]),
             kind=r[2],
@@ -230,12 +243,11 @@ def _offers_read(merchant_pk: int | None, merchant_public: str, mcc: str) -> Off
             min_payment=int(r[6]),
             starts_at=datetime.fromisoformat(r[7]),
             ends_at=datetime.fromisoformat(r[8]),
-            compiled=compiled[r[3]],
-            payer_segment=_payer_segment(compiled[r[3]].rules.segment),
+            compiled=compiled,
+            payer_segment=_payer_segment(compiled.rules.segment),
         )
-        for r in rows
-    )
-    return Offers(version=int(version), offers=offers)
+        _OFFER_INSTANCES[key] = offer
+    return offer
 
 
 def _cache_usable() -> bool:
@@ -248,8 +260,13 @@ def _offers_load(key: tuple[int | None, str, str], *, keep: bool) -> Offers:
     offers = _offers_read(*key)
     if keep:
         counter_seen(offers.version)
-        if len(_OFFERS) >= _OFFERS_MAX:
-            _OFFERS.clear()
+        replaced = _OFFERS.get(key)
+        held = _HELD[0] + len(offers.offers) - (len(replaced.offers) if replaced else 0)
+        if len(_OFFERS) >= _OFFERS_MAX_MERCHANTS or held > _OFFERS_MAX_HELD or len(_OFFER_INSTANCES) > 100_000:
+            _OFFERS.clear()  # bounded memory: start afresh (one read per merchant refills it)
+            _OFFER_INSTANCES.clear()
+            held = len(offers.offers)
+        _HELD[0] = held  # approximate under threads: a bound, not an account
         _OFFERS[key] = offers
     return offers
 
