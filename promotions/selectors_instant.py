@@ -2,15 +2,18 @@
 limited-time, merchant co-funded) for one merchant payment. Registered as
 ``PAYMENTS_PROMOTIONS_QUOTE = "promotions.selectors_instant.promotions_quote"``.
 
-A read, on the hot path of every payment, so it is one SQL statement (``promotions_quote_read``,
-promotions 0010: PL/pgSQL keeps its plan per session, and the answer is one JSON document): the
-customer's segment facts, and the running instant campaigns that target this payment (status,
-schedule, kind, merchant, category and MCC filtered in SQL; campaigns naming other merchants are
-not even read: a partial index for the campaigns open to every merchant, a GIN index on the
-merchant lists), each with its budget's available balance, the customer's usage, the first-order
-marker of the person's identity and the named coupon. The rules of each campaign are
-read from its approved version and compiled once per process (``_compiled``: versions never
-change, so the cache never goes stale; a miss costs one query for the versions missing).
+A read, on the hot path of every payment, so at most one SQL statement in the steady state: the
+merchant's offers come from a per-process cache (``promotions.selectors_instant_offers``: the
+ACTIVE instant campaigns targeting the merchant, with their compiled rules, checked against a
+counter every committed campaign change bumps) and are narrowed by what the payment and its payer's
+row alone decide. Then ONE statement (``promotions_quote_read``, promotions 0014: PL/pgSQL, its plan
+kept per session, one JSON document) checks that counter (``stale``: the offers are read again) and
+reads the customer's segment facts and, by primary key, what a payment or a transition changes:
+each candidate still ACTIVE, in its schedule, not spent, under its global limit, its budget's
+available balance, the customer's usage and the first-order marker of the person's identity; and
+the coupon the payment names. A pause, an end or a spent budget is thus seen by the very next
+quote, cache or not; the payment's statement re-checks all of it under lock anyway. When no offer
+may apply and no coupon is named, only the counter is read.
 
 Then, in Python and in priority order (the same stacking as ``promotions.services.rewards``): the
 window, the conditions, the segment, the holdout, the limits, the amount, the budget, one campaign
@@ -22,10 +25,8 @@ is applied goes into ``PromotionQuote.take``; the payment's statement takes it u
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from django.db import connection
@@ -42,12 +43,20 @@ from promotions.rules import (
     FIRST_ORDER,
     FixedDiscountBenefit,
     PercentBenefit,
-    Rules,
     ThresholdBenefit,
     percent_of,
-    rules_parse,
 )
-from promotions.selectors_segments import CustomerFacts, segment_branch_ids, segment_matches
+from promotions.selectors_instant_offers import (
+    Compiled,
+    Offer,
+    bank_share,
+    branch_ids,
+    compiled_versions,
+    counter_seen,
+    offers_cache_clear,
+    offers_for_payment,
+)
+from promotions.selectors_segments import CustomerFacts, segment_matches
 from promotions.versions import holdout_bucket
 
 __all__ = ["promotions_quote", "quote_cache_clear"]
@@ -56,97 +65,16 @@ __all__ = ["promotions_quote", "quote_cache_clear"]
 # eligible for are "skipped" (holdout, first order used, limits, budget, stacking, the amount): one
 # whose window, conditions, segment or threshold the payment does not meet is not listed.
 MAX_SKIPPED = 10
-_BRANCH_TTL = 300.0  # seconds a segment's branch subtree is reused
 
-_QUOTE_SQL = "SELECT promotions_quote_read(%s, %s, %s, %s, %s, %s, %s, %s)"  # promotions 0010
-
-_VERSIONS_SQL = "SELECT id, rules, holdout_salt FROM promotions_campaignversion WHERE id = ANY(%s)"
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    """A version's rules as the quote needs them, parsed once per process."""
-
-    version_id: int
-    rules: Rules
-    group: str
-    exclusive: bool
-    per_person: int | None
-    global_limit: int | None
-    merchant_share_bps: int
-    holdout_salt: str
-    holdout_bps: int
-    names: dict[str, str]
-    bank_max_single: int  # the largest single discount the budget pays (the bank's share)
-
-
-_CACHE: dict[int, _Compiled] = {}
-_BRANCHES: dict[int, tuple[float, set[int]]] = {}
+_QUOTE_SQL = "SELECT promotions_quote_read(%s, %s, %s, %s, %s::bigint[], %s::bigint[])"  # promotions 0014
 
 
 def quote_cache_clear() -> None:
-    """Forget compiled versions and branch subtrees (tests)."""
-    _CACHE.clear()
-    _BRANCHES.clear()
+    """Forget compiled versions, branch subtrees and merchants' offers (tests)."""
+    offers_cache_clear()
 
 
-def _compile(version_id: int, doc: dict[str, Any], salt: str) -> _Compiled:
-    rules = rules_parse(
-        kind=doc["kind"],
-        conditions=doc["conditions"],
-        benefit=doc["benefit"],
-        window=doc["window"],
-        segment=doc["segment"],
-    )
-    return _Compiled(
-        version_id=version_id,
-        rules=rules,
-        group=str(doc["stacking"]["group"] or ""),
-        exclusive=bool(doc["stacking"]["exclusive"]),
-        per_person=doc["limits"]["per_person"],
-        global_limit=doc["limits"]["global"],
-        merchant_share_bps=int(doc.get("merchant_share_bps") or 0),
-        holdout_salt=salt,
-        holdout_bps=int(doc.get("holdout_bps") or 0),
-        names={k: str(v) for k, v in (doc.get("names") or {}).items()},
-        bank_max_single=(
-            _bank_share(rules.benefit.max_single, int(doc.get("merchant_share_bps") or 0))
-            if rules.kind == CO_FUNDED
-            else rules.benefit.max_single
-        ).minor,
-    )
-
-
-def _compiled(version_ids: set[int]) -> dict[int, _Compiled]:
-    missing = [v for v in version_ids if v not in _CACHE]
-    if missing:
-        with connection.cursor() as cursor:
-            cursor.execute(_VERSIONS_SQL, [missing])
-            for version_id, rules, salt in cursor.fetchall():
-                doc = json.loads(rules) if isinstance(rules, str) else rules
-                _CACHE[version_id] = _compile(version_id, doc, salt)
-    return {v: _CACHE[v] for v in version_ids}
-
-
-def _branch_ids(compiled: _Compiled) -> set[int] | None:
-    if not compiled.rules.segment.home_branches:
-        return None
-    cached = _BRANCHES.get(compiled.version_id)
-    if cached is None or time.monotonic() - cached[0] > _BRANCH_TTL:
-        cached = (time.monotonic(), segment_branch_ids(compiled.rules.segment))
-        _BRANCHES[compiled.version_id] = cached
-    return cached[1]
-
-
-def _bank_share(discount: Money, merchant_share_bps: int) -> Money:
-    """The budget's part of a co-funded discount, rounded UP (as the approved exposure counts it)."""
-    bank = (Decimal(discount.minor) * Decimal(10_000 - merchant_share_bps) / Decimal(10_000)).to_integral_value(
-        rounding=ROUND_CEILING
-    )
-    return Money(int(bank), discount.currency)
-
-
-def _discount(compiled: _Compiled, amount: Money) -> tuple[Money | None, str]:
+def _discount(compiled: Compiled, amount: Money) -> tuple[Money | None, str]:
     """The discount a campaign gives on ``amount``, or None and why not."""
     benefit = compiled.rules.benefit
     if isinstance(benefit, FixedDiscountBenefit):
@@ -177,30 +105,9 @@ class _Row:
     claim_ok: bool | None
 
 
-def _read(
-    ctx: PaymentContext, now: datetime, coupon: str | None
-) -> tuple[CustomerFacts | None, str | None, list[_Row]]:
-    """One statement (``promotions_quote_read``, promotions 0010): the customer's facts and the
-    candidate campaigns as one JSON document (a plan cached per session, one decode here)."""
-    mcc = str(ctx.metadata.get("mcc") or "")
-    params = [
-        ctx.customer.pk,
-        coupon,
-        now,
-        ctx.metadata.get("merchant_pk"),
-        ctx.merchant_id,
-        mcc_category(mcc) if mcc else "",
-        mcc,
-        ctx.amount.minor,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_QUOTE_SQL, params)
-        raw = cursor.fetchone()[0]
-    doc = json.loads(raw) if isinstance(raw, str) else raw
-    if not doc or not doc.get("reachable"):
-        return None, None, []
-    facts = CustomerFacts(
-        customer_id=ctx.customer.pk,
+def _facts(doc: dict[str, Any], customer_id: int) -> CustomerFacts:
+    return CustomerFacts(
+        customer_id=customer_id,
         reachable=True,
         date_of_birth=date.fromisoformat(doc["born"]) if doc.get("born") else None,
         customer_type=doc["type"],
@@ -210,7 +117,76 @@ def _read(
         card_linked=bool(doc.get("card")),
         last_spend_month=date.fromisoformat(doc["last_spend"]) if doc.get("last_spend") else None,
     )
-    return facts, doc.get("identity"), [_Row(*c) for c in doc["campaigns"]]
+
+
+def _read_now(
+    ctx: PaymentContext, now: datetime, coupon: str | None, version: int | None, candidates: list[Offer]
+) -> dict[str, Any]:
+    """``promotions_quote_read`` (promotions 0014): ``{"stale": true}`` when the counter is no longer
+    ``version`` (None: not checked), else the customer's facts, the candidates still ACTIVE, in their
+    schedule, not spent nor sold out (with budget, usage, first-order marker) and the named coupon."""
+    params = [
+        ctx.customer.pk,
+        coupon,
+        now,
+        version,
+        [o.campaign_id for o in candidates],
+        [o.budget_id for o in candidates],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_QUOTE_SQL, params)
+        raw = cursor.fetchone()[0]
+    doc: dict[str, Any] = json.loads(raw) if isinstance(raw, str) else raw
+    return doc
+
+
+def _read(
+    ctx: PaymentContext, now: datetime, coupon: str | None
+) -> tuple[CustomerFacts | None, str | None, list[_Row], dict[int, Compiled]]:
+    """The merchant's offers that may apply (``offers_for_payment``: cached per process), then one
+    statement (``promotions_quote_read``, promotions 0014): the counter the offers must still stand
+    at, the customer's facts, the candidates as they are now and the named coupon. When no offer
+    may apply and no coupon is named, nothing more is read; a moved counter (``stale``) reads the
+    offers again."""
+    candidates, version = offers_for_payment(ctx, now, coupon=bool(coupon))
+    if not candidates and not coupon:
+        return None, None, [], {}
+    doc = _read_now(ctx, now, coupon, version, candidates)
+    if doc.get("stale"):  # a campaign changed since these offers were read: read them again
+        candidates, _ = offers_for_payment(ctx, now, coupon=bool(coupon), reload=True)
+        doc = _read_now(ctx, now, coupon, None, candidates)
+    elif version is not None:
+        counter_seen(version)
+    if not doc.get("reachable"):
+        return None, None, [], {}
+    compiled = {o.version_id: o.compiled for o in candidates}
+    now_rows = {r[0]: r for r in doc["campaigns"]}
+    ranked: list[tuple[tuple[int, int], _Row]] = []
+    for offer in candidates:
+        r = now_rows.get(offer.campaign_id)
+        if r is None or r[1] != offer.version_id:  # paused, ended, spent or sold out since it was cached
+            continue
+        row = _Row(
+            offer.campaign_id,
+            offer.public_id,
+            offer.kind,
+            offer.version_id,
+            r[2],
+            offer.budget_id,
+            r[3],
+            r[4],
+            r[5],
+            None,
+            None,
+        )
+        ranked.append(((-offer.priority, offer.campaign_id), row))
+    named = doc.get("coupon")
+    if named:  # the coupon's campaign in its place: priority DESC, then id, as the offers are ranked
+        row = _Row(*named[:11])
+        compiled.update(compiled_versions({row.version_id}))
+        ranked.append(((-int(named[11]), row.campaign_id), row))
+        ranked.sort(key=lambda item: item[0])
+    return _facts(doc, ctx.customer.pk), doc.get("identity"), [row for _, row in ranked], compiled
 
 
 def promotions_quote(ctx: PaymentContext) -> PromotionQuote:
@@ -223,16 +199,15 @@ def promotions_quote(ctx: PaymentContext) -> PromotionQuote:
             raise CouponNotApplicable(details={"reason": "unavailable"})
         return PromotionQuote()
     now = ctx.metadata.get("at") or timezone.now()
-    facts, identity, rows = _read(ctx, now, str(coupon) if coupon else None)
+    facts, identity, rows, compiled = _read(ctx, now, str(coupon) if coupon else None)
     if facts is None or not rows:
         if coupon:
             raise CouponNotApplicable(details={"reason": "unavailable"})
         return PromotionQuote()
-    compiled = _compiled({r.version_id for r in rows})
     return _decide(ctx, now, facts, identity, rows, compiled, coupon)
 
 
-def _entry(row: _Row, c: _Compiled, status: str, reason: str, amount: Money) -> dict[str, Any]:
+def _entry(row: _Row, c: Compiled, status: str, reason: str, amount: Money) -> dict[str, Any]:
     return {
         "campaign": row.public_id,
         "kind": row.kind,
@@ -251,7 +226,7 @@ def _decide(
     facts: CustomerFacts,
     identity: str | None,
     rows: list[_Row],
-    compiled: dict[int, _Compiled],
+    compiled: dict[int, Compiled],
     coupon: Any,
 ) -> PromotionQuote:
     amount = ctx.amount
@@ -273,7 +248,7 @@ def _decide(
         rules = c.rules
         is_coupon = row.kind == COUPON
 
-        def skip(reason: str, *, listed: bool = True, row: _Row = row, c: _Compiled = c) -> None:
+        def skip(reason: str, *, listed: bool = True, row: _Row = row, c: Compiled = c) -> None:
             nonlocal coupon_reason
             if row.claim_id is not None:
                 coupon_reason = reason
@@ -292,7 +267,7 @@ def _decide(
         if reason:
             skip(reason, listed=False)
             continue
-        if not segment_matches(rules.segment, facts, now=now, branch_ids=_branch_ids(c)):
+        if not segment_matches(rules.segment, facts, now=now, branch_ids=branch_ids(c)):
             skip("segment", listed=False)
             continue
         if c.holdout_bps and holdout_bucket(c.holdout_salt, facts.customer_id) < c.holdout_bps:
@@ -316,7 +291,7 @@ def _decide(
         if discount is None:
             skip(reason, listed=False)
             continue
-        bank = _bank_share(discount, c.merchant_share_bps) if row.kind == CO_FUNDED else discount
+        bank = bank_share(discount, c.merchant_share_bps) if row.kind == CO_FUNDED else discount
         merchant_share = discount - bank
         if row.available < bank.minor:
             skip("budget_exhausted")

@@ -725,6 +725,12 @@ PROMOTIONS_POINT_VALUE_CNY = env_str("PROMOTIONS_POINT_VALUE_CNY", "0.01")
 # each worth PROMOTIONS_POINTS_REDEEM_STEP_CNY (default 100 points = 1.00 CNY); one step is the minimum.
 PROMOTIONS_POINTS_REDEEM_STEP = env_int("PROMOTIONS_POINTS_REDEEM_STEP", 100, minimum=1)
 PROMOTIONS_POINTS_REDEEM_STEP_CNY = env_str("PROMOTIONS_POINTS_REDEEM_STEP_CNY", "1.00")
+# The instant quote caches each merchant's offers per process, checked against a counter every
+# campaign change moves (promotions.selectors_instant_offers). A quote with nothing that may apply
+# trusts the counter this process read less than this many ms ago (0: reads it on every such quote):
+# a campaign started or resumed reaches such payments up to this late; a pause, an end or a spent
+# budget is never late (read on every quote that could apply it, re-checked by the payment).
+PROMOTIONS_OFFERS_RECHECK_MS = env_int("PROMOTIONS_OFFERS_RECHECK_MS", 1000, minimum=0, maximum=10_000)
 PROMOTIONS_DEFAULT_HOLDOUT_BPS = env_int("PROMOTIONS_DEFAULT_HOLDOUT_BPS", 1000, minimum=0, maximum=5000)
 # An ended campaign's remainder goes back after this grace (rewards of payments made before the end
 # are still granted), and again hourly for this many days (late releases, clawbacks).

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["FirstOrderUse", "InstantBenefit"]
+__all__ = ["FirstOrderUse", "InstantBenefit", "QuoteState"]
 
 
 class InstantBenefit(models.Model):
@@ -93,3 +93,20 @@ class FirstOrderUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.customer_id}"
+
+
+class QuoteState(models.Model):
+    """One row: ``version``, which every committed change to what a campaign offers moves (a
+    deferred trigger on ``promotions_campaign``, promotions 0014), so the quote's per-process cache of
+    each merchant's offers knows when to read them again. Written only by that trigger."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("quote state")
+        verbose_name_plural = _("quote state")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="quote_state_one_row")]
+
+    def __str__(self) -> str:
+        return f"quote state {self.version}"
