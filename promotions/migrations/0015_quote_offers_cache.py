@@ -157,7 +157,7 @@ def _read_0010() -> str:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("promotions", "0013_points_redemption")]
+    dependencies = [("promotions", "0014_points_for_coupons")]
 
     operations = [
         migrations.CreateModel(
