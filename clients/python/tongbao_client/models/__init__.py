@@ -105,6 +105,10 @@ from .payment_benefit_status_enum import PaymentBenefitStatusEnum
 from .points import Points
 from .points_entry import PointsEntry
 from .points_expiring import PointsExpiring
+from .points_offer import PointsOffer
+from .points_offer_page import PointsOfferPage
+from .points_offer_redeem_input_request import PointsOfferRedeemInputRequest
+from .points_offer_redemption import PointsOfferRedemption
 from .points_redeem_input_request import PointsRedeemInputRequest
 from .points_redemption import PointsRedemption
 from .priority_enum import PriorityEnum
@@ -267,6 +271,10 @@ __all__ = (
     "Points",
     "PointsEntry",
     "PointsExpiring",
+    "PointsOffer",
+    "PointsOfferPage",
+    "PointsOfferRedeemInputRequest",
+    "PointsOfferRedemption",
     "PointsRedeemInputRequest",
     "PointsRedemption",
     "PriorityEnum",

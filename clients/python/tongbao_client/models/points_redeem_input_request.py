@@ -16,7 +16,7 @@ class PointsRedeemInputRequest:
     """
     Attributes:
         points (int): Points to redeem: a whole multiple of the step (100 by default), at least one step.
-        for_ (ForEnum): * `CASH` - Cash
+        for_ (ForEnum): * `CASH` - CASH
         pin (str): Payment PIN (6 digits)
     """
 

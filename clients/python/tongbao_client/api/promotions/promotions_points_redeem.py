@@ -105,7 +105,7 @@ def sync_detailed(
     issuance and the cash comes from the bank's marketing funds, in one transaction. Points are taken
     from the lots that expire soonest. 400 `points_amount_invalid` for an amount that is not whole
     steps, 422 `points_insufficient` when my unexpired points do not cover it (nothing moves). Coupons
-    cannot be bought with points yet (`for` is CASH only).
+    are bought with points through their offers (`GET /api/v1/promotions/points/offers`).
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
@@ -151,7 +151,7 @@ def sync(
     issuance and the cash comes from the bank's marketing funds, in one transaction. Points are taken
     from the lots that expire soonest. 400 `points_amount_invalid` for an amount that is not whole
     steps, 422 `points_insufficient` when my unexpired points do not cover it (nothing moves). Coupons
-    cannot be bought with points yet (`for` is CASH only).
+    are bought with points through their offers (`GET /api/v1/promotions/points/offers`).
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
@@ -192,7 +192,7 @@ async def asyncio_detailed(
     issuance and the cash comes from the bank's marketing funds, in one transaction. Points are taken
     from the lots that expire soonest. 400 `points_amount_invalid` for an amount that is not whole
     steps, 422 `points_insufficient` when my unexpired points do not cover it (nothing moves). Coupons
-    cannot be bought with points yet (`for` is CASH only).
+    are bought with points through their offers (`GET /api/v1/promotions/points/offers`).
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
@@ -236,7 +236,7 @@ async def asyncio(
     issuance and the cash comes from the bank's marketing funds, in one transaction. Points are taken
     from the lots that expire soonest. 400 `points_amount_invalid` for an amount that is not whole
     steps, 422 `points_insufficient` when my unexpired points do not cover it (nothing moves). Coupons
-    cannot be bought with points yet (`for` is CASH only).
+    are bought with points through their offers (`GET /api/v1/promotions/points/offers`).
 
     **Required:** the `Idempotency-Key` header (a retry with the same key and body answers the first
     result again with `Idempotent-Replayed: true`) and the payment PIN in `pin` (5 wrong: 423
