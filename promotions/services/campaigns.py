@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
@@ -221,7 +222,8 @@ def campaign_update(
 ) -> Campaign:
     """Change a campaign that has not started. An edit of a submitted, approved or scheduled
     campaign sends it back to DRAFT: its version's approval no longer covers the new rules
-    (``promotions.campaign.approval_voided``). A started campaign refuses (``CampaignRunning``)."""
+    (``promotions.campaign.approval_voided``). A started campaign refuses (``CampaignRunning``),
+    including a SCHEDULED one whose start has passed before the start job ran."""
     require_perm(by, "promotions.change_campaign")
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
     if unknown:
@@ -230,7 +232,7 @@ def campaign_update(
         campaign = campaign_lock(campaign_id)
         if campaign is None:
             raise CampaignNotFound()
-        if campaign.status not in _EDITABLE_STATUSES:
+        if campaign.status not in _EDITABLE_STATUSES or _started(campaign):
             raise CampaignRunning()
         changed = {f: v for f, v in data.items() if getattr(campaign, f) != v}
         if not changed:
@@ -260,6 +262,15 @@ def campaign_update(
                 changes={"version": campaign.version.number if campaign.version else None, "from": previous},
             )
         return campaign
+
+
+def _started(campaign: Campaign) -> bool:
+    """A SCHEDULED campaign whose start has passed is running (``campaign_active_at`` decides from
+    timestamps, not from whether the start job ran): customers may already hold its coupons, bought
+    with points or claimed, so its terms are published and cannot go back to DRAFT."""
+    return campaign.status == Campaign.Status.SCHEDULED and (
+        campaign.starts_at is not None and campaign.starts_at <= timezone.now()
+    )
 
 
 def campaign_submit(*, campaign_id: int, by: User, request: HttpRequest | None = None) -> CampaignVersion:

@@ -482,3 +482,45 @@ def test_a_frozen_customer_is_offered_nothing_and_the_ledger_refuses_a_freeze_th
     assert customer_client(customer).get(OFFERS).json()["results"] == []
     assert balance(customer, "PTS") == 500 and _nothing_written()
     assert sum(PointsLot.objects.values_list("remaining", flat=True)) == 500
+
+
+# --- review: what a started campaign and its free codes may not do to coupons bought with points --
+@pytest.mark.django_db
+def test_a_scheduled_campaign_past_its_start_cannot_be_edited_once_coupons_were_bought() -> None:
+    from promotions.errors import CampaignRunning
+
+    _points_campaign()
+    offer = _offer(points=300, start=False)  # SCHEDULED, its start passed, the start job not run yet
+    customer = shopper()
+    _earn(customer, "250.00")
+    assert _redeem(customer_client(customer), offer).status_code == 201
+    maker = StaffFactory(roles=["MARKETING"], branch=None)
+
+    with pytest.raises(CampaignRunning):
+        campaign_update(
+            campaign_id=offer.pk,
+            by=maker,
+            data={"benefit": {"discount": "5.00", "points_exchange": {"points": 1, "stock": 100}}},
+        )
+
+    offer.refresh_from_db()
+    assert offer.status == "SCHEDULED"
+    assert offer.version is not None and offer.version.rules["benefit"]["points_exchange"]["points"] == 300
+
+
+@pytest.mark.django_db
+def test_coupon_codes_cannot_take_the_budget_kept_for_the_coupons_sold_for_points() -> None:
+    from promotions.services.coupons import coupon_batch_create
+
+    offer = _offer(points=300, stock=100)  # 100 x 5.00 of the 1,000.00 budget kept for points
+    capped = _offer(points=300, stock=100, global_limit=150)
+    staff = StaffFactory(roles=["MARKETING"], branch=None)
+
+    coupon_batch_create(campaign_id=offer.pk, by=staff, quantity=50, max_claims_per_code=2)  # 100 more: fits
+    with pytest.raises(BudgetBelowMaxReward):
+        coupon_batch_create(campaign_id=offer.pk, by=staff, quantity=1)
+    coupon_batch_create(campaign_id=capped.pk, by=staff, quantity=50)
+    with pytest.raises(CampaignInvalid):
+        coupon_batch_create(campaign_id=capped.pk, by=staff, quantity=1)
+
+    assert offer.coupon_batches.count() == capped.coupon_batches.count() == 1  # the refusals wrote nothing
