@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EDITABLE_FIELDS",
     "campaign_create",
+    "campaign_started",
     "campaign_submit",
     "campaign_update",
     "campaign_validate",
@@ -232,7 +233,7 @@ def campaign_update(
         campaign = campaign_lock(campaign_id)
         if campaign is None:
             raise CampaignNotFound()
-        if campaign.status not in _EDITABLE_STATUSES or _started(campaign):
+        if campaign.status not in _EDITABLE_STATUSES or campaign_started(campaign):
             raise CampaignRunning()
         changed = {f: v for f, v in data.items() if getattr(campaign, f) != v}
         if not changed:
@@ -264,7 +265,7 @@ def campaign_update(
         return campaign
 
 
-def _started(campaign: Campaign) -> bool:
+def campaign_started(campaign: Campaign) -> bool:
     """A SCHEDULED campaign whose start has passed is running (``campaign_active_at`` decides from
     timestamps, not from whether the start job ran): customers may already hold its coupons, bought
     with points or claimed, so its terms are published and cannot go back to DRAFT."""
