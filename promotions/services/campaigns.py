@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import BigIntegerField, F, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +28,7 @@ from promotions.errors import (
     PermissionRequired,
 )
 from promotions.lock_objects import campaign_lock
-from promotions.models import Campaign, CampaignVersion
+from promotions.models import Campaign, CampaignVersion, CouponBatch
 from promotions.rules import CO_FUNDED, LOTTERY, FixedDiscountBenefit, LotteryBenefit, Rules, campaign_currency
 from promotions.versions import campaign_rules, campaign_snapshot, exposure_compute, min_payment_minor, snapshot_hash
 
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "batch_claims",
     "campaign_create",
     "campaign_started",
     "campaign_submit",
@@ -162,19 +165,32 @@ def _points_exchange_validate(campaign: Campaign, benefit: FixedDiscountBenefit)
     for at, name in ((exchange.opens_at, "from"), (exchange.closes_at, "until")):
         if at is not None and not campaign.valid_from <= at <= campaign.valid_until:
             raise CampaignInvalid(details={f"{field}.{name}": "inside the campaign's validity"})
-    if campaign.global_limit is not None and exchange.stock > campaign.global_limit:
+    # The codes of the campaign's batches (an approved campaign not yet started may have some) count
+    # too: ``coupon_batch_create`` keeps the same sum within the budget and the global limit.
+    promised = exchange.stock + batch_claims(campaign)
+    if campaign.global_limit is not None and promised > campaign.global_limit:
         raise CampaignInvalid(details={f"{field}.stock": "at most the campaign's global limit"})
     per_person, campaign_per_person = exchange.per_person, campaign.per_person_limit
     if per_person is not None and campaign_per_person is not None and per_person > campaign_per_person:
         raise CampaignInvalid(details={f"{field}.per_person": "at most the campaign's per-person limit"})
-    if exchange.stock * benefit.discount.minor > campaign.budget_minor:
+    if promised * benefit.discount.minor > campaign.budget_minor:
         raise BudgetBelowMaxReward(
             _("The budget cannot pay the discount of every coupon offered for points: lower the stock or raise it."),
             details={
                 "budget_minor": campaign.budget_minor,
-                "points_exchange_total_minor": exchange.stock * benefit.discount.minor,
+                "points_exchange_total_minor": promised * benefit.discount.minor,
             },
         )
+
+
+def batch_claims(campaign: Campaign) -> int:
+    """How many claims the campaign's coupon batches allow (codes x claims per code)."""
+    if campaign.pk is None:
+        return 0
+    total = CouponBatch.objects.filter(campaign_id=campaign.pk).aggregate(
+        total=Sum(Cast("quantity", BigIntegerField()) * F("max_claims_per_code"))
+    )["total"]
+    return int(total or 0)
 
 
 def exclusive_overlaps(campaign: Campaign) -> list[str]:

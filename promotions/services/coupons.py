@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BigIntegerField, F, Sum
-from django.db.models.functions import Cast
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,7 +47,7 @@ from promotions.rules import COUPON
 from promotions.selectors import campaign_active_at
 from promotions.selectors_points import campaign_points_exchange
 from promotions.selectors_segments import customer_facts, segment_matches
-from promotions.services.campaigns import require_perm
+from promotions.services.campaigns import batch_claims, require_perm
 from promotions.versions import in_holdout, version_rules
 
 if TYPE_CHECKING:
@@ -146,17 +145,15 @@ def _points_offer_reserve_check(campaign: Campaign, claims: int) -> None:
     if offer is None:
         return
     benefit, exchange = offer
-    issued = CouponBatch.objects.filter(campaign=campaign).aggregate(
-        total=Sum(Cast("quantity", BigIntegerField()) * F("max_claims_per_code"))
-    )["total"]
-    promised = exchange.stock + int(issued or 0) + claims
+    issued = batch_claims(campaign)
+    promised = exchange.stock + issued + claims
     if promised * benefit.discount.minor > campaign.budget_minor:
         raise BudgetBelowMaxReward(
             _("The budget cannot pay the discount of these codes and of every coupon offered for points."),
             details={
                 "budget_minor": campaign.budget_minor,
                 "points_exchange_stock": exchange.stock,
-                "codes_claims": int(issued or 0) + claims,
+                "codes_claims": issued + claims,
                 "discount_minor": benefit.discount.minor,
             },
         )

@@ -566,3 +566,23 @@ def test_a_coupon_bought_with_points_stays_usable_after_the_marketing_consent_is
 
     assert paid.status_code == 201, paid.json()
     assert paid.json()["discount"] == {"amount": "5.00", "currency": "CNY"}
+
+
+@pytest.mark.django_db
+def test_an_edit_cannot_raise_the_stock_into_the_budget_promised_to_coupon_codes(maker: Any, approver: Any) -> None:
+    from promotions.services.coupons import coupon_batch_create
+
+    campaign = campaign_create(by=maker, data=_coupon_draft())  # 100 for points x 5.00 of 1,000.00
+    campaign_submit(campaign_id=campaign.pk, by=maker)
+    campaign_approve(campaign_id=campaign.pk, by=approver)
+    coupon_batch_create(campaign_id=campaign.pk, by=approver, quantity=100)  # the other 500.00
+
+    with pytest.raises(BudgetBelowMaxReward):
+        campaign_update(
+            campaign_id=campaign.pk,
+            by=maker,
+            data={"benefit": {"discount": "5.00", "points_exchange": {"points": 300, "stock": 101}}},
+        )
+
+    campaign.refresh_from_db()
+    assert campaign.status == "APPROVED"
