@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import BigIntegerField, F, Sum
+from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
@@ -25,7 +28,7 @@ from promotions.errors import (
     PermissionRequired,
 )
 from promotions.lock_objects import campaign_lock
-from promotions.models import Campaign, CampaignVersion
+from promotions.models import Campaign, CampaignVersion, CouponBatch
 from promotions.rules import CO_FUNDED, LOTTERY, FixedDiscountBenefit, LotteryBenefit, Rules, campaign_currency
 from promotions.versions import campaign_rules, campaign_snapshot, exposure_compute, min_payment_minor, snapshot_hash
 
@@ -35,7 +38,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "batch_claims",
     "campaign_create",
+    "campaign_started",
     "campaign_submit",
     "campaign_update",
     "campaign_validate",
@@ -160,19 +165,32 @@ def _points_exchange_validate(campaign: Campaign, benefit: FixedDiscountBenefit)
     for at, name in ((exchange.opens_at, "from"), (exchange.closes_at, "until")):
         if at is not None and not campaign.valid_from <= at <= campaign.valid_until:
             raise CampaignInvalid(details={f"{field}.{name}": "inside the campaign's validity"})
-    if campaign.global_limit is not None and exchange.stock > campaign.global_limit:
+    # The codes of the campaign's batches (an approved campaign not yet started may have some) count
+    # too: ``coupon_batch_create`` keeps the same sum within the budget and the global limit.
+    promised = exchange.stock + batch_claims(campaign)
+    if campaign.global_limit is not None and promised > campaign.global_limit:
         raise CampaignInvalid(details={f"{field}.stock": "at most the campaign's global limit"})
     per_person, campaign_per_person = exchange.per_person, campaign.per_person_limit
     if per_person is not None and campaign_per_person is not None and per_person > campaign_per_person:
         raise CampaignInvalid(details={f"{field}.per_person": "at most the campaign's per-person limit"})
-    if exchange.stock * benefit.discount.minor > campaign.budget_minor:
+    if promised * benefit.discount.minor > campaign.budget_minor:
         raise BudgetBelowMaxReward(
             _("The budget cannot pay the discount of every coupon offered for points: lower the stock or raise it."),
             details={
                 "budget_minor": campaign.budget_minor,
-                "points_exchange_total_minor": exchange.stock * benefit.discount.minor,
+                "points_exchange_total_minor": promised * benefit.discount.minor,
             },
         )
+
+
+def batch_claims(campaign: Campaign) -> int:
+    """How many claims the campaign's coupon batches allow (codes x claims per code)."""
+    if campaign.pk is None:
+        return 0
+    total = CouponBatch.objects.filter(campaign_id=campaign.pk).aggregate(
+        total=Sum(Cast("quantity", BigIntegerField()) * F("max_claims_per_code"))
+    )["total"]
+    return int(total or 0)
 
 
 def exclusive_overlaps(campaign: Campaign) -> list[str]:
@@ -221,7 +239,8 @@ def campaign_update(
 ) -> Campaign:
     """Change a campaign that has not started. An edit of a submitted, approved or scheduled
     campaign sends it back to DRAFT: its version's approval no longer covers the new rules
-    (``promotions.campaign.approval_voided``). A started campaign refuses (``CampaignRunning``)."""
+    (``promotions.campaign.approval_voided``). A started campaign refuses (``CampaignRunning``),
+    including a SCHEDULED one whose start has passed before the start job ran."""
     require_perm(by, "promotions.change_campaign")
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
     if unknown:
@@ -230,7 +249,7 @@ def campaign_update(
         campaign = campaign_lock(campaign_id)
         if campaign is None:
             raise CampaignNotFound()
-        if campaign.status not in _EDITABLE_STATUSES:
+        if campaign.status not in _EDITABLE_STATUSES or campaign_started(campaign):
             raise CampaignRunning()
         changed = {f: v for f, v in data.items() if getattr(campaign, f) != v}
         if not changed:
@@ -260,6 +279,15 @@ def campaign_update(
                 changes={"version": campaign.version.number if campaign.version else None, "from": previous},
             )
         return campaign
+
+
+def campaign_started(campaign: Campaign) -> bool:
+    """A SCHEDULED campaign whose start has passed is running (``campaign_active_at`` decides from
+    timestamps, not from whether the start job ran): customers may already hold its coupons, bought
+    with points or claimed, so its terms are published and cannot go back to DRAFT."""
+    return campaign.status == Campaign.Status.SCHEDULED and (
+        campaign.starts_at is not None and campaign.starts_at <= timezone.now()
+    )
 
 
 def campaign_submit(*, campaign_id: int, by: User, request: HttpRequest | None = None) -> CampaignVersion:

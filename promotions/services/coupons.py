@@ -28,18 +28,26 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Customer
 from core.audit import audit_record
 from core.crypto import blind_index, encrypt
 from core.errors import RateLimitUnavailable
 from core.throttling import STORE_ERRORS, attempt_reset, attempt_take
-from promotions.errors import CampaignInvalid, CampaignNotFound, CampaignStateInvalid, CouponUnavailable
+from promotions.errors import (
+    BudgetBelowMaxReward,
+    CampaignInvalid,
+    CampaignNotFound,
+    CampaignStateInvalid,
+    CouponUnavailable,
+)
 from promotions.models import Campaign, Coupon, CouponBatch, CouponClaim
 from promotions.rules import COUPON
 from promotions.selectors import campaign_active_at
+from promotions.selectors_points import campaign_points_exchange
 from promotions.selectors_segments import customer_facts, segment_matches
-from promotions.services.campaigns import require_perm
+from promotions.services.campaigns import batch_claims, require_perm
 from promotions.versions import in_holdout, version_rules
 
 if TYPE_CHECKING:
@@ -66,7 +74,7 @@ _TRANSLATE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 def code_generate() -> str:
     value = int.from_bytes(secrets.token_bytes(10), "big")  # 80 bits
     chars = []
-    for _ in range(CODE_LENGTH):
+    for _digit in range(CODE_LENGTH):
         value, digit = divmod(value, 32)
         chars.append(ALPHABET[digit])
     return "".join(chars)
@@ -109,6 +117,7 @@ def coupon_batch_create(
             Campaign.Status.PAUSED,
         ):
             raise CampaignStateInvalid(details={"kind": campaign.kind, "status": campaign.status})
+        _points_offer_reserve_check(campaign, quantity * max_claims_per_code)
         batch = CouponBatch.objects.create(
             campaign=campaign, quantity=quantity, max_claims_per_code=max_claims_per_code, requested_by=by
         )
@@ -127,6 +136,33 @@ def coupon_batch_create(
     return batch
 
 
+def _points_offer_reserve_check(campaign: Campaign, claims: int) -> None:
+    """A campaign that sells coupons for points keeps its budget (and its global limit) for them:
+    codes of every batch, each claimable ``max_claims_per_code`` times, plus the offer's stock must
+    fit, else a customer who paid points could find the budget spent by free codes and lose the
+    points (they are not refunded). Called under the campaign's row lock."""
+    offer = campaign_points_exchange(campaign)
+    if offer is None:
+        return
+    benefit, exchange = offer
+    issued = batch_claims(campaign)
+    promised = exchange.stock + issued + claims
+    if promised * benefit.discount.minor > campaign.budget_minor:
+        raise BudgetBelowMaxReward(
+            _("The budget cannot pay the discount of these codes and of every coupon offered for points."),
+            details={
+                "budget_minor": campaign.budget_minor,
+                "points_exchange_stock": exchange.stock,
+                "codes_claims": issued + claims,
+                "discount_minor": benefit.discount.minor,
+            },
+        )
+    if campaign.global_limit is not None and promised > campaign.global_limit:
+        raise CampaignInvalid(
+            details={"quantity": "the codes and the coupons offered for points exceed the campaign's global limit"}
+        )
+
+
 def _enqueue(batch_id: int) -> None:
     from promotions.tasks import coupon_batch_generate as task
 
@@ -142,7 +178,7 @@ _INSERT_SQL = (
 
 def _chunk(batch: CouponBatch, size: int) -> int:
     """Insert up to ``size`` new codes and move the progress by what was inserted (one transaction)."""
-    codes = [code_generate() for _ in range(size)]
+    codes = [code_generate() for _i in range(size)]
     with transaction.atomic(durable=True):
         locked = CouponBatch.objects.select_for_update().get(pk=batch.pk)
         size = min(size, locked.quantity - locked.generated_count)

@@ -27,11 +27,11 @@ from payments.services.campaign_budget import (
     campaign_budget_open,
     campaign_budget_return,
 )
-from promotions.errors import CampaignInvalid, CampaignNotFound, CampaignStateInvalid, ReasonRequired
+from promotions.errors import CampaignInvalid, CampaignNotFound, CampaignRunning, CampaignStateInvalid, ReasonRequired
 from promotions.lock_objects import campaign_lock
-from promotions.models import Campaign, CouponBatch, LotteryDraw
+from promotions.models import Campaign, CouponBatch, CouponClaim, LotteryDraw
 from promotions.rules import LOTTERY
-from promotions.services.campaigns import require_perm
+from promotions.services.campaigns import campaign_started, require_perm
 from promotions.services.holdout import holdout_record_segment
 
 if TYPE_CHECKING:
@@ -101,10 +101,15 @@ def campaign_schedule(
     *, campaign_id: int, by: User, starts_at: datetime, ends_at: datetime, request: HttpRequest | None = None
 ) -> Campaign:
     """Set when an approved campaign runs (APPROVED or SCHEDULED -> SCHEDULED), inside the validity
-    its version was approved for. Opens the budget account (no money moves until the start)."""
+    its version was approved for. A SCHEDULED campaign whose start has passed (not started by the
+    job, e.g. paused and resumed before its funding) may be moved until customers hold its coupons,
+    which a move would make unusable: then ``CampaignRunning`` (pause or end it). Opens the budget
+    account (no money moves until the start)."""
     require_perm(by, _OPERATE)
     with transaction.atomic(durable=True):
         campaign = _claim(campaign_id, Campaign.Status.APPROVED, Campaign.Status.SCHEDULED)
+        if campaign_started(campaign) and CouponClaim.objects.filter(campaign=campaign).exists():
+            raise CampaignRunning()  # customers hold its coupons (bought with points or claimed): pause or end it
         assert campaign.version is not None
         validity = campaign.version.rules["validity"]
         valid_from, valid_until = datetime.fromisoformat(validity["from"]), datetime.fromisoformat(validity["until"])

@@ -482,3 +482,107 @@ def test_a_frozen_customer_is_offered_nothing_and_the_ledger_refuses_a_freeze_th
     assert customer_client(customer).get(OFFERS).json()["results"] == []
     assert balance(customer, "PTS") == 500 and _nothing_written()
     assert sum(PointsLot.objects.values_list("remaining", flat=True)) == 500
+
+
+# --- review: what a started campaign and its free codes may not do to coupons bought with points --
+@pytest.mark.django_db
+def test_a_scheduled_campaign_past_its_start_cannot_be_edited_once_coupons_were_bought() -> None:
+    from promotions.errors import CampaignRunning
+    from promotions.services.lifecycle import campaign_schedule
+
+    _points_campaign()
+    offer = _offer(points=300, start=False)  # SCHEDULED, its start passed, the start job not run yet
+    customer = shopper()
+    _earn(customer, "250.00")
+    assert _redeem(customer_client(customer), offer).status_code == 201
+    maker = StaffFactory(roles=["MARKETING"], branch=None)
+
+    with pytest.raises(CampaignRunning):
+        campaign_update(
+            campaign_id=offer.pk,
+            by=maker,
+            data={"benefit": {"discount": "5.00", "points_exchange": {"points": 1, "stock": 100}}},
+        )
+
+    with pytest.raises(CampaignRunning):  # nor moved to start later, leaving the coupon sold unusable
+        campaign_schedule(
+            campaign_id=offer.pk,
+            by=maker,
+            starts_at=timezone.now() + timedelta(days=1),
+            ends_at=timezone.now() + timedelta(days=2),
+        )
+
+    offer.refresh_from_db()
+    assert offer.status == "SCHEDULED" and offer.starts_at is not None and offer.starts_at <= timezone.now()
+    assert offer.version is not None and offer.version.rules["benefit"]["points_exchange"]["points"] == 300
+
+
+@pytest.mark.django_db
+def test_coupon_codes_cannot_take_the_budget_kept_for_the_coupons_sold_for_points() -> None:
+    from promotions.services.coupons import coupon_batch_create
+
+    offer = _offer(points=300, stock=100)  # 100 x 5.00 of the 1,000.00 budget kept for points
+    capped = _offer(points=300, stock=100, global_limit=150)
+    staff = StaffFactory(roles=["MARKETING"], branch=None)
+
+    coupon_batch_create(campaign_id=offer.pk, by=staff, quantity=50, max_claims_per_code=2)  # 100 more: fits
+    with pytest.raises(BudgetBelowMaxReward):
+        coupon_batch_create(campaign_id=offer.pk, by=staff, quantity=1)
+    coupon_batch_create(campaign_id=capped.pk, by=staff, quantity=50)
+    with pytest.raises(CampaignInvalid):
+        coupon_batch_create(campaign_id=capped.pk, by=staff, quantity=1)
+
+    assert offer.coupon_batches.count() == capped.coupon_batches.count() == 1  # the refusals wrote nothing
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "review finding, not fixed here (promotions/selectors_instant.py is another helper's): the quote hook "
+        "checks the campaign's segment again when a coupon is used, so a customer who withdraws the MARKETING "
+        "consent (or ages out of a NEW tenure segment) after buying a coupon with points cannot use it, and the "
+        "points are not refunded"
+    ),
+)
+def test_a_coupon_bought_with_points_stays_usable_after_the_marketing_consent_is_withdrawn(settings: Any) -> None:
+    from accounts.services.profile import consent_withdraw
+
+    settings.PAYMENTS_PROMOTIONS_QUOTE = "promotions.selectors_instant.promotions_quote"
+    quote_cache_clear()
+    _points_campaign()
+    offer = _offer(points=300)
+    customer, shop = shopper("300.00"), merchant()
+    _earn(customer, "200.00")
+    client = customer_client(customer)
+    claim_id = _redeem(client, offer).json()["coupon"]["id"]
+    consent_withdraw(customer=customer, purpose="MARKETING")
+
+    paid = post_money(
+        client,
+        "/api/v1/payments",
+        {"qr": merchant_static_qr(shop), "amount": "40.00", "currency": "CNY", "pin": PAYMENT_PIN, "coupon": claim_id},
+    )
+
+    assert paid.status_code == 201, paid.json()
+    assert paid.json()["discount"] == {"amount": "5.00", "currency": "CNY"}
+
+
+@pytest.mark.django_db
+def test_an_edit_cannot_raise_the_stock_into_the_budget_promised_to_coupon_codes(maker: Any, approver: Any) -> None:
+    from promotions.services.coupons import coupon_batch_create
+
+    campaign = campaign_create(by=maker, data=_coupon_draft())  # 100 for points x 5.00 of 1,000.00
+    campaign_submit(campaign_id=campaign.pk, by=maker)
+    campaign_approve(campaign_id=campaign.pk, by=approver)
+    coupon_batch_create(campaign_id=campaign.pk, by=approver, quantity=100)  # the other 500.00
+
+    with pytest.raises(BudgetBelowMaxReward):
+        campaign_update(
+            campaign_id=campaign.pk,
+            by=maker,
+            data={"benefit": {"discount": "5.00", "points_exchange": {"points": 300, "stock": 101}}},
+        )
+
+    campaign.refresh_from_db()
+    assert campaign.status == "APPROVED"
