@@ -79,7 +79,10 @@ def _read_ahead(topic: str, consumer: str, events: list[OutboxEvent]) -> bool:
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('lock_timeout', '100ms', true)")
+                cursor.execute(
+                    "SELECT (SELECT current_setting('lock_timeout')), set_config('lock_timeout', '100ms', true)"
+                )
+                previous = cursor.fetchone()[0]
                 ahead = list(
                     OutboxEvent.objects.raw(
                         _READ_AHEAD_SQL,
@@ -94,7 +97,7 @@ def _read_ahead(topic: str, consumer: str, events: list[OutboxEvent]) -> bool:
                         },
                     )
                 )
-                cursor.execute("SELECT set_config('lock_timeout', '0', true)")
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
             events_evaluate(events + ahead)
         return True
     except DatabaseError as exc:

@@ -212,3 +212,19 @@ def test_the_read_ahead_never_overtakes_an_earlier_event_of_another_risk_topic()
     evaluation = Evaluation.objects.get(event_id=payment.pk, customer=victim)
     assert evaluation.features["new_device_then_reset_48h"] is True
     assert Alert.objects.filter(customer=victim, rule__code="account_takeover").exists()
+
+
+def test_the_read_ahead_gives_the_delivery_its_lock_timeout_back() -> None:
+    """The read-ahead waits at most 100 ms for a claim; afterwards the delivery's transaction has
+    the lock_timeout it had before (it was set to 0, "wait forever", whatever the session had)."""
+    payer = CustomerFactory(kyc_tier=KycTier.objects.get(level=2))
+    events = [p2p_event(payer, CustomerFactory(), "1.00") for _ in range(2)]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '7s'")
+
+    assert deliver(events[0]) == 1  # reads the second one ahead
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        assert cursor.fetchone()[0] == "7s"
+    assert Evaluation.objects.filter(customer=payer).count() == 2
