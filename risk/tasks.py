@@ -13,6 +13,10 @@ batch: under a backlog the batches grow by themselves and the queue drains; the 
 events read ahead find them handled and do nothing. The read-ahead runs under a savepoint with a
 short ``lock_timeout``: an event another delivery is claiming at that moment is left to it, and
 an event that fails is left to its own message (the delivery then evaluates only its own events).
+It stops before the first event of another evaluated topic, later than the message's first event,
+that its consumer has not handled yet: the rules read facts across topics (a new device and a
+password reset before a transfer, a top-up before the money goes out), so an event is never
+evaluated ahead of an earlier event of another topic that one-by-one delivery would have seen first.
 """
 
 from __future__ import annotations
@@ -34,10 +38,21 @@ logger = logging.getLogger(__name__)
 
 # Later events of the topic not handled by this consumer yet, claimed as the outbox claims a
 # message's events; never waits on an event another transaction is claiming (lock_timeout).
+# Never past an event of another evaluated topic (its own consumer) that is not handled yet and
+# came after the message's first event: its facts (a new device, a password reset, a top-up) are
+# what the events after it must be evaluated with, as one-by-one delivery in commit order would.
 _READ_AHEAD_SQL = """
-WITH ahead AS (
+WITH bound AS (
+    SELECT COALESCE(min(o.id), 9223372036854775807) AS id FROM (
+        SELECT o.id FROM core_outboxevent o
+          JOIN unnest(%(others)s::text[], %(other_consumers)s::text[]) AS t(topic, consumer) ON t.topic = o.topic
+         WHERE o.id > %(floor)s
+           AND NOT EXISTS (SELECT 1 FROM core_consumedevent c WHERE c.consumer = t.consumer AND c.event_id = o.id)
+         ORDER BY o.id LIMIT 1
+    ) o
+), ahead AS (
     SELECT e.id FROM core_outboxevent e
-     WHERE e.id > %(after)s AND e.topic = %(topic)s
+     WHERE e.id > %(after)s AND e.topic = %(topic)s AND e.id < (SELECT id FROM bound)
        AND NOT EXISTS (SELECT 1 FROM core_consumedevent c WHERE c.consumer = %(consumer)s AND c.event_id = e.id)
      ORDER BY e.id LIMIT %(limit)s
 ), fresh AS (
@@ -60,17 +75,29 @@ def _read_ahead(topic: str, consumer: str, events: list[OutboxEvent]) -> bool:
     limit = int(getattr(settings, "RISK_READ_AHEAD", 200))
     if limit <= 0:
         return False
+    others = [t for t in EVALUATED_TOPICS if t != topic]
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('lock_timeout', '100ms', true)")
+                cursor.execute(
+                    "SELECT (SELECT current_setting('lock_timeout')), set_config('lock_timeout', '100ms', true)"
+                )
+                previous = cursor.fetchone()[0]
                 ahead = list(
                     OutboxEvent.objects.raw(
                         _READ_AHEAD_SQL,
-                        {"after": max(e.pk for e in events), "topic": topic, "consumer": consumer, "limit": limit},
+                        {
+                            "after": max(e.pk for e in events),
+                            "floor": min(e.pk for e in events),
+                            "topic": topic,
+                            "consumer": consumer,
+                            "limit": limit,
+                            "others": others,
+                            "other_consumers": [consumer_name(t) for t in others],
+                        },
                     )
                 )
-                cursor.execute("SELECT set_config('lock_timeout', '0', true)")
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
             events_evaluate(events + ahead)
         return True
     except DatabaseError as exc:

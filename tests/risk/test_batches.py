@@ -192,3 +192,39 @@ def test_a_delivery_reads_ahead_and_the_later_messages_find_their_events_decided
     assert counts == list(range(1, 31))  # each counted exactly the payments before it and itself
     velocity = Alert.objects.get(customer=payer, rule__code="velocity_count")
     assert velocity.hits == 30 - 4  # from the fifth payment in 10 minutes on
+
+
+def test_the_read_ahead_never_overtakes_an_earlier_event_of_another_risk_topic() -> None:
+    """A payment's delivery reads ahead a later payment whose customer's earlier access events
+    (another topic, another consumer) are still queued: evaluated then, the takeover rule would
+    not see the new device and the password reset, and never would (the payment is decided once).
+    Delivered in commit order, one message per event (one worker): the takeover is caught."""
+    tier2 = KycTier.objects.get(level=2)
+    someone, victim, onward = (CustomerFactory(kyc_tier=tier2) for _ in range(3))
+    at = timezone.now()
+    first = p2p_event(someone, onward, "1.00", at - timedelta(hours=3))
+    device = access_event("customer.device_added", victim, "device-x", at=at - timedelta(hours=2))
+    reset = access_event("customer.password_reset", victim, "device-x", at=at - timedelta(hours=1))
+    payment = p2p_event(victim, onward, "3000.00", at)
+
+    deliver(first, device, reset, payment)
+
+    evaluation = Evaluation.objects.get(event_id=payment.pk, customer=victim)
+    assert evaluation.features["new_device_then_reset_48h"] is True
+    assert Alert.objects.filter(customer=victim, rule__code="account_takeover").exists()
+
+
+def test_the_read_ahead_gives_the_delivery_its_lock_timeout_back() -> None:
+    """The read-ahead waits at most 100 ms for a claim; afterwards the delivery's transaction has
+    the lock_timeout it had before (it was set to 0, "wait forever", whatever the session had)."""
+    payer = CustomerFactory(kyc_tier=KycTier.objects.get(level=2))
+    events = [p2p_event(payer, CustomerFactory(), "1.00") for _ in range(2)]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '7s'")
+
+    assert deliver(events[0]) == 1  # reads the second one ahead
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        assert cursor.fetchone()[0] == "7s"
+    assert Evaluation.objects.filter(customer=payer).count() == 2
