@@ -267,10 +267,14 @@ def _decide(
         if reason:
             skip(reason, listed=False)
             continue
-        if not segment_matches(rules.segment, facts, now=now, branch_ids=branch_ids(c)):
+        # The customer's own coupon (claimed by code or bought with points): its segment and holdout were
+        # decided when it was claimed; a later change (marketing consent withdrawn, an age band left)
+        # does not take back what the customer holds, nor the points it cost.
+        held = is_coupon and row.claim_id is not None
+        if not held and not segment_matches(rules.segment, facts, now=now, branch_ids=branch_ids(c)):
             skip("segment", listed=False)
             continue
-        if c.holdout_bps and holdout_bucket(c.holdout_salt, facts.customer_id) < c.holdout_bps:
+        if not held and c.holdout_bps and holdout_bucket(c.holdout_salt, facts.customer_id) < c.holdout_bps:
             holdout.append(c.version_id)
             skip("holdout")
             continue
