@@ -536,14 +536,6 @@ def test_coupon_codes_cannot_take_the_budget_kept_for_the_coupons_sold_for_point
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "review finding, open: promotions_quote_read answers 'not reachable' for a customer without the "
-        "MARKETING consent, so a coupon bought with points before the consent was withdrawn cannot be used "
-        "(the segment and holdout are no longer re-checked for a held coupon; the consent gate is in SQL)"
-    ),
-)
 def test_a_coupon_bought_with_points_stays_usable_after_the_marketing_consent_is_withdrawn(settings: Any) -> None:
     from accounts.services.profile import consent_withdraw
 
@@ -585,3 +577,20 @@ def test_an_edit_cannot_raise_the_stock_into_the_budget_promised_to_coupon_codes
 
     campaign.refresh_from_db()
     assert campaign.status == "APPROVED"
+
+
+def test_promotions_0016_changes_the_consent_gate_only() -> None:
+    """0016 is 0015's quote read with the consent gate moved: a held coupon is read without the
+    consent, and no campaign candidate is."""
+    import difflib
+    from importlib import import_module
+
+    before = import_module("promotions.migrations.0015_quote_offers_cache").QUOTE_READ.splitlines()
+    after = import_module("promotions.migrations.0016_held_coupon_without_marketing_consent").QUOTE_READ.splitlines()
+    changed = [line for line in difflib.ndiff(before, after) if line[:2] in ("- ", "+ ")]
+    assert changed == [
+        "-     IF NOT FOUND OR me.status <> 'ACTIVE' OR NOT me.consent THEN",
+        "+     IF NOT FOUND OR me.status <> 'ACTIVE' OR (NOT me.consent AND p_coupon IS NULL) THEN",
+        "-      WHERE c.status = 'ACTIVE' AND c.starts_at <= p_now AND c.ends_at > p_now",
+        "+      WHERE me.consent AND c.status = 'ACTIVE' AND c.starts_at <= p_now AND c.ends_at > p_now",
+    ]
