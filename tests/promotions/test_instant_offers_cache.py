@@ -410,3 +410,32 @@ def test_quotes_inside_transactions_do_not_grow_the_process_memory_without_bound
         assert len(selectors_instant_offers._OFFER_INSTANCES) <= 2, i
 
     assert _OFFERS == {}
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        'conditions = conditions || \'{"merchants": ["someone-else"]}\'::jsonb',
+        "priority = priority + 1",
+        "min_payment_minor = min_payment_minor + 1",
+        "global_limit = 1000000",
+        "ends_at = ends_at + interval '1 hour'",
+        "starts_at = starts_at - interval '1 second'",
+        "budget_account_code = budget_account_code || '-moved'",
+        "status = 'PAUSED'",
+    ],
+)
+def test_raw_sql_changes_as_a_beat_job_or_a_migration_makes_them_move_the_counter(assignment: str) -> None:
+    """The trigger is in the database: raw SQL (beat jobs, data migrations) moves the counter too;
+    narrowing a campaign to another merchant that way reaches the next payment with the cache warm."""
+    campaign = campaign_running(**THRESHOLD)
+    customer, shop = shopper("500.00"), merchant()
+    assert _pay(customer, shop).discount_minor == 10_00
+    before = _counter()
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE promotions_campaign SET {assignment} WHERE id = %s", [campaign.pk])
+
+    assert _counter() != before
+    if "merchants" in assignment or "PAUSED" in assignment or "moved" in assignment:
+        assert _pay(customer, shop).discount_minor == 0
