@@ -6,7 +6,7 @@ A read, on the hot path of every payment, so at most one SQL statement in the st
 merchant's offers come from a per-process cache (``promotions.selectors_instant_offers``: the
 ACTIVE instant campaigns targeting the merchant, with their compiled rules, checked against a
 counter every committed campaign change bumps) and are narrowed by what the payment and its payer's
-row alone decide. Then ONE statement (``promotions_quote_read``, promotions 0014: PL/pgSQL, its plan
+row alone decide. Then ONE statement (``promotions_quote_read``, promotions 0015: PL/pgSQL, its plan
 kept per session, one JSON document) checks that counter (``stale``: the offers are read again) and
 reads the customer's segment facts and, by primary key, what a payment or a transition changes:
 each candidate still ACTIVE, in its schedule, not spent, under its global limit, its budget's
@@ -25,6 +25,7 @@ is applied goes into ``PromotionQuote.take``; the payment's statement takes it u
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -66,7 +67,7 @@ __all__ = ["promotions_quote", "quote_cache_clear"]
 # whose window, conditions, segment or threshold the payment does not meet is not listed.
 MAX_SKIPPED = 10
 
-_QUOTE_SQL = "SELECT promotions_quote_read(%s, %s, %s, %s, %s::bigint[], %s::bigint[])"  # promotions 0014
+_QUOTE_SQL = "SELECT promotions_quote_read(%s, %s, %s, %s, %s::bigint[], %s::bigint[])"  # promotions 0015
 
 
 def quote_cache_clear() -> None:
@@ -122,7 +123,7 @@ def _facts(doc: dict[str, Any], customer_id: int) -> CustomerFacts:
 def _read_now(
     ctx: PaymentContext, now: datetime, coupon: str | None, version: int | None, candidates: list[Offer]
 ) -> dict[str, Any]:
-    """``promotions_quote_read`` (promotions 0014): ``{"stale": true}`` when the counter is no longer
+    """``promotions_quote_read`` (promotions 0015): ``{"stale": true}`` when the counter is no longer
     ``version`` (None: not checked), else the customer's facts, the candidates still ACTIVE, in their
     schedule, not spent nor sold out (with budget, usage, first-order marker) and the named coupon."""
     params = [
@@ -144,19 +145,20 @@ def _read(
     ctx: PaymentContext, now: datetime, coupon: str | None
 ) -> tuple[CustomerFacts | None, str | None, list[_Row], dict[int, Compiled]]:
     """The merchant's offers that may apply (``offers_for_payment``: cached per process), then one
-    statement (``promotions_quote_read``, promotions 0014): the counter the offers must still stand
+    statement (``promotions_quote_read``, promotions 0015): the counter the offers must still stand
     at, the customer's facts, the candidates as they are now and the named coupon. When no offer
     may apply and no coupon is named, nothing more is read; a moved counter (``stale``) reads the
     offers again."""
     candidates, version = offers_for_payment(ctx, now, coupon=bool(coupon))
     if not candidates and not coupon:
         return None, None, [], {}
+    read_at = time.monotonic()  # before the statement (``counter_seen``)
     doc = _read_now(ctx, now, coupon, version, candidates)
     if doc.get("stale"):  # a campaign changed since these offers were read: read them again
         candidates, _ = offers_for_payment(ctx, now, coupon=bool(coupon), reload=True)
         doc = _read_now(ctx, now, coupon, None, candidates)
     elif version is not None:
-        counter_seen(version)
+        counter_seen(version, read_at)
     if not doc.get("reachable"):
         return None, None, [], {}
     compiled = {o.version_id: o.compiled for o in candidates}

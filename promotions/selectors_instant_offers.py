@@ -8,7 +8,7 @@ merchants are not even read: a partial index for those open to every merchant, a
 merchant lists), not spent nor sold out (neither ever comes back), with their compiled rules,
 budget account, priority and schedule. They are read in one statement together with
 ``promotions_quotestate.version``, a counter every committed change to what a campaign offers
-bumps (promotions 0014: a deferred trigger on ``promotions_campaign``: status, version, kind,
+bumps (promotions 0015: a deferred trigger on ``promotions_campaign``: status, version, kind,
 conditions, schedule, priority, budget account, co-funding merchant, minimum, global limit). The
 per-payment read (``promotions_quote_read``) refuses them (``stale``) when the counter has moved,
 and they are read again. Cached in autocommit only: inside a transaction the counter would not
@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 _BRANCH_TTL = 300.0  # seconds a segment's branch subtree is reused
-_VERSION_SQL = "SELECT COALESCE((SELECT version FROM promotions_quotestate WHERE id = 1), 0)"  # promotions 0014
+_VERSION_SQL = "SELECT COALESCE((SELECT version FROM promotions_quotestate WHERE id = 1), 0)"  # promotions 0015
 
 
 _VERSIONS_SQL = "SELECT id, rules, holdout_salt FROM promotions_campaignversion WHERE id = ANY(%s)"
@@ -175,6 +175,7 @@ class Offer:
 class Offers:
     version: int
     offers: tuple[Offer, ...]  # priority DESC, id
+    read_at: float = 0.0  # time.monotonic() taken before the statement that read them
 
 
 _OFFERS: dict[tuple[int | None, str, str], Offers] = {}
@@ -182,6 +183,7 @@ _OFFER_INSTANCES: dict[tuple[Any, ...], Offer] = {}
 # Past either bound the cache starts afresh: merchants (with their MCC) kept, offers held in all.
 _OFFERS_MAX_MERCHANTS = 20_000
 _OFFERS_MAX_HELD = 2_000_000  # references to shared ``Offer`` instances (~16 MB)
+_OFFER_INSTANCES_MAX = 100_000  # campaign states interned (every transition makes a new one)
 _HELD = [0]
 _SEEN: tuple[int, float] = (-1, 0.0)  # the counter as this process last read it, and when
 
@@ -212,6 +214,7 @@ SELECT COALESCE((SELECT q.version FROM promotions_quotestate q WHERE q.id = 1), 
 
 
 def _offers_read(merchant_pk: int | None, merchant_public: str, mcc: str) -> Offers:
+    read_at = time.monotonic()  # before the statement: its snapshot is no older than this
     with connection.cursor() as cursor:
         cursor.execute(
             _OFFERS_SQL,
@@ -225,7 +228,7 @@ def _offers_read(merchant_pk: int | None, merchant_public: str, mcc: str) -> Off
         version, raw = cursor.fetchone()
     rows = json.loads(raw) if isinstance(raw, str) else raw
     compiled = compiled_versions({r[3] for r in rows})
-    return Offers(version=int(version), offers=tuple(_offer(r, compiled[r[3]]) for r in rows))
+    return Offers(version=int(version), offers=tuple(_offer(r, compiled[r[3]]) for r in rows), read_at=read_at)
 
 
 def _offer(r: list[Any], compiled: Compiled) -> Offer:
@@ -246,6 +249,8 @@ def _offer(r: list[Any], compiled: Compiled) -> Offer:
             compiled=compiled,
             payer_segment=_payer_segment(compiled.rules.segment),
         )
+        if len(_OFFER_INSTANCES) >= _OFFER_INSTANCES_MAX:
+            _OFFER_INSTANCES.clear()  # also filled by reads inside transactions, which keep no offers
         _OFFER_INSTANCES[key] = offer
     return offer
 
@@ -259,10 +264,10 @@ def _cache_usable() -> bool:
 def _offers_load(key: tuple[int | None, str, str], *, keep: bool) -> Offers:
     offers = _offers_read(*key)
     if keep:
-        counter_seen(offers.version)
+        counter_seen(offers.version, offers.read_at)
         replaced = _OFFERS.get(key)
         held = _HELD[0] + len(offers.offers) - (len(replaced.offers) if replaced else 0)
-        if len(_OFFERS) >= _OFFERS_MAX_MERCHANTS or held > _OFFERS_MAX_HELD or len(_OFFER_INSTANCES) > 100_000:
+        if len(_OFFERS) >= _OFFERS_MAX_MERCHANTS or held > _OFFERS_MAX_HELD:
             _OFFERS.clear()  # bounded memory: start afresh (one read per merchant refills it)
             _OFFER_INSTANCES.clear()
             held = len(offers.offers)
@@ -360,10 +365,14 @@ def offers_for_payment(
     return candidates, None if fresh else offers.version
 
 
-def counter_seen(version: int) -> None:
-    """Note that the counter stood at ``version`` just now (a read that checked it, a fill)."""
+def counter_seen(version: int, read_at: float) -> None:
+    """Note that the counter stood at ``version`` in a statement started at ``read_at``
+    (``time.monotonic()`` taken BEFORE the statement: a process stalled after it, or a thread
+    waiting for the interpreter, must not make an old reading look fresh). A reading older than
+    the one noted is ignored (threads finish out of order)."""
     global _SEEN
-    _SEEN = (version, time.monotonic())
+    if read_at >= _SEEN[1]:
+        _SEEN = (version, read_at)
 
 
 def _recently_seen(version: int) -> bool:
@@ -374,8 +383,9 @@ def _recently_seen(version: int) -> bool:
 
 
 def _version() -> int:
+    read_at = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         version = int(cursor.fetchone()[0])
-    counter_seen(version)
+    counter_seen(version, read_at)
     return version

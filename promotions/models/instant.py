@@ -97,7 +97,7 @@ class FirstOrderUse(models.Model):
 
 class QuoteState(models.Model):
     """One row: ``version``, which every committed change to what a campaign offers moves (a
-    deferred trigger on ``promotions_campaign``, promotions 0014), so the quote's per-process cache of
+    deferred trigger on ``promotions_campaign``, promotions 0015), so the quote's per-process cache of
     each merchant's offers knows when to read them again. Written only by that trigger."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)

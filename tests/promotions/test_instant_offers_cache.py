@@ -1,4 +1,4 @@
-"""The instant quote's per-process cache of each merchant's offers (promotions 0014,
+"""The instant quote's per-process cache of each merchant's offers (promotions 0015,
 ``promotions.selectors_instant_offers``): a pause is seen by the very next payment with the cache
 warm, and the payment's statement refuses a cached campaign paused after the quote; a started or
 resumed campaign is seen at once; one merchant's campaigns never reach another's payments; the
@@ -7,17 +7,20 @@ payments; a quote with nothing that may apply reads the counter alone."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from core.money import Money
 from payments.interfaces import PaymentContext
 from payments.models import MerchantPayment
 from payments.services.merchant_payments import merchant_payment_create, merchant_static_qr
+from promotions import selectors_instant, selectors_instant_offers
 from promotions.models import Campaign, InstantBenefit
 from promotions.selectors_instant import promotions_quote, quote_cache_clear
 from promotions.selectors_instant_offers import _OFFERS
@@ -288,3 +291,151 @@ def test_one_statement_per_quote_with_the_cache_warm(django_assert_num_queries: 
         assert promotions_quote(_ctx(customer, other)).discount == Money.parse("10.00", "CNY")
     with django_assert_num_queries(1):  # below every threshold: nothing may apply, the counter alone
         assert promotions_quote(_ctx(customer, other, amount="0.50")).discount is None
+
+
+# --- the recheck time runs from the reading, not from its answer -----------------------------------------
+class _Clock:
+    """``time`` for the two quote modules: ``monotonic`` moves only when the test says."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def _in_thread(fn: Any) -> None:
+    def run() -> None:
+        try:
+            fn()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+def test_the_recheck_time_counts_from_before_the_counter_was_read(settings: Any, monkeypatch: Any) -> None:
+    """A process that stalls right after reading the counter (a busy interpreter: 16 threads on 2
+    cores, a GC pause) must not trust that reading for longer than PROMOTIONS_OFFERS_RECHECK_MS: a
+    campaign started during the stall reaches the next idle payment once that time has passed since
+    the READ, not since the answer came back."""
+    settings.PROMOTIONS_OFFERS_RECHECK_MS = 1_000
+    clock = _Clock()
+    monkeypatch.setattr(selectors_instant_offers, "time", clock)
+    monkeypatch.setattr(selectors_instant, "time", clock, raising=False)
+    customer, shop = shopper("500.00"), merchant()
+    assert _pay(customer, shop).discount_minor == 0  # the shop's offers cached empty at t=1000
+    clock.now += 5  # the recheck time has passed: the next idle quote reads the counter
+
+    stalled: list[bool] = []
+
+    def stall(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
+        if "promotions_quotestate" in sql and not stalled:
+            stalled.append(True)
+            _in_thread(lambda: campaign_running(**THRESHOLD))  # starts (committed) during the stall
+            clock.now += 10  # the process comes back 10 s after its read
+        return result
+
+    with connection.execute_wrapper(stall):
+        assert promotions_quote(_ctx(customer, shop)).discount is None  # read before the start
+    clock.now += 0.5  # 10.5 s after that read, 10.5 s after the start
+
+    assert _pay(customer, shop).discount_minor == 10_00
+
+
+def test_payments_in_threads_while_the_campaign_is_paused_take_nothing_once_the_pause_committed(
+    settings: Any,
+) -> None:
+    """Real threads paying with warm caches (the default recheck time) while marketing pauses the
+    campaign: every payment that started after the pause committed pays in full, and the campaign's
+    claims, its benefit rows and the discounted payments agree."""
+    settings.PROMOTIONS_OFFERS_RECHECK_MS = 1_000
+    campaign = campaign_running(**THRESHOLD)
+    shop = merchant()
+    customers = [shopper("5000.00") for _ in range(4)]
+    for customer in customers:
+        assert _pay(customer, shop).discount_minor == 10_00  # warm
+    results: list[tuple[float, int]] = []
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def worker(customer: Any) -> None:
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                results.append((started, _pay(customer, shop).discount_minor))
+        except Exception as exc:  # noqa: BLE001 - surfaced below
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in customers]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 30
+    while len(results) < 8 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    campaign_pause(campaign_id=campaign.pk, by=_marketing(), reason="stop now")
+    paused = time.monotonic()
+    while sum(1 for started, _ in results if started > paused) < 8 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stop.set()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    after = [discount for started, discount in results if started > paused]
+    assert len(after) >= 8 and set(after) == {0}
+    discounted = len(customers) + sum(1 for _, discount in results if discount)
+    campaign.refresh_from_db()
+    assert campaign.granted_count == discounted
+    assert InstantBenefit.objects.filter(campaign=campaign).count() == discounted
+
+
+def test_quotes_inside_transactions_do_not_grow_the_process_memory_without_bound(monkeypatch: Any) -> None:
+    """Inside a transaction no offers are kept, but the campaign states read are interned for
+    sharing: that table has its bound too (every transition of a campaign is a new state)."""
+    monkeypatch.setattr(selectors_instant_offers, "_OFFER_INSTANCES_MAX", 2, raising=False)
+    customer = shopper("500.00")
+    shops = [merchant() for _ in range(3)]
+    for i, shop in enumerate(shops):
+        campaign_running(
+            kind="LIMITED_TIME", benefit={"discount": "1.00"}, conditions={"merchants": [str(shop.public_id)]}
+        )
+        with transaction.atomic():
+            assert promotions_quote(_ctx(customer, shop)).discount == Money.parse("1.00", "CNY")
+        assert len(selectors_instant_offers._OFFER_INSTANCES) <= 2, i
+
+    assert _OFFERS == {}
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        'conditions = conditions || \'{"merchants": ["someone-else"]}\'::jsonb',
+        "priority = priority + 1",
+        "min_payment_minor = min_payment_minor + 1",
+        "global_limit = 1000000",
+        "ends_at = ends_at + interval '1 hour'",
+        "starts_at = starts_at - interval '1 second'",
+        "budget_account_code = budget_account_code || '-moved'",
+        "status = 'PAUSED'",
+    ],
+)
+def test_raw_sql_changes_as_a_beat_job_or_a_migration_makes_them_move_the_counter(assignment: str) -> None:
+    """The trigger is in the database: raw SQL (beat jobs, data migrations) moves the counter too;
+    narrowing a campaign to another merchant that way reaches the next payment with the cache warm."""
+    campaign = campaign_running(**THRESHOLD)
+    customer, shop = shopper("500.00"), merchant()
+    assert _pay(customer, shop).discount_minor == 10_00
+    before = _counter()
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE promotions_campaign SET {assignment} WHERE id = %s", [campaign.pk])
+
+    assert _counter() != before
+    if "merchants" in assignment or "PAUSED" in assignment or "moved" in assignment:
+        assert _pay(customer, shop).discount_minor == 0
