@@ -71,8 +71,10 @@ DROP SEQUENCE IF EXISTS promotions_quote_version_seq;
 """
 
 # One statement per payment, planned once per session (PL/pgSQL + force_generic_plan, as 0010).
+# 0010's eight-argument function is kept beside this one (a different signature): processes still
+# running the previous code keep paying while a deploy rolls out (review finding); a later
+# migration may drop it once no such process can remain.
 QUOTE_READ = r"""
-DROP FUNCTION IF EXISTS promotions_quote_read(bigint, uuid, timestamptz, bigint, text, text, text, bigint);
 CREATE OR REPLACE FUNCTION promotions_quote_read(p_customer bigint, p_coupon uuid, p_now timestamptz,
                                                  p_version bigint, p_campaigns bigint[], p_budgets bigint[])
 RETURNS jsonb LANGUAGE plpgsql STABLE
