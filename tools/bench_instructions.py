@@ -12,15 +12,13 @@ lanes gunicorn serves) and prints nothing but the count of requests: read the to
 
 from __future__ import annotations
 
-import io
-import json
 import os
 import random
 import subprocess
 import sys
-import uuid
 
 from tools import bench_world, loadlib
+from tools.bench_profile import wsgi_transfer
 
 REQUESTS = int(os.environ.get("INSTR_REQUESTS", "100"))
 
@@ -35,27 +33,7 @@ def main() -> int:
         rng = random.Random(1)
 
         def one_api() -> int:
-            a, b = world.pair(rng)
-            body = json.dumps(
-                {"to_wallet_id": b.wallet_public_id, "amount": "0.05", "currency": "CNY", "pin": world.pin}
-            ).encode()
-            environ = {
-                "REQUEST_METHOD": "POST",
-                "PATH_INFO": "/api/v1/transfers",
-                "SERVER_NAME": "127.0.0.1",
-                "SERVER_PORT": "80",
-                "HTTP_HOST": "127.0.0.1",
-                "CONTENT_TYPE": "application/json",
-                "CONTENT_LENGTH": str(len(body)),
-                "HTTP_AUTHORIZATION": f"Bearer {a.token}",
-                "HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4()),
-                "wsgi.input": io.BytesIO(body),
-                "wsgi.url_scheme": "http",
-                "wsgi.errors": sys.stderr,
-            }
-            status: list[str] = []
-            b"".join(application(environ, lambda s, h, e=None: status.append(s)))
-            return int(status[0].split()[0])
+            return wsgi_transfer(application, world, rng)
 
         for _ in range(30):
             assert one_api() == 201

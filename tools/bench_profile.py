@@ -28,7 +28,7 @@ from tools import bench_cost, bench_world, loadlib
 TRANSFERS = int(os.environ.get("PROFILE_TRANSFERS", "300"))
 
 
-def _backend_cpu_s(connection: Any) -> float:
+def backend_cpu_s(connection: Any) -> float:
     """CPU seconds the PostgreSQL backend serving ``connection`` has run (``/proc/<pid>/schedstat``:
     readable for another user's process, unlike its ``stat`` times on some kernels)."""
     with connection.cursor() as cursor:
@@ -36,6 +36,32 @@ def _backend_cpu_s(connection: Any) -> float:
         pid = cursor.fetchone()[0]
     with open(f"/proc/{pid}/schedstat") as f:
         return int(f.read().split()[0]) / 1e9
+
+
+def wsgi_transfer(application: Any, world: Any, rng: random.Random) -> int:
+    """One ``POST /api/v1/transfers`` between two of ``world``'s customers, in-process through the
+    WSGI ``application`` (the lanes gunicorn serves); its status code."""
+    a, b = world.pair(rng)
+    body = json.dumps(
+        {"to_wallet_id": b.wallet_public_id, "amount": "0.05", "currency": "CNY", "pin": world.pin}
+    ).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/v1/transfers",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_AUTHORIZATION": f"Bearer {a.token}",
+        "HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4()),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+    }
+    status: list[str] = []
+    b"".join(application(environ, lambda s, h, e=None: status.append(s)))
+    return int(status[0].split()[0])
 
 
 def main(argv: list[str]) -> int:
@@ -95,27 +121,7 @@ def main(argv: list[str]) -> int:
         from wallet_site.wsgi import application  # what gunicorn serves: the API on its lean lane
 
         def one_api() -> int:
-            a, b = world.pair(rng)
-            body = json.dumps(
-                {"to_wallet_id": b.wallet_public_id, "amount": "0.05", "currency": "CNY", "pin": world.pin}
-            ).encode()
-            environ = {
-                "REQUEST_METHOD": "POST",
-                "PATH_INFO": "/api/v1/transfers",
-                "SERVER_NAME": "127.0.0.1",
-                "SERVER_PORT": "80",
-                "HTTP_HOST": "127.0.0.1",
-                "CONTENT_TYPE": "application/json",
-                "CONTENT_LENGTH": str(len(body)),
-                "HTTP_AUTHORIZATION": f"Bearer {a.token}",
-                "HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4()),
-                "wsgi.input": io.BytesIO(body),
-                "wsgi.url_scheme": "http",
-                "wsgi.errors": sys.stderr,
-            }
-            status: list[str] = []
-            b"".join(application(environ, lambda s, h, e=None: status.append(s)))
-            return int(status[0].split()[0])
+            return wsgi_transfer(application, world, rng)
 
         api_label = "api (in-process through wallet_site.wsgi, no gunicorn)"
         for label, fn, count in [("service", one_service, TRANSFERS), (api_label, one_api, TRANSFERS)]:
@@ -128,14 +134,14 @@ def main(argv: list[str]) -> int:
             print(f"    {len(ctx.captured_queries)} SQL statements logged by Django:")
             for q in ctx.captured_queries:
                 print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:150]}")
-            backend_started = _backend_cpu_s(connection)
+            backend_started = backend_cpu_s(connection)
             gc_time[0], gc_time[2] = 0.0, 0
             cpu_started = time.thread_time()
             for _ in range(count):
                 fn()
             cpu_ms = (time.thread_time() - cpu_started) / count * 1000
             print(f"=== {label}: garbage collector {gc_time[0] / count * 1000:.3f} ms per transfer ({gc_time[2]} runs)")
-            backend_ms = (_backend_cpu_s(connection) - backend_started) / count * 1000
+            backend_ms = (backend_cpu_s(connection) - backend_started) / count * 1000
             print(
                 f"=== {label}: {cpu_ms:.2f} ms of this thread's CPU and {backend_ms:.2f} ms of its PostgreSQL "
                 f"backend's per transfer, unprofiled ({count} transfers)"

@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from tools import bench_world, loadlib
-from tools.bench_profile import _backend_cpu_s
+from tools.bench_profile import backend_cpu_s
 
 PAYMENTS = int(os.environ.get("PROFILE_PAYMENTS", "400"))
 ROUNDS = int(os.environ.get("PROFILE_ROUNDS", "4"))
@@ -61,11 +61,11 @@ def main(argv: list[str]) -> int:
             settings.PAYMENTS_PROMOTIONS_QUOTE = hook
             for _ in range(20):
                 one()
-            backend = _backend_cpu_s(connection)
+            backend = backend_cpu_s(connection)
             thread = time.thread_time()
             for _ in range(count):
                 one()
-            return (time.thread_time() - thread) / count * 1000, (_backend_cpu_s(connection) - backend) / count * 1000
+            return (time.thread_time() - thread) / count * 1000, (backend_cpu_s(connection) - backend) / count * 1000
 
         results: dict[str, list[tuple[float, float]]] = {OFF: [], ON: []}
         for round_ in range(ROUNDS):
@@ -123,12 +123,12 @@ def _quote_alone(world: Any, money: Any, customers_for_payment: Any) -> None:
     for _ in range(50):
         promotions_quote(ctx())
     contexts = [ctx() for _ in range(PAYMENTS)]
-    backend = _backend_cpu_s(connection)
+    backend = backend_cpu_s(connection)
     thread = time.thread_time()
     for c in contexts:
         promotions_quote(c)
     app = (time.thread_time() - thread) / len(contexts) * 1000
-    pg = (_backend_cpu_s(connection) - backend) / len(contexts) * 1000
+    pg = (backend_cpu_s(connection) - backend) / len(contexts) * 1000
     print(f"quote alone: app {app:.3f} ms + pg {pg:.3f} ms per quote ({len(contexts)} quotes)")
 
 

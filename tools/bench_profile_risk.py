@@ -34,19 +34,12 @@ from datetime import timedelta
 from typing import Any
 
 from tools import bench_cost, bench_world, loadlib
+from tools.bench_profile import backend_cpu_s
 
 EVENTS = int(os.environ.get("PROFILE_RISK_EVENTS", "1000"))
 BATCH = int(os.environ.get("PROFILE_RISK_BATCH", "100"))
 CUSTOMERS = int(os.environ.get("PROFILE_RISK_CUSTOMERS", "2000"))
 ROUNDS = int(os.environ.get("PROFILE_RISK_ROUNDS", "3"))
-
-
-def _backend_cpu_s(connection: Any) -> float:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    with open(f"/proc/{pid}/schedstat") as f:
-        return int(f.read().split()[0]) / 1e9
 
 
 def _events(world: Any, rng: random.Random, count: int) -> list[int]:
@@ -120,13 +113,13 @@ def main(argv: list[str]) -> int:
         best: tuple[float, float] | None = None
         for round_no in range(ROUNDS):
             ids = _events(world, rng, EVENTS)
-            backend_started = _backend_cpu_s(connection)
+            backend_started = backend_cpu_s(connection)
             cpu_started = time.thread_time()
             wall_started = time.perf_counter()
             handled = _deliver(ids)
             wall = time.perf_counter() - wall_started
             cpu_ms = (time.thread_time() - cpu_started) / handled * 1000
-            backend_ms = (_backend_cpu_s(connection) - backend_started) / handled * 1000
+            backend_ms = (backend_cpu_s(connection) - backend_started) / handled * 1000
             load = os.getloadavg()[0]
             print(
                 f"=== round {round_no + 1}: {cpu_ms:.3f} ms worker CPU + {backend_ms:.3f} ms PostgreSQL backend CPU "

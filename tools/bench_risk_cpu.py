@@ -18,22 +18,14 @@ import random
 import statistics
 import sys
 import time
-from typing import Any
 
 from tools import bench_world, loadlib
+from tools.bench_profile import backend_cpu_s
 
 TRANSFERS = int(os.environ.get("RISK_CPU_TRANSFERS", "600"))
 ROUNDS = int(os.environ.get("RISK_CPU_ROUNDS", "6"))
 OFF = "payments.hooks.risk_precheck_allow_all"
 ON = "risk.precheck.risk_precheck"
-
-
-def _backend_cpu_s(connection: Any) -> float:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    with open(f"/proc/{pid}/schedstat") as f:
-        return int(f.read().split()[0]) / 1e9
 
 
 def main(argv: list[str]) -> int:
@@ -88,12 +80,12 @@ def main(argv: list[str]) -> int:
             sides = (("off", OFF), ("on", ON)) if round_no % 2 == 0 else (("on", ON), ("off", OFF))
             for label, hook in sides:
                 settings.PAYMENTS_RISK_PRECHECK = hook
-                backend = _backend_cpu_s(connection)
+                backend = backend_cpu_s(connection)
                 started = time.thread_time()
                 for _ in range(per_round):
                     one()
                 cpu[label].append((time.thread_time() - started) / per_round * 1000)
-                pg[label].append((_backend_cpu_s(connection) - backend) / per_round * 1000)
+                pg[label].append((backend_cpu_s(connection) - backend) / per_round * 1000)
         for label in ("off", "on"):
             total = [c + p for c, p in zip(cpu[label], pg[label], strict=True)]
             print(
