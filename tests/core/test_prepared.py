@@ -21,6 +21,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from core import prepared
 from core.prepared import PreparedQuery
+from tests.accounts.conftest import bearer_client
+from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 # Behind PgBouncer (PGBOUNCER=1 make test) nothing is prepared: only the last test applies there.
@@ -105,6 +107,18 @@ def test_a_session_that_lost_its_statements_answers_and_heals(reset: str, caplog
     assert [r.getMessage() for r in caplog.records if r.name == "core.prepared"] == [
         f"Prepared statement {QUERY.name} was missing from this connection's session: preparing again"
     ]
+
+
+@direct_only
+@pytest.mark.django_db(transaction=True)
+def test_api_requests_after_the_session_was_reset_are_answered() -> None:
+    client = bearer_client(CustomerFactory())
+    assert client.get("/api/v1/me").status_code == 200
+    _sql("DISCARD ALL")
+
+    statuses = [client.get("/api/v1/me").status_code for _ in range(2)]
+
+    assert statuses == [200, 200]  # the token read: answered by plain SQL, then prepared again
 
 
 @direct_only
