@@ -113,10 +113,11 @@ def _forget(cursor: Any) -> None:
 
 def _drift(error: DatabaseError, query: PreparedQuery, sqlstate: str) -> bool:
     """``error`` is PostgreSQL's ``sqlstate`` about ``query``'s statement (Django wraps the driver's
-    error: psycopg 3 names the code ``sqlstate``, psycopg2 ``pgcode``)."""
+    error: psycopg 3 names the code ``sqlstate``, psycopg2 ``pgcode``). The name is looked for
+    without its quotes, which differ with the server's ``lc_messages`` (German: »name«)."""
     cause = error.__cause__
     code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
-    return code == sqlstate and f'"{query.name}"' in str(cause)
+    return code == sqlstate and query.name in str(cause)
 
 
 def _prepare(cursor: Any, query: PreparedQuery, names: set[str]) -> None:
