@@ -62,7 +62,9 @@ BEGIN
     -- table): ordinary ones, and hot ones debited that may not go negative, in id order (FOR NO KEY
     -- UPDATE: appended postings' FOR KEY SHARE never wait on it), checked under the lock. A row the
     -- WHERE leaves out is not locked: hot accounts credited (or allowed negative) are appended to
-    -- without their row lock. ``is_hot`` and ``allow_negative`` are fixed when an account opens.
+    -- without their row lock. ``is_hot`` and ``allow_negative`` are fixed when an account opens (the
+    -- application role may not update them); a migration that changes them meanwhile makes a
+    -- waiting row fail the WHERE's re-check, and it is then appended to as its new flags say.
     -- Every row is locked; the first refusal (in id order) is kept until the unlocked accounts below are
     -- checked: theirs is answered first, as in 0009.
     FOR acc IN

@@ -123,13 +123,20 @@ def test_an_unlocked_accounts_refusal_is_answered_before_a_locked_one(alice: Cus
     assert ledger_snapshot() == before
 
 
-def test_the_first_locked_refusal_in_id_order_is_the_answer(alice: Customer, bob: Customer) -> None:
-    a = wallet_fund(alice, "1.00")
-    b = wallet_get_or_create(customer=bob, currency=CNY)
+@pytest.mark.parametrize("closed_first", [True, False])
+def test_the_first_locked_refusal_in_id_order_is_the_answer(alice: Customer, bob: Customer, closed_first: bool) -> None:
+    """Both wallets locked, two refusals: bob's wallet closed, alice short of funds. The answer is the
+    refusal of the lower account id, as 0009 (which returned at the first) answered."""
+    if closed_first:
+        b = wallet_get_or_create(customer=bob, currency=CNY)
+        a = wallet_fund(alice, "1.00")
+    else:
+        a = wallet_fund(alice, "1.00")
+        b = wallet_get_or_create(customer=bob, currency=CNY)
+    assert (b.pk < a.pk) == closed_first
     LedgerAccount.objects.filter(pk=b.pk).update(status="CLOSED")
-    first, second = sorted([a, b], key=lambda acc: acc.pk)
-    expected = AccountClosed if first.pk == b.pk else InsufficientFunds
+    before = ledger_snapshot()
 
-    with pytest.raises(expected), transaction.atomic():
+    with pytest.raises(AccountClosed if closed_first else InsufficientFunds), transaction.atomic():
         transfer_post(kind="P2P", legs=[Leg(a, cny(-5_00)), Leg(b, cny(5_00))])
-    assert second.pk != first.pk
+    assert ledger_snapshot() == before
