@@ -21,6 +21,7 @@ __all__ = [
     "FEATURES",
     "Feature",
     "FeatureRequest",
+    "SHARED_FEATURES",
     "feature_context",
     "features_compute",
     "features_compute_many",
@@ -63,6 +64,10 @@ FEATURES: dict[str, Feature] = {
     "rewards_on_shared_devices_30d": Feature(F, _("promotion rewards to customers sharing these devices in 30 days")),
     "identity_shared": Feature(B, _("another customer claimed the same identity document")),
 }
+
+# Read from OTHER customers' facts (the customers seen on this customer's devices, their rewards):
+# facts of ``risk.topics.SHARED_FACT_TOPICS``, which no per-customer lock or bound orders.
+SHARED_FEATURES = ("customers_on_device", "rewards_on_shared_devices_30d")
 
 
 def feature_context() -> rule_engine.Context:
