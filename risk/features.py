@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "FEATURES",
+    "SHARED_FEATURES",
     "Feature",
     "FeatureRequest",
-    "SHARED_FEATURES",
     "feature_context",
     "features_compute",
     "features_compute_many",

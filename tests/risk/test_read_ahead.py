@@ -101,7 +101,7 @@ def test_the_same_customers_earlier_unhandled_event_of_another_topic_still_stops
         {"at": "2026-01-01T00:00:00+00:00"},  # no customer at all
         {"customer_id": "not-a-uuid"},
         {"customer_id": ""},
-        {"customer_id": "{%s}" % uuid.uuid4()},  # a form Python's uuid reads: compared as unknown
+        {"customer_id": f"{{{uuid.uuid4()}}}"},  # a form Python's uuid reads: compared as unknown
     ],
 )
 def test_an_unhandled_event_whose_customer_is_unknown_still_stops_the_read_ahead(payload: dict[str, Any]) -> None:
