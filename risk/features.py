@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "FEATURES",
+    "SHARED_FEATURES",
     "Feature",
     "FeatureRequest",
     "feature_context",
@@ -63,6 +64,10 @@ FEATURES: dict[str, Feature] = {
     "rewards_on_shared_devices_30d": Feature(F, _("promotion rewards to customers sharing these devices in 30 days")),
     "identity_shared": Feature(B, _("another customer claimed the same identity document")),
 }
+
+# Read from OTHER customers' facts (the customers seen on this customer's devices, their rewards):
+# facts of ``risk.topics.SHARED_FACT_TOPICS``, which no per-customer lock or bound orders.
+SHARED_FEATURES = ("customers_on_device", "rewards_on_shared_devices_30d")
 
 
 def feature_context() -> rule_engine.Context:

@@ -16,7 +16,14 @@ from django.utils.dateparse import parse_datetime
 
 from core.models import OutboxEvent
 
-__all__ = ["EVALUATED_TOPICS", "TOPIC_REWARD_GRANTED", "Signal", "event_signals"]
+__all__ = [
+    "CUSTOMER_FIELDS",
+    "EVALUATED_TOPICS",
+    "SHARED_FACT_TOPICS",
+    "TOPIC_REWARD_GRANTED",
+    "Signal",
+    "event_signals",
+]
 
 TOPIC_REWARD_GRANTED = "promotion.reward_granted"
 EVALUATED_TOPICS = (
@@ -30,6 +37,23 @@ EVALUATED_TOPICS = (
     "customer.password_changed",
     TOPIC_REWARD_GRANTED,
 )
+# The payload fields naming the customers (public ids) an event concerns, as ``event_signals`` reads
+# them (a P2P concerns its payer and its payee): the read-ahead's per-customer bound
+# (``risk.tasks``) reads the same fields in SQL.
+CUSTOMER_FIELDS: dict[str, tuple[str, ...]] = {
+    "transfer.completed": ("payer", "payee"),
+    "payment.completed": ("customer",),
+    "topup.completed": ("customer",),
+    "withdrawal.completed": ("customer",),
+    "customer.logged_in": ("customer_id",),
+    "customer.device_added": ("customer_id",),
+    "customer.password_reset": ("customer_id",),
+    "customer.password_changed": ("customer_id",),
+    TOPIC_REWARD_GRANTED: ("customer_id",),
+}
+# Topics whose facts OTHER customers' features read (``risk.features.SHARED_FEATURES``: the
+# customers on one's devices and their rewards): sign-ins and new devices carry the device, rewards.
+SHARED_FACT_TOPICS = ("customer.logged_in", "customer.device_added", TOPIC_REWARD_GRANTED)
 
 
 @dataclass(frozen=True)
