@@ -16,8 +16,9 @@ an event that fails is left to its own message (the delivery then evaluates only
 It never takes an event past an earlier event of another evaluated topic (after the message's first
 event, not handled yet by that topic's consumer) that concerns one of the same customers: the
 rules read a customer's facts across topics (a new device and a password reset before a transfer,
-a top-up before the money goes out), so an event is never evaluated ahead of an earlier event of
-another topic for that customer that one-by-one delivery would have seen first. The customers are
+a top-up before the money goes out), so an event is not evaluated ahead of an earlier event of
+another topic for that customer queued after the message's first event (one queued before it and
+still unhandled is not waited for: docs/risk.md, "What it does not promise"). The customers are
 the payload's public ids (``risk.topics.CUSTOMER_FIELDS``: a P2P concerns payer and payee); an
 event whose customers cannot be read stops the read-ahead for everyone, and so do sign-ins, new
 devices and rewards of anyone while a live or shadow rule of the topic names a feature read from
@@ -73,9 +74,9 @@ WITH cand AS MATERIALIZED (
        AND NOT EXISTS (SELECT 1 FROM core_consumedevent c WHERE c.consumer = t.consumer AND c.event_id = o.id OFFSET 0)
 ), bound AS (
     SELECT COALESCE(min(x.id), 9223372036854775807) AS id FROM (
-        SELECT c.id FROM cand c CROSS JOIN LATERAL (VALUES (c.k1), (c.k2)) AS ck(k)
-          JOIN (SELECT b.id, bk.k FROM blocker b CROSS JOIN LATERAL (VALUES (b.k1), (b.k2)) AS bk(k)) bb
-            ON bb.k = ck.k AND bb.id < c.id
+        SELECT ck.id FROM (SELECT id, k1 AS k FROM cand UNION ALL SELECT id, k2 FROM cand) ck
+          JOIN (SELECT k, min(id) AS id FROM (SELECT id, k1 AS k FROM blocker UNION ALL SELECT id, k2 FROM blocker) s
+                 GROUP BY k) bb ON bb.k = ck.k AND bb.id < ck.id
         UNION ALL
         SELECT c.id FROM cand c WHERE c.id > (SELECT min(b.id) FROM blocker b WHERE b.everyone OR NOT b.known)
         UNION ALL

@@ -159,3 +159,22 @@ def test_the_customer_fields_are_the_customers_event_signals_reads(topic: str) -
         topic=topic, payload={k: v for k, v in event.payload.items() if k not in CUSTOMER_FIELDS[topic]}
     )
     assert event_signals(without) == []
+
+
+def test_an_unhandled_event_between_the_messages_own_events_still_bounds() -> None:
+    """The floor is the message's FIRST event: the victim's password reset queued between a
+    two-event message's events stops the victim's later payment from being read ahead (from the
+    fresh-context review: bounding at the message's last event passed every other test here)."""
+    from core.outbox import outbox_events_deliver
+
+    tier2 = KycTier.objects.get(level=2)
+    someone, victim, onward = (CustomerFactory(kyc_tier=tier2) for _ in range(3))
+    at = timezone.now()
+    first = p2p_event(someone, onward, "1.00", at - timedelta(hours=3))
+    access_event("customer.password_reset", victim, "device-x", at=at - timedelta(hours=2))
+    second = p2p_event(someone, onward, "1.00", at - timedelta(hours=1))
+    concerned = p2p_event(victim, onward, "3000.00", at)
+
+    assert outbox_events_deliver(event_ids=[first.pk, second.pk], consumer=consumer_name("transfer.completed")) == 2
+
+    assert not _handled(concerned)
