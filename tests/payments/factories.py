@@ -14,7 +14,7 @@ from accounts.authentication import token_hash
 from accounts.models import Customer, CustomerToken, Device
 from core.models import OutboxEvent
 from core.money import Money
-from payments.ledger import Leg, system_account, transfer_post, wallet_get_or_create
+from payments.ledger import Leg, account_open, system_account, transfer_post, wallet_get_or_create
 from payments.models import Hold, IdempotencyRecord, LedgerAccount, Posting, Transfer
 
 
@@ -55,3 +55,20 @@ def ledger_snapshot() -> dict[str, Any]:
 
 def idempotency_count() -> int:
     return IdempotencyRecord.objects.count()
+
+
+def ledger_account_kinds(
+    alice: Customer, bob: Customer, *, tag: str, funds: tuple[str, str], budget: int
+) -> list[LedgerAccount]:
+    """One account of each behaviour the ledger's write distinguishes, for tests that run random
+    transfers across them: two funded wallets, a hot merchant, a hot campaign budget funded with
+    ``budget`` minor units (its credit left as an unfolded delta), an account allowed to go negative
+    and settlement (hot, negative allowed). In that order."""
+    a, b = wallet_fund(alice, funds[0]), wallet_fund(bob, funds[1])
+    merchant = account_open(kind="MERCHANT", currency="CNY", code=f"merchant:{tag}:CNY", is_hot=True)
+    campaign = account_open(kind="CAMPAIGN_BUDGET", currency="CNY", code=f"budget:{tag}:CNY", is_hot=True)
+    suspense = account_open(kind="SUSPENSE", currency="CNY", code=f"suspense:{tag}:CNY", allow_negative=True)
+    settlement = system_account(LedgerAccount.Kind.SETTLEMENT, "CNY")
+    with transaction.atomic():
+        transfer_post(kind="TOPUP", legs=[Leg(settlement, Money(-budget, "CNY")), Leg(campaign, Money(budget, "CNY"))])
+    return [a, b, merchant, campaign, suspense, settlement]

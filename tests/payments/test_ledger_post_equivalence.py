@@ -26,10 +26,9 @@ from django.utils import timezone
 
 from accounts.models import Customer
 from core.money import Money
-from payments.ledger import Leg, account_open, system_account, transfer_post
-from payments.models import LedgerAccount
+from payments.ledger import Leg, transfer_post
 from tests.conftest import owner_db
-from tests.payments.factories import wallet_fund
+from tests.payments.factories import ledger_account_kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -83,16 +82,11 @@ def _call(cursor: Any, function: str, kind: str, accounts: list[int], amounts: l
 
 
 def test_0018_answers_and_moves_money_like_0009(old_function: None, alice: Customer, bob: Customer) -> None:
-    a = wallet_fund(alice, "100.00")
-    b = wallet_fund(bob, "5.00")
-    merchant = account_open(kind="MERCHANT", currency=CNY, code="merchant:equivalence:CNY", is_hot=True)
-    budget = account_open(kind="CAMPAIGN_BUDGET", currency=CNY, code="budget:equivalence:CNY", is_hot=True)
-    suspense = account_open(kind="SUSPENSE", currency=CNY, code="suspense:equivalence:CNY", allow_negative=True)
-    settlement = system_account(LedgerAccount.Kind.SETTLEMENT, CNY)
-    with transaction.atomic():  # unfolded deltas on both hot accounts
+    accounts = ledger_account_kinds(alice, bob, tag="equivalence", funds=("100.00", "5.00"), budget=50_00)
+    a, merchant = accounts[0], accounts[2]
+    with transaction.atomic():  # an unfolded delta on the merchant too
         transfer_post(kind="MERCHANT_PAYMENT", legs=[Leg(a, Money(-30_00, CNY)), Leg(merchant, Money(30_00, CNY))])
-        transfer_post(kind="TOPUP", legs=[Leg(settlement, Money(-50_00, CNY)), Leg(budget, Money(50_00, CNY))])
-    ids = [a.pk, b.pk, merchant.pk, budget.pk, suspense.pk, settlement.pk]
+    ids = [account.pk for account in accounts]
     missing = max(ids) + 1000
     rng = random.Random(18)
     mismatches: list[tuple[Any, ...]] = []

@@ -25,9 +25,9 @@ from django.db import OperationalError, connection, connections, transaction
 from accounts.models import Customer
 from core.money import Money
 from payments.errors import AccountClosed, AccountFrozen, InsufficientFunds
-from payments.ledger import Leg, account_open, system_account, transfer_post
+from payments.ledger import Leg, transfer_post
 from payments.models import LedgerAccount
-from tests.payments.factories import wallet_fund
+from tests.payments.factories import ledger_account_kinds
 
 CNY = "CNY"
 
@@ -74,15 +74,8 @@ def _check_ledger(ids: list[int]) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_transfers_freezes_and_folds_keep_the_ledger(alice: Customer, bob: Customer) -> None:
-    a = wallet_fund(alice, "200.00")
-    b = wallet_fund(bob, "200.00")
-    merchant = account_open(kind="MERCHANT", currency=CNY, code="merchant:race18:CNY", is_hot=True)
-    budget = account_open(kind="CAMPAIGN_BUDGET", currency=CNY, code="budget:race18:CNY", is_hot=True)
-    suspense = account_open(kind="SUSPENSE", currency=CNY, code="suspense:race18:CNY", allow_negative=True)
-    settlement = system_account(LedgerAccount.Kind.SETTLEMENT, CNY)
-    with transaction.atomic():
-        transfer_post(kind="TOPUP", legs=[Leg(settlement, Money(-100_00, CNY)), Leg(budget, Money(100_00, CNY))])
-    accounts = [a, b, merchant, budget, suspense, settlement]
+    accounts = ledger_account_kinds(alice, bob, tag="race18", funds=("200.00", "200.00"), budget=100_00)
+    a, b, _, budget, _, _ = accounts
     stop = threading.Event()
     stats: dict[str, int] = {}
     errors: list[str] = []
