@@ -212,7 +212,7 @@ def outbox_redeliver_stale(
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(_CLAIM_SQL, params)
-            rows = cursor.fetchall()
+            rows = sorted(cursor.fetchall())  # UPDATE ... RETURNING has no order: re-send in event order
         pairs = [(event_id, name) for event_id, names in rows for name in names or []]
         try:
             _resend(pairs)

@@ -94,9 +94,8 @@ def test_ledger_triggers_guard_the_tables_the_baseline_writes() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_relay_counts_begin_commit_and_every_statement() -> None:
-    relay = bench_cost.PgWireRelay(
-        connection.settings_dict["HOST"] or "127.0.0.1", int(connection.settings_dict["PORT"])
-    )
+    direct = psycopg.conninfo.conninfo_to_dict(_dsn())  # the owner's server: PgBouncer knows only the app role
+    relay = bench_cost.PgWireRelay(str(direct["host"]), int(direct["port"]))
     try:
         dsn = psycopg.conninfo.make_conninfo(_dsn(), host="127.0.0.1", port=relay.port)
         with psycopg.connect(dsn) as conn:
