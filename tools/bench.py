@@ -11,7 +11,9 @@ target is missed** (or a scenario with a target crashed), unless ``--report-only
 ``BENCH_REPORT_ONLY=1``. ``BENCH_TARGETS="api_vs_baseline=0.9"`` overrides targets (e.g. to see
 one fail). Every figure of a run comes from one dedicated database on the configured server
 (``tools.bench_world``), so the baseline and the layers above it share tables, triggers, server
-and machine noise; ratios are what to compare across runs.
+and machine noise; ratios are what to compare across runs. The targets against the baseline are
+measured in alternating rounds with it (``paired_rounds``: BENCH_ROUNDS x BENCH_ROUND_SECONDS per
+side), so a slow minute of the machine lands on both sides of the ratio.
 
 Scenarios are a registry (``@scenario``) in ``tools/bench_*.py`` modules (``MODULES``, plus
 BENCH_MODULES). A row misses its target when it carries ``met`` (or any ``*_met``) = False.
@@ -43,6 +45,12 @@ HISTORY_BUDGET_S = float(os.environ.get("BENCH_HISTORY_BUDGET_S", "180"))
 EVENT_RATE = float(os.environ.get("BENCH_EVENT_RATE", "200"))
 SAMPLE_REQUESTS = int(os.environ.get("BENCH_SAMPLE_REQUESTS", "60"))  # round-trip sampling window
 PROCS = int(os.environ.get("BENCH_PROCS", str(os.cpu_count() or 1)))  # multi-process service bench
+# A ratio against the baseline is measured in ROUNDS alternating rounds (baseline, layer; layer,
+# baseline; ...) of ROUND_SECONDS each side: this machine's speed drifts by a quarter within
+# minutes (the same baseline gave 600/s and 843/s in two quiet runs), and a layer measured minutes
+# after its baseline carried that drift into its ratio.
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "3")))
+ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", str(max(2.0, SECONDS / 2))))
 OUTPUT = os.environ.get("BENCH_OUTPUT", "bench-results.json")
 MODULES = [
     "tools.bench_transfers",
@@ -316,6 +324,63 @@ def measure(
     return result, window.per_request(result.ok + result.failed)
 
 
+def windowed(window: bench_cost.CpuWindow, run: Callable[[], loadlib.LoadResult]) -> loadlib.LoadResult:
+    with window:
+        return run()
+
+
+@dataclass
+class Paired:
+    """A layer and its baseline measured in alternating rounds (``paired_rounds``)."""
+
+    result: loadlib.LoadResult  # the layer's rounds as one result
+    baseline: loadlib.LoadResult  # the baseline's rounds as one result
+    cost: dict[str, Any]  # the layer's CPU per request over all its rounds
+    baseline_cost: dict[str, Any]  # the baseline's, over all of theirs
+    ratios: list[float]  # layer / baseline throughput, round by round
+
+    def fields(self) -> dict[str, Any]:
+        """The row's cost columns, and the baseline's CPU per request its ``cpu_ratio`` is against."""
+        return {**self.cost, "baseline_cpu_total_ms": self.baseline_cost.get("cpu_total_ms")}
+
+    def note(self) -> str:
+        return f"{len(self.ratios)} alternating rounds of {ROUND_SECONDS:g} s, ratio by round " + " ".join(
+            f"{r:.2f}" for r in self.ratios
+        )
+
+
+def paired_rounds(
+    bench: Bench,
+    baseline: Callable[[float], loadlib.LoadResult],
+    layer: Callable[[float, bench_cost.CpuWindow], loadlib.LoadResult],
+    *,
+    web: loadlib.Service | None = None,
+) -> Paired:
+    """``baseline(seconds)`` and ``layer(seconds, window)`` in ``ROUNDS`` alternating rounds, the
+    order swapped each round (neither side always runs first); ``layer`` runs its timed part inside
+    ``window`` (``windowed``). The ratio is the layer's throughput over all its rounds against the
+    baseline's over all of theirs: a slow minute of the machine lands on both sides."""
+    base: list[loadlib.LoadResult] = []
+    runs: list[loadlib.LoadResult] = []
+    windows: list[bench_cost.CpuWindow] = []
+    base_windows: list[bench_cost.CpuWindow] = []
+    ratios: list[float] = []
+    for round_no in range(ROUNDS):
+        for side in ("baseline", "layer") if round_no % 2 == 0 else ("layer", "baseline"):
+            if side == "baseline":
+                base_windows.append(bench_cost.CpuWindow(web_pid=None, pg_pid=bench.pg_pid()))
+                base.append(windowed(base_windows[-1], lambda: baseline(ROUND_SECONDS)))
+            else:
+                window = bench_cost.CpuWindow(web_pid=web.pid if web else None, pg_pid=bench.pg_pid())
+                runs.append(layer(ROUND_SECONDS, window))
+                windows.append(window)
+        ratios.append(round(runs[-1].throughput / base[-1].throughput, 2) if base[-1].throughput else 0.0)
+    result, base_result = loadlib.LoadResult.merged(runs), loadlib.LoadResult.merged(base)
+    cost = bench_cost.CpuWindow.combined(windows).per_request(result.ok + result.failed)
+    base_cost = bench_cost.CpuWindow.combined(base_windows).per_request(base_result.ok + base_result.failed)
+    return Paired(result, base_result, cost, base_cost, ratios)
+
+
 def sample_round_trips(
     relay: bench_cost.PgWireRelay, make: Callable[[int], Callable[[], str | None]], *, on_exit: Any = None
 ) -> dict[str, Any]:
@@ -427,8 +492,8 @@ COST_LEGEND = """\
   web = gunicorn master + workers, pg = postmaster + all its children, client = the bench process
   (for in-process service rows: the whole application). throughput ~= busy_cores x 1000 / cpu_total_ms;
   ceiling_per_s = every core of the machine / cpu_total_ms (what a dedicated, CPU-bound machine would
-  reach); cpu_ratio = the compared row's cpu_total_ms / this row's (the ratio such a machine would
-  show); machine_busy_cores - busy_cores = CPU other processes on the machine took in the window.
+  reach); cpu_ratio = the compared row's cpu_total_ms (for a row measured in alternating rounds: the
+  baseline's over those rounds) / this row's (the ratio such a machine would show); machine_busy_cores - busy_cores = CPU other processes on the machine took in the window.
   pg_round_trips = Query + Sync messages (BEGIN, COMMIT, SELECT 1 count); redis_cmds = INFO commandstats delta."""
 
 
@@ -437,7 +502,7 @@ def cpu_ratios(rows: list[dict[str, Any]]) -> None:
     ratio a dedicated CPU-bound machine would show, far less sensitive to other load on the box."""
     for row in rows:
         vs, own = row.get("vs"), row.get("cpu_total_ms")
-        base = next(
+        base = row.get("baseline_cpu_total_ms") or next(
             (
                 r.get("cpu_total_ms")
                 for r in rows

@@ -112,6 +112,16 @@ class CpuWindow:
             delta["client"] += self.extra_client_s
         self.result = delta
 
+    @classmethod
+    def combined(cls, windows: list[CpuWindow]) -> CpuWindow:
+        """The windows' CPU and wall time summed (rounds of one side of a comparison)."""
+        total = cls(web_pid=None, pg_pid=None)
+        for window in windows:
+            for key, value in window.result.items():
+                before = total.result.get(key, 0.0)
+                total.result[key] = None if value is None or before is None else before + value
+        return total
+
     def per_request(self, requests: int) -> dict[str, Any]:
         """``cpu_web_ms`` … ``cpu_total_ms``, busy cores (ours, whole machine) and the CPU-bound ceiling."""
         d = self.result

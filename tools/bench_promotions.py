@@ -342,7 +342,7 @@ def instant_scenario(bench: Bench) -> None:
     finally:
         settings.PAYMENTS_PROMOTIONS_QUOTE = previous
     _p2p_rows(bench, clients, shape, p2p_off, p2p_on, p2p_off_costs, p2p_on_costs, p2p_hook)
-    merged_off, merged_on = _merged(off), _merged(on)
+    merged_off, merged_on = loadlib.LoadResult.merged(off), loadlib.LoadResult.merged(on)
     hook = {k: v or 0.0 for k, v in loadlib.percentiles(merchant_hook).items()}
     p95_off = loadlib.percentiles(merged_off.latencies).get("p95") or 0.0
     p95_on = loadlib.percentiles(merged_on.latencies).get("p95") or 0.0
@@ -385,7 +385,7 @@ def _p2p_rows(
 ) -> None:
     """The same comparison for P2P transfers (the quote runs on every payment, issue 12): a P2P
     carries no instant discount, so the hook must cost next to nothing there."""
-    merged_off, merged_on = _merged(off), _merged(on)
+    merged_off, merged_on = loadlib.LoadResult.merged(off), loadlib.LoadResult.merged(on)
     hook = {k: v or 0.0 for k, v in loadlib.percentiles(hook_seconds).items()}
     p95_off = loadlib.percentiles(merged_off.latencies).get("p95") or 0.0
     p95_on = loadlib.percentiles(merged_on.latencies).get("p95") or 0.0
@@ -452,15 +452,3 @@ def _cpu(costs: list[dict[str, Any]]) -> str:
         f"CPU/payment app {mean('cpu_client_ms'):.2f} ms + pg {mean('cpu_pg_ms'):.2f} ms, "
         f"machine busy {mean('machine_busy_cores'):.1f} cores"
     )
-
-
-def _merged(results: list[loadlib.LoadResult]) -> loadlib.LoadResult:
-    merged = loadlib.LoadResult()
-    for r in results:
-        merged.ok += r.ok
-        merged.failed += r.failed
-        merged.latencies += r.latencies
-        merged.elapsed += r.elapsed
-        for k, v in r.errors.items():
-            merged.errors[k] = merged.errors.get(k, 0) + v
-    return merged

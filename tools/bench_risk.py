@@ -85,25 +85,13 @@ def _procs(bench: Bench, hook: str, clients: int, seed: int) -> loadlib.LoadResu
         os.environ.pop("PAYMENTS_RISK_PRECHECK", None)
 
 
-def _merged(results: list[loadlib.LoadResult]) -> loadlib.LoadResult:
-    merged = loadlib.LoadResult()
-    for result in results:
-        merged.ok += result.ok
-        merged.failed += result.failed
-        merged.latencies.extend(result.latencies)
-        merged.elapsed += result.elapsed
-        for label, count in result.errors.items():
-            merged.errors[label] = merged.errors.get(label, 0) + count
-    return merged
-
-
 def _compare(bench: Bench, run: Any, clients: int, layer: str, target: float | None) -> None:
     off: list[loadlib.LoadResult] = []
     on: list[loadlib.LoadResult] = []
     for round_no in range(ROUNDS):  # alternate, so machine noise lands on both sides
         off.append(run(bench, OFF, clients, 5000 + round_no * 100))
         on.append(run(bench, RISK, clients, 5000 + round_no * 100))
-    off_result, on_result = _merged(off), _merged(on)
+    off_result, on_result = loadlib.LoadResult.merged(off), loadlib.LoadResult.merged(on)
     bench.row(group="risk", name="service P2P, risk off", layer=layer, clients=clients, result=off_result)
     bench.row(
         group="risk",

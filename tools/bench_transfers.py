@@ -22,13 +22,14 @@ from tools.bench import (
     TARGETS,
     Bench,
     api_transfer_op,
-    find,
     measure,
+    paired_rounds,
     round_trip_fields,
     run_django_load,
     sample_round_trips,
     scenario,
     service_transfer_op,
+    windowed,
 )
 
 
@@ -53,6 +54,14 @@ def raw_load(
     finally:
         for close in closers:
             close()
+
+
+def baseline_run(bench: Bench, clients: int) -> Callable[[float], loadlib.LoadResult]:
+    """The baseline at ``clients`` for ``seconds``: one side of ``paired_rounds``."""
+    wallets = wallet_parties(bench)
+    return lambda seconds: raw_load(
+        lambda i: bench_raw.transfer_op(bench.dsn, wallets, seed=i), clients, seconds=seconds
+    )
 
 
 @scenario("baseline", group="transfers", order=10)
@@ -109,24 +118,29 @@ SERVICE_HOOKS = "promotions quote on, risk pre-check off (the risk group compare
 @scenario("service", group="transfers", order=20)
 def transfers_service(bench: Bench) -> None:
     """``transfer_p2p_create`` in-process, one thread per client sharing one interpreter (GIL).
-    Fails when throughput < TARGETS["service_vs_baseline"] x baseline at the same client count.
+    Fails when throughput < TARGETS["service_vs_baseline"] x the baseline at the same client count,
+    measured in alternating rounds with it (``paired_rounds``).
     Client CPU here is the whole application (it runs in the bench process)."""
     trips = _service_round_trips(bench)
     for clients in CLIENTS:
-        result, cost = measure(
-            bench, lambda c=clients: run_django_load(lambda i: service_transfer_op(bench, i), c, SECONDS)
+        paired = paired_rounds(
+            bench,
+            baseline_run(bench, clients),
+            lambda seconds, window, c=clients: windowed(
+                window, lambda: run_django_load(lambda i: service_transfer_op(bench, i), c, seconds)
+            ),
         )
         bench.row(
             group="transfers",
             name="service (threads)",
             layer="Django service, 1 process",
             clients=clients,
-            result=result,
-            baseline=find(bench, "transfers", "baseline", clients),
+            result=paired.result,
+            baseline=paired.baseline.throughput,
             target=TARGETS["service_vs_baseline"],
-            vs="baseline",
-            note=SERVICE_HOOKS,
-            **cost,
+            vs="baseline (alternating)",
+            note=f"{SERVICE_HOOKS}; {paired.note()}",
+            **paired.fields(),
             **trips,
         )
 
@@ -161,22 +175,24 @@ def transfers_service_procs(bench: Bench) -> None:
     service without the single-interpreter GIL. Fails like ``service`` (same target)."""
     for clients in CLIENTS:
         threads = max(1, clients // PROCS)
-        window = bench_cost.CpuWindow(web_pid=None, pg_pid=bench.pg_pid())
-        result = bench_procs.run_service_procs(
-            bench.world.customers, procs=PROCS, threads=threads, seconds=SECONDS, window=window
+        paired = paired_rounds(
+            bench,
+            baseline_run(bench, PROCS * threads),
+            lambda seconds, window, t=threads: bench_procs.run_service_procs(
+                bench.world.customers, procs=PROCS, threads=t, seconds=seconds, window=window
+            ),
         )
-        cost = window.per_request(result.ok + result.failed)
         bench.row(
             group="transfers",
             name=f"service ({PROCS} processes)",
             layer=f"Django service, {PROCS} processes x {threads} threads",
             clients=PROCS * threads,
-            result=result,
-            baseline=find(bench, "transfers", "baseline", PROCS * threads),
+            result=paired.result,
+            baseline=paired.baseline.throughput,
             target=TARGETS["service_vs_baseline"],
-            vs="baseline",
-            note=f"client CPU = the processes' own CPU in the window; {SERVICE_HOOKS}",
-            **cost,
+            vs="baseline (alternating)",
+            note=f"client CPU = the processes' own CPU in the window; {SERVICE_HOOKS}; {paired.note()}",
+            **paired.fields(),
         )
 
 
@@ -200,10 +216,14 @@ def transfers_api(bench: Bench) -> None:
     sample, relay = bench.sample_web()
     trips = sample_round_trips(relay, lambda i: api_transfer_op(bench, 700 + i, sample.port or 0))
     for clients in CLIENTS:
-        result, cost = measure(
+        paired = paired_rounds(
             bench,
-            lambda c=clients: loadlib.run_load(
-                lambda i: api_transfer_op(bench, i, web.port or 0), clients=c, seconds=SECONDS
+            baseline_run(bench, clients),
+            lambda seconds, window, c=clients: windowed(
+                window,
+                lambda: loadlib.run_load(
+                    lambda i: api_transfer_op(bench, i, web.port or 0), clients=c, seconds=seconds
+                ),
             ),
             web=web,
         )
@@ -212,11 +232,11 @@ def transfers_api(bench: Bench) -> None:
             name="api",
             layer=f"HTTP, {web.label}",
             clients=clients,
-            result=result,
-            baseline=find(bench, "transfers", "baseline", clients),
+            result=paired.result,
+            baseline=paired.baseline.throughput,
             target=TARGETS["api_vs_baseline"],
-            vs="baseline",
-            note="auth + idempotency + PIN + limits + risk + promotions + outbox",
-            **cost,
+            vs="baseline (alternating)",
+            note=f"auth + idempotency + PIN + limits + risk + promotions + outbox; {paired.note()}",
+            **paired.fields(),
             **trips,
         )

@@ -405,6 +405,22 @@ class LoadResult:
     def throughput(self) -> float:
         return self.ok / self.elapsed if self.elapsed else 0.0
 
+    @classmethod
+    def merged(cls, results: list[LoadResult]) -> LoadResult:
+        """Rounds of one side of a comparison as one result: throughput = all successes over all
+        the rounds' time, percentiles over every latency."""
+        merged = cls()
+        for result in results:
+            merged.ok += result.ok
+            merged.failed += result.failed
+            merged.latencies.extend(result.latencies)
+            merged.elapsed += result.elapsed
+            for label, count in result.errors.items():
+                merged.errors[label] = merged.errors.get(label, 0) + count
+            for label, sample in result.samples.items():
+                merged.samples.setdefault(label, sample)
+        return merged
+
     def summary(self) -> dict[str, Any]:
         pct = percentiles(self.latencies)
         return {

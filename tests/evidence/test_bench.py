@@ -162,3 +162,43 @@ def test_cpu_ratio_compares_cpu_per_request_with_the_row_named_in_vs() -> None:
     ]
     bench.cpu_ratios(rows)
     assert [r["cpu_ratio"] for r in rows] == [None, 0.05, None]
+
+
+def test_a_row_in_alternating_rounds_is_compared_with_its_own_baseline_cpu() -> None:
+    rows: list[dict[str, Any]] = [
+        {"group": "t", "name": "baseline", "clients": 8, "cpu_total_ms": 2.0},
+        {"group": "t", "name": "api", "clients": 8, "cpu_total_ms": 40.0, "vs": "x", "baseline_cpu_total_ms": 4.0},
+    ]
+    bench.cpu_ratios(rows)
+    assert rows[1]["cpu_ratio"] == 0.1
+
+
+def test_paired_rounds_alternate_the_order_and_compare_the_merged_throughputs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The drift the rounds exist for: the machine halves its speed after the first round. The
+    baseline measured once at full speed and the layer after it would read 0.15; in alternating
+    rounds every round, and the merged figures, read the layer's true share (0.3)."""
+    monkeypatch.setattr(bench_cost, "SETTLE_S", 0.0)
+    monkeypatch.setattr(bench, "ROUNDS", 3)
+    calls: list[str] = []
+
+    def speed() -> float:
+        return 1.0 if len(calls) <= 2 else 0.5
+
+    def baseline(seconds: float) -> loadlib.LoadResult:
+        calls.append("baseline")
+        return loadlib.LoadResult(ok=int(1000 * speed() * seconds), elapsed=seconds)
+
+    def layer(seconds: float, window: bench_cost.CpuWindow) -> loadlib.LoadResult:
+        calls.append("layer")
+        return bench.windowed(window, lambda: loadlib.LoadResult(ok=int(300 * speed() * seconds), elapsed=seconds))
+
+    fake = bench.Bench(world=None, dsn="")  # type: ignore[arg-type]
+    fake._pg_pid.append(None)
+    paired = bench.paired_rounds(fake, baseline, layer)
+
+    assert calls == ["baseline", "layer", "layer", "baseline", "baseline", "layer"]
+    assert paired.ratios == [0.3, 0.3, 0.3]
+    assert round(paired.result.throughput / paired.baseline.throughput, 2) == 0.3
+    assert "ratio by round 0.30 0.30 0.30" in paired.note()
