@@ -56,8 +56,10 @@ client: venv
 audit: venv
 	$(BIN)/python -m tools.audit
 
+## The embedded PostgreSQL keeps commit timestamps for the bench: the events scenario times from the
+## payment's commit (tools/bench_events.py commit_instants), not from before its statement ran.
 bench: venv
-	DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.bench $(BENCH_ARGS)
+	DEVSTACK_PG_OPTIONS="-c track_commit_timestamp=on $(DEVSTACK_PG_OPTIONS)" DJANGO_ENV=test $(STACK) exec -- $(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 ## DRILL_MODULES: drills of later work (tools/drill_*.py), e.g. reward-kill (`make drill DRILL_ARGS=reward-kill`).
 DRILL_MODULES ?= tools.drill_rewards
