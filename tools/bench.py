@@ -472,7 +472,7 @@ def _miss_text(row: dict[str, Any], flag: str) -> str:
 
 
 COLUMNS = ["group", "name", "layer", "clients", "throughput_per_s", "p50_ms", "p95_ms", "p99_ms"]
-COLUMNS += ["vs", "ratio", "target_ratio", "met", "note"]
+COLUMNS += ["vs", "baseline_per_s", "ratio", "target_ratio", "met", "note"]
 COST_COLUMNS = [
     "group",
     "name",
@@ -484,6 +484,7 @@ COST_COLUMNS = [
     "cpu_pg_ms",
     "cpu_client_ms",
     "cpu_total_ms",
+    "baseline_cpu_total_ms",
 ]
 COST_COLUMNS += ["busy_cores", "machine_busy_cores", "ceiling_per_s", "pg_round_trips", "pg_statements", "redis_cmds"]
 

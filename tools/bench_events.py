@@ -380,6 +380,12 @@ def _report(
     if pending:
         failures.append(f"{pending} event(s) unhandled after 30 s")
     verdict = "met" if not failures else "NOT met: " + "; ".join(failures)
+    if commits_seen < total:  # a server started without make bench's track_commit_timestamp
+        verdict += (
+            f" [{total - commits_seen} of {total} latencies from the payment's timestamp, not its commit:"
+            " PostgreSQL's track_commit_timestamp is off]"
+        )
+        loadlib.log(f"events: WARNING {verdict}")
     bench.row(
         group="events",
         name="commit->handled",

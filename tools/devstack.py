@@ -134,6 +134,8 @@ def pg_start() -> tuple[int, bool]:
     """Start the embedded PostgreSQL if it is not running. Returns (port, started_now)."""
     port = pg_running()
     if port:
+        if os.environ.get("DEVSTACK_PG_OPTIONS", "").strip():
+            log(f"DEVSTACK_PG_OPTIONS ignored: PostgreSQL is already running on {port} with its own settings")
         return port, False
     as_user = _as_pg_user()
     data = PG_DIR / "data"
