@@ -355,6 +355,7 @@ def paired_rounds(
     layer: Callable[[float, bench_cost.CpuWindow], loadlib.LoadResult],
     *,
     web: loadlib.Service | None = None,
+    baseline_web: loadlib.Service | None = None,
 ) -> Paired:
     """``baseline(seconds)`` and ``layer(seconds, window)`` in ``ROUNDS`` alternating rounds, the
     order swapped each round (neither side always runs first); ``layer`` runs its timed part inside
@@ -368,7 +369,9 @@ def paired_rounds(
     for round_no in range(ROUNDS):
         for side in ("baseline", "layer") if round_no % 2 == 0 else ("layer", "baseline"):
             if side == "baseline":
-                base_windows.append(bench_cost.CpuWindow(web_pid=None, pg_pid=bench.pg_pid()))
+                base_windows.append(
+                    bench_cost.CpuWindow(web_pid=baseline_web.pid if baseline_web else None, pg_pid=bench.pg_pid())
+                )
                 base.append(windowed(base_windows[-1], lambda: baseline(ROUND_SECONDS)))
             else:
                 window = bench_cost.CpuWindow(web_pid=web.pid if web else None, pg_pid=bench.pg_pid())

@@ -158,12 +158,18 @@ def _api(
             result, cost = paired.result, paired.fields()
             base, target = paired.baseline.throughput, TARGETS["api_payment_vs_baseline"]
             vs, extra["note"] = "raw ordinary (alternating)", paired.note()
-        else:
-            result, cost = measure(bench, lambda: run(SECONDS), web=web)
-            base, target, vs = api.get("ordinary"), TARGETS["hot_vs_ordinary"], "api ordinary"
-            hot_raw = raw.get("raw hot")
-            tput = result.throughput
-            extra["note"] = f"vs raw hot: {tput / hot_raw:.2f}" if hot_raw else ""
+        else:  # hot against ordinary at the same layer, in alternating rounds too
+            paired = paired_rounds(
+                bench,
+                lambda seconds: run(seconds, ordinary_codes),
+                lambda seconds, window: windowed(window, lambda: run(seconds)),
+                web=web,
+                baseline_web=web,
+            )
+            result, cost = paired.result, paired.fields()
+            base, target = paired.baseline.throughput, TARGETS["hot_vs_ordinary"]
+            vs, hot_raw = "api ordinary (alternating)", raw.get("raw hot")
+            extra["note"] = paired.note() + (f"; vs raw hot: {result.throughput / hot_raw:.2f}" if hot_raw else "")
         row = bench.row(
             group="hot",
             name=f"api {label}",
