@@ -497,7 +497,8 @@ COST_LEGEND = """\
   (for in-process service rows: the whole application). throughput ~= busy_cores x 1000 / cpu_total_ms;
   ceiling_per_s = every core of the machine / cpu_total_ms (what a dedicated, CPU-bound machine would
   reach); cpu_ratio = the compared row's cpu_total_ms (for a row measured in alternating rounds: the
-  baseline's over those rounds) / this row's (the ratio such a machine would show); machine_busy_cores - busy_cores = CPU other processes on the machine took in the window.
+  baseline's over those rounds) / this row's (the ratio such a machine would show);
+  machine_busy_cores - busy_cores = CPU other processes on the machine took in the window.
   pg_round_trips = Query + Sync messages (BEGIN, COMMIT, SELECT 1 count); redis_cmds = INFO commandstats delta."""
 
 
