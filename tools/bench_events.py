@@ -132,25 +132,29 @@ def probe(bench: Bench) -> float:
     return round(latencies[0] * 1000, 1)
 
 
-def others_marked_handled() -> int:
-    """Mark every event earlier scenarios left as handled by every consumer but the timed one (risk
-    rules, surveys, promotions ...), as the risk-decision scenario does for its own: their backlog
-    (about 35,000 deliveries after ``transfers`` and ``hot``) would otherwise run on the same 2
-    cores through the window (a full run achieved 109-125 payments/s of 200 offered, 191-198 alone).
-    The bench world is thrown away. Returns the deliveries skipped."""
+def earlier_events_marked_handled(consumers: list[tuple[str, str]]) -> int:
+    """Mark every event earlier scenarios left as handled by each (topic, consumer) of ``consumers``,
+    so a timed window starts from a clean outbox: their backlog would otherwise run on the same 2
+    cores through it. The bench world is thrown away. Returns the deliveries skipped."""
     from django.db import connection
 
-    from core.outbox import consumers_all
-
-    others = [c for c in consumers_all() if c.name != CONSUMER]
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO core_consumedevent (consumer, event_id, consumed_at)"
             " SELECT p.consumer, e.id, now() FROM unnest(%s::text[], %s::text[]) AS p(topic, consumer)"
             " JOIN core_outboxevent e ON e.topic = p.topic ON CONFLICT DO NOTHING",
-            [[c.topic for c in others], [c.name for c in others]],
+            [[topic for topic, _ in consumers], [name for _, name in consumers]],
         )
         return cursor.rowcount
+
+
+def others_marked_handled() -> int:
+    """Every consumer but the timed one (risk rules, surveys, promotions ...), as the risk-decision
+    scenario does for its own: about 35,000 deliveries after ``transfers`` and ``hot`` (a full run
+    achieved 109-125 payments/s of 200 offered with them, 191-198 alone)."""
+    from core.outbox import consumers_all
+
+    return earlier_events_marked_handled([(c.topic, c.name) for c in consumers_all() if c.name != CONSUMER])
 
 
 def drain_outbox(consumer: str = CONSUMER) -> str:

@@ -177,22 +177,11 @@ def _earlier_events_skipped() -> int:
     run): timed behind it, the figure measured that queue (p50 5.7 s in stop 20's full run against
     32 ms alone). They are marked handled for the risk consumers (the bench world is thrown away),
     so the window starts from a clean outbox, as the events scenario's does."""
-    from django.db import connection
-
     from risk.tasks import consumer_name
     from risk.topics import EVALUATED_TOPICS
+    from tools import bench_events
 
-    skipped = 0
-    with connection.cursor() as cursor:
-        for topic in EVALUATED_TOPICS:
-            cursor.execute(
-                "INSERT INTO core_consumedevent (consumer, event_id, consumed_at)"
-                " SELECT %s, e.id, now() FROM core_outboxevent e WHERE e.topic = %s"
-                " ON CONFLICT DO NOTHING",
-                [consumer_name(topic), topic],
-            )
-            skipped += cursor.rowcount
-    return skipped
+    return bench_events.earlier_events_marked_handled([(topic, consumer_name(topic)) for topic in EVALUATED_TOPICS])
 
 
 @scenario("risk-decision", group="risk", order=75)
