@@ -2,9 +2,10 @@
 
 The processes are started exactly as ``make run`` starts them (``tools/devstack.py``
 ``_run_processes``: the general worker, the ``events`` delivery worker, the following relay and
-beat; docker-compose runs the same commands). Before timing, the outbox is brought to a clean state:
-stale broker messages are purged and every event earlier scenarios left unpublished is relayed and
-handled (the count and the time it took are printed). Then P2P transfers go through the service
+beat; docker-compose runs the same commands). Before timing, the outbox and the broker are brought to a
+clean state: stale broker messages are purged, every event earlier scenarios left is marked handled
+by every consumer and published without running anything (``earlier_events_settled``), and the
+timing waits until no task waits in the broker (``broker_idle``; the counts are printed). Then P2P transfers go through the service
 layer (``tools.bench.service_transfer_op``) at ``BENCH_EVENT_RATE`` (default 200/s, open loop: paced
 by the clock, not by responses) from ``BENCH_EVENT_CLIENTS`` threads (default 32) spread over one
 process per core (``tools.bench_procs``: one interpreter's GIL could not offer 200/s). For every
@@ -148,13 +149,63 @@ def earlier_events_marked_handled(consumers: list[tuple[str, str]]) -> int:
         return cursor.rowcount
 
 
-def others_marked_handled() -> int:
-    """Every consumer but the timed one (risk rules, surveys, promotions ...), as the risk-decision
-    scenario does for its own: about 35,000 deliveries after ``transfers`` and ``hot`` (a full run
-    achieved 109-125 payments/s of 200 offered with them, 191-198 alone)."""
+def earlier_events_settled() -> tuple[int, int]:
+    """Every event earlier scenarios left, settled without running anything: marked handled by every
+    consumer of its topic (the timed one included) and published. The bench world is thrown away.
+    Draining them instead (stop 23) ran about 14,500 deliveries to the timed consumer before the
+    window and left their follow-up tasks (notifications, risk, promotions) and the redelivery
+    sweep's re-sends queued into it: a full run achieved 125-171 payments/s of 200 offered, a run
+    of the scenario alone 191-199. Returns (deliveries skipped, events set published)."""
+    from django.db import connection
+
     from core.outbox import consumers_all
 
-    return earlier_events_marked_handled([(c.topic, c.name) for c in consumers_all() if c.name != CONSUMER])
+    skipped = earlier_events_marked_handled([(c.topic, c.name) for c in consumers_all()])
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_outboxevent SET published_at = now() WHERE published_at IS NULL")
+        published = cursor.rowcount
+    return skipped, published
+
+
+def broker_messages(queues: tuple[str, ...] = QUEUES) -> dict[str, int]:
+    """Messages waiting in each of this run's queues, and ``unacked``: those a worker has taken
+    (prefetched or running) but not acknowledged (the Redis transport keeps them in a hash)."""
+    from celery import current_app
+
+    counts: dict[str, int] = {}
+    with current_app.connection_for_write() as conn:
+        channel = conn.default_channel
+        for queue in queues:
+            try:
+                counts[queue] = int(channel.queue_declare(queue, passive=True).message_count)
+            except conn.channel_errors:  # never declared, or emptied and gone (Redis keeps no empty list)
+                counts[queue] = 0
+        client = getattr(channel, "client", None)
+        if client is not None:
+            counts["unacked"] = int(client.hlen(getattr(channel, "unacked_key", "unacked")))
+    return counts
+
+
+def broker_idle(seconds: float = DRAIN_SECONDS, queues: tuple[str, ...] = QUEUES) -> str:
+    """Until no task waits in the broker or sits unacknowledged in a worker, twice in a row half
+    a second apart: a task queued before the window (a backlog's follow-up, a beat job) would run
+    on the same 2 cores through it. Returns what was waited for."""
+    started = time.time()
+    first = broker_messages(queues)
+    quiet = 0
+    counts = first
+    while time.time() - started < seconds:
+        counts = broker_messages(queues)
+        quiet = quiet + 1 if not any(counts.values()) else 0
+        if quiet >= 2:
+            break
+        time.sleep(0.5)
+    busy = {name: n for name, n in first.items() if n}
+    message = f"broker idle after {time.time() - started:.1f} s (queued at first look: {busy or 'none'})"
+    if quiet < 2:
+        message += f" (NOT idle after {seconds:.0f} s: {counts})"
+    loadlib.log(f"events: {message}")
+    return message
 
 
 def drain_outbox(consumer: str = CONSUMER) -> str:
@@ -292,12 +343,16 @@ def events(bench: Bench) -> None:
         )
         return
     purge_queues()
-    skipped = others_marked_handled()
+    skipped, published = earlier_events_settled()
     services = start_processes()
     try:
         wait_ready(services)
         drained = drain_outbox()
-        bench.notes.append(f"events: {drained}; {skipped} deliveries of earlier events to the other consumers skipped")
+        idle = broker_idle()
+        bench.notes.append(
+            f"events: {skipped} deliveries of earlier events skipped ({published} left unpublished set published);"
+            f" {drained}; {idle}"
+        )
         loadlib.log(f"events: probe payment handled {probe(bench)} ms after its commit; timing starts")
         after = OutboxEvent.objects.aggregate(m=Max("id"))["m"] or 0
         seconds = max(SECONDS, 10.0)

@@ -202,3 +202,42 @@ def test_paired_rounds_alternate_the_order_and_compare_the_merged_throughputs(
     assert paired.ratios == [0.3, 0.3, 0.3]
     assert round(paired.result.throughput / paired.baseline.throughput, 2) == 0.3
     assert "ratio by round 0.30 0.30 0.30" in paired.note()
+
+
+@pytest.mark.django_db
+def test_earlier_events_are_settled_for_every_consumer_without_running_anything() -> None:
+    """The events and risk-decision windows start from a clean outbox: nothing earlier is left for
+    the relay to publish or for the redelivery sweep to re-send (seen failing with the published
+    step left out: ``_pending`` true)."""
+    from core.models import ConsumedEvent, OutboxEvent
+    from core.outbox import consumers_for
+    from core.outbox_relay import _pending
+    from tools import bench_events
+
+    event = OutboxEvent.objects.create(topic="transfer.completed", key="earlier", payload={})
+    assert _pending()
+    skipped, published = bench_events.earlier_events_settled()
+    names = {c.name for c in consumers_for("transfer.completed")}
+    assert names and skipped >= len(names) and published >= 1
+    assert set(ConsumedEvent.objects.filter(event_id=event.pk).values_list("consumer", flat=True)) == names
+    assert not _pending()
+
+
+def test_broker_messages_counts_what_waits_in_a_queue() -> None:
+    """``broker_idle`` waits on these counts (real Redis broker; a queue of this test's own)."""
+    import uuid
+
+    from celery import current_app
+
+    from tools import bench_events
+
+    queue = f"bench-test-{uuid.uuid4().hex}"
+    with current_app.connection_for_write() as conn, conn.SimpleQueue(queue) as simple:
+        try:
+            assert bench_events.broker_messages((queue,))[queue] == 0
+            simple.put({"n": 1})
+            assert bench_events.broker_messages((queue,))[queue] == 1
+            simple.clear()
+            assert bench_events.broker_messages((queue,))[queue] == 0
+        finally:
+            conn.default_channel.queue_delete(queue)
