@@ -174,8 +174,14 @@ class Bench:
         return self._sample
 
     def pg_pid(self) -> int | None:
+        """The postmaster, whose tree's CPU the rows print as ``cpu_pg_ms``. Not cached while
+        unknown: one failed look-up would leave every row of the run without it."""
         if not self._pg_pid:
-            self._pg_pid.append(bench_cost.postmaster_pid(self.dsn))
+            pid = bench_cost.postmaster_pid(self.dsn)
+            if pid is None or bench_cost.tree_cpu_s(pid) is None:
+                loadlib.log("PostgreSQL's CPU is unreadable (postmaster not found): cpu_pg_ms left empty")
+                return None
+            self._pg_pid.append(pid)
         return self._pg_pid[0]
 
     def stop(self) -> None:

@@ -70,12 +70,14 @@ def machine_busy_s() -> float:
 def postmaster_pid(dsn: str) -> int | None:
     import psycopg
 
+    # The backend's parent, read while its connection is open: read after closing it, the backend
+    # had sometimes exited already and the whole run printed no PostgreSQL CPU (stop 24).
     with psycopg.connect(dsn) as conn:
         row = conn.execute("SELECT pg_backend_pid()").fetchone()
-    try:
-        return psutil.Process(int(row[0])).ppid() if row else None
-    except psutil.Error:
-        return None
+        try:
+            return psutil.Process(int(row[0])).ppid() if row else None
+        except psutil.Error:
+            return None
 
 
 @dataclass
