@@ -8,6 +8,14 @@ SAVEPOINTs included: ``bench_cost.PgWireRelay``, through which this process conn
 statements Django saw (with their time), and the top functions by cumulative and own time
 (cProfile, standard library: no extra dependency).
 This is the "measure before optimising" step behind the figures of ``make bench``.
+
+With ``pg_stat_statements`` loaded it also prints each statement's executor time per transfer,
+nested ones included (the money step's own statements and the ledger's triggers), and every
+sequential scan the transfers made (``pg_stat_user_tables``): how stop 24 found the balance UPDATE
+and the Idempotency-Key look-up scanning whole tables (payments 0019)::
+
+    DEVSTACK_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" \
+        DJANGO_ENV=test .venv/bin/python tools/devstack.py exec -- .venv/bin/python -m tools.bench_profile
 """
 
 from __future__ import annotations
@@ -62,6 +70,73 @@ def wsgi_transfer(application: Any, world: Any, rng: random.Random) -> int:
     status: list[str] = []
     b"".join(application(environ, lambda s, h, e=None: status.append(s)))
     return int(status[0].split()[0])
+
+
+def _superuser() -> Any:
+    """An autocommit connection to the profiled database as the dev stack's superuser (``postgres``,
+    trust), straight to the server (not through the counting relay), or None."""
+    import psycopg
+
+    if not os.environ.get("DATABASE_OWNER_URL"):  # the dev stack's; DATABASE_URL goes through the relay here
+        return None
+    url = bench_world.libpq_dsn(os.environ["DATABASE_OWNER_URL"])
+    params = psycopg.conninfo.conninfo_to_dict(url)
+    params["user"] = "postgres"
+    params.pop("password", None)
+    try:
+        return psycopg.connect(psycopg.conninfo.make_conninfo(**params), autocommit=True)
+    except psycopg.Error:
+        return None
+
+
+class StatementReport:
+    """Executor time per statement (``pg_stat_statements``, when loaded) and sequential scans per
+    table over one loop of transfers."""
+
+    def __init__(self) -> None:
+        self.conn = _superuser()
+        self.statements = False
+        if self.conn is not None:
+            loaded = self.conn.execute("SHOW shared_preload_libraries").fetchone()[0]
+            if "pg_stat_statements" in loaded:
+                self.conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                self.statements = True
+        self._scans: dict[str, int] = {}
+
+    def _seq_scans(self) -> dict[str, int]:
+        assert self.conn is not None
+        self.conn.execute("SELECT pg_stat_force_next_flush()")
+        return dict(self.conn.execute("SELECT relname, seq_scan FROM pg_stat_user_tables").fetchall())
+
+    def start(self) -> None:
+        if self.conn is None:
+            return
+        if self.statements:
+            self.conn.execute("SELECT pg_stat_statements_reset()")
+        time.sleep(1.0)  # the other sessions' statistics reach the shared counters (flushed at most each second)
+        self._scans = self._seq_scans()
+
+    def print(self, label: str, count: int) -> None:
+        if self.conn is None:
+            print(f"=== {label}: no superuser connection: no statement report")
+            return
+        time.sleep(1.0)
+        scans = {t: n - self._scans.get(t, 0) for t, n in self._seq_scans().items() if n - self._scans.get(t, 0)}
+        print(
+            f"=== {label}: sequential scans per transfer: "
+            + (", ".join(f"{t} {n / count:.2f}" for t, n in sorted(scans.items(), key=lambda x: -x[1])) or "none")
+        )
+        if not self.statements:
+            print(f"=== {label}: pg_stat_statements not loaded: no per-statement times")
+            return
+        rows = self.conn.execute(
+            "SELECT calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements"
+            " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = %s) ORDER BY total_exec_time DESC LIMIT 25",
+            [self.conn.info.dbname],
+        ).fetchall()
+        print(f"=== {label}: executor time per transfer by statement (nested included):")
+        for calls, total_ms, query in rows:
+            print(f"  {calls / count:5.2f} calls {total_ms * 1000 / count:7.1f} µs  {query}")
 
 
 def main(argv: list[str]) -> int:
@@ -124,6 +199,7 @@ def main(argv: list[str]) -> int:
             return wsgi_transfer(application, world, rng)
 
         api_label = "api (in-process through wallet_site.wsgi, no gunicorn)"
+        report = StatementReport()
         for label, fn, count in [("service", one_service, TRANSFERS), (api_label, one_api, TRANSFERS)]:
             fn()  # warm
             relay.reset()
@@ -134,6 +210,7 @@ def main(argv: list[str]) -> int:
             print(f"    {len(ctx.captured_queries)} SQL statements logged by Django:")
             for q in ctx.captured_queries:
                 print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:150]}")
+            report.start()
             backend_started = backend_cpu_s(connection)
             gc_time[0], gc_time[2] = 0.0, 0
             cpu_started = time.thread_time()
@@ -146,6 +223,7 @@ def main(argv: list[str]) -> int:
                 f"=== {label}: {cpu_ms:.2f} ms of this thread's CPU and {backend_ms:.2f} ms of its PostgreSQL "
                 f"backend's per transfer, unprofiled ({count} transfers)"
             )
+            report.print(label, count)
             profiler = cProfile.Profile(time.thread_time)  # this thread's CPU, not waits nor the relay
             started = time.perf_counter()
             profiler.enable()

@@ -12,7 +12,10 @@ it sequentially, and keeps scanning it as the table grows, until the next ANALYZ
 
 Every statement of these functions finds its rows by primary key or a unique index, so sequential
 scans are switched off for them (a ``SET`` clause: it holds for everything they run, the risk gate,
-the promotions take and the ledger's triggers included, and for nothing else of the session). A
+the promotions take and the ledger's row triggers included, and for nothing else of the session),
+and for the zero-sum check the ledger runs at commit (``payments_check_transfer_balanced``, which
+reads a transfer's postings by transfer id: ``tools/bench_profile.py`` saw it scan every posting,
+three times per transfer, in a world analysed while small). A
 statement with no index to use still scans (the setting only makes the scan the last resort), so
 no statement changes what it does. ``tests/payments/test_money_step_plans.py`` checks the clause
 is there (``CREATE OR REPLACE`` drops SET clauses) and that a payment does not scan a table
@@ -23,7 +26,9 @@ from importlib import import_module
 
 from django.db import migrations
 
-FUNCTIONS = ["payments_pay", "payments_ledger_post", "payments_hot_account_fold"]
+# The zero-sum check runs at COMMIT (a deferred constraint trigger), after the money step's SET
+# clauses have ended: it carries its own (it reads the transfer's postings by transfer id).
+FUNCTIONS = ["payments_pay", "payments_ledger_post", "payments_hot_account_fold", "payments_check_transfer_balanced"]
 
 
 def _alter(action: str) -> str:
