@@ -49,7 +49,7 @@ PROCS = int(os.environ.get("BENCH_PROCS", str(os.cpu_count() or 1)))  # multi-pr
 # baseline; ...) of ROUND_SECONDS each side: this machine's speed drifts by a quarter within
 # minutes (the same baseline gave 600/s and 843/s in two quiet runs), and a layer measured minutes
 # after its baseline carried that drift into its ratio.
-ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "3")))
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "5")))  # 3 until stop 24: see docs/evidence.md
 ROUND_SECONDS = float(os.environ.get("BENCH_ROUND_SECONDS", str(max(2.0, SECONDS / 2))))
 OUTPUT = os.environ.get("BENCH_OUTPUT", "bench-results.json")
 MODULES = [
