@@ -2,10 +2,12 @@
 
 The processes are started exactly as ``make run`` starts them (``tools/devstack.py``
 ``_run_processes``: the general worker, the ``events`` delivery worker, the following relay and
-beat; docker-compose runs the same commands). Before timing, the outbox and the broker are brought to a
-clean state: stale broker messages are purged, every event earlier scenarios left is marked handled
-by every consumer and published without running anything (``earlier_events_settled``), and the
-timing waits until no task waits in the broker (``broker_idle``; the counts are printed). Then P2P transfers go through the service
+beat; docker-compose runs the same commands). Before timing, the outbox, the broker and the machine are
+brought to a clean state: stale broker messages (and the transport's unacknowledged list) are purged,
+every event earlier scenarios left is marked handled by every consumer and published without running
+anything (``earlier_events_settled``), and the timing waits for beat's first tick, then until no task
+waits in the broker and the machine is quiet (``broker_idle``; the counts are printed; a row timed
+after a broker that never went idle is not met). Then P2P transfers go through the service
 layer (``tools.bench.service_transfer_op``) at ``BENCH_EVENT_RATE`` (default 200/s, open loop: paced
 by the clock, not by responses) from ``BENCH_EVENT_CLIENTS`` threads (default 32) spread over one
 process per core (``tools.bench_procs``: one interpreter's GIL could not offer 200/s). For every
@@ -70,15 +72,25 @@ def start_beat() -> loadlib.Service:
 
 def purge_queues() -> None:
     """Drop messages left in the broker by earlier runs: a backlog of stale tasks would be measured
-    as event latency. Only this run's broker queues."""
+    as event latency. Only this run's broker queues, and the transport's unacknowledged list.
+    Call before this scenario's workers start."""
     from celery import current_app
 
     with current_app.connection_for_write() as conn:
+        channel = conn.default_channel
         for queue in QUEUES:
             with contextlib.suppress(Exception):
-                dropped = conn.default_channel.queue_purge(queue)
+                dropped = channel.queue_purge(queue)
                 if dropped:
                     loadlib.log(f"events: purged {dropped} stale message(s) from queue {queue}")
+        # No worker of this scenario runs yet: what the Redis transport lists as taken but not
+        # acknowledged belongs to workers an earlier scenario stopped (killed ones stay listed for
+        # the visibility timeout, an hour) and would keep ``broker_idle`` waiting.
+        client = getattr(channel, "client", None)
+        if client is not None:
+            client.delete(
+                getattr(channel, "unacked_key", "unacked"), getattr(channel, "unacked_index_key", "unacked_index")
+            )
 
 
 def outbox_backlog(consumer: str = CONSUMER) -> tuple[int, int]:
@@ -97,7 +109,14 @@ def outbox_backlog(consumer: str = CONSUMER) -> tuple[int, int]:
     return unpublished, unhandled
 
 
-READY_MARKERS = {"worker": "ready.", "events": "ready.", "relay": "Outbox relay: following"}
+# Beat counts as ready at its first tick: that tick sends every interval task due at once (the
+# ledger seal's sweeps among them), which must run before the window, not in it (``broker_idle``).
+READY_MARKERS = {
+    "worker": "ready.",
+    "events": "ready.",
+    "relay": "Outbox relay: following",
+    "beat": "Sending due task",
+}
 
 
 def wait_ready(services: dict[str, loadlib.Service], seconds: float = 90.0) -> None:
@@ -154,8 +173,8 @@ def earlier_events_settled() -> tuple[int, int]:
     consumer of its topic (the timed one included) and published. The bench world is thrown away.
     Draining them instead (stop 23) ran about 14,500 deliveries to the timed consumer before the
     window and left their follow-up tasks (notifications, risk, promotions) and the redelivery
-    sweep's re-sends queued into it: a full run achieved 125-171 payments/s of 200 offered, a run
-    of the scenario alone 191-199. Returns (deliveries skipped, events set published)."""
+    sweep's re-sends queued into it: full runs achieved 109-171 payments/s of 200 offered (stops
+    20-23), a run of the scenario alone 191-199. Returns (deliveries skipped, events set published)."""
     from django.db import connection
 
     from core.outbox import consumers_all
@@ -186,31 +205,44 @@ def broker_messages(queues: tuple[str, ...] = QUEUES) -> dict[str, int]:
     return counts
 
 
-def broker_idle(seconds: float = DRAIN_SECONDS, queues: tuple[str, ...] = QUEUES) -> str:
-    """Until no task waits in the broker or sits unacknowledged in a worker, twice in a row half
-    a second apart: a task queued before the window (a backlog's follow-up, a beat job) would run
-    on the same 2 cores through it. Returns what was waited for."""
+QUIET_CORES = 0.5  # the machine's busy cores below which nothing of an earlier scenario still runs
+
+
+def broker_idle(seconds: float = DRAIN_SECONDS, queues: tuple[str, ...] = QUEUES) -> tuple[bool, str]:
+    """Until no task waits in the broker or sits unacknowledged in a worker AND the machine is
+    quiet (under ``QUIET_CORES`` busy: a task a worker already acknowledged still runs, e.g. beat's
+    first sweep of the ledger seal), twice in a row half a second apart: anything queued before the
+    window (a backlog's follow-up, a beat job) would run on the same 2 cores through it. Returns
+    (idle, what was waited for); a row timed after a broker that never went idle is not met."""
+    import psutil
+
     started = time.time()
     first = broker_messages(queues)
     quiet = 0
-    counts = first
+    counts, cores = first, 0.0
+    psutil.cpu_percent()  # starts the machine-wide measurement
     while time.time() - started < seconds:
+        time.sleep(0.5)
         counts = broker_messages(queues)
-        quiet = quiet + 1 if not any(counts.values()) else 0
+        cores = psutil.cpu_percent() / 100 * (os.cpu_count() or 1)
+        quiet = quiet + 1 if not any(counts.values()) and cores < QUIET_CORES else 0
         if quiet >= 2:
             break
-        time.sleep(0.5)
     busy = {name: n for name, n in first.items() if n}
-    message = f"broker idle after {time.time() - started:.1f} s (queued at first look: {busy or 'none'})"
+    message = (
+        f"broker idle and machine quiet ({cores:.2f} busy cores) after {time.time() - started:.1f} s"
+        f" (queued at first look: {busy or 'none'})"
+    )
     if quiet < 2:
-        message += f" (NOT idle after {seconds:.0f} s: {counts})"
+        message = f"broker NOT idle after {seconds:.0f} s: {counts}, {cores:.2f} busy cores (queued at first look: {busy or 'none'})"
     loadlib.log(f"events: {message}")
-    return message
+    return quiet >= 2, message
 
 
 def drain_outbox(consumer: str = CONSUMER) -> str:
-    """Let the started relay and workers publish and handle what earlier scenarios left, until
-    ``consumer`` (the one the scenario times) has handled every payment event before the window."""
+    """A check that the outbox is clean before the window (``earlier_events_settled`` leaves nothing
+    to publish or handle; this waits, up to ``DRAIN_SECONDS``, for anything that still is, and
+    says so): every payment event before the window handled by ``consumer``, the one timed."""
     started = time.time()
     unpublished, unhandled = outbox_backlog(consumer)
     first = (unpublished, unhandled)
@@ -218,9 +250,8 @@ def drain_outbox(consumer: str = CONSUMER) -> str:
         time.sleep(0.5)
         unpublished, unhandled = outbox_backlog(consumer)
     message = (
-        f"clean outbox: {first[0]} unpublished event(s) and {first[1]} event(s) not yet handled by {consumer} left"
-        " by earlier"
-        f" scenarios drained in {time.time() - started:.1f} s before timing"
+        f"outbox before timing: {first[0]} unpublished event(s), {first[1]} not handled by {consumer}"
+        f" (expected 0 and 0), clean after {time.time() - started:.1f} s"
     )
     if unpublished or unhandled:
         message += f" (NOT clean: {unpublished} unpublished, {unhandled} unhandled after {DRAIN_SECONDS:.0f} s)"
@@ -348,10 +379,10 @@ def events(bench: Bench) -> None:
     try:
         wait_ready(services)
         drained = drain_outbox()
-        idle = broker_idle()
+        idle, idle_note = broker_idle()
         bench.notes.append(
             f"events: {skipped} deliveries of earlier events skipped ({published} left unpublished set published);"
-            f" {drained}; {idle}"
+            f" {drained}; {idle_note}"
         )
         loadlib.log(f"events: probe payment handled {probe(bench)} ms after its commit; timing starts")
         after = OutboxEvent.objects.aggregate(m=Max("id"))["m"] or 0
@@ -371,7 +402,7 @@ def events(bench: Bench) -> None:
         split = stage_split(after, CONSUMER)
         loadlib.log(f"events: {split}")
         bench.notes.append(f"events: {split}")
-        _report(bench, result, latencies, total, pending, insert_latencies(after, CONSUMER), seen)
+        _report(bench, result, latencies, total, pending, insert_latencies(after, CONSUMER), seen, idle=idle)
         pipeline_only(bench)
     finally:
         for service in services.values():
@@ -444,6 +475,8 @@ def _report(
     pending: int,
     from_insert: list[float],
     commits_seen: int,
+    *,
+    idle: bool = True,
 ) -> None:
     pct = loadlib.percentiles(latencies)
     insert_pct = loadlib.percentiles(from_insert)
@@ -460,6 +493,8 @@ def _report(
         failures.append(f"achieved {result.throughput:.0f}/s < 95% of {EVENT_RATE:.0f}/s offered")
     if pending:
         failures.append(f"{pending} event(s) unhandled after 30 s")
+    if not idle:
+        failures.append("timed after a broker that never went idle (an earlier scenario's work ran in the window)")
     verdict = "met" if not failures else "NOT met: " + "; ".join(failures)
     if commits_seen < total:  # a server started without make bench's track_commit_timestamp
         verdict += (

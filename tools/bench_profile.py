@@ -93,7 +93,8 @@ class StatementReport:
     """Executor time per statement (``pg_stat_statements``, when loaded) and sequential scans per
     table over one loop of transfers."""
 
-    def __init__(self) -> None:
+    def __init__(self, profiled: Any) -> None:
+        self.profiled = profiled  # the Django connection the transfers run on
         self.conn = _superuser()
         self.statements = False
         if self.conn is not None:
@@ -104,8 +105,13 @@ class StatementReport:
         self._scans: dict[str, int] = {}
 
     def _seq_scans(self) -> dict[str, int]:
+        """Per table, as the shared counters have them once the profiled backend has sent its own:
+        an idle backend sends them only after about 10 s unless asked (the review of stop 24 read
+        300 scans as 0 one second after them)."""
         assert self.conn is not None
-        self.conn.execute("SELECT pg_stat_force_next_flush()")
+        with self.profiled.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_force_next_flush()")  # sent as this backend goes idle
+        time.sleep(0.5)
         return dict(self.conn.execute("SELECT relname, seq_scan FROM pg_stat_user_tables").fetchall())
 
     def start(self) -> None:
@@ -113,14 +119,12 @@ class StatementReport:
             return
         if self.statements:
             self.conn.execute("SELECT pg_stat_statements_reset()")
-        time.sleep(1.0)  # the other sessions' statistics reach the shared counters (flushed at most each second)
         self._scans = self._seq_scans()
 
     def print(self, label: str, count: int) -> None:
         if self.conn is None:
             print(f"=== {label}: no superuser connection: no statement report")
             return
-        time.sleep(1.0)
         scans = {t: n - self._scans.get(t, 0) for t, n in self._seq_scans().items() if n - self._scans.get(t, 0)}
         print(
             f"=== {label}: sequential scans per transfer: "
@@ -199,7 +203,7 @@ def main(argv: list[str]) -> int:
             return wsgi_transfer(application, world, rng)
 
         api_label = "api (in-process through wallet_site.wsgi, no gunicorn)"
-        report = StatementReport()
+        report = StatementReport(connection)
         for label, fn, count in [("service", one_service, TRANSFERS), (api_label, one_api, TRANSFERS)]:
             fn()  # warm
             relay.reset()

@@ -10,25 +10,40 @@ it sequentially, and keeps scanning it as the table grows, until the next ANALYZ
 - a table never ANALYZEd (statistics absent) gave the balance ``UPDATE ... WHERE id = ANY(...)`` a
   sequential scan of every ledger account: 110 of its 130 µs per payment with 1,003 accounts.
 
-Every statement of these functions finds its rows by primary key or a unique index, so sequential
-scans are switched off for them (a ``SET`` clause: it holds for everything they run, the risk gate,
-the promotions take and the ledger's row triggers included, and for nothing else of the session),
-and for the zero-sum check the ledger runs at commit (``payments_check_transfer_balanced``, which
-reads a transfer's postings by transfer id: ``tools/bench_profile.py`` saw it scan every posting,
-three times per transfer, in a world analysed while small). A
-statement with no index to use still scans (the setting only makes the scan the last resort), so
-no statement changes what it does. ``tests/payments/test_money_step_plans.py`` checks the clause
-is there (``CREATE OR REPLACE`` drops SET clauses) and that a payment does not scan a table
-analysed while empty.
+Every statement of these functions finds its rows by an equality on an indexed column, so
+sequential scans are switched off for them: a ``SET`` clause on each function that runs statements
+(the money step, the ledger's write and its triggers, the step-up take, the promotions take and
+quote read, the risk gate), because PostgreSQL caches a function's plans per session whoever calls
+it. A statement with no index to use still scans (the setting makes the scan the last resort), so
+no statement changes what it does. The redundant single-column ``customer_id`` indexes that the
+planner then picked over the unique (customer, key) ones go in payments 0020, risk 0008 and
+accounts 0010. ``tests/payments/test_money_step_plans.py`` checks the clauses (``CREATE OR
+REPLACE`` drops them) and that payments scan none of these tables after an ANALYZE that saw them
+empty or tiny.
 """
 
 from importlib import import_module
 
 from django.db import migrations
 
-# The zero-sum check runs at COMMIT (a deferred constraint trigger), after the money step's SET
-# clauses have ended: it carries its own (it reads the transfer's postings by transfer id).
-FUNCTIONS = ["payments_pay", "payments_ledger_post", "payments_hot_account_fold", "payments_check_transfer_balanced"]
+# Every function of the payment path that runs statements. A function's plans are cached per
+# session, per function, whoever calls it, so the clause must be on each one: on the caller only, a
+# nested function called directly first (``risk_precheck_gate`` from the pre-check in Python,
+# ``payments_step_up_take``) kept the scans it planned then for the payments that followed (the
+# review of stop 24 showed it). The zero-sum check runs at COMMIT (a deferred trigger), after every
+# caller's clause has ended.
+FUNCTIONS = [
+    "payments_pay",
+    "payments_ledger_post",
+    "payments_hot_account_fold",
+    "payments_check_transfer_balanced",
+    "payments_check_posting_currency",
+    "payments_posting_fill_kind",
+    "payments_step_up_take",
+    "payments_promotions_take",
+    "promotions_quote_read",
+    "risk_precheck_gate",
+]
 
 
 def _alter(action: str) -> str:
@@ -36,6 +51,12 @@ def _alter(action: str) -> str:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("payments", "0018_ledger_post_locks_by_primary_key")]
+    # After the last migration that (re)defines each function: CREATE OR REPLACE drops the clause,
+    # and 0016's alter() skips a function that does not exist yet.
+    dependencies = [
+        ("payments", "0018_ledger_post_locks_by_primary_key"),
+        ("promotions", "0016_held_coupon_without_marketing_consent"),
+        ("risk", "0006_precheck_gate"),
+    ]
 
     operations = [migrations.RunSQL(_alter("SET enable_seqscan = off"), _alter("RESET enable_seqscan"))]

@@ -48,6 +48,12 @@ KEYED_FUNCTIONS = [
     "payments_ledger_post",
     "payments_hot_account_fold",
     "payments_check_transfer_balanced",
+    "payments_check_posting_currency",
+    "payments_posting_fill_kind",
+    "payments_step_up_take",
+    "payments_promotions_take",
+    "promotions_quote_read",
+    "risk_precheck_gate",
 ]
 
 
@@ -115,3 +121,31 @@ def test_the_ledger_write_finds_its_accounts_by_key_in_a_table_the_planner_think
         after = _seq_scans(tables)
 
     assert {t: after.get(t, 0) - before.get(t, 0) for t in tables} == dict.fromkeys(tables, 0)
+
+
+@pytest.mark.parametrize(
+    ("table", "unique_index"),
+    [
+        ("payments_idempotencyrecord", "idempotency_key_per_customer"),
+        ("risk_knownpayee", "risk_known_payee_unique"),
+        ("accounts_device", "device_unique_per_customer"),
+    ],
+)
+def test_the_customer_is_found_through_the_unique_index_only(table: str, unique_index: str) -> None:
+    """payments 0020, risk 0008, accounts 0010: with a second index on ``customer_id`` alone, a plan
+    made while the table looked empty picked it and filtered every kept row of the customer (the
+    Idempotency-Key look-up read all of a customer's keys, found by the review of stop 24). The
+    unique (customer, …) index leads with the customer and serves both look-ups."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.relname, array_agg(a.attname ORDER BY k.n) FROM pg_index x"
+            " JOIN pg_class i ON i.oid = x.indexrelid"
+            " CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)"
+            " JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum"
+            " WHERE x.indrelid = %s::regclass GROUP BY i.relname",
+            [table],
+        )
+        indexes = dict(cursor.fetchall())
+
+    assert indexes[unique_index][0] == "customer_id"
+    assert [name for name, columns in indexes.items() if columns == ["customer_id"]] == []
