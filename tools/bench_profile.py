@@ -1,6 +1,6 @@
 """Profile one P2P transfer at the service layer and through the API view (in-process, one thread).
 
-    python -m tools.bench_profile            # PROFILE_TRANSFERS=300
+    python -m tools.bench_profile            # PROFILE_TRANSFERS=300, PROFILE_CUSTOMERS=1000 (make bench's world)
     PROFILE_PG_SET=plan_cache_mode=force_generic_plan python -m tools.bench_profile   # A/B a setting
 
 Prints: PostgreSQL round trips per transfer (every Query/Sync on the wire, BEGIN, COMMIT and
@@ -143,6 +143,10 @@ class StatementReport:
             print(f"  {calls / count:5.2f} calls {total_ms * 1000 / count:7.1f} µs  {query}")
 
 
+def bench_world_customers() -> int:
+    return int(os.environ.get("PROFILE_CUSTOMERS", os.environ.get("BENCH_CUSTOMERS", "1000")))
+
+
 def main(argv: list[str]) -> int:
     db_name = bench_world.provision_database("profile")
     relay = bench_cost.relay_for(os.environ["DATABASE_URL"])
@@ -156,7 +160,9 @@ def main(argv: list[str]) -> int:
         from core.money import Money
         from payments.services.transfers import transfer_p2p_create
 
-        world = bench_world.build_world(100, merchants=1)
+        # As many customers as make bench's world: analysed at 100 (a few pages a table), the deferred
+        # foreign-key checks' plans scanned the accounts and transfers, which then grew (stop 24).
+        world = bench_world.build_world(bench_world_customers(), merchants=1)
         if os.environ.get("PROFILE_GC"):  # e.g. "freeze" or "freeze,50000": an A/B of the collector
             import gc
 
