@@ -143,7 +143,7 @@ class StatementReport:
             print(f"  {calls / count:5.2f} calls {total_ms * 1000 / count:7.1f} µs  {query}")
 
 
-def bench_world_customers() -> int:
+def _customers() -> int:
     return int(os.environ.get("PROFILE_CUSTOMERS", os.environ.get("BENCH_CUSTOMERS", "1000")))
 
 
@@ -162,7 +162,7 @@ def main(argv: list[str]) -> int:
 
         # As many customers as make bench's world: analysed at 100 (a few pages a table), the deferred
         # foreign-key checks' plans scanned the accounts and transfers, which then grew (stop 24).
-        world = bench_world.build_world(bench_world_customers(), merchants=1)
+        world = bench_world.build_world(_customers(), merchants=1)
         if os.environ.get("PROFILE_GC"):  # e.g. "freeze" or "freeze,50000": an A/B of the collector
             import gc
 

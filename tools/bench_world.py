@@ -126,11 +126,16 @@ def analyze_world() -> float:
     (``reltuples`` -1), the money step's generic plans updated two balances by a sequential scan
     of all 1,003 ledger accounts (110 of its 130 µs, seen with ``auto_explain``, stop 24), and every
     plan cached meanwhile kept that scan until the statistics arrived."""
+    from django.db import connection
+
     started = time.monotonic()
-    with psycopg.connect(libpq_dsn(os.environ.get("DATABASE_OWNER_URL")), autocommit=True) as conn:
+    # The database the world was built in (under pytest, the test database, not the URL's own).
+    url = _with_db(os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"], connection.settings_dict["NAME"])
+    with psycopg.connect(libpq_dsn(url), autocommit=True) as conn:
         conn.execute("ANALYZE")
-    loadlib.log(f"world analysed in {time.monotonic() - started:.1f} s")
-    return time.monotonic() - started
+    seconds = time.monotonic() - started
+    loadlib.log(f"world analysed in {seconds:.1f} s")
+    return seconds
 
 
 def _make_merchants(world: World, count: int) -> None:
